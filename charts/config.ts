@@ -1,0 +1,273 @@
+/**
+ * Typed configuration of the environments the platform is synthesized for. Each environment
+ * becomes one folder, `dist/<name>/`, that Argo CD syncs. Image references live apart, in
+ * `images.json`, because the release workflow rewrites them on every release.
+ */
+import { readFileSync } from 'node:fs';
+
+/** A resource request and limit pair, as Kubernetes quantity strings. */
+export interface RequestLimit {
+  readonly request: string;
+  readonly limit: string;
+}
+
+/** The cpu, memory and ephemeral-storage budget of one container. */
+export interface ContainerResources {
+  readonly cpu: RequestLimit;
+  readonly memory: RequestLimit;
+  readonly ephemeralStorage: RequestLimit;
+}
+
+/** How many pods a workload runs: a fixed count, or an autoscaling/v2 range on cpu. */
+export type Scaling =
+  | { readonly replicas: number }
+  | { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization: number };
+
+/** Where TLS certificates come from. */
+export type IssuerConfig =
+  /** A self-signed ClusterIssuer: works on minikube and kind, where no ACME server can reach the cluster. */
+  | { readonly kind: 'self-signed'; readonly name: string }
+  /** Let's Encrypt over ACME http01, solved through the ingress class. */
+  | { readonly kind: 'acme'; readonly name: string; readonly server: 'staging' | 'production'; readonly email: string };
+
+/** Which database the todo-api uses. Every variant hands the API a connection string as a mounted file. */
+export type DatabaseConfig =
+  /** A single PostgreSQL StatefulSet with a PVC and a nightly pg_dump CronJob: cheap, for dev. */
+  | {
+      readonly kind: 'in-cluster';
+      readonly image: string;
+      readonly storage: string;
+      readonly backupSchedule: string;
+      readonly backupStorage: string;
+    }
+  /** A CloudNativePG `Cluster` (operator-managed failover) with a `ScheduledBackup`. */
+  | {
+      readonly kind: 'cloudnative-pg';
+      readonly imageName: string;
+      readonly instances: number;
+      readonly storage: string;
+      readonly backupSchedule: string;
+      readonly backupDestinationPath: string;
+      readonly backupCredentialsSecret: string;
+    }
+  /** A database run elsewhere; its connection string is in an existing Secret; egress to its CIDR only. */
+  | { readonly kind: 'external'; readonly cidr: string; readonly port: number };
+
+/** Where secret material (JWT signing key, database URL) comes from. Never from `dist/`. */
+export type SecretsConfig =
+  /** Secrets created out of band (`kubectl create secret …`); the manifests only reference them. */
+  | { readonly kind: 'existing' }
+  /** external-secrets.io `ExternalSecret`s that materialize the Secrets from a secret store. */
+  | {
+      readonly kind: 'external-secrets';
+      readonly storeName: string;
+      readonly storeKind: 'SecretStore' | 'ClusterSecretStore';
+      /** The key of the JWT signing key in the store. */
+      readonly jwtKeyRemoteRef: string;
+      /** The key of the database connection string in the store (unused with CloudNativePG, which makes its own). */
+      readonly databaseUrlRemoteRef: string;
+      /** The key of the backup object store's credentials (a JSON value with accessKeyId and secretAccessKey). */
+      readonly backupCredentialsRemoteRef: string;
+      readonly refreshInterval: string;
+    };
+
+/** One environment the platform is synthesized for. */
+export interface EnvironmentConfig {
+  /** The folder under dist/ and the Argo CD application suffix. */
+  readonly name: string;
+  /** The namespace every platform object lives in. */
+  readonly namespace: string;
+  /** The public host name of the platform's single route. */
+  readonly host: string;
+  /**
+   * A single-node cluster (minikube, kind): one replica is allowed and no disruption budget is
+   * made, since there is nowhere to reschedule to.
+   */
+  readonly singleNode: boolean;
+  /** Replica count or autoscaling range for each stateless service. */
+  readonly scaling: Scaling;
+  /** Container resources for the application services. */
+  readonly resources: ContainerResources;
+  /** Route kind: ingress-nginx Ingress, or Gateway API HTTPRoute for clusters that left ingress-nginx. */
+  readonly routeKind: 'ingress' | 'gateway-api';
+  /** Ingress class (ingress mode) and the class solving ACME http01 challenges. */
+  readonly ingressClassName: string;
+  /** The namespace and pod labels of the ingress controller (or gateway) pods, the only source of external traffic. */
+  readonly ingressController: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /** The Gateway that HTTPRoutes attach to, in gateway-api mode. */
+  readonly gateway?: { readonly name: string; readonly namespace: string; readonly sectionName: string };
+  readonly issuer: IssuerConfig;
+  readonly database: DatabaseConfig;
+  readonly secrets: SecretsConfig;
+  /** Fail synth when an image has no `@sha256:` digest. The release workflow writes digests. */
+  readonly requireDigests: boolean;
+  /** ServiceMonitors for /metrics and a PrometheusRule with the service-level alerts (needs the Prometheus Operator). */
+  readonly observability: { readonly serviceMonitors: boolean; readonly alerts: boolean };
+  /** Argo CD: sync automatically on every commit (dev), or wait for a person (staging, prod). */
+  readonly autoSync: boolean;
+  /** Log level of the services. */
+  readonly logLevel: 'debug' | 'info' | 'warn';
+}
+
+/** Where Argo CD reads the rendered manifests from. */
+export interface GitOpsConfig {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  /** The Argo CD namespace (where Application objects live). */
+  readonly argocdNamespace: string;
+  readonly project: string;
+}
+
+/** The images of one environment, as written by the release workflow. */
+export interface EnvironmentImages {
+  readonly 'todo-api': string;
+  readonly 'chat-gateway': string;
+  readonly frontend: string;
+}
+
+export const PART_OF = 'todo-platform';
+
+export const GITOPS: GitOpsConfig = {
+  repoURL: 'https://github.com/example-org/todo-platform.git',
+  targetRevision: 'main',
+  argocdNamespace: 'argocd',
+  project: 'todo-platform',
+};
+
+const SMALL: ContainerResources = {
+  cpu: { request: '50m', limit: '250m' },
+  memory: { request: '64Mi', limit: '192Mi' },
+  ephemeralStorage: { request: '64Mi', limit: '256Mi' },
+};
+
+const PRODUCTION: ContainerResources = {
+  cpu: { request: '250m', limit: '1' },
+  memory: { request: '256Mi', limit: '512Mi' },
+  ephemeralStorage: { request: '128Mi', limit: '512Mi' },
+};
+
+const INGRESS_NGINX = {
+  namespace: 'ingress-nginx',
+  podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+};
+
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
+  {
+    name: 'dev',
+    namespace: 'todo-dev',
+    host: 'todo.localtest.me',
+    singleNode: true,
+    scaling: { replicas: 1 },
+    resources: SMALL,
+    routeKind: 'ingress',
+    ingressClassName: 'nginx',
+    ingressController: INGRESS_NGINX,
+    issuer: { kind: 'self-signed', name: 'todo-selfsigned' },
+    database: {
+      kind: 'in-cluster',
+      image: 'postgres:17.6-trixie',
+      storage: '2Gi',
+      backupSchedule: '17 3 * * *',
+      backupStorage: '2Gi',
+    },
+    secrets: { kind: 'existing' },
+    requireDigests: false,
+    observability: { serviceMonitors: false, alerts: false },
+    autoSync: true,
+    logLevel: 'debug',
+  },
+  {
+    name: 'staging',
+    namespace: 'todo-staging',
+    host: 'staging.todo-platform.dev',
+    singleNode: false,
+    scaling: { replicas: 2 },
+    resources: SMALL,
+    routeKind: 'gateway-api',
+    ingressClassName: 'nginx',
+    ingressController: {
+      namespace: 'gateway-system',
+      podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
+    },
+    gateway: { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
+    issuer: { kind: 'acme', name: 'letsencrypt-staging', server: 'staging', email: 'platform-team@todo-platform.dev' },
+    database: {
+      kind: 'cloudnative-pg',
+      imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6',
+      instances: 2,
+      storage: '10Gi',
+      backupSchedule: '0 0 2 * * *',
+      backupDestinationPath: 's3://example-todo-backups/staging',
+      backupCredentialsSecret: 'todo-db-backup-s3',
+    },
+    secrets: {
+      kind: 'external-secrets',
+      storeName: 'platform-secrets',
+      storeKind: 'ClusterSecretStore',
+      jwtKeyRemoteRef: 'todo/staging/jwt-signing-key',
+      databaseUrlRemoteRef: 'todo/staging/database-url',
+      backupCredentialsRemoteRef: 'todo/staging/db-backup-s3',
+      refreshInterval: '1h',
+    },
+    requireDigests: false,
+    observability: { serviceMonitors: true, alerts: true },
+    autoSync: false,
+    logLevel: 'info',
+  },
+  {
+    name: 'prod',
+    namespace: 'todo',
+    host: 'app.todo-platform.dev',
+    singleNode: false,
+    scaling: { minReplicas: 3, maxReplicas: 10, targetCpuUtilization: 70 },
+    resources: PRODUCTION,
+    routeKind: 'ingress',
+    ingressClassName: 'nginx',
+    ingressController: INGRESS_NGINX,
+    issuer: { kind: 'acme', name: 'letsencrypt-production', server: 'production', email: 'platform-team@todo-platform.dev' },
+    database: {
+      kind: 'cloudnative-pg',
+      imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6',
+      instances: 3,
+      storage: '50Gi',
+      backupSchedule: '0 0 2 * * *',
+      backupDestinationPath: 's3://example-todo-backups/prod',
+      backupCredentialsSecret: 'todo-db-backup-s3',
+    },
+    secrets: {
+      kind: 'external-secrets',
+      storeName: 'platform-secrets',
+      storeKind: 'ClusterSecretStore',
+      jwtKeyRemoteRef: 'todo/prod/jwt-signing-key',
+      databaseUrlRemoteRef: 'todo/prod/database-url',
+      backupCredentialsRemoteRef: 'todo/prod/db-backup-s3',
+      refreshInterval: '1h',
+    },
+    requireDigests: false,
+    observability: { serviceMonitors: true, alerts: true },
+    autoSync: false,
+    logLevel: 'info',
+  },
+];
+
+/** The path of the image references file, which the release workflow rewrites. */
+export const IMAGES_FILE = new URL('./images.json', import.meta.url);
+
+/**
+ * Reads every environment's image references; fails naming the environment that has none.
+ * `TODO_PLATFORM_IMAGES_FILE` points at another file (a local override, or a test's bad input).
+ */
+export function loadImages(
+  file: URL | string = process.env['TODO_PLATFORM_IMAGES_FILE'] ?? IMAGES_FILE,
+): Readonly<Record<string, EnvironmentImages>> {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, EnvironmentImages>;
+  for (const env of ENVIRONMENTS) {
+    const images = parsed[env.name];
+    for (const service of ['todo-api', 'chat-gateway', 'frontend'] as const) {
+      if (typeof images?.[service] !== 'string') {
+        throw new Error(`${String(file)}: environment "${env.name}" has no image for "${service}"`);
+      }
+    }
+  }
+  return parsed;
+}

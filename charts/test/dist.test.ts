@@ -1,0 +1,236 @@
+/**
+ * The committed dist/ folders, read back as Argo CD reads them: every object hardened, valid,
+ * ordered, free of secret material, and network policies that allow exactly the intended flows.
+ */
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { allowedFlows, namespacesOf, type NamedEndpoint } from '../../constructs/network-policy-eval.js';
+import { checkManifests, formatViolation, validateSchemas } from '../../constructs/policy/index.js';
+import { ARGOCD_FOLDER } from '../argocd.js';
+import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig } from '../config.js';
+import { GENERATED_HEADER, type KubeObject } from '../output.js';
+import { FRONTEND_NGINX_CONF } from '../platform.js';
+import { SYNC_WAVE_ANNOTATION } from '../sync-waves.js';
+import { policyOptionsFor } from '../synth.js';
+import { DIST, readDistFolder, readDistObjects } from './support/dist.js';
+
+type Json = Record<string, any>;
+
+const byKind = (objects: readonly KubeObject[], kind: string) => objects.filter((o) => o.kind === kind) as Json[];
+const named = (objects: readonly KubeObject[], kind: string, name: string) => {
+  const found = byKind(objects, kind).find((o) => o.metadata.name === name);
+  expect(found, `${kind}/${name}`).to.not.equal(undefined);
+  return found!;
+};
+const wave = (object: KubeObject) => Number((object.metadata['annotations'] as Record<string, string>)[SYNC_WAVE_ANNOTATION]);
+
+/** The pod labels of every workload in the folder, by `app.kubernetes.io/name`. */
+function podLabels(objects: readonly KubeObject[]): Map<string, Record<string, string>> {
+  const labels = new Map<string, Record<string, string>>();
+  for (const o of objects as Json[]) {
+    const template = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template;
+    if (template?.metadata?.labels) labels.set(template.metadata.labels['app.kubernetes.io/name'], template.metadata.labels);
+    if (o.kind === 'Cluster') labels.set(o.metadata.name, o.spec.inheritedMetadata.labels);
+  }
+  return labels;
+}
+
+/** Exactly the flows the platform needs (issue 3), for one environment. */
+function intendedFlows(env: EnvironmentConfig, workloads: readonly string[]): string[] {
+  const flows = [
+    'ingress -> frontend:8080',
+    'ingress -> todo-api:8080',
+    'ingress -> chat-gateway:8081',
+    'chat-gateway -> todo-api:8080',
+    'todo-api -> todo-db:5432',
+  ];
+  // Every pod of the namespace may resolve names (the namespace-wide DNS policy).
+  for (const workload of [...workloads, 'stranger-in-namespace']) flows.push(`${workload} -> dns:53`);
+  if (env.database.kind === 'in-cluster') flows.push('todo-db-backup -> todo-db:5432');
+  if (env.database.kind === 'cloudnative-pg') {
+    flows.push('todo-db -> todo-db:5432', 'todo-db -> todo-db:8000', 'cnpg-operator -> todo-db:5432', 'cnpg-operator -> todo-db:8000');
+    flows.push('todo-db -> internet:443');
+  }
+  if (env.observability.serviceMonitors) flows.push('prometheus -> todo-api:8080', 'prometheus -> chat-gateway:8081');
+  if (env.issuer.kind === 'acme') flows.push('ingress -> acme-solver:8089', 'acme-solver -> dns:53');
+  return flows.sort();
+}
+
+describe('dist/ (what Argo CD syncs)', () => {
+  it('has one folder per environment plus argocd/, and nothing else', () => {
+    expect(readdirSync(DIST).sort()).to.deep.equal([...ENVIRONMENTS.map((e) => e.name), ARGOCD_FOLDER].sort());
+  });
+
+  for (const folder of [...ENVIRONMENTS.map((e) => e.name), ARGOCD_FOLDER]) {
+    it(`${folder}/: every file starts with the generated header and holds exactly one Kubernetes object`, () => {
+      const files = readDistFolder(folder);
+      expect(files).to.not.be.empty;
+      for (const file of files) {
+        expect(file.path).to.match(/\.yaml$/);
+        expect(file.text.startsWith(GENERATED_HEADER), file.path).to.equal(true);
+        expect(file.documents, file.path).to.have.length(1);
+        const object = file.documents[0] as Json;
+        expect(object.apiVersion, file.path).to.be.a('string');
+        expect(object.kind, file.path).to.be.a('string');
+        expect(object.metadata?.name, file.path).to.be.a('string');
+      }
+    });
+  }
+
+  for (const env of ENVIRONMENTS) {
+    describe(`${env.name}/`, () => {
+      const objects = readDistObjects(env.name);
+
+      it('passes every hardening rule, with no waiver', () => {
+        expect(checkManifests(objects, policyOptionsFor(env)).map(formatViolation)).to.deep.equal([]);
+        expect(JSON.stringify(objects)).to.not.include('waive-');
+      });
+
+      it('passes the Kubernetes and CRD OpenAPI schemas', () => {
+        expect(validateSchemas(objects).map(formatViolation)).to.deep.equal([]);
+      });
+
+      it('holds no Secret and no secret material; secrets are mounted files', () => {
+        expect(byKind(objects, 'Secret')).to.deep.equal([]);
+        const text = JSON.stringify(objects);
+        expect(text).to.not.match(/PRIVATE KEY|secretKeyRef|"secretRef"|stringData/);
+        expect(text, 'no credentials in a connection string').to.not.match(/postgres(ql)?:\/\/[^"\s]*:[^"\s]*@/);
+        const api = named(objects, 'Deployment', 'todo-api');
+        const env = api.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+        expect(env.filter((e) => e.name.endsWith('_FILE')).map((e) => e.name).sort()).to.deep.equal(['DATABASE_URL_FILE', 'JWT_PRIVATE_KEY_FILE']);
+      });
+
+      it('orders objects in sync waves: namespace, guard rails, config, database, services, routes', () => {
+        for (const object of objects) expect(Number.isInteger(wave(object)), `${object.kind}/${object.metadata.name}`).to.equal(true);
+        const waveOf = (kind: string) => Math.max(...byKind(objects, kind).map(wave));
+        const firstWaveOf = (kind: string) => Math.min(...byKind(objects, kind).map(wave));
+        const databaseWave = Math.max(...objects.filter((o) => (o.metadata['labels'] as Json)?.['app.kubernetes.io/component'] === 'database' && o.kind !== 'NetworkPolicy' && o.kind !== 'ExternalSecret').map(wave));
+        const routeKind = env.routeKind === 'ingress' ? 'Ingress' : 'HTTPRoute';
+        expect(waveOf('Namespace')).to.be.lessThan(firstWaveOf('NetworkPolicy'));
+        expect(waveOf('NetworkPolicy')).to.be.lessThan(firstWaveOf('ConfigMap'));
+        expect(waveOf('ConfigMap')).to.be.lessThan(databaseWave);
+        expect(databaseWave).to.be.lessThan(firstWaveOf('Deployment'));
+        expect(waveOf('Deployment')).to.be.lessThan(firstWaveOf(routeKind));
+      });
+
+      it('runs the images of charts/images.json', () => {
+        const images = loadImages()[env.name]!;
+        const image = (name: string) => named(objects, 'Deployment', name).spec.template.spec.containers[0].image;
+        expect(image('todo-api')).to.equal(images['todo-api']);
+        expect(image('chat-gateway')).to.equal(images['chat-gateway']);
+        expect(image('frontend')).to.equal(images.frontend);
+      });
+
+      it('scales as configured: fixed replicas, or an HPA with no spec.replicas', () => {
+        for (const name of ['todo-api', 'chat-gateway', 'frontend']) {
+          const deployment = named(objects, 'Deployment', name);
+          if ('replicas' in env.scaling) {
+            expect(deployment.spec.replicas).to.equal(env.scaling.replicas);
+          } else {
+            expect(deployment.spec).to.not.have.property('replicas');
+            const hpa = named(objects, 'HorizontalPodAutoscaler', name);
+            expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).to.deep.equal([env.scaling.minReplicas, env.scaling.maxReplicas]);
+          }
+        }
+      });
+
+      it('routes /, /api, /.well-known and /ws of the one host to the right services over TLS', () => {
+        const routes = new Map<string, string>();
+        if (env.routeKind === 'ingress') {
+          for (const ingress of byKind(objects, 'Ingress')) {
+            expect(ingress.spec.tls).to.deep.equal([{ hosts: [env.host], secretName: 'todo-tls' }]);
+            expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).to.equal(env.issuer.name);
+            for (const rule of ingress.spec.rules) {
+              expect(rule.host).to.equal(env.host);
+              for (const p of rule.http.paths) routes.set(p.path, p.backend.service.name);
+            }
+          }
+          const websocket = byKind(objects, 'Ingress').find((i) => i.spec.rules[0].http.paths.some((p: Json) => p.path === '/ws'))!;
+          expect(websocket.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']).to.equal('3600');
+          expect(websocket.metadata.annotations['nginx.ingress.kubernetes.io/proxy-send-timeout']).to.equal('3600');
+        } else {
+          for (const route of byKind(objects, 'HTTPRoute')) {
+            expect(route.spec.hostnames).to.deep.equal([env.host]);
+            for (const rule of route.spec.rules ?? []) {
+              for (const match of rule.matches ?? []) if (rule.backendRefs) routes.set(match.path.value, rule.backendRefs[0].name);
+            }
+          }
+        }
+        expect(Object.fromEntries(routes)).to.deep.equal({
+          '/': 'frontend',
+          '/api': 'todo-api',
+          '/.well-known': 'todo-api',
+          '/ws': 'chat-gateway',
+        });
+      });
+
+      it('serves the frontend with the nginx config the image is built with', () => {
+        const configMap = named(objects, 'ConfigMap', 'frontend-files');
+        expect(configMap.data['default.conf']).to.equal(readFileSync(fileURLToPath(FRONTEND_NGINX_CONF), 'utf8'));
+      });
+
+      it('lets exactly the intended flows through the network policies, and nothing else', () => {
+        const labels = podLabels(objects);
+        const pod = (name: string) => ({ namespace: env.namespace, labels: labels.get(name)! });
+        const workloads = [...labels.keys()];
+        const endpoints: NamedEndpoint[] = [
+          ...workloads.map((name) => ({ name, endpoint: pod(name) })),
+          { name: 'ingress', endpoint: { namespace: env.ingressController.namespace, labels: { ...env.ingressController.podLabels } } },
+          { name: 'dns', endpoint: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } },
+          { name: 'prometheus', endpoint: { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } } },
+          { name: 'cnpg-operator', endpoint: { namespace: 'cnpg-system', labels: { 'app.kubernetes.io/name': 'cloudnative-pg' } } },
+          { name: 'acme-solver', endpoint: { namespace: env.namespace, labels: { 'acme.cert-manager.io/http01-solver': 'true' } } },
+          { name: 'stranger-in-namespace', endpoint: { namespace: env.namespace, labels: { app: 'debug' } } },
+          { name: 'stranger-elsewhere', endpoint: { namespace: 'other', labels: { 'app.kubernetes.io/name': 'todo-api' } } },
+          { name: 'internet', endpoint: { ip: '203.0.113.10' } },
+        ];
+        const inNamespace = new Set(endpoints.filter((e) => 'namespace' in e.endpoint && e.endpoint.namespace === env.namespace).map((e) => e.name));
+        const namespaces = { ...namespacesOf(objects), 'kube-system': {}, monitoring: {}, other: {}, 'cnpg-system': {}, [env.ingressController.namespace]: {} };
+        const flows = allowedFlows(objects, namespaces, endpoints, [53, 443, 5432, 8000, 8080, 8081, 8089]).filter((flow) => {
+          // Flows between two outside parties are not this platform's to allow or deny.
+          const [from, to] = flow.split(/ -> |:/);
+          return inNamespace.has(from!) || inNamespace.has(to!);
+        });
+        expect(flows).to.deep.equal(intendedFlows(env, workloads));
+      });
+    });
+  }
+
+  describe('argocd/', () => {
+    const objects = readDistObjects(ARGOCD_FOLDER);
+    const envObjects = ENVIRONMENTS.flatMap((env) => readDistObjects(env.name));
+
+    it('fences the AppProject to the repository, the environment namespaces and exactly the kinds deployed', () => {
+      const project = named(objects, 'AppProject', GITOPS.project);
+      expect(project.spec.sourceRepos).to.deep.equal([GITOPS.repoURL]);
+      expect(project.spec.destinations.map((d: Json) => d.namespace)).to.deep.equal(ENVIRONMENTS.map((e) => e.namespace));
+      const kinds = (list: Json[]) => list.map((k) => `${k.group}/${k.kind}`).sort();
+      const group = (o: KubeObject) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+      const deployed = (clusterScoped: boolean) =>
+        [...new Set(envObjects.filter((o) => (o.metadata.namespace === undefined) === clusterScoped).map((o) => `${group(o)}/${o.kind}`))].sort();
+      expect(kinds(project.spec.namespaceResourceWhitelist)).to.deep.equal(deployed(false));
+      expect(kinds(project.spec.clusterResourceWhitelist)).to.deep.equal(deployed(true));
+    });
+
+    for (const env of ENVIRONMENTS) {
+      it(`syncs dist/${env.name} into ${env.namespace} with options for committed manifests`, () => {
+        const app = named(objects, 'Application', `${GITOPS.project}-${env.name}`);
+        expect(app.metadata.namespace).to.equal(GITOPS.argocdNamespace);
+        expect(app.spec.source).to.deep.equal({ repoURL: GITOPS.repoURL, targetRevision: GITOPS.targetRevision, path: `dist/${env.name}` });
+        expect(app.spec.destination.namespace).to.equal(env.namespace);
+        expect(app.spec.syncPolicy.syncOptions).to.include.members(['ServerSideApply=true', 'PruneLast=true']);
+        expect(Boolean(app.spec.syncPolicy.automated), 'automated sync').to.equal(env.autoSync);
+        const autoscaled = 'minReplicas' in env.scaling;
+        expect(app.spec.ignoreDifferences ?? []).to.deep.equal(
+          autoscaled ? [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }] : [],
+        );
+      });
+    }
+
+    it('passes the hardening rules and the Argo CD schemas', () => {
+      expect(checkManifests(objects, { externalNamespaces: [GITOPS.argocdNamespace] }).map(formatViolation)).to.deep.equal([]);
+      expect(validateSchemas(objects).map(formatViolation)).to.deep.equal([]);
+    });
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * `cdk8s synth` end to end: the committed dist/ is exactly what a fresh synth makes, synth is
+ * deterministic, and bad input fails the synth with a message naming the construct and the value.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { ENVIRONMENTS, loadImages, type EnvironmentImages } from '../config.js';
+import { buildPlatform } from '../synth.js';
+import { DIST } from './support/dist.js';
+
+const run = promisify(execFile);
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** Every file under a folder, relative path → content. */
+function snapshotTree(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(root, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(root);
+  return files;
+}
+
+/** Runs the real CLI (`npx cdk8s synth --output DIR`), as `make synth` and the drift check do. */
+async function synthInto(outdir: string): Promise<void> {
+  await run('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir], {
+    cwd: ROOT,
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+  });
+}
+
+const DIGEST = `sha256:${'0f'.repeat(32)}`; // made up, only to prove the digest check
+
+function imagesWith(env: string, service: keyof EnvironmentImages, image: string) {
+  const images = loadImages();
+  return { ...images, [env]: { ...images[env]!, [service]: image } };
+}
+
+describe('cdk8s synth', function () {
+  this.timeout(120_000);
+  const fresh = mkdtempSync(join(tmpdir(), 'synth-a-'));
+  const again = mkdtempSync(join(tmpdir(), 'synth-b-'));
+
+  before(async () => {
+    await synthInto(fresh);
+    await synthInto(again);
+  });
+
+  it('the committed dist/ is exactly what a fresh synth makes (otherwise: run `make synth` and commit dist/)', () => {
+    const committed = snapshotTree(DIST);
+    const synthesized = snapshotTree(fresh);
+    const stale = [...new Set([...committed.keys(), ...synthesized.keys()])].filter((f) => committed.get(f) !== synthesized.get(f));
+    expect(stale, `dist/ is stale in ${stale.length} file(s): run \`make synth\` and commit dist/`).to.deep.equal([]);
+  });
+
+  it('is deterministic: two synths are byte-identical', () => {
+    expect(snapshotTree(again)).to.deep.equal(snapshotTree(fresh));
+    expect(snapshotTree(fresh).size).to.be.greaterThan(50);
+  });
+
+  it('writes only under CDK8S_OUTDIR: no construct metadata or other non-manifest files', () => {
+    for (const file of snapshotTree(fresh).keys()) expect(file).to.match(/^[a-z]+\/[a-z0-9.-]+\.yaml$/);
+  });
+
+  it('fails on a `latest` image, naming the construct path and the value', () => {
+    const images = imagesWith('prod', 'todo-api', 'ghcr.io/example-org/todo-api:latest');
+    expect(() => buildPlatform({ images })).to.throw(/prod\/todo-api\/Workload: invalid image "ghcr.io\/example-org\/todo-api:latest"/);
+  });
+
+  it('fails on an untagged image', () => {
+    const images = imagesWith('dev', 'frontend', 'ghcr.io/example-org/todo-frontend');
+    expect(() => buildPlatform({ images })).to.throw(/dev\/frontend\/Workload: invalid image "ghcr.io\/example-org\/todo-frontend": needs an explicit tag/);
+  });
+
+  it('fails when an environment requires digests and an image has none, and passes with one', () => {
+    const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
+    const strict = [{ ...prod, requireDigests: true }];
+    expect(() => buildPlatform({ environments: strict })).to.throw(/this environment requires a digest/);
+    const pinned = Object.fromEntries(
+      Object.entries(loadImages()['prod']!).map(([service, image]) => [service, `${image}@${DIGEST}`]),
+    ) as unknown as EnvironmentImages;
+    const build = buildPlatform({ environments: strict, images: { prod: pinned } });
+    const api = build.folders.get('prod')!.find((o) => o.kind === 'Deployment' && o.metadata.name === 'todo-api') as Record<string, any>;
+    expect(api['spec'].template.spec.containers[0].image).to.equal(`${pinned['todo-api']}`);
+  });
+
+  it('the CLI exits non-zero and prints the problem when synth is refused', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'synth-bad-'));
+    const failure = await run('npx', ['--no-install', 'tsx', 'charts/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, CDK8S_OUTDIR: outdir, TODO_PLATFORM_IMAGES_FILE: join(ROOT, 'charts/test/fixtures/images-latest.json') },
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).to.equal(1);
+    expect(failure?.stderr).to.match(/dev\/todo-api\/Workload: invalid image "ghcr.io\/example-org\/todo-api:latest"/);
+    expect(readdirSync(outdir), 'nothing written').to.deep.equal([]);
+  });
+});

@@ -1,0 +1,748 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  IntOrString,
+  KubeConfigMap,
+  KubeDeployment,
+  KubeHorizontalPodAutoscalerV2,
+  KubePodDisruptionBudget,
+  KubeServiceAccount,
+  Quantity,
+} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { Container, EnvVar, Probe, Volume, VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { INetworkPeer } from './contracts.js';
+import { invalidProp } from './errors.js';
+import { isValidLabelValue, recommendedLabels, selectorLabels } from './labels.js';
+import type { AppIdentity } from './labels.js';
+import { parseQuantity } from './quantity.js';
+
+/** A named container port. */
+export interface ContainerPortSpec {
+  /** IANA service name (<= 15 chars, lowercase, a letter, no `--`); Services and probes refer to the port by it. */
+  readonly name: string;
+  /** Port number, 1024–65535: unprivileged, so the container never needs `NET_BIND_SERVICE`. */
+  readonly port: number;
+}
+
+/** One set of cpu, memory and ephemeral-storage quantities. */
+export interface ResourceQuantities {
+  /** CPU, e.g. `"250m"`. */
+  readonly cpu: string;
+  /** Memory, e.g. `"256Mi"`. */
+  readonly memory: string;
+  /** Scratch disk (logs, emptyDirs), e.g. `"256Mi"`; without it one pod can fill a node's disk. */
+  readonly ephemeralStorage: string;
+}
+
+/** Requests (what the scheduler reserves) and limits (what the kubelet enforces). */
+export interface ContainerResources {
+  /** Reserved for the container; the HPA's CPU target is a percentage of `requests.cpu`. */
+  readonly requests: ResourceQuantities;
+  /** Hard ceiling; each must be >= its request. */
+  readonly limits: ResourceQuantities;
+}
+
+/** The HTTP health-probe contract of the container. */
+export interface ProbeSpec {
+  /**
+   * Name of the declared container port the probes call.
+   * @default - the port named `http`, else the first port: the design serves health on the app port
+   */
+  readonly port?: string;
+  /**
+   * Readiness path: failing takes the pod out of its Service (dependencies down, starting, draining).
+   * @default '/readyz' - the design's contract
+   */
+  readonly readinessPath?: string;
+  /**
+   * Liveness path: failing restarts the container; must not depend on anything outside the process.
+   * @default '/livez' - the design's contract
+   */
+  readonly livenessPath?: string;
+  /**
+   * Startup path: liveness and readiness wait until this answers once, so slow starts are not killed.
+   * @default - the liveness path: "the process is up" is what startup waits for
+   */
+  readonly startupPath?: string;
+  /**
+   * How long startup may take before the kubelet restarts the container.
+   * @default 60 - migrations on a cold database fit comfortably
+   */
+  readonly startupTimeoutSeconds?: number;
+}
+
+/** A key (or all keys) of an existing Secret mounted read-only as files. */
+export interface SecretFileSpec {
+  /** Name of an existing Secret in the same namespace (made by an operator or ExternalSecret, never by us). */
+  readonly secretName: string;
+  /**
+   * One key to mount, as the file `<mountPath>/<key>`.
+   * @default - every key of the Secret, one file each
+   */
+  readonly key?: string;
+  /** Absolute directory to mount the files in. */
+  readonly mountPath: string;
+  /**
+   * An env var set to the file's path (`<mountPath>/<key>`, or the directory without a key), for
+   * services that read `NAME_FILE`, e.g. `DATABASE_URL_FILE`.
+   * @default - no env var
+   */
+  readonly envVarForPath?: string;
+}
+
+/** A writable directory: an emptyDir with a size limit, since the root filesystem is read-only. */
+export interface WritablePathSpec {
+  /** Absolute path in the container. */
+  readonly path: string;
+  /**
+   * Most the directory may hold before the pod is evicted.
+   * @default '64Mi' - scratch space, not storage
+   */
+  readonly sizeLimit?: string;
+}
+
+/** Plain configuration files, e.g. a web server's config, mounted read-only from a ConfigMap. */
+export interface ConfigFilesSpec {
+  /** Absolute directory the files appear in (the ConfigMap replaces the directory's content). */
+  readonly mountPath: string;
+  /** File name → content. Names that look like secrets are refused: secrets go in `secretFiles`. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Horizontal autoscaling on CPU (autoscaling/v2). */
+export interface AutoscalingSpec {
+  /** Fewest pods, >= 2 so one pod's loss never takes the service down. */
+  readonly minReplicas: number;
+  /** Most pods, > minReplicas. */
+  readonly maxReplicas: number;
+  /**
+   * Average CPU utilization (percent of `requests.cpu`) the HPA steers to.
+   * @default 70 - leaves headroom for the time a new pod takes to become ready
+   */
+  readonly targetCpuUtilization?: number;
+}
+
+/** How the container pauses before SIGTERM so endpoints are removed before it stops accepting. */
+export type PreStopMode = 'exec' | 'sleep-action';
+
+export interface HardenedDeploymentProps {
+  /** `app.kubernetes.io/name` and the name of every object (Deployment, ServiceAccount, ...): a DNS-1035 label. */
+  readonly name: string;
+  /** Namespace of every object; `default` and `kube-*` are refused (N07). */
+  readonly namespace: string;
+  /** `app.kubernetes.io/component`, e.g. `api`. */
+  readonly component: string;
+  /** `app.kubernetes.io/part-of`, e.g. `todo`. */
+  readonly partOf: string;
+  /**
+   * `app.kubernetes.io/instance`.
+   * @default - the name
+   */
+  readonly instance?: string;
+  /**
+   * `app.kubernetes.io/version`.
+   * @default - the image tag, so the label always says what runs
+   */
+  readonly version?: string;
+  /** Image as `repo:tag` or `repo:tag@sha256:<digest>`; a tag is required and may not be `latest`. */
+  readonly image: string;
+  /**
+   * Refuse an image without a `@sha256:` digest (production pins what was tested).
+   * @default false - dev and CI deploy freshly built tags
+   */
+  readonly requireDigest?: boolean;
+  /** cpu, memory and ephemeral-storage requests and limits; required because defaults hide capacity decisions. */
+  readonly resources: ContainerResources;
+  /**
+   * Container ports.
+   * @default [{ name: 'http', port: 8080 }] - the design's service port
+   */
+  readonly ports?: readonly ContainerPortSpec[];
+  /**
+   * Health probes.
+   * @default - /readyz and /livez on the `http` port, startup on /livez
+   */
+  readonly probes?: ProbeSpec;
+  /**
+   * Plain configuration: stored in a ConfigMap `<name>-config`, passed as env vars by
+   * `configMapKeyRef`, and hashed into the pod annotation `checksum/config` so a change rolls the pods.
+   * Names that look like secrets are refused: secrets go in `secretFiles`.
+   * @default - no ConfigMap
+   */
+  readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Configuration files: stored in a ConfigMap `<name>-files`, mounted read-only, and hashed into the
+   * pod annotation `checksum/config-files` so a change rolls the pods like an env change does.
+   * @default - no files
+   */
+  readonly configFiles?: ConfigFilesSpec;
+  /**
+   * Existing Secrets mounted read-only as files (never env vars: env leaks into logs and child processes).
+   * @default - none
+   */
+  readonly secretFiles?: readonly SecretFileSpec[];
+  /**
+   * Writable directories besides `/tmp` (which is always mounted).
+   * @default - only /tmp
+   */
+  readonly writablePaths?: readonly WritablePathSpec[];
+  /**
+   * Size limit of the `/tmp` emptyDir.
+   * @default '64Mi'
+   */
+  readonly tmpSizeLimit?: string;
+  /**
+   * Fixed replica count, ignored with `autoscaling`. 1 is the single-node dev mode: no PodDisruptionBudget.
+   * @default 2 - survives the loss of a pod or node
+   */
+  readonly replicas?: number;
+  /**
+   * Autoscale with an HPA instead of a fixed count; the Deployment then omits `spec.replicas`.
+   * @default - fixed replicas
+   */
+  readonly autoscaling?: AutoscalingSpec;
+  /** Container entrypoint override. @default - the image's ENTRYPOINT */
+  readonly command?: readonly string[];
+  /** Container arguments. @default - the image's CMD */
+  readonly args?: readonly string[];
+  /**
+   * uid of the pod's processes, >= 10001 (kube-score wants > 10000 so it never maps to a host user).
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * gid of the pod's processes, >= 10001.
+   * @default - the runAsUser
+   */
+  readonly runAsGroup?: number;
+  /**
+   * Group that owns mounted volumes, so the non-root user can read secret files.
+   * @default - the runAsGroup
+   */
+  readonly fsGroup?: number;
+  /**
+   * Seconds the container keeps serving after it is told to stop, while endpoints drain.
+   * @default 5 - longer than kube-proxy and ingress controllers take to drop the pod
+   */
+  readonly preStopSleepSeconds?: number;
+  /**
+   * `exec` runs `sleep N` in the container (needs a `sleep` binary); `sleep-action` uses the kubelet's
+   * `lifecycle.preStop.sleep` (Kubernetes >= 1.30, works in distroless images).
+   * @default 'exec' - works on every supported cluster
+   */
+  readonly preStopMode?: PreStopMode;
+  /**
+   * Seconds from SIGTERM to SIGKILL; must exceed the preStop sleep so in-flight requests finish.
+   * @default - preStop sleep + 25
+   */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/** The probe contract as the container ends up with it (ProbedService checks it). */
+export interface ResolvedProbes {
+  readonly portName: string;
+  readonly readinessPath: string;
+  readonly livenessPath: string;
+  readonly startupPath: string;
+}
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const IANA_SERVICE_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TAG = /^\w[\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Words of an env var name that mark a secret (S19), as whole words or (the long ones) inside a word. */
+const SECRET_WORDS = new Set(['key', 'pwd', 'pass']);
+const SECRET_WORD_PART = /password|passwd|passphrase|secret|token|apikey|credential/;
+/** Last words that name where a secret is (a mounted file), not the secret: `DB_PASSWORD_FILE`. */
+const LOCATION_SUFFIXES = new Set(['file', 'path', 'dir']);
+const DEFAULT_PORTS: readonly ContainerPortSpec[] = [{ name: 'http', port: 8080 }];
+const DEFAULT_SCRATCH = '64Mi';
+const SECRET_FILE_MODE = 0o440;
+const CONFIG_FILE_MODE = 0o444;
+
+/**
+ * Whether an env var name looks like it holds a secret value (S19): `DB_PASSWORD`, `apiKey`,
+ * `GITHUB_TOKEN` do; `DB_PASSWORD_FILE`, `KEYCLOAK_URL` do not. A superset of the policy check's test,
+ * so the construct refuses first, with its path.
+ */
+export function looksLikeSecretName(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (LOCATION_SUFFIXES.has(words.at(-1) ?? '')) return false;
+  return words.some((word) => SECRET_WORDS.has(word) || SECRET_WORD_PART.test(word));
+}
+
+/** Splits `repo:tag@sha256:…` into its parts; a registry port (`host:5000/repo`) is not a tag. */
+export function parseImage(image: string): { repository: string; tag?: string; digest?: string } {
+  const [nameAndTag = '', digest] = image.split('@', 2);
+  const slash = nameAndTag.lastIndexOf('/');
+  const colon = nameAndTag.lastIndexOf(':');
+  const hasTag = colon > slash;
+  return {
+    repository: hasTag ? nameAndTag.slice(0, colon) : nameAndTag,
+    ...(hasTag ? { tag: nameAndTag.slice(colon + 1) } : {}),
+    ...(digest !== undefined ? { digest } : {}),
+  };
+}
+
+/**
+ * A Deployment that passes every S, I, R, P and A row of `shared/hardening.md` by default, with its
+ * own ServiceAccount, an optional ConfigMap, a PodDisruptionBudget when replicated and an optional
+ * HPA. Every object has a stable name (no hash suffix), the namespace and the recommended labels.
+ */
+export class HardenedDeployment extends Construct implements INetworkPeer {
+  /** Name of the Deployment (and of the ServiceAccount, PDB and HPA). */
+  public readonly deploymentName: string;
+  /** Name of the ServiceAccount the pods run as. */
+  public readonly serviceAccountName: string;
+  /** Namespace of every object. */
+  public readonly namespace: string;
+  /** `app.kubernetes.io/name` of the pods: what network policies select on. */
+  public readonly peerName: string;
+  /** The recommended labels' source, for objects that belong to this workload (Service, policies). */
+  public readonly identity: AppIdentity;
+  /** The six recommended labels; every object here carries them. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** The Deployment's selector (name + instance: immutable over the workload's life). */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** Labels on the pods (the recommended labels, a superset of the selector). */
+  public readonly podLabels: Readonly<Record<string, string>>;
+  /** The container's ports. */
+  public readonly ports: readonly ContainerPortSpec[];
+  /** The probe contract the container carries. */
+  public readonly probes: ResolvedProbes;
+  /** Name of the ConfigMap holding `config`, if any. */
+  public readonly configMapName?: string;
+  /** sha256 of the config data (the pod annotation `checksum/config`), if any. */
+  public readonly configChecksum?: string;
+  /** Name of the ConfigMap holding `configFiles`, if any. */
+  public readonly configFilesMapName?: string;
+  /** Whether more than one pod runs (then a PodDisruptionBudget exists). */
+  public readonly replicated: boolean;
+  /** The Deployment object, for escape hatches (`addJsonPatch`). */
+  public readonly deployment: ApiObject;
+  /** The PodDisruptionBudget, when replicated. */
+  public readonly podDisruptionBudget?: KubePodDisruptionBudget;
+  /** The HPA, with autoscaling. */
+  public readonly autoscaler?: KubeHorizontalPodAutoscalerV2;
+
+  constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
+    super(scope, id);
+    const resolved = this.validate(props);
+    const { ports, probes, version, runAsUser, runAsGroup, fsGroup, preStopSeconds, gracePeriod } = resolved;
+
+    this.deploymentName = props.name;
+    this.serviceAccountName = props.name;
+    this.namespace = props.namespace;
+    this.peerName = props.name;
+    this.identity = {
+      name: props.name,
+      version,
+      component: props.component,
+      partOf: props.partOf,
+      ...(props.instance !== undefined ? { instance: props.instance } : {}),
+    };
+    this.labels = recommendedLabels(this.identity);
+    this.selectorLabels = selectorLabels(this.identity);
+    this.podLabels = { ...this.labels };
+    this.ports = ports;
+    this.probes = probes;
+    this.replicated = props.autoscaling !== undefined || (props.replicas ?? 2) > 1;
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.labels } });
+
+    new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(this.serviceAccountName),
+      automountServiceAccountToken: false,
+    });
+
+    const env: EnvVar[] = [];
+    const podAnnotations: Record<string, string> = {};
+    if (props.config !== undefined) {
+      const configMapName = `${props.name}-config`;
+      const data = sortedRecord(props.config);
+      new KubeConfigMap(this, 'Config', { metadata: metadata(configMapName), data });
+      this.configMapName = configMapName;
+      this.configChecksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+      podAnnotations['checksum/config'] = this.configChecksum;
+      for (const key of Object.keys(data)) {
+        env.push({ name: key, valueFrom: { configMapKeyRef: { name: configMapName, key } } });
+      }
+    }
+
+    if (props.configFiles !== undefined) {
+      const configFilesMapName = `${props.name}-files`;
+      const data = sortedRecord(props.configFiles.files);
+      new KubeConfigMap(this, 'ConfigFiles', { metadata: metadata(configFilesMapName), data });
+      this.configFilesMapName = configFilesMapName;
+      podAnnotations['checksum/config-files'] = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    }
+
+    const files = filesystem(props);
+    env.push(...files.env);
+    const container = hardenedContainer(props, resolved, env, files.mounts);
+
+    // Rendered through the typed manifest (checked against the 1.28 schema) into a plain ApiObject, so
+    // the newer `lifecycle.preStop.sleep` patch below survives rendering.
+    this.deployment = new ApiObject(this, 'Deployment', KubeDeployment.manifest({
+      metadata: metadata(this.deploymentName),
+      spec: {
+        ...(props.autoscaling === undefined ? { replicas: props.replicas ?? 2 } : {}),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...this.selectorLabels } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) },
+        },
+        template: {
+          metadata: {
+            labels: { ...this.podLabels },
+            ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
+          },
+          spec: {
+            serviceAccountName: this.serviceAccountName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: gracePeriod,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser,
+              runAsGroup,
+              fsGroup,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      topologyKey: 'kubernetes.io/hostname',
+                      labelSelector: { matchLabels: { ...this.selectorLabels } },
+                    },
+                  },
+                ],
+              },
+            },
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: { ...this.selectorLabels } },
+              },
+            ],
+            containers: [container],
+            volumes: files.volumes,
+          },
+        },
+      },
+    }));
+    if (resolved.preStopMode === 'sleep-action') {
+      // lifecycle.preStop.sleep is newer than the generated 1.28 types, so it is added as a patch.
+      this.deployment.addJsonPatch(
+        JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: preStopSeconds } } }),
+      );
+    }
+
+    if (this.replicated) {
+      this.podDisruptionBudget = new KubePodDisruptionBudget(this, 'Budget', {
+        metadata: metadata(this.deploymentName),
+        spec: {
+          maxUnavailable: IntOrString.fromNumber(1),
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+          selector: { matchLabels: { ...this.selectorLabels } },
+        },
+      });
+    }
+
+    if (props.autoscaling !== undefined) {
+      this.autoscaler = new KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+        metadata: metadata(this.deploymentName),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName },
+          minReplicas: props.autoscaling.minReplicas,
+          maxReplicas: props.autoscaling.maxReplicas,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                target: { type: 'Utilization', averageUtilization: props.autoscaling.targetCpuUtilization ?? 70 },
+              },
+            },
+          ],
+        },
+      });
+    }
+  }
+
+  /** Checks every prop before anything is built; throws naming this construct's path and the bad value. */
+  private validate(props: HardenedDeploymentProps) {
+    const fail: (prop: string, value: unknown, why: string) => never = (prop, value, why) => invalidProp(this, prop, value, why);
+
+    if (!DNS_LABEL.test(props.name) || props.name.length > 56) {
+      fail('name', props.name, 'must be a DNS-1035 label of at most 56 characters (room for "-config")');
+    }
+    if (!DNS_LABEL.test(props.namespace) || props.namespace.length > 63) {
+      fail('namespace', props.namespace, 'must be a DNS-1123 label');
+    }
+    if (props.namespace === 'default' || props.namespace.startsWith('kube-')) {
+      fail('namespace', props.namespace, 'workloads never go in "default" or a kube-* namespace (N07)');
+    }
+    for (const [prop, value] of [['component', props.component], ['partOf', props.partOf], ['instance', props.instance]] as const) {
+      if (value !== undefined && (value === '' || !isValidLabelValue(value))) {
+        fail(prop, value, 'must be a non-empty label value (<= 63 chars, alphanumeric at both ends)');
+      }
+    }
+
+    const image = parseImage(props.image);
+    if (image.repository === '' || image.tag === undefined) {
+      fail('image', props.image, 'needs an explicit tag, e.g. "repo:1.2.3" (I01)');
+    }
+    if (image.tag === 'latest') fail('image', props.image, 'the tag "latest" is not a version (I01)');
+    if (!TAG.test(image.tag!)) fail('image', props.image, 'the tag is not a valid image tag');
+    if (image.digest !== undefined && !DIGEST.test(image.digest)) {
+      fail('image', props.image, 'the digest must be "sha256:" followed by 64 hex digits');
+    }
+    if (props.requireDigest && image.digest === undefined) {
+      fail('image', props.image, 'this environment requires a digest: "repo:tag@sha256:..." (I02)');
+    }
+    const version = props.version ?? image.tag!;
+    if (!isValidLabelValue(version)) fail('version', version, 'must be a valid label value');
+
+    this.validateResources(props.resources, fail);
+
+    const ports = props.ports ?? DEFAULT_PORTS;
+    if (ports.length === 0) fail('ports', ports, 'declare at least one port: probes and Services need one');
+    const seenPortNames = new Set<string>();
+    const seenPortNumbers = new Set<number>();
+    for (const port of ports) {
+      if (!Number.isInteger(port.port) || port.port < 1024 || port.port > 65535 || port.port === 22) {
+        fail('ports', port, 'port must be an integer from 1024 to 65535 and never 22 (P05)');
+      }
+      if (port.name.length > 15 || !IANA_SERVICE_NAME.test(port.name)) {
+        fail('ports', port, 'name must be an IANA service name: <= 15 lowercase letters, digits and single dashes (P04)');
+      }
+      if (seenPortNames.has(port.name) || seenPortNumbers.has(port.port)) fail('ports', port, 'duplicate port name or number (P04)');
+      seenPortNames.add(port.name);
+      seenPortNumbers.add(port.port);
+    }
+
+    const probeSpec = props.probes ?? {};
+    const portName = probeSpec.port ?? (ports.find((p) => p.name === 'http') ?? ports[0]!).name;
+    if (!seenPortNames.has(portName)) {
+      fail('probes.port', portName, `is not a declared port (declared: ${[...seenPortNames].join(', ')}) (P03)`);
+    }
+    const livenessPath = probeSpec.livenessPath ?? '/livez';
+    const probes: ResolvedProbes = {
+      portName,
+      readinessPath: probeSpec.readinessPath ?? '/readyz',
+      livenessPath,
+      startupPath: probeSpec.startupPath ?? livenessPath,
+    };
+    for (const [prop, path] of [
+      ['probes.readinessPath', probes.readinessPath],
+      ['probes.livenessPath', probes.livenessPath],
+      ['probes.startupPath', probes.startupPath],
+    ] as const) {
+      if (!path.startsWith('/')) fail(prop, path, 'must be an absolute HTTP path');
+    }
+    if (probes.readinessPath === probes.livenessPath) {
+      fail('probes.readinessPath', probes.readinessPath, 'readiness and liveness must differ: a failing dependency must not restart pods (P02)');
+    }
+    const startupTimeoutSeconds = probeSpec.startupTimeoutSeconds ?? 60;
+    if (!(startupTimeoutSeconds > 0)) fail('probes.startupTimeoutSeconds', startupTimeoutSeconds, 'must be positive');
+
+    if (props.autoscaling !== undefined) {
+      const { minReplicas, maxReplicas, targetCpuUtilization } = props.autoscaling;
+      if (props.replicas !== undefined) {
+        fail('replicas', props.replicas, 'conflicts with autoscaling: the HPA owns the replica count (A02)');
+      }
+      if (!Number.isInteger(minReplicas) || minReplicas < 2) {
+        fail('autoscaling.minReplicas', minReplicas, 'must be an integer >= 2 (A02)');
+      }
+      if (!Number.isInteger(maxReplicas) || maxReplicas <= minReplicas) {
+        fail('autoscaling.maxReplicas', maxReplicas, `must be an integer greater than minReplicas ${minReplicas} (A02)`);
+      }
+      if (targetCpuUtilization !== undefined && !(Number.isInteger(targetCpuUtilization) && targetCpuUtilization > 0 && targetCpuUtilization <= 100)) {
+        fail('autoscaling.targetCpuUtilization', targetCpuUtilization, 'must be an integer percentage from 1 to 100');
+      }
+    } else if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
+      fail('replicas', props.replicas, 'must be an integer >= 1 (1 only for a single-node dev environment)');
+    }
+
+    const runAsUser = props.runAsUser ?? 10001;
+    const runAsGroup = props.runAsGroup ?? runAsUser;
+    const fsGroup = props.fsGroup ?? runAsGroup;
+    for (const [prop, id] of [['runAsUser', runAsUser], ['runAsGroup', runAsGroup], ['fsGroup', fsGroup]] as const) {
+      if (!Number.isInteger(id) || id < 10001) fail(prop, id, 'must be an integer >= 10001 so it never maps to a host user (S06)');
+    }
+
+    const preStopSeconds = props.preStopSleepSeconds ?? 5;
+    if (!Number.isInteger(preStopSeconds) || preStopSeconds < 1) {
+      fail('preStopSleepSeconds', preStopSeconds, 'must be an integer >= 1 so endpoints drain before shutdown');
+    }
+    const gracePeriod = props.terminationGracePeriodSeconds ?? preStopSeconds + 25;
+    if (!Number.isInteger(gracePeriod) || gracePeriod <= preStopSeconds) {
+      fail('terminationGracePeriodSeconds', gracePeriod, `must be an integer greater than the preStop sleep ${preStopSeconds}`);
+    }
+    const preStopMode = props.preStopMode ?? 'exec';
+    if (preStopMode !== 'exec' && preStopMode !== 'sleep-action') {
+      fail('preStopMode', preStopMode, 'must be "exec" or "sleep-action"');
+    }
+
+    this.validateFilesAndEnv(props, fail);
+
+    return { ports, probes, version, runAsUser, runAsGroup, fsGroup, preStopSeconds, gracePeriod, preStopMode, startupTimeoutSeconds };
+  }
+
+  private validateResources(resources: ContainerResources | undefined, fail: (prop: string, value: unknown, why: string) => never) {
+    if (resources === undefined) fail('resources', resources, 'requests and limits for cpu, memory and ephemeralStorage are required (R01, R02)');
+    const keys = ['cpu', 'memory', 'ephemeralStorage'] as const;
+    for (const kind of ['requests', 'limits'] as const) {
+      for (const key of keys) {
+        const value = resources[kind]?.[key];
+        if (value === undefined) fail(`resources.${kind}.${key}`, value, 'is required (R01, R02)');
+        const parsed = parseQuantity(value);
+        if (parsed === undefined || parsed <= 0) fail(`resources.${kind}.${key}`, value, 'must be a positive Kubernetes quantity such as "250m" or "256Mi"');
+      }
+    }
+    for (const key of keys) {
+      if (parseQuantity(resources.limits[key])! < parseQuantity(resources.requests[key])!) {
+        fail(`resources.limits.${key}`, resources.limits[key], `is below the request ${JSON.stringify(resources.requests[key])}`);
+      }
+    }
+  }
+
+  private validateFilesAndEnv(props: HardenedDeploymentProps, fail: (prop: string, value: unknown, why: string) => never) {
+    const envNames = new Set<string>();
+    const addEnv = (prop: string, name: string) => {
+      if (!ENV_NAME.test(name)) fail(prop, name, 'must be an env var name: letters, digits and "_", not starting with a digit');
+      if (envNames.has(name)) fail(prop, name, 'duplicate env var name (S20)');
+      envNames.add(name);
+    };
+    for (const [name] of Object.entries(props.config ?? {})) {
+      addEnv('config', name);
+      if (looksLikeSecretName(name)) {
+        fail('config', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
+      }
+    }
+
+    const mountPaths = new Set<string>();
+    const addMount = (prop: string, path: string) => {
+      if (!path.startsWith('/') || posix.normalize(path) !== path || path === '/') {
+        fail(prop, path, 'must be an absolute, normalized path other than "/"');
+      }
+      if (mountPaths.has(path)) fail(prop, path, 'is mounted twice');
+      mountPaths.add(path);
+    };
+    addMount('tmpSizeLimit', '/tmp');
+    let scratchTotal = parseQuantity(props.tmpSizeLimit ?? DEFAULT_SCRATCH);
+    if (scratchTotal === undefined) fail('tmpSizeLimit', props.tmpSizeLimit, 'must be a Kubernetes quantity');
+    for (const dir of props.writablePaths ?? []) {
+      addMount('writablePaths', dir.path);
+      const size = parseQuantity(dir.sizeLimit ?? DEFAULT_SCRATCH);
+      if (size === undefined || size <= 0) fail('writablePaths', dir, 'sizeLimit must be a positive Kubernetes quantity');
+      scratchTotal += size;
+    }
+    const ephemeralLimit = parseQuantity(props.resources.limits.ephemeralStorage)!;
+    if (scratchTotal > ephemeralLimit) {
+      fail('resources.limits.ephemeralStorage', props.resources.limits.ephemeralStorage, 'is smaller than the emptyDir size limits it must hold');
+    }
+
+    if (props.configFiles !== undefined) {
+      addMount('configFiles.mountPath', props.configFiles.mountPath);
+      const names = Object.keys(props.configFiles.files);
+      if (names.length === 0) fail('configFiles.files', props.configFiles.files, 'name at least one file');
+      for (const name of names) {
+        if (!/^[-._a-zA-Z0-9]+$/.test(name)) fail('configFiles.files', name, 'must be a file name usable as a ConfigMap key');
+        if (looksLikeSecretName(name)) fail('configFiles.files', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
+      }
+    }
+
+    for (const file of props.secretFiles ?? []) {
+      if (!DNS_SUBDOMAIN.test(file.secretName)) fail('secretFiles.secretName', file.secretName, 'must be a DNS-1123 subdomain');
+      if (file.key !== undefined && !/^[-._a-zA-Z0-9]+$/.test(file.key)) fail('secretFiles.key', file.key, 'must be a Secret key');
+      addMount('secretFiles.mountPath', file.mountPath);
+      if (file.envVarForPath !== undefined) addEnv('secretFiles.envVarForPath', file.envVarForPath);
+    }
+  }
+}
+
+type ResolvedProps = ReturnType<HardenedDeployment['validate']>;
+
+/** The container's writable and secret mounts: size-limited emptyDirs, read-only Secret files, and their NAME_FILE env vars. */
+function filesystem(props: HardenedDeploymentProps): { volumes: Volume[]; mounts: VolumeMount[]; env: EnvVar[] } {
+  const volumes: Volume[] = [];
+  const mounts: VolumeMount[] = [];
+  const env: EnvVar[] = [];
+  const scratch = [{ path: '/tmp', sizeLimit: props.tmpSizeLimit ?? DEFAULT_SCRATCH }, ...(props.writablePaths ?? [])];
+  scratch.forEach((dir, index) => {
+    const name = index === 0 ? 'tmp' : `scratch-${index}`;
+    volumes.push({ name, emptyDir: { sizeLimit: Quantity.fromString(dir.sizeLimit ?? DEFAULT_SCRATCH) } });
+    mounts.push({ name, mountPath: dir.path });
+  });
+  if (props.configFiles !== undefined) {
+    volumes.push({ name: 'config-files', configMap: { name: `${props.name}-files`, defaultMode: CONFIG_FILE_MODE } });
+    mounts.push({ name: 'config-files', mountPath: props.configFiles.mountPath, readOnly: true });
+  }
+  (props.secretFiles ?? []).forEach((file, index) => {
+    const name = `secret-${index}`;
+    const items = file.key !== undefined ? { items: [{ key: file.key, path: file.key }] } : {};
+    volumes.push({ name, secret: { secretName: file.secretName, defaultMode: SECRET_FILE_MODE, ...items } });
+    mounts.push({ name, mountPath: file.mountPath, readOnly: true });
+    if (file.envVarForPath !== undefined) {
+      env.push({ name: file.envVarForPath, value: file.key !== undefined ? posix.join(file.mountPath, file.key) : file.mountPath });
+    }
+  });
+  return { volumes, mounts, env };
+}
+
+/** The one container: restricted securityContext, resources, the three HTTP probes, the preStop pause. */
+function hardenedContainer(props: HardenedDeploymentProps, resolved: ResolvedProps, env: EnvVar[], volumeMounts: VolumeMount[]): Container {
+  const { probes, runAsUser, runAsGroup, preStopSeconds } = resolved;
+  const probePort = IntOrString.fromString(probes.portName);
+  const httpProbe = (path: string, timing: Omit<Probe, 'httpGet'>): Probe => ({ httpGet: { path, port: probePort }, timeoutSeconds: 2, ...timing });
+  const startupPeriod = 2;
+  const quantities = (q: ResourceQuantities) => ({
+    cpu: Quantity.fromString(q.cpu),
+    memory: Quantity.fromString(q.memory),
+    'ephemeral-storage': Quantity.fromString(q.ephemeralStorage),
+  });
+  return {
+    name: props.name,
+    image: props.image,
+    imagePullPolicy: 'Always',
+    ...(props.command !== undefined ? { command: [...props.command] } : {}),
+    ...(props.args !== undefined ? { args: [...props.args] } : {}),
+    ports: resolved.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+    ...(env.length > 0 ? { env } : {}),
+    resources: { requests: quantities(props.resources.requests), limits: quantities(props.resources.limits) },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser,
+      runAsGroup,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+    startupProbe: httpProbe(probes.startupPath, {
+      periodSeconds: startupPeriod,
+      failureThreshold: Math.ceil(resolved.startupTimeoutSeconds / startupPeriod),
+    }),
+    readinessProbe: httpProbe(probes.readinessPath, { periodSeconds: 5, failureThreshold: 2 }),
+    livenessProbe: httpProbe(probes.livenessPath, { periodSeconds: 10, failureThreshold: 3 }),
+    // 'sleep-action' is added as a patch after rendering (see the constructor).
+    ...(resolved.preStopMode === 'exec' ? { lifecycle: { preStop: { exec: { command: ['sleep', String(preStopSeconds)] } } } } : {}),
+    volumeMounts,
+  };
+}
+
+/** A copy with keys sorted, so the ConfigMap and its checksum do not depend on prop order. */
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

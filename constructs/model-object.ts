@@ -1,0 +1,32 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import type { ApiObjectProps } from 'cdk8s';
+import type { Construct } from 'constructs';
+
+/** What the constructs need from a kubernetes-models object: its schema check and its plain JSON. */
+export interface SchemaModel {
+  validate(): void;
+  toJSON(): unknown;
+}
+
+/**
+ * Adds a kubernetes-models object to the tree as an ApiObject, after checking it against its
+ * OpenAPI schema, so a malformed object fails at synth with the construct path rather than at
+ * `kubectl apply`. Cluster-scoped kinds drop the chart's default namespace (cdk8s would add it).
+ */
+export function addModelObject(
+  scope: Construct,
+  id: string,
+  model: SchemaModel,
+  options: { readonly clusterScoped?: boolean } = {},
+): ApiObject {
+  try {
+    model.validate();
+  } catch (error) {
+    throw new Error(`${scope.node.path}/${id}: generated object fails its schema: ${(error as Error).message}`);
+  }
+  const object = new ApiObject(scope, id, model.toJSON() as ApiObjectProps);
+  if (options.clusterScoped && Chart.of(scope).namespace !== undefined) {
+    object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+  return object;
+}

@@ -1,0 +1,160 @@
+/** SloAlerts, ExternalSecretFile and CloudNativePgDatabase: the platform pieces around the workloads. */
+import { expect } from 'chai';
+import { Testing } from 'cdk8s';
+import { CloudNativePgDatabase, type CloudNativePgDatabaseProps } from '../cloudnative-pg-database.js';
+import { ExternalSecretFile, type ExternalSecretFileProps } from '../external-secret-file.js';
+import { isAllowed, namespacesOf } from '../network-policy-eval.js';
+import { formatViolation, validateSchemas } from '../policy/index.js';
+import { SloAlerts } from '../slo-alerts.js';
+import { expectSnapshot, only, type Manifest } from './support/snapshot.js';
+
+const IDENTITY = { name: 'todo-api', version: '1.4.2', component: 'api', partOf: 'todo' };
+const synth = (build: (chart: ReturnType<typeof Testing.chart>) => void) => {
+  const chart = Testing.chart();
+  build(chart);
+  return Testing.synth(chart) as Manifest[];
+};
+
+describe('SloAlerts', () => {
+  const objects = synth((chart) => new SloAlerts(chart, 'slo', { identity: IDENTITY, namespace: 'todo' }));
+  const rules = only(objects, 'PrometheusRule').spec.groups[0].rules as Manifest[];
+
+  it('alerts when the 5xx ratio exceeds 1% over 5 minutes, for this job and namespace', () => {
+    const errors = rules.find((r) => r.alert === 'TodoApiHighErrorRatio')!;
+    expect(errors.expr).to.equal(
+      'sum(rate(http_requests_total{job="todo-api",namespace="todo",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="todo-api",namespace="todo"}[5m])) > 0.01',
+    );
+    expect(errors.for).to.equal('5m');
+  });
+
+  it('alerts when p95 latency exceeds 200 ms over 5 minutes', () => {
+    const latency = rules.find((r) => r.alert === 'TodoApiHighLatencyP95')!;
+    expect(latency.expr).to.equal(
+      'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="todo-api",namespace="todo"}[5m]))) > 0.2',
+    );
+  });
+
+  it('is a valid, labelled monitoring.coreos.com/v1 PrometheusRule', () => {
+    const rule = only(objects, 'PrometheusRule');
+    expect(rule.metadata).to.include({ name: 'todo-api-slo', namespace: 'todo' });
+    expect(rule.metadata.labels['app.kubernetes.io/name']).to.equal('todo-api');
+    expect(validateSchemas(objects as never).map(formatViolation)).to.deep.equal([]);
+  });
+
+  for (const [prop, value, message] of [
+    ['maxErrorRatio', 1.5, 'invalid maxErrorRatio 1.5: must be between 0 and 1'],
+    ['maxP95LatencySeconds', 0, 'invalid maxP95LatencySeconds 0: must be positive'],
+    ['window', '5 minutes', 'invalid window "5 minutes": must be a Prometheus duration'],
+  ] as const) {
+    it(`refuses ${prop} ${JSON.stringify(value)}, naming the construct`, () => {
+      expect(() => synth((chart) => new SloAlerts(chart, 'slo', { identity: IDENTITY, namespace: 'todo', [prop]: value }))).to.throw(
+        `test/slo: ${message}`,
+      );
+    });
+  }
+});
+
+describe('ExternalSecretFile', () => {
+  const props: ExternalSecretFileProps = {
+    identity: IDENTITY,
+    namespace: 'todo',
+    secretName: 'todo-api-jwt',
+    store: { name: 'platform-secrets', kind: 'ClusterSecretStore' },
+    keys: [{ secretKey: 'private.pem', remoteKey: 'todo/prod/jwt-signing-key' }],
+  };
+  const objects = synth((chart) => new ExternalSecretFile(chart, 'jwt', props));
+
+  it('references the store and key, never a value, and makes no Secret itself', () => {
+    const external = only(objects, 'ExternalSecret');
+    expect(external.apiVersion).to.equal('external-secrets.io/v1');
+    expect(external.spec.secretStoreRef).to.deep.equal({ name: 'platform-secrets', kind: 'ClusterSecretStore' });
+    expect(external.spec.target.name).to.equal('todo-api-jwt');
+    expect(external.spec.data).to.deep.equal([{ secretKey: 'private.pem', remoteRef: { key: 'todo/prod/jwt-signing-key' } }]);
+    expect(external.spec.refreshInterval).to.equal('1h');
+    expect(objects.map((o) => o.kind)).to.deep.equal(['ExternalSecret']);
+    expect(validateSchemas(objects as never).map(formatViolation)).to.deep.equal([]);
+  });
+
+  it('refuses an empty key list and a bad Secret key', () => {
+    expect(() => synth((chart) => new ExternalSecretFile(chart, 'jwt', { ...props, keys: [] }))).to.throw('test/jwt: invalid keys []: name at least one key');
+    expect(() =>
+      synth((chart) => new ExternalSecretFile(chart, 'jwt', { ...props, keys: [{ secretKey: 'a/b', remoteKey: 'k' }] })),
+    ).to.throw('test/jwt: invalid keys[].secretKey "a/b": must be a valid Secret key');
+  });
+});
+
+describe('CloudNativePgDatabase', () => {
+  const props: CloudNativePgDatabaseProps = {
+    identity: { name: 'todo-db', version: '17.6', component: 'database', partOf: 'todo' },
+    namespace: 'todo',
+    imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6',
+    storage: '50Gi',
+    database: 'todo',
+    resources: {
+      requests: { cpu: '500m', memory: '1Gi', ephemeralStorage: '1Gi' },
+      limits: { cpu: '2', memory: '1Gi', ephemeralStorage: '2Gi' },
+    },
+    backup: { schedule: '0 0 2 * * *', destinationPath: 's3://backups/todo', credentialsSecret: 'todo-db-backup-s3' },
+  };
+  const client = { peerName: 'todo-api', namespace: 'todo' };
+  const objects = synth((chart) => new CloudNativePgDatabase(chart, 'db', props).allowClient(client));
+  const namespaces = namespacesOf(objects);
+  const pod = (labels: Record<string, string>, namespace = 'todo') => ({ namespace, labels });
+  const db = pod(only(objects, 'Cluster').spec.inheritedMetadata.labels);
+
+  it('runs 3 instances with preferred anti-affinity, a PDB, WAL archiving and bootstrap of the app database', () => {
+    const cluster = only(objects, 'Cluster');
+    expect(cluster.spec.instances).to.equal(3);
+    expect(cluster.spec.enablePDB).to.equal(true);
+    expect(cluster.spec.affinity).to.deep.include({ enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname' });
+    expect(cluster.spec.bootstrap.initdb).to.deep.equal({ database: 'todo', owner: 'todo' });
+    expect(cluster.spec.backup.barmanObjectStore.destinationPath).to.equal('s3://backups/todo');
+    expect(cluster.spec.resources.limits['ephemeral-storage']).to.equal('2Gi');
+  });
+
+  it('takes a scheduled base backup, the first one immediately', () => {
+    expect(only(objects, 'ScheduledBackup').spec).to.deep.equal({
+      schedule: '0 0 2 * * *',
+      cluster: { name: 'todo-db' },
+      backupOwnerReference: 'self',
+      immediate: true,
+    });
+  });
+
+  it('exposes the operator-made app Secret and the read-write Service for clients', () => {
+    const chart = Testing.chart();
+    const database = new CloudNativePgDatabase(chart, 'db', props);
+    expect(database.appSecret).to.deep.equal({ name: 'todo-db-app', uriKey: 'uri' });
+    expect(database.serviceName).to.equal('todo-db-rw');
+    expect(database.port).to.equal(5432);
+  });
+
+  it('lets the declared client, the other instances and the operator in; nobody else', () => {
+    const allowed = (from: ReturnType<typeof pod>, port: number) => isAllowed(objects, namespaces, from, db, port);
+    expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }), 5432)).to.equal(true);
+    expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }), 8000)).to.equal(false);
+    expect(allowed(db, 5432)).to.equal(true);
+    expect(allowed(pod({ app: 'cnpg' }, 'cnpg-system'), 8000)).to.equal(true);
+    expect(allowed(pod({ 'app.kubernetes.io/name': 'frontend' }), 5432)).to.equal(false);
+    expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }, 'elsewhere'), 5432)).to.equal(false);
+  });
+
+  it('passes the CloudNativePG schemas', () => {
+    expect(validateSchemas(objects as never).map(formatViolation)).to.deep.equal([]);
+  });
+
+  it('matches the snapshot', () => expectSnapshot('cloudnative-pg-database', objects));
+
+  for (const [what, override, message] of [
+    ['a latest image', { imageName: 'ghcr.io/cloudnative-pg/postgresql:latest' }, 'invalid imageName "ghcr.io/cloudnative-pg/postgresql:latest": needs an explicit version tag'],
+    ['zero instances', { instances: 0 }, 'invalid instances 0: must be a whole number >= 1'],
+    ['a bad storage size', { storage: '50 GB' }, 'invalid storage "50 GB": must be a quantity'],
+    ['a bad database name', { database: 'Todo-DB' }, 'invalid database "Todo-DB": must be a lowercase SQL identifier'],
+    ['a five-field schedule', { backup: { ...props.backup, schedule: '0 2 * * *' } }, 'invalid backup.schedule "0 2 * * *": must be a six-field cron'],
+    ['a non-S3 destination', { backup: { ...props.backup, destinationPath: '/backups' } }, 'invalid backup.destinationPath "/backups": must be an s3:// URL'],
+  ] as const) {
+    it(`refuses ${what}, naming the construct`, () => {
+      expect(() => synth((chart) => new CloudNativePgDatabase(chart, 'db', { ...props, ...override }))).to.throw(`test/db: ${message}`);
+    });
+  }
+});

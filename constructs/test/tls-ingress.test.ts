@@ -1,0 +1,245 @@
+import { expect } from 'chai';
+import { Testing } from 'cdk8s';
+import type { IRouteBackend } from '../contracts.js';
+import { recommendedLabels } from '../labels.js';
+import { checkManifests, formatViolation } from '../policy/index.js';
+import type { KubeObject } from '../policy/index.js';
+import { TlsIngress } from '../tls-ingress.js';
+import type { TlsIngressProps } from '../tls-ingress.js';
+import { expectSnapshot } from './support/snapshot.js';
+import type { Manifest } from './support/snapshot.js';
+
+const backend = (serviceName: string, namespace = 'todo', port = 80): IRouteBackend => ({ serviceName, namespace, portName: 'http', port });
+const api = backend('todo-api');
+const gateway = backend('chat-gateway');
+const frontend = backend('frontend');
+
+const base: TlsIngressProps = {
+  name: 'todo',
+  namespace: 'todo',
+  partOf: 'todo',
+  version: '1.2.3',
+  clusterIssuer: 'letsencrypt-production',
+  routes: [
+    { host: 'todo.example.org', path: '/', backend: frontend },
+    { host: 'todo.example.org', path: '/api', backend: api, maxBodySize: '2m' },
+    { host: 'todo.example.org', path: '/.well-known', backend: api, maxBodySize: '2m' },
+    { host: 'todo.example.org', path: '/ws', backend: gateway, websocket: true },
+    { host: 'www.example.org', backend: frontend },
+  ],
+};
+
+function synth(props: Partial<TlsIngressProps> = {}): { construct: TlsIngress; objects: Manifest[] } {
+  const chart = Testing.chart();
+  const construct = new TlsIngress(chart, 'Routes', { ...base, ...props });
+  return { construct, objects: Testing.synth(chart) };
+}
+
+const named = (objects: Manifest[], name: string) => objects.find((o) => o.metadata.name === name)!;
+
+describe('TlsIngress (ingress mode)', () => {
+  it('groups routes by options into stably named Ingresses with their nginx annotations', () => {
+    const { construct, objects } = synth();
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Ingress/todo', 'Ingress/todo-body-2m', 'Ingress/todo-websocket']);
+    expect(construct.objectNames).to.deep.equal(['todo', 'todo-body-2m', 'todo-websocket']);
+    expect(construct.hosts).to.deep.equal(['todo.example.org', 'www.example.org']);
+    expect(construct.tlsSecretName).to.equal('todo-tls');
+
+    const plain = named(objects, 'todo');
+    expect(plain.metadata.annotations).to.deep.equal({
+      'cert-manager.io/cluster-issuer': 'letsencrypt-production',
+      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+    });
+    expect(named(objects, 'todo-websocket').metadata.annotations).to.deep.include({
+      'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
+      'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
+      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+    });
+    expect(named(objects, 'todo-body-2m').metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).to.equal('2m');
+    expect(named(objects, 'todo-body-2m').metadata.annotations).to.not.have.property('nginx.ingress.kubernetes.io/proxy-read-timeout');
+  });
+
+  it('puts the same TLS entry (all hosts, one Secret) on every Ingress and routes by named port', () => {
+    const { objects } = synth({ ingressClassName: 'public-nginx', tlsSecretName: 'todo-cert' });
+    for (const ingress of objects) {
+      expect(ingress.spec.ingressClassName).to.equal('public-nginx');
+      expect(ingress.spec.tls).to.deep.equal([{ hosts: ['todo.example.org', 'www.example.org'], secretName: 'todo-cert' }]);
+      expect(ingress.metadata.namespace).to.equal('todo');
+      expect(ingress.metadata.labels['app.kubernetes.io/component']).to.equal('ingress');
+    }
+    expect(named(objects, 'todo').spec.rules).to.deep.equal([
+      { host: 'todo.example.org', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { name: 'http' } } } }] } },
+      { host: 'www.example.org', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { name: 'http' } } } }] } },
+    ]);
+    // '.' fails ingress-nginx's strict Prefix validation, so that path is ImplementationSpecific.
+    expect(named(objects, 'todo-body-2m').spec.rules[0].http.paths.map((p: Manifest) => [p.path, p.pathType])).to.deep.equal([
+      ['/api', 'Prefix'],
+      ['/.well-known', 'ImplementationSpecific'],
+    ]);
+  });
+
+  it('passes extra annotations through', () => {
+    const { objects } = synth({ annotations: { 'example.com/owner': 'team-a' } });
+    for (const ingress of objects) expect(ingress.metadata.annotations['example.com/owner']).to.equal('team-a');
+  });
+
+  it('matches the snapshot', () => {
+    expectSnapshot('tls-ingress', synth().objects);
+  });
+});
+
+describe('TlsIngress (gateway-api mode)', () => {
+  it('emits one HTTPRoute per host attached to an existing Gateway listener', () => {
+    const { construct, objects } = synth({
+      mode: 'gateway-api',
+      routes: base.routes.filter((r) => !r.maxBodySize),
+      gateway: { name: 'edge', namespace: 'gateways', sectionName: 'https', httpSectionName: 'http' },
+    });
+    expect(objects.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).to.deep.equal([
+      'gateway.networking.k8s.io/v1 HTTPRoute/todo-todo-example-org',
+      'gateway.networking.k8s.io/v1 HTTPRoute/todo-www-example-org',
+      'gateway.networking.k8s.io/v1 HTTPRoute/todo-https-redirect',
+    ]);
+    expect(construct.objectNames).to.deep.equal(['todo-todo-example-org', 'todo-www-example-org', 'todo-https-redirect']);
+    const route = named(objects, 'todo-todo-example-org');
+    expect(route.metadata.namespace).to.equal('todo');
+    expect(route.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'gateways', sectionName: 'https' }]);
+    expect(route.spec.hostnames).to.deep.equal(['todo.example.org']);
+    expect(route.spec.rules).to.deep.equal([
+      { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'frontend', port: 80 }] },
+      { matches: [{ path: { type: 'PathPrefix', value: '/ws' } }], backendRefs: [{ name: 'chat-gateway', port: 80 }] },
+    ]);
+    const redirect = named(objects, 'todo-https-redirect');
+    expect(redirect.spec.parentRefs[0].sectionName).to.equal('http');
+    expect(redirect.spec.hostnames).to.deep.equal(['todo.example.org', 'www.example.org']);
+    expect(redirect.spec.rules).to.deep.equal([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+  });
+
+  it('without listener names attaches to the whole Gateway and leaves the redirect to it', () => {
+    const { objects } = synth({ mode: 'gateway-api', routes: [{ host: 'todo.example.org', backend: api }], gateway: { name: 'edge' } });
+    expect(objects).to.have.length(1);
+    expect(objects[0]!.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'todo' }]);
+  });
+
+  it('can create the Gateway with a cert-manager annotated HTTPS listener per host', () => {
+    const { construct, objects } = synth({
+      mode: 'gateway-api',
+      routes: [
+        { host: 'todo.example.org', backend: api },
+        { host: '*.apps.example.org', path: '/', backend: frontend },
+      ],
+      gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } },
+    });
+    expect(construct.objectNames).to.deep.equal(['edge', 'todo-todo-example-org', 'todo-wildcard-apps-example-org', 'todo-https-redirect']);
+    const gw = objects.find((o) => o.kind === 'Gateway')!;
+    expect(gw.metadata.annotations).to.deep.equal({ 'cert-manager.io/cluster-issuer': 'letsencrypt-production' });
+    expect(gw.spec.gatewayClassName).to.equal('envoy');
+    expect(gw.spec.listeners).to.deep.equal([
+      {
+        name: 'https-todo-example-org',
+        hostname: 'todo.example.org',
+        port: 443,
+        protocol: 'HTTPS',
+        tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'todo-tls' }] },
+        allowedRoutes: { namespaces: { from: 'Same' } },
+      },
+      {
+        name: 'https-wildcard-apps-example-org',
+        hostname: '*.apps.example.org',
+        port: 443,
+        protocol: 'HTTPS',
+        tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'todo-tls' }] },
+        allowedRoutes: { namespaces: { from: 'Same' } },
+      },
+      { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } },
+    ]);
+    expect(named(objects, 'todo-todo-example-org').spec.parentRefs[0].sectionName).to.equal('https-todo-example-org');
+    expect(named(objects, 'todo-https-redirect').spec.parentRefs[0].sectionName).to.equal('http');
+  });
+
+  it('a created Gateway in another namespace admits only the routes namespace', () => {
+    const { objects } = synth({
+      mode: 'gateway-api',
+      routes: [{ host: 'todo.example.org', backend: api }],
+      gateway: { name: 'edge', namespace: 'gateways', create: { gatewayClassName: 'envoy' } },
+    });
+    const gw = objects.find((o) => o.kind === 'Gateway')!;
+    expect(gw.metadata.namespace).to.equal('gateways');
+    expect(gw.spec.listeners[0].allowedRoutes).to.deep.equal({
+      namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'todo' } } },
+    });
+  });
+
+  it('matches the snapshot', () => {
+    const { objects } = synth({ mode: 'gateway-api', routes: base.routes.filter((r) => !r.maxBodySize), gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } } });
+    expectSnapshot('tls-ingress-gateway-api', objects);
+  });
+});
+
+describe('TlsIngress and the synth-time hardening check', () => {
+  // Only the rules about routes: the Services here are bare objects, not backed by workloads (N01).
+  const routeRules = new Set(['N03', 'N04', 'N05', 'N07', 'N08', 'A08', 'K01']);
+  const services = (names: string[]) =>
+    names.map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'todo', labels: recommendedLabels({ name, version: '1.2.3', component: 'api', partOf: 'todo' }) },
+      spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    }));
+  const violations = (objects: Manifest[]) => checkManifests(objects as KubeObject[]).filter((v) => routeRules.has(v.rule)).map(formatViolation);
+
+  it('passes N03-N05 in both modes when the backends exist', () => {
+    const all = services(['frontend', 'todo-api', 'chat-gateway']);
+    expect(violations([...synth().objects, ...all])).to.deep.equal([]);
+    const gatewayMode = synth({ mode: 'gateway-api', routes: base.routes.filter((r) => !r.maxBodySize), gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } } });
+    expect(violations([...gatewayMode.objects, ...all])).to.deep.equal([]);
+  });
+
+  it('is caught by N03 when a backend Service is missing (the check can fail)', () => {
+    expect(violations([...synth().objects, ...services(['frontend', 'todo-api'])])).to.deep.equal([
+      'Ingress/todo/todo-websocket: N03 backend Service "chat-gateway" is not in namespace "todo"',
+    ]);
+  });
+});
+
+describe('TlsIngress rejects bad props with the construct path and the value', () => {
+  const route = (overrides: Record<string, unknown>) => [{ host: 'todo.example.org', backend: api, ...overrides }];
+  const cases: Array<[string, Partial<TlsIngressProps>, string]> = [
+    [
+      'duplicate host + path',
+      { routes: [...route({ path: '/api' }), ...route({ path: '/api', backend: gateway })] },
+      'test/Routes: invalid routes[1] "todo.example.org/api": duplicate host + path',
+    ],
+    ['uppercase host', { routes: route({ host: 'Todo.example.org' }) }, 'test/Routes: invalid routes[0].host "Todo.example.org": not an RFC 1123 host name'],
+    ['wildcard not leftmost', { routes: route({ host: 'todo.*.example.org' }) }, 'test/Routes: invalid routes[0].host "todo.*.example.org": not an RFC 1123 host name'],
+    ['partial wildcard', { routes: route({ host: 'a*.example.org' }) }, 'test/Routes: invalid routes[0].host "a*.example.org"'],
+    ['label too long', { routes: route({ host: `${'a'.repeat(64)}.example.org` }) }, `test/Routes: invalid routes[0].host "${'a'.repeat(64)}.example.org"`],
+    ['IP address', { routes: route({ host: '10.0.0.1' }) }, 'test/Routes: invalid routes[0].host "10.0.0.1": an IP address is not a host name'],
+    ['leading hyphen', { routes: route({ host: '-todo.example.org' }) }, 'test/Routes: invalid routes[0].host "-todo.example.org"'],
+    ['path without slash', { routes: route({ path: 'api' }) }, 'test/Routes: invalid routes[0].path "api": must start with \'/\''],
+    ['regex path', { routes: route({ path: '/api(/|$)(.*)' }) }, 'test/Routes: invalid routes[0].path "/api(/|$)(.*)": only letters'],
+    ['backend in another namespace', { routes: route({ backend: backend('api', 'other') }) }, 'test/Routes: invalid routes[0].backend "other/api": is outside the routes\' namespace "todo"'],
+    ['snippet annotation', { annotations: { 'nginx.org/server-snippets': 'x' } }, 'test/Routes: invalid annotations "nginx.org/server-snippets": snippet annotations inject raw proxy configuration (N05)'],
+    [
+      'snippet annotation in mixed case',
+      { annotations: { 'example.com/Configuration-Snippet': 'x' } },
+      'test/Routes: invalid annotations "example.com/Configuration-Snippet": snippet annotations',
+    ],
+    ['managed annotation', { annotations: { 'cert-manager.io/cluster-issuer': 'other' } }, 'test/Routes: invalid annotations "cert-manager.io/cluster-issuer": set by the construct'],
+    ['bad body size', { routes: route({ maxBodySize: '2 MB' }) }, 'test/Routes: invalid routes[0].maxBodySize "2 MB": must be an nginx size'],
+    ['no routes', { routes: [] }, 'test/Routes: invalid routes []: at least one route is needed'],
+    ['default namespace', { namespace: 'default', routes: [{ host: 'a.example.org', backend: backend('x', 'default') }] }, 'test/Routes: invalid namespace "default"'],
+    ['gateway mode without gateway', { mode: 'gateway-api', routes: route({}) }, "test/Routes: invalid gateway undefined: mode 'gateway-api' needs the Gateway"],
+    [
+      'body size in gateway mode',
+      { mode: 'gateway-api', gateway: { name: 'edge' }, routes: route({ maxBodySize: '2m' }) },
+      'test/Routes: invalid routes[0].maxBodySize "2m": Gateway API has no portable body-size limit',
+    ],
+    ['gateway in ingress mode', { gateway: { name: 'edge' }, routes: route({}) }, 'test/Routes: invalid gateway "edge": only used in mode \'gateway-api\''],
+    ['partOf not a label value', { partOf: 'todo platform' }, 'test/Routes: invalid partOf "todo platform": not a valid value for label app.kubernetes.io/part-of'],
+    ['bad issuer name', { clusterIssuer: 'Lets Encrypt' }, 'test/Routes: invalid clusterIssuer "Lets Encrypt"'],
+  ];
+  for (const [name, props, message] of cases) {
+    it(name, () => expect(() => synth(props)).to.throw(message));
+  }
+});

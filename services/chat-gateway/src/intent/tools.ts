@@ -1,0 +1,160 @@
+/**
+ * The fixed tool interface between "understanding a sentence" and "acting on tasks".
+ *
+ * The rule-based engine produces these calls today; an LLM with tool calling can produce the
+ * very same calls later from {@link TOOL_SCHEMAS}, and the executor does not need to change.
+ */
+
+export type Priority = 'low' | 'medium' | 'high';
+
+export type ListFilter = 'all' | 'pending' | 'completed' | 'due_today' | 'overdue';
+
+/**
+ * A task named by the user: its number in the last list shown (negative counts from the end,
+ * -1 is the last), (part of) its title, or its id when the caller already knows it.
+ */
+export type TaskReference = { readonly position: number } | { readonly title: string } | { readonly id: string };
+
+export interface AddTaskArgs {
+  readonly title: string;
+  /** ISO 8601 instant. */
+  readonly dueAt?: string;
+  readonly priority?: Priority;
+}
+
+export interface ListTasksArgs {
+  readonly filter: ListFilter;
+}
+
+export interface TaskArgs {
+  readonly task: TaskReference;
+}
+
+export interface UpdateTaskArgs extends TaskArgs {
+  readonly title?: string;
+  /** ISO 8601 instant, or null to remove the due date. */
+  readonly dueAt?: string | null;
+  readonly priority?: Priority;
+}
+
+export type ToolCall =
+  | { readonly kind: 'tool'; readonly name: 'add_task'; readonly args: AddTaskArgs }
+  | { readonly kind: 'tool'; readonly name: 'list_tasks'; readonly args: ListTasksArgs }
+  | { readonly kind: 'tool'; readonly name: 'complete_task'; readonly args: TaskArgs }
+  | { readonly kind: 'tool'; readonly name: 'reopen_task'; readonly args: TaskArgs }
+  | { readonly kind: 'tool'; readonly name: 'update_task'; readonly args: UpdateTaskArgs }
+  | { readonly kind: 'tool'; readonly name: 'delete_task'; readonly args: TaskArgs }
+  | { readonly kind: 'tool'; readonly name: 'clear_completed'; readonly args: Record<string, never> }
+  | { readonly kind: 'tool'; readonly name: 'help'; readonly args: Record<string, never> };
+
+export type ToolName = ToolCall['name'];
+
+/** A call on a task whose reference still has to be supplied (kept while asking "which one?"). */
+export type TaskToolCall = Extract<ToolCall, { readonly args: TaskArgs }>;
+
+export const TOOL_NAMES: readonly ToolName[] = [
+  'add_task',
+  'list_tasks',
+  'complete_task',
+  'reopen_task',
+  'update_task',
+  'delete_task',
+  'clear_completed',
+  'help',
+];
+
+const taskReferenceSchema = {
+  description:
+    'The task: its 1-based number in the list last shown to the user (-1 is the last), part of its title, or its id.',
+  oneOf: [
+    {
+      type: 'object',
+      properties: { position: { type: 'integer', not: { const: 0 } } },
+      required: ['position'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { id: { type: 'string', minLength: 1 } },
+      required: ['id'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { title: { type: 'string', minLength: 1, maxLength: 200 } },
+      required: ['title'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+const prioritySchema = { type: 'string', enum: ['low', 'medium', 'high'] } as const;
+
+/** JSON-schema tool definitions, in the shape LLM tool-calling APIs take (name, description, parameters). */
+export const TOOL_SCHEMAS = [
+  {
+    name: 'add_task',
+    description: 'Create a new task.',
+    parameters: {
+      type: 'object',
+      properties: {
+        title: { type: 'string', minLength: 1, maxLength: 200 },
+        dueAt: { type: 'string', format: 'date-time' },
+        priority: prioritySchema,
+      },
+      required: ['title'],
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'list_tasks',
+    description: 'Show the user their tasks.',
+    parameters: {
+      type: 'object',
+      properties: { filter: { type: 'string', enum: ['all', 'pending', 'completed', 'due_today', 'overdue'] } },
+      required: ['filter'],
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'complete_task',
+    description: 'Mark a task as done.',
+    parameters: { type: 'object', properties: { task: taskReferenceSchema }, required: ['task'], additionalProperties: false },
+  },
+  {
+    name: 'reopen_task',
+    description: 'Mark a done task as not done again.',
+    parameters: { type: 'object', properties: { task: taskReferenceSchema }, required: ['task'], additionalProperties: false },
+  },
+  {
+    name: 'update_task',
+    description: 'Rename a task, change or remove its due date, or change its priority.',
+    parameters: {
+      type: 'object',
+      properties: {
+        task: taskReferenceSchema,
+        title: { type: 'string', minLength: 1, maxLength: 200 },
+        dueAt: { type: ['string', 'null'], format: 'date-time' },
+        priority: prioritySchema,
+      },
+      required: ['task'],
+      minProperties: 2,
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'delete_task',
+    description: 'Delete a task for good.',
+    parameters: { type: 'object', properties: { task: taskReferenceSchema }, required: ['task'], additionalProperties: false },
+  },
+  {
+    name: 'clear_completed',
+    description: 'Delete every completed task.',
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+  },
+  {
+    name: 'help',
+    description: 'Explain what the assistant can do.',
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+  },
+] as const satisfies readonly { name: ToolName; description: string; parameters: object }[];

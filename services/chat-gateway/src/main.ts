@@ -1,0 +1,23 @@
+import { pino } from 'pino';
+import { loadConfig } from './config.js';
+import { startChatGateway } from './server.js';
+
+const config = loadConfig();
+const logger = pino({ level: config.logLevel, base: { service: 'chat-gateway' } });
+const gateway = await startChatGateway(config, { logger });
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

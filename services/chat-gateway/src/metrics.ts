@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics, in a registry of its own (several gateways can share a process in tests). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    openConnections: new Gauge({ name: 'chat_gateway_open_connections', help: 'Open WebSocket connections', registers: [registry] }),
+    messages: new Counter({
+      name: 'chat_gateway_messages_total',
+      help: 'Chat messages handled, by intent (tool name, clarify or unknown)',
+      labelNames: ['intent'] as const,
+      registers: [registry],
+    }),
+    replyDuration: new Histogram({
+      name: 'chat_gateway_reply_duration_seconds',
+      help: 'Time from a say message to its reply, API calls included',
+      labelNames: ['intent'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    upgradeRejections: new Counter({
+      name: 'chat_gateway_upgrade_rejections_total',
+      help: 'WebSocket upgrades refused, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    disconnects: new Counter({
+      name: 'chat_gateway_forced_disconnects_total',
+      help: 'Sockets the gateway closed on its own, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    protocolErrors: new Counter({
+      name: 'chat_gateway_protocol_errors_total',
+      help: 'Error messages sent to clients, by code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    eventStreams: new Gauge({ name: 'chat_gateway_event_streams', help: 'Open per-user change streams to the todo-api', registers: [registry] }),
+    todoApiUp: new Gauge({ name: 'chat_gateway_todo_api_up', help: '1 when the last todo-api readiness check passed', registers: [registry] }),
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createMetrics>;

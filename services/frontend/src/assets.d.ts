@@ -1,0 +1,2 @@
+/** esbuild bundles imported stylesheets into the hashed .css asset. */
+declare module '*.css';

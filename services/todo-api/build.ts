@@ -1,0 +1,32 @@
+// Bundles src/main.ts into <outdir>/main.js (ESM, node20, dependencies left external so
+// PGlite's WASM and data files load from node_modules). Used by the Dockerfile and its test.
+// Usage: npx tsx services/todo-api/build.ts [outdir]   (default build/todo-api)
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export async function bundleTodoApi(outdir: string): Promise<string> {
+  const entry = fileURLToPath(new URL('./src/main.ts', import.meta.url));
+  const outfile = path.join(outdir, 'main.js');
+  await mkdir(outdir, { recursive: true });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  // Marks main.js as an ES module without depending on the repository's package.json.
+  await writeFile(path.join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  return outfile;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const outfile = await bundleTodoApi(path.resolve(process.argv[2] ?? 'build/todo-api'));
+  console.log(`bundled ${outfile}`);
+}

@@ -1,0 +1,90 @@
+import cors from '@koa/cors';
+import Koa, { type Context, type Next } from 'koa';
+import type { Logger } from 'pino';
+import type { TokenService } from './auth/tokens.js';
+import type { TodoApiConfig } from './config.js';
+import type { Database } from './db/database.js';
+import type { ChangeFeed } from './events.js';
+import { requireUser } from './http/auth.js';
+import { problemJson } from './http/errors.js';
+import { parseJsonBody, requireJsonContentType } from './http/jsonBody.js';
+import { createMetrics } from './http/metrics.js';
+import { FixedWindowLimiter, rateLimit } from './http/rateLimit.js';
+import { accessLog, requestContext } from './http/requestContext.js';
+import { securityHeaders } from './http/securityHeaders.js';
+import { accountRoutes } from './routes/accounts.js';
+import { chatRoutes } from './routes/chat.js';
+import { eventRoutes, type EventStreams } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { taskRoutes } from './routes/tasks.js';
+
+export interface AppDependencies {
+  readonly config: TodoApiConfig;
+  readonly database: Database;
+  readonly tokens: TokenService;
+  readonly feed: ChangeFeed;
+  readonly logger: Logger;
+  readonly isDraining: () => boolean;
+}
+
+export interface TodoApiApp {
+  readonly app: Koa;
+  readonly streams: EventStreams;
+}
+
+/** While draining, every response closes its connection so keep-alive clients move on. */
+function closeConnectionsWhenDraining(isDraining: () => boolean) {
+  return async function closeWhenDraining(ctx: Context, next: Next): Promise<void> {
+    await next();
+    if (isDraining()) ctx.set('Connection', 'close');
+  };
+}
+
+/** Composes the middleware and routes; the one place that decides their order. */
+export function createApp(deps: AppDependencies): TodoApiApp {
+  const { config, database, tokens, feed, logger } = deps;
+  const app = new Koa({ proxy: config.trustProxy });
+  const metrics = createMetrics(() => database.poolStats());
+  const allowedOrigins = new Set(config.allowedOrigins);
+
+  const health = healthRoutes({ database, registry: metrics.registry, readyTimeoutMs: config.readyTimeoutMs, isDraining: deps.isDraining });
+  const accounts = accountRoutes({
+    database, tokens, scryptLogN: config.scryptLogN,
+    authIpLimiter: new FixedWindowLimiter(config.authIpRateLimit, config.authWindowMs),
+    loginLimiter: new FixedWindowLimiter(config.loginRateLimit, config.authWindowMs),
+  });
+  // Guards are part of each route (not router.use), so metrics label 401s and 429s by route.
+  const guard = [
+    requireUser(tokens),
+    rateLimit(new FixedWindowLimiter(config.apiRateLimitPerMinute, 60_000), (ctx) => ctx.state.userId),
+  ];
+  const streams = eventRoutes(feed, config.ssePingMs, guard);
+
+  // Koa reports errors that happen after the response started (a client leaving an event
+  // stream) here; without a listener it would print them to stderr.
+  app.on('error', (error: Error & { code?: string }) => {
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET') logger.debug({ err: error }, 'client went away');
+    else logger.error({ err: error }, 'unhandled application error');
+  });
+  app.use(requestContext(logger));
+  app.use(accessLog);
+  app.use(metrics.middleware);
+  app.use(problemJson);
+  app.use(closeConnectionsWhenDraining(deps.isDraining));
+  app.use(securityHeaders);
+  app.use(cors({
+    origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
+    maxAge: 600,
+  }));
+  app.use(health.routes());
+  app.use(requireJsonContentType);
+  app.use(parseJsonBody);
+  for (const router of [accounts, taskRoutes(database, guard), chatRoutes(database, guard), streams.router]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return { app, streams };
+}

@@ -1,0 +1,106 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  calculateJwkThumbprint, createLocalJWKSet, exportJWK, exportPKCS8, generateKeyPair, jwtVerify, SignJWT,
+  type JSONWebKeySet, type JWK,
+} from 'jose';
+import type { Logger } from 'pino';
+
+type Alg = 'EdDSA' | 'ES256';
+
+interface PublicKeyEntry {
+  readonly kid: string;
+  readonly alg: Alg;
+  readonly jwk: JWK;
+}
+
+export interface TokenServiceOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly ttlSeconds: number;
+  readonly privateKeyPem?: string;
+  readonly verifyKeyPems: readonly string[];
+  readonly dataDir: string;
+  readonly logger: Logger;
+}
+
+export interface TokenService {
+  sign(userId: string): Promise<string>;
+  /** Returns the user id (`sub`) of a valid token; throws on anything else. */
+  verify(token: string): Promise<string>;
+  readonly jwks: JSONWebKeySet;
+}
+
+function algOf(key: KeyObject): Alg {
+  if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  throw new Error(`JWT keys must be Ed25519 or EC P-256, got ${key.asymmetricKeyType}`);
+}
+
+async function publicEntry(pem: string): Promise<PublicKeyEntry> {
+  const publicKey = createPublicKey(pem);
+  const alg = algOf(publicKey);
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return { kid, alg, jwk: { ...jwk, kid, alg, use: 'sig' } };
+}
+
+/** The local signing key: generated once into dataDir, or kept in memory for `memory://`. */
+async function localPrivateKeyPem(dataDir: string, logger: Logger): Promise<string> {
+  const inMemory = dataDir.startsWith('memory://');
+  const file = path.join(dataDir, 'jwt-signing-key.pem');
+  if (!inMemory) {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  const { privateKey } = await generateKeyPair('EdDSA', { extractable: true });
+  const pem = await exportPKCS8(privateKey);
+  if (inMemory) {
+    logger.warn('no JWT_PRIVATE_KEY_FILE: generated an in-memory signing key (tokens die with the process)');
+  } else {
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, pem, { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    await chmod(file, 0o600);
+    logger.warn({ file }, 'no JWT_PRIVATE_KEY_FILE: generated a local signing key (development only)');
+    return readFile(file, 'utf8');
+  }
+  return pem;
+}
+
+export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
+  const signingPem = options.privateKeyPem ?? await localPrivateKeyPem(options.dataDir, options.logger);
+  const signingKey = createPrivateKey(signingPem);
+  const signing = await publicEntry(createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString());
+  const verifyOnly = await Promise.all(options.verifyKeyPems.map(publicEntry));
+  const keys = [signing, ...verifyOnly.filter((k) => k.kid !== signing.kid)];
+  const jwks: JSONWebKeySet = { keys: keys.map((k) => k.jwk) };
+  const keyStore = createLocalJWKSet(jwks);
+  options.logger.info({ kid: signing.kid, alg: signing.alg, verifyOnlyKids: keys.slice(1).map((k) => k.kid) }, 'JWT keys loaded');
+
+  return {
+    jwks,
+    sign: (userId) => new SignJWT({})
+      .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${options.ttlSeconds}s`)
+      .sign(signingKey),
+    async verify(token) {
+      const { payload } = await jwtVerify(token, keyStore, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['EdDSA', 'ES256'],
+        requiredClaims: ['exp', 'sub', 'iat'],
+      });
+      return payload.sub as string;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Everything the todo-api needs to run; `loadConfig` builds it from the environment. */
+export interface TodoApiConfig {
+  /** TCP port to listen on; 0 picks an ephemeral port. @default 8080 (design.md port plan) */
+  readonly port: number;
+  /** Interface to bind. @default '0.0.0.0' so the kubelet and Service can reach the pod */
+  readonly host: string;
+  /** PostgreSQL connection string; unset selects the embedded PGlite database. @default undefined */
+  readonly databaseUrl?: string;
+  /** Directory for the embedded database and the generated local signing key; `memory://` keeps both in memory. @default '.data' */
+  readonly dataDir: string;
+  /** Origins allowed by CORS. @default the local stack's origins (design.md) */
+  readonly allowedOrigins: readonly string[];
+  /** pino level. @default 'info' */
+  readonly logLevel: string;
+  /** JWT `iss`. @default 'todo-api' */
+  readonly jwtIssuer: string;
+  /** JWT `aud`. @default 'todo-platform' */
+  readonly jwtAudience: string;
+  /** Token lifetime in seconds. @default 3600 (one hour, short enough that a leaked token ages out) */
+  readonly jwtTtlSeconds: number;
+  /** PKCS#8 PEM of the signing key (Ed25519 or P-256); unset → a local key kept in dataDir. @default undefined */
+  readonly jwtPrivateKeyPem?: string;
+  /** PEM public (or private) keys accepted for verification only, for key rotation. @default [] */
+  readonly jwtVerifyKeyPems: readonly string[];
+  /** log2 of the scrypt cost N. @default 17 (OWASP: N=2^17, r=8, p=1); tests lower it with SCRYPT_LOG_N */
+  readonly scryptLogN: number;
+  /** Max pooled PostgreSQL connections per replica. @default 10 */
+  readonly dbPoolMax: number;
+  /** How long to wait for a new PostgreSQL connection. @default 3000 ms, so a dead DB answers 503 quickly */
+  readonly dbConnectTimeoutMs: number;
+  /** Server-side statement_timeout. @default 5000 ms, bounds a slow database */
+  readonly dbStatementTimeoutMs: number;
+  /** Timeout of the /readyz database check. @default 1000 ms */
+  readonly readyTimeoutMs: number;
+  /** Login attempts allowed per client IP + email in `authWindowMs`. @default 10 */
+  readonly loginRateLimit: number;
+  /** Registrations and logins allowed per client IP in `authWindowMs`. @default 60 */
+  readonly authIpRateLimit: number;
+  /** Window of the auth limits. @default 60000 ms */
+  readonly authWindowMs: number;
+  /** Authenticated API requests per user per minute. @default 6000 (100/s) */
+  readonly apiRateLimitPerMinute: number;
+  /** Trust X-Forwarded-For (set behind the Ingress). @default false */
+  readonly trustProxy: boolean;
+  /** After SIGTERM, keep serving this long with /readyz=503 so load balancers stop routing here. @default 5000 ms */
+  readonly shutdownDelayMs: number;
+  /** Interval of SSE `: ping` comments. @default 15000 ms (contract) */
+  readonly ssePingMs: number;
+}
+
+/** Reads NAME, or the file NAME_FILE points at (how Kubernetes mounts secrets). */
+export function readSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file) return readFileSync(file, 'utf8').trim();
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** Splits a PEM bundle into its individual blocks. */
+export function splitPem(bundle: string): string[] {
+  return bundle.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g) ?? [];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig {
+  const verifyBundle = readSecret(env, 'JWT_VERIFY_KEYS');
+  const databaseUrl = readSecret(env, 'DATABASE_URL');
+  const jwtPrivateKeyPem = readSecret(env, 'JWT_PRIVATE_KEY');
+  const dataDir = env.DATA_DIR || '.data';
+  return {
+    port: intFrom(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    ...(databaseUrl ? { databaseUrl } : {}),
+    dataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir),
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
+      .split(',').map((o) => o.trim()).filter(Boolean),
+    logLevel: env.LOG_LEVEL || 'info',
+    jwtIssuer: env.JWT_ISSUER || 'todo-api',
+    jwtAudience: env.JWT_AUDIENCE || 'todo-platform',
+    jwtTtlSeconds: intFrom(env, 'JWT_TTL_SECONDS', 3600, 60, 86400 * 30),
+    ...(jwtPrivateKeyPem ? { jwtPrivateKeyPem } : {}),
+    jwtVerifyKeyPems: verifyBundle ? splitPem(verifyBundle) : [],
+    scryptLogN: intFrom(env, 'SCRYPT_LOG_N', 17, 10, 20),
+    dbPoolMax: intFrom(env, 'DB_POOL_MAX', 10, 1, 200),
+    dbConnectTimeoutMs: intFrom(env, 'DB_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
+    dbStatementTimeoutMs: intFrom(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600000),
+    readyTimeoutMs: intFrom(env, 'READY_TIMEOUT_MS', 1000, 50, 30000),
+    loginRateLimit: intFrom(env, 'LOGIN_RATE_LIMIT', 10, 1, 1_000_000),
+    authIpRateLimit: intFrom(env, 'AUTH_IP_RATE_LIMIT', 60, 1, 1_000_000),
+    authWindowMs: intFrom(env, 'AUTH_RATE_WINDOW_MS', 60_000, 100, 86_400_000),
+    apiRateLimitPerMinute: intFrom(env, 'API_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),
+    trustProxy: env.TRUST_PROXY === 'true',
+    shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 5000, 0, 120_000),
+    ssePingMs: intFrom(env, 'SSE_PING_MS', 15_000, 100, 600_000),
+  };
+}

@@ -1,0 +1,168 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { DB } from './schema.js';
+
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/** The database behind the API: a PostgreSQL server through a pg pool, or embedded PGlite. */
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly kind: 'postgres' | 'pglite';
+  /** Resolves when `select 1` answers within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<void>;
+  /** Subscribes to a NOTIFY channel; survives connection loss on the server path. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly poolMax: number;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+/** Codes and messages that mean "the database is unreachable or too slow" → 503, not 500. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '57014', '53300', '3D000', '55P03',
+  '55000', // "database is not currently accepting connections"
+]);
+const UNAVAILABLE_MESSAGE = /timeout|terminat|Connection ended|not queryable|connection error|closed/i;
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  // pg's own client-side failures carry no SQLSTATE.
+  return code === undefined && UNAVAILABLE_MESSAGE.test(error.message);
+}
+
+export class DatabaseTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseTimeoutError(`database did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
+}
+
+function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
+  const log = options.logger.child({ component: 'db' });
+  const poolConfig: pg.PoolConfig = {
+    connectionString: databaseUrl,
+    max: options.poolMax,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    statement_timeout: options.statementTimeoutMs,
+    // Client-side bound too, for a server that stops answering without closing the socket.
+    query_timeout: options.statementTimeoutMs + 1000,
+    idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: 'todo-api',
+  };
+  const pool = new pg.Pool(poolConfig);
+  // An idle client losing its server (restart, pg_terminate_backend) must not crash the process;
+  // the pool drops it and the next query opens a new connection.
+  pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+
+  return {
+    db,
+    kind: 'postgres',
+    ping: async (timeoutMs) => { await withTimeout(sql`select 1`.execute(db), timeoutMs); },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async listen(channel, onPayload) {
+      let client: pg.Client | undefined;
+      let stopped = false;
+      let retryTimer: NodeJS.Timeout | undefined;
+      const connect = async (delayMs: number): Promise<void> => {
+        if (stopped) return;
+        const next = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: options.connectTimeoutMs, keepAlive: true });
+        const retry = (error: unknown) => {
+          if (stopped || client !== next) return; // error and end both fire; handle once
+          log.warn({ err: error, channel }, 'LISTEN connection lost; reconnecting');
+          client = undefined;
+          next.removeAllListeners();
+          next.on('error', () => {});
+          next.end().catch(() => {});
+          retryTimer = setTimeout(() => void connect(Math.min(delayMs * 2, 5000)), delayMs);
+        };
+        next.on('error', retry);
+        next.on('end', () => retry(new Error('connection ended')));
+        next.on('notification', (message) => { if (message.payload) onPayload(message.payload); });
+        client = next;
+        try {
+          await next.connect();
+          await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+          if (delayMs > 250) log.info({ channel }, 'LISTEN connection restored');
+        } catch (error) {
+          retry(error);
+        }
+      };
+      await connect(250);
+      return async () => {
+        stopped = true;
+        clearTimeout(retryTimer);
+        const current = client;
+        client = undefined;
+        if (current) {
+          current.removeAllListeners();
+          current.on('error', () => {});
+          await current.end().catch(() => {});
+        }
+      };
+    },
+    async close() { await db.destroy(); },
+  };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const inMemory = options.dataDir.startsWith('memory://');
+  let dataDir = 'memory://';
+  if (!inMemory) {
+    dataDir = path.join(options.dataDir, 'pgdata');
+    await mkdir(dataDir, { recursive: true });
+  }
+  const pglite = await PGlite.create(dataDir);
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    ping: async (timeoutMs) => {
+      if (closed) throw new Error('database closed');
+      await withTimeout(sql`select 1`.execute(db), timeoutMs);
+    },
+    // One in-process connection, serialised by the dialect.
+    poolStats: () => ({ total: closed ? 0 : 1, idle: closed ? 0 : 1, waiting: 0 }),
+    async listen(channel, onPayload) {
+      const unsubscribe = await pglite.listen(channel, onPayload);
+      return async () => { if (!closed) await unsubscribe(); };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

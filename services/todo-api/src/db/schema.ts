@@ -1,0 +1,44 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type CreatedAt = ColumnType<Date, never, never>;
+type UpdatedAt = ColumnType<Date, never, Date>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface TasksTable {
+  /** Insertion order; the stable key of cursor pagination. */
+  seq: ColumnType<string | number, never, never>;
+  id: Generated<string>;
+  user_id: string;
+  title: string;
+  description: string;
+  completed: ColumnType<boolean, boolean | undefined, boolean>;
+  due_at: Date | null | ColumnType<Date | null, string | null | undefined, string | null>;
+  priority: 'low' | 'medium' | 'high';
+  tags: ColumnType<string[], string[], string[]>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ChatMessagesTable {
+  seq: ColumnType<string | number, never, never>;
+  id: Generated<string>;
+  user_id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  created_at: CreatedAt;
+}
+
+export interface DB {
+  users: UsersTable;
+  tasks: TasksTable;
+  chat_messages: ChatMessagesTable;
+}
+
+/** NOTIFY channel the tasks trigger publishes on; every replica LISTENs to it. */
+export const TASKS_CHANNEL = 'todo_tasks_changed';

@@ -1,0 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { loadConfig } from './config.js';
+import { startTodoApi } from './server.js';
+
+const logger = pino({ base: { service: 'todo-api' } });
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const api = await startTodoApi(config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, delayMs: config.shutdownDelayMs }, 'shutdown requested');
+    // Fail readiness first and keep serving while the endpoints controller and load balancers
+    // take this pod out of rotation; then finish in-flight work and exit.
+    api.beginDrain();
+    await sleep(config.shutdownDelayMs);
+    await api.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'todo-api failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Database } from '../db/database.js';
+import { requireUser } from '../http/auth.js';
+import { HttpProblem, unauthorized } from '../http/problem.js';
+import { rateLimit, tooManyRequests, type FixedWindowLimiter } from '../http/rateLimit.js';
+import { validateBody } from '../schemas.js';
+
+interface Credentials { email: string; password: string }
+
+export interface AccountRoutesOptions {
+  readonly database: Database;
+  readonly tokens: TokenService;
+  readonly scryptLogN: number;
+  readonly authIpLimiter: FixedWindowLimiter;
+  readonly loginLimiter: FixedWindowLimiter;
+}
+
+/** One account per address however it is typed: trimmed, NFKC, lower-cased. */
+export function normalizeEmail(email: string): string {
+  return email.normalize('NFKC').trim().toLowerCase();
+}
+
+/** Normalizes the email first, so ' Ann@Example.com' validates and matches like 'ann@example.com'. */
+function readCredentials(body: unknown): Credentials {
+  const input = body as Partial<Record<string, unknown>> | undefined;
+  const normalized = input && typeof input === 'object' && !Array.isArray(input) && typeof input.email === 'string'
+    ? { ...input, email: normalizeEmail(input.email) } : body;
+  return validateBody<Credentials>('Credentials', normalized);
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export function accountRoutes(options: AccountRoutesOptions): Router {
+  const { database: { db }, tokens, scryptLogN } = options;
+  const router = new Router();
+  const unknownUserHash = dummyHash(scryptLogN);
+  const limitByIp = rateLimit(options.authIpLimiter, (ctx) => ctx.ip);
+
+  router.post('/api/auth/register', limitByIp, async (ctx: Context) => {
+    const { email, password } = readCredentials(ctx.request.body);
+    const passwordHash = await hashPassword(password, scryptLogN);
+    try {
+      const user = await db.insertInto('users').values({ email, password_hash: passwordHash })
+        .returning('id').executeTakeFirstOrThrow();
+      ctx.status = 201;
+      ctx.body = { token: await tokens.sign(user.id) };
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new HttpProblem(409, 'Conflict', 'An account with this email already exists.', [{ field: '/email', message: 'is already registered' }]);
+      }
+      throw error;
+    }
+  });
+
+  router.post('/api/auth/login', limitByIp, async (ctx: Context) => {
+    const { email, password } = readCredentials(ctx.request.body);
+    // Guessing passwords for one account is limited per account and client, on top of the IP limit.
+    const wait = options.loginLimiter.hit(`${ctx.ip}|${email}`);
+    if (wait > 0) throw tooManyRequests(wait);
+    const user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+    const valid = await verifyPassword(password, user?.password_hash ?? await unknownUserHash);
+    if (!user || !valid) throw unauthorized('Email or password is wrong.');
+    ctx.body = { token: await tokens.sign(user.id) };
+  });
+
+  router.get('/api/me', requireUser(tokens), async (ctx: Context) => {
+    const user = await db.selectFrom('users').select(['id', 'email', 'created_at'])
+      .where('id', '=', ctx.state.userId).executeTakeFirst();
+    if (!user) throw unauthorized('The account no longer exists.');
+    ctx.body = { id: user.id, email: user.email, createdAt: user.created_at.toISOString() };
+  });
+
+  router.get('/.well-known/jwks.json', (ctx: Context) => {
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = tokens.jwks;
+  });
+
+  return router;
+}

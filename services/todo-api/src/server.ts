@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createApp } from './app.js';
+import { createTokenService } from './auth/tokens.js';
+import { loadConfig, type TodoApiConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrations.js';
+import { ChangeFeed } from './events.js';
+
+export type { TodoApiConfig } from './config.js';
+
+export interface TodoApiHandle {
+  readonly url: string;
+  readonly port: number;
+  /** Turns /readyz to 503 at once; the server keeps serving until `close()`. */
+  beginDrain(): void;
+  /** Stops accepting, lets in-flight requests finish, closes keep-alive sockets, streams and the pool. */
+  close(): Promise<void>;
+}
+
+/** Bound on how long close() waits for in-flight requests before cutting connections. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts the todo-api. Configuration comes from the environment (see config.ts) with
+ * `overrides` on top; without DATA_DIR, DATABASE_URL or an override it uses an in-memory
+ * embedded database, so programmatic use (tests) never shares `.data/`.
+ */
+export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Promise<TodoApiHandle> {
+  const config: TodoApiConfig = { ...loadConfig({ DATA_DIR: 'memory://', ...process.env }), ...overrides };
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'todo-api' },
+    redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl'], censor: '[redacted]' },
+  });
+  const database = await openDatabase({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    dataDir: config.dataDir, poolMax: config.dbPoolMax,
+    connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs, logger,
+  });
+  let server: http.Server | undefined;
+  try {
+    const applied = await migrateToLatest(database.db);
+    logger.info({ database: database.kind, applied }, 'migrations up to date');
+    const tokens = await createTokenService({
+      issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.jwtTtlSeconds,
+      ...(config.jwtPrivateKeyPem ? { privateKeyPem: config.jwtPrivateKeyPem } : {}),
+      verifyKeyPems: config.jwtVerifyKeyPems, dataDir: config.dataDir, logger,
+    });
+    const feed = new ChangeFeed(database, logger);
+    await feed.start();
+
+    let draining = false;
+    const { app, streams } = createApp({ config, database, tokens, feed, logger, isDraining: () => draining });
+    server = http.createServer(app.callback());
+    server.keepAliveTimeout = 65_000; // above typical load balancer idle timeouts (60 s)
+    server.headersTimeout = 66_000;
+    server.requestTimeout = 30_000;
+    server.listen(config.port, config.host);
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    logger.info({ port, database: database.kind }, 'todo-api listening');
+
+    const listening = server;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      beginDrain() {
+        if (!draining) logger.info('draining: readiness now fails');
+        draining = true;
+      },
+      close() {
+        closing ??= (async () => {
+          draining = true;
+          streams.closeAll();
+          const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+          // Idle keep-alive sockets are closed now and whenever a busy one finishes.
+          const sweep = setInterval(() => listening.closeIdleConnections(), 50);
+          const force = setTimeout(() => listening.closeAllConnections(), CLOSE_TIMEOUT_MS);
+          listening.closeIdleConnections();
+          await closed;
+          clearInterval(sweep);
+          clearTimeout(force);
+          await feed.stop();
+          await database.close();
+          logger.info('todo-api stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await database.close();
+    throw error;
+  }
+}
