@@ -338,9 +338,7 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
     const memoryLimit = parseQuantity(props.resources.limits.memory)!;
     const sharedBuffers = props.sharedBuffers ?? `${Math.floor(memoryLimit / 4 / 1024)}kB`;
     if (!MEMORY_SETTING.test(sharedBuffers)) fail('sharedBuffers', sharedBuffers, 'must be a PostgreSQL memory setting such as "128MB"');
-    if (props.sharedBuffers === undefined && memoryLimit < 128 * 1024 * 1024) {
-      fail('resources.limits.memory', props.resources.limits.memory, 'PostgreSQL needs at least 128Mi');
-    }
+    if (memoryLimit < 128 * 2 ** 20) fail('resources.limits.memory', props.resources.limits.memory, 'PostgreSQL needs a memory limit of at least 128Mi');
 
     checkCronSchedule(this, 'backup.schedule', props.backup.schedule);
     checkStorage(this, 'backup.storage', props.backup.storage);

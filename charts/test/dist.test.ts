@@ -17,18 +17,18 @@ import { DIST, readDistFolder, readDistObjects } from './support/dist.js';
 
 type Json = Record<string, any>;
 
-const byKind = (objects: readonly KubeObject[], kind: string) => objects.filter((o) => o.kind === kind) as Json[];
+const byKind = (objects: readonly KubeObject[], kind: string): Json[] => objects.filter((o) => o.kind === kind);
 const named = (objects: readonly KubeObject[], kind: string, name: string) => {
   const found = byKind(objects, kind).find((o) => o.metadata.name === name);
   expect(found, `${kind}/${name}`).to.not.equal(undefined);
   return found!;
 };
-const wave = (object: KubeObject) => Number((object.metadata['annotations'] as Record<string, string>)[SYNC_WAVE_ANNOTATION]);
+const wave = (object: Json) => Number((object['metadata']['annotations'] as Record<string, string>)[SYNC_WAVE_ANNOTATION]);
 
 /** The pod labels of every workload in the folder, by `app.kubernetes.io/name`. */
 function podLabels(objects: readonly KubeObject[]): Map<string, Record<string, string>> {
   const labels = new Map<string, Record<string, string>>();
-  for (const o of objects as Json[]) {
+  for (const o of objects as readonly Json[]) {
     const template = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template;
     if (template?.metadata?.labels) labels.set(template.metadata.labels['app.kubernetes.io/name'], template.metadata.labels);
     if (o.kind === 'Cluster') labels.set(o.metadata.name, o.spec.inheritedMetadata.labels);
@@ -46,14 +46,14 @@ function intendedFlows(env: EnvironmentConfig, workloads: readonly string[]): st
     'todo-api -> todo-db:5432',
   ];
   // Every pod of the namespace may resolve names (the namespace-wide DNS policy).
-  for (const workload of [...workloads, 'stranger-in-namespace']) flows.push(`${workload} -> dns:53`);
+  for (const pod of [...workloads, 'acme-solver', 'stranger-in-namespace']) flows.push(`${pod} -> dns:53`);
   if (env.database.kind === 'in-cluster') flows.push('todo-db-backup -> todo-db:5432');
   if (env.database.kind === 'cloudnative-pg') {
     flows.push('todo-db -> todo-db:5432', 'todo-db -> todo-db:8000', 'cnpg-operator -> todo-db:5432', 'cnpg-operator -> todo-db:8000');
     flows.push('todo-db -> internet:443');
   }
   if (env.observability.serviceMonitors) flows.push('prometheus -> todo-api:8080', 'prometheus -> chat-gateway:8081');
-  if (env.issuer.kind === 'acme') flows.push('ingress -> acme-solver:8089', 'acme-solver -> dns:53');
+  if (env.issuer.kind === 'acme') flows.push('ingress -> acme-solver:8089');
   return flows.sort();
 }
 

@@ -13,7 +13,7 @@ import { validateSchemas } from './schemas.js';
 import { checkManifests, sortViolations } from './check.js';
 
 /** Options of the check on a construct tree: the rules' and schema validation's. */
-export interface HardeningOptions extends PolicyOptions, SchemaOptions {}
+export type HardeningOptions = PolicyOptions & SchemaOptions;
 
 /** The synthesized objects broke the hardening policy; `violations` lists each one. */
 export class HardeningPolicyError extends Error {
@@ -43,7 +43,7 @@ export function collectManifests(scope: IConstruct): KubeObject[] {
   }
 }
 
-/** Every violation of the objects under `scope` (rules, then schemas), without throwing. */
+/** Every violation of the objects under `scope` (rules and schemas, sorted by object), without throwing. */
 export function checkHardening(scope: IConstruct, options: HardeningOptions = {}): Violation[] {
   const objects = collectManifests(scope);
   return sortViolations([...checkManifests(objects, options), ...validateSchemas(objects, options)]);
@@ -56,8 +56,10 @@ export function enforceHardening(scope: IConstruct, options: HardeningOptions = 
 }
 
 /**
- * Makes `app.synth()` (and so `cdk8s synth`) fail on any violation under `scope`: cdk8s runs
- * construct validations before it writes a file, and this one throws the HardeningPolicyError.
+ * Makes `app.synth()` (and so `cdk8s synth`) fail on any violation under `scope`: App.synth()
+ * runs construct validations before it writes a file (it only creates the empty outdir), and this
+ * one throws the HardeningPolicyError. Validations also run inside Chart.toJson(), so the check
+ * skips itself while it is collecting.
  */
 export function addHardeningValidation(scope: IConstruct, options: HardeningOptions = {}): void {
   Node.of(scope).addValidation({

@@ -274,12 +274,13 @@ describe('WebService', () => {
     });
     // example:end
 
-    it('is the code in constructs/README.md, and it synthesizes', () => {
-      const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    it('is the code in constructs/README.md and the top-level README.md, and it synthesizes', () => {
       const source = readFileSync(new URL(import.meta.url), 'utf8');
       const example = /\/\/ example:start\n([\s\S]*?)\n\s*\/\/ example:end/.exec(source)![1]!;
       const dedented = example.split('\n').map((line) => line.replace(/^ {4}/, '')).join('\n');
-      expect(readme, 'README example must match this test').to.include(dedented);
+      for (const readme of ['../README.md', '../../README.md']) {
+        expect(readFileSync(new URL(readme, import.meta.url), 'utf8'), `${readme} example must match this test`).to.include(dedented);
+      }
       const kinds = (Testing.synth(chart) as Manifest[]).map((o) => o.kind);
       expect(kinds).to.deep.equal(['ServiceAccount', 'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Service', 'NetworkPolicy', 'Ingress']);
       expect(api.backend.serviceName).to.equal('todo-api');

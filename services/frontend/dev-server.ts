@@ -4,7 +4,7 @@
  * /api and /.well-known to the todo-api and /ws (WebSocket upgrade) to the chat-gateway, so the
  * browser sees one origin as it does behind the Ingress.
  *
- *   npm run web            # PORT=3000 TODO_API_URL=http://localhost:8080 CHAT_GATEWAY_URL=http://localhost:8081
+ *   npm run web   # env: PORT=3000 TODO_API_URL=http://localhost:8080 CHAT_GATEWAY_URL=http://localhost:8081 FRONTEND_OUT_DIR=build/frontend
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -227,6 +227,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     port: Number(process.env['PORT'] ?? 3000),
     apiUrl: process.env['TODO_API_URL'] ?? 'http://localhost:8080',
     gatewayUrl: process.env['CHAT_GATEWAY_URL'] ?? 'http://localhost:8081',
+    ...(process.env['FRONTEND_OUT_DIR'] ? { outDir: process.env['FRONTEND_OUT_DIR'] } : {}),
   });
   const shutdown = (): void => void server.close().then(() => process.exit(0));
   process.once('SIGINT', shutdown);

@@ -123,7 +123,7 @@ describe('policy: enforceHardening on a construct tree', () => {
 });
 
 describe('policy: waivers', () => {
-  function loadBalancedApp(reason?: string): { app: App; service: ApiObject } {
+  function loadBalancedApp(reason?: string): { app: App; chart: Chart; service: ApiObject } {
     const objects = compliant();
     find(objects, 'Service', 'api').spec.type = 'LoadBalancer';
     const app = new App();
@@ -134,13 +134,13 @@ describe('policy: waivers', () => {
       if (o.kind === 'Service') service = api;
     });
     if (reason !== undefined) waive(service!, 'N02', reason);
-    return { app, service: service! };
+    return { app, chart, service: service! };
   }
 
   it('a waived rule is not reported, and the reason is in the output as an annotation', () => {
-    const { app } = loadBalancedApp('the edge load balancer, by choice (ADR-7)');
+    const { app, chart } = loadBalancedApp('the edge load balancer, by choice (ADR-7)');
     expect(checkHardening(app, OPTIONS)).to.deep.equal([]);
-    const service = Testing.synth(Chart.of(app.node.children[0]!) as Chart).find((o) => o.kind === 'Service');
+    const service = Testing.synth(chart).find((o) => o.kind === 'Service');
     expect(service.metadata.annotations).to.deep.equal({ [`${WAIVER_PREFIX}N02`]: 'the edge load balancer, by choice (ADR-7)' });
   });
 
@@ -154,6 +154,16 @@ describe('policy: waivers', () => {
     find(objects, 'Service', 'api').spec.ports[0].targetPort = 8080;
     find(objects, 'Service', 'api').metadata.annotations = { [`${WAIVER_PREFIX}N02`]: 'lab cluster without a load balancer' };
     expect(where(checkManifests(objects, OPTIONS))).to.deep.equal(['P04 Service/todo/api']);
+  });
+
+  it('waives a rule on a cdk8s-plus construct through ApiObject.of()', () => {
+    const app = new App();
+    const chart = new Chart(app, 'plain', { namespace: 'shop' });
+    const service = new kplus.Service(chart, 'edge', { type: kplus.ServiceType.LOAD_BALANCER, ports: [{ port: 8443, name: 'https', targetPort: 8443 }] });
+    const n02 = () => checkHardening(app, OPTIONS).filter((v) => v.kind === 'Service' && v.rule === 'N02');
+    expect(n02()).to.have.length(1);
+    waive(ApiObject.of(service), 'N02', 'the public edge');
+    expect(n02()).to.deep.equal([]);
   });
 
   it('waive() refuses an empty reason, an unknown rule and a rule that cannot be waived, naming the construct', () => {

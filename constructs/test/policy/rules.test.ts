@@ -49,6 +49,7 @@ const CASES: Case[] = [
   { rule: 'S12', title: 'sysctls', breakIt: (o) => { apiPod(o).spec.securityContext.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]; }, expected: [`S12 ${API}`], message: 'pod securityContext sets sysctls' },
   { rule: 'S12', title: 'procMount Unmasked', breakIt: (o) => { apiPod(o).container.securityContext.procMount = 'Unmasked'; }, expected: [`S12 ${API}`], message: 'procMount is "Unmasked"' },
   { rule: 'S12', title: 'seLinuxOptions', breakIt: (o) => { apiPod(o).init.securityContext.seLinuxOptions = { level: 's0:c1' }; }, expected: [`S12 ${API}`], message: 'init container "migrate" securityContext sets seLinuxOptions' },
+  { rule: 'S12', title: 'windows hostProcess', breakIt: (o) => { apiPod(o).spec.securityContext.windowsOptions = { hostProcess: true }; }, expected: [`S12 ${API}`], message: 'pod securityContext sets windowsOptions.hostProcess' },
   { rule: 'S18', title: 'token automounted in the pod', breakIt: (o) => { apiPod(o).spec.automountServiceAccountToken = true; }, expected: [`S18 ${API}`], message: 'pod automountServiceAccountToken is true' },
   { rule: 'S18', title: 'token automounted by the ServiceAccount', breakIt: (o) => { delete find(o, 'ServiceAccount', 'api').automountServiceAccountToken; }, expected: ['S18 ServiceAccount/todo/api'], message: 'automountServiceAccountToken is absent' },
   { rule: 'S18', title: 'referenced ServiceAccount not in the output', breakIt: (o) => { o.splice(o.indexOf(find(o, 'ServiceAccount', 'api')), 1); }, expected: [`S18 ${API}`], message: 'ServiceAccount "api" is not in the output' },
@@ -76,6 +77,10 @@ const CASES: Case[] = [
   { rule: 'R01', title: 'memory as a number', breakIt: (o) => { apiPod(o).init.resources.requests.memory = 134217728; }, expected: [`R01 ${API}`], message: 'memory requests is 134217728, expected a string quantity' },
   { rule: 'R02', title: 'no ephemeral-storage request', breakIt: (o) => { delete apiPod(o).container.resources.requests['ephemeral-storage']; }, expected: [`R02 ${API}`], message: 'has no ephemeral-storage requests' },
   { rule: 'P01', title: 'no readiness probe', breakIt: (o) => { delete apiPod(o).container.readinessProbe; }, expected: [`P01 ${API}`], message: 'container "api" has no readinessProbe' },
+  {
+    rule: 'P01', title: 'a restartable sidecar init container without probes',
+    breakIt: (o) => { apiPod(o).init.restartPolicy = 'Always'; }, expected: [`P01 ${API}`], message: 'container "migrate" has no startupProbe',
+  },
   { rule: 'P02', title: 'readiness = liveness', breakIt: (o) => { apiPod(o).container.readinessProbe.httpGet.path = '/livez'; }, expected: [`P02 ${API}`], message: 'readinessProbe and livenessProbe call the same endpoint' },
   { rule: 'P03', title: 'probe on an undeclared port', breakIt: (o) => { apiPod(o).container.livenessProbe.httpGet.port = 9090; }, expected: [`P03 ${API}`], message: 'livenessProbe port 9090 is not a declared container port' },
   { rule: 'P04', title: 'port name not an IANA service name', breakIt: (o) => { apiPod(o).container.ports.push({ name: 'metrics_endpoint', containerPort: 9090 }); }, expected: [`P04 ${API}`], message: 'name "metrics_endpoint" is not a valid IANA service name' },
@@ -102,6 +107,11 @@ const CASES: Case[] = [
     breakIt: (o) => { find(o, 'PodDisruptionBudget', 'api').spec.selector.matchLabels['app.kubernetes.io/name'] = 'api-v2'; },
     expected: [`A03 ${API}`, 'A03 PodDisruptionBudget/todo/api'], message: 'selector matches the pods of no workload in its namespace',
   },
+  {
+    rule: 'A03', title: 'two budgets selecting the same pods',
+    breakIt: (o) => { const pdb = structuredClone(find(o, 'PodDisruptionBudget', 'api')); pdb.metadata.name = 'api-extra'; o.push(pdb); },
+    expected: [`A03 ${API}`], message: '2 PodDisruptionBudgets select its pods (evictions fail), expected one',
+  },
   { rule: 'A04', title: 'no anti-affinity', breakIt: (o) => { delete apiPod(o).spec.affinity; }, expected: [`A04 ${API}`], message: 'no preferred pod anti-affinity on kubernetes.io/hostname' },
   { rule: 'A05', title: 'zone spread DoNotSchedule', breakIt: (o) => { apiPod(o).spec.topologySpreadConstraints[0].whenUnsatisfiable = 'DoNotSchedule'; }, expected: [`A05 ${API}`], message: 'whenUnsatisfiable is "DoNotSchedule", expected ScheduleAnyway' },
   { rule: 'A06', title: 'rollout drops a pod', breakIt: (o) => { find(o, 'Deployment', 'api').spec.strategy.rollingUpdate.maxUnavailable = 1; }, expected: [`A06 ${API}`], message: 'rollingUpdate.maxUnavailable is 1, expected 0' },
@@ -112,6 +122,11 @@ const CASES: Case[] = [
   { rule: 'N01', title: 'Service selecting no pods', breakIt: (o) => { find(o, 'Service', 'api').spec.selector['app.kubernetes.io/name'] = 'apy'; }, expected: ['N01 Service/todo/api'], message: 'matches the pods of no workload in its namespace' },
   { rule: 'N02', title: 'NodePort Service', breakIt: (o) => { find(o, 'Service', 'api').spec.type = 'NodePort'; }, expected: ['N02 Service/todo/api'], message: 'type is "NodePort", expected ClusterIP' },
   { rule: 'N03', title: 'Ingress backend Service missing', breakIt: (o) => { find(o, 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.name = 'apy'; }, expected: ['N03 Ingress/todo/api'], message: 'backend Service "apy" is not in namespace "todo"' },
+  {
+    rule: 'N03', title: 'Ingress resource backend',
+    breakIt: (o) => { find(o, 'Ingress', 'api').spec.defaultBackend = { resource: { apiGroup: 'k8s.example.com', kind: 'StorageBucket', name: 'static' } }; },
+    expected: ['N03 Ingress/todo/api'], message: 'a backend is not a Service',
+  },
   { rule: 'N03', title: 'HTTPRoute backend port missing', breakIt: (o) => { find(o, 'HTTPRoute', 'api').spec.rules[0].backendRefs[0].port = 8080; }, expected: ['N03 HTTPRoute/todo/api'], message: 'backendRef Service "api" has no port 8080' },
   { rule: 'N04', title: 'Ingress host without TLS', breakIt: (o) => { find(o, 'Ingress', 'api').spec.tls[0].hosts = ['www.example.com']; }, expected: ['N04 Ingress/todo/api'], message: 'host "todo.example.com" is not in tls[].hosts' },
   { rule: 'N04', title: 'Ingress without an issuer', breakIt: (o) => { delete find(o, 'Ingress', 'api').metadata.annotations['cert-manager.io/cluster-issuer']; }, expected: ['N04 Ingress/todo/api'], message: 'has no cert-manager.io/cluster-issuer or cert-manager.io/issuer annotation' },
@@ -191,6 +206,13 @@ describe('policy: options', () => {
     const objects = compliant();
     objects.splice(objects.indexOf(find(objects, 'PodDisruptionBudget', 'api')), 1);
     expect(where(checkManifests(objects, { ...OPTIONS, singleNode: true }))).to.deep.equal([`A03 ${API}`]);
+  });
+
+  it('objects of the same kind and name in different namespaces do not collide (X01)', () => {
+    const objects = compliant();
+    const copy = structuredClone(find(objects, 'ConfigMap', 'api-config'));
+    copy.metadata.namespace = 'ingress-nginx';
+    expect(checkManifests([...objects, copy], OPTIONS)).to.deep.equal([]);
   });
 
   it('requireDigests passes when every image is pinned', () => {

@@ -41,7 +41,9 @@ export interface GatewayConfig {
   readonly eventsRetryMaxMs: number;
   /** History messages sent on connect. @default 50 (the API's default page) */
   readonly historyLimit: number;
-  /** After SIGTERM, how long sockets get to close before they are terminated. @default 10000 ms (inside the pod's grace period) */
+  /** After SIGTERM, how long /readyz fails (and upgrades are refused) before sockets are closed, so load balancers stop sending clients here first. @default 2000 ms */
+  readonly shutdownDelayMs: number;
+  /** Then, how long sockets get to close with 1001 before they are terminated. @default 10000 ms (delay + grace stay inside the pod's 30 s grace period) */
   readonly shutdownGraceMs: number;
 }
 
@@ -68,6 +70,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   eventsRetryMinMs: 500,
   eventsRetryMaxMs: 30_000,
   historyLimit: 50,
+  shutdownDelayMs: 2000,
   shutdownGraceMs: 10_000,
 };
 
@@ -103,6 +106,7 @@ export function validateConfig(config: GatewayConfig): GatewayConfig {
     'maxBufferedBytes', 'heartbeatIntervalMs', 'apiTimeoutMs', 'readinessIntervalMs', 'eventsRetryMinMs',
     'eventsRetryMaxMs', 'historyLimit', 'shutdownGraceMs',
   ];
+  if (!(config.shutdownDelayMs >= 0)) throw new Error(`shutdownDelayMs must be >= 0, got ${JSON.stringify(config.shutdownDelayMs)}`);
   for (const key of positive) {
     const value = config[key];
     if (typeof value !== 'number' || !(value > 0)) throw new Error(`${key} must be a positive number, got ${JSON.stringify(value)}`);
@@ -135,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     eventsRetryMinMs: intFrom(env, 'EVENTS_RETRY_MIN_MS', d.eventsRetryMinMs, 10, 600_000),
     eventsRetryMaxMs: intFrom(env, 'EVENTS_RETRY_MAX_MS', d.eventsRetryMaxMs, 10, 3_600_000),
     historyLimit: intFrom(env, 'HISTORY_LIMIT', d.historyLimit, 1, 200),
+    shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', d.shutdownDelayMs, 0, 600_000),
     shutdownGraceMs: intFrom(env, 'SHUTDOWN_GRACE_MS', d.shutdownGraceMs, 1, 600_000),
   });
 }

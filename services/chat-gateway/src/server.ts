@@ -30,7 +30,7 @@ export interface GatewayDependencies {
 export interface ChatGateway {
   readonly url: string;
   readonly port: number;
-  /** Stops accepting, closes every socket with 1001, waits up to the grace period, then releases everything. */
+  /** Fails readiness for shutdownDelayMs, stops accepting, closes every socket with 1001, waits up to the grace period, then releases everything. */
   close(): Promise<void>;
 }
 
@@ -301,6 +301,8 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     close: () =>
       (closing ??= (async () => {
         draining = true;
+        logger.info({ delayMs: config.shutdownDelayMs, sockets: allSessions.size }, 'draining: readiness fails, upgrades refused');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         clearInterval(heartbeat);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

@@ -248,7 +248,7 @@ describe('chat-gateway over a real todo-api', function () {
       const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
       const child = spawn(process.execPath, ['--import', 'tsx', 'services/chat-gateway/src/main.ts'], {
         cwd: repoRoot,
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TODO_API_URL: apiStack.api.url, LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '5000' },
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TODO_API_URL: apiStack.api.url, LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '1000', SHUTDOWN_GRACE_MS: '5000' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let logs = '';
@@ -269,11 +269,16 @@ describe('chat-gateway over a real todo-api', function () {
         expect((await clients[0]!.say('add secret sentence')).text).to.equal('Added “Secret sentence”.');
         const started = Date.now();
         child.kill('SIGTERM');
+        // Readiness fails first (SHUTDOWN_DELAY_MS) while the sockets stay open…
+        await waitFor(async () => (await fetch(`${url}/readyz`)).status === 503, 1000);
+        expect(await upgradeStatus({ url }, ['todo-chat.v1', `bearer.${token}`])).to.equal(503);
+        expect(clients.map((c) => c.ws.readyState)).to.deep.equal([WebSocket.OPEN, WebSocket.OPEN]);
+        // …then every socket is closed with 1001 and the process exits 0.
         const closes = await Promise.all(clients.map((c) => c.closed));
         expect(closes.map((c) => c.code)).to.deep.equal([1001, 1001]);
         const [code, signal] = await exited;
         expect({ code, signal }).to.deep.equal({ code: 0, signal: null });
-        expect(Date.now() - started).to.be.below(5000);
+        expect(Date.now() - started).to.be.within(1000, 6000);
         expect(logs).to.include('"msg":"replied"');
         expect(logs).to.not.include(token);
         expect(logs).to.not.include('secret sentence');

@@ -46,7 +46,7 @@ export async function startGateway(apiStack: ApiStack, overrides: Partial<Gatewa
   const link = await ApiLink.start(apiStack.api.port);
   const gateway = await startChatGateway({
     port: 0, host: '127.0.0.1', todoApiUrl: link.url, logLevel: 'silent', apiTimeoutMs: 1000, readinessIntervalMs: 200,
-    eventsRetryMinMs: 50, eventsRetryMaxMs: 500, ...overrides,
+    eventsRetryMinMs: 50, eventsRetryMaxMs: 500, shutdownDelayMs: 0, ...overrides,
   });
   return {
     api: apiStack.api, dataDir: apiStack.dataDir, gateway, link,
@@ -171,7 +171,7 @@ export class ChatClient {
 }
 
 /** The HTTP status an upgrade is refused with (the socket never opens). */
-export function upgradeStatus(gateway: ChatGateway, protocols: string[], origin: string | undefined = ORIGIN): Promise<number> {
+export function upgradeStatus(gateway: Pick<ChatGateway, 'url'>, protocols: string[], origin: string | undefined = ORIGIN): Promise<number> {
   const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws`, protocols, origin ? { origin } : {});
   return new Promise((resolve, reject) => {
     ws.once('open', () => { ws.close(); reject(new Error('the upgrade was accepted')); });

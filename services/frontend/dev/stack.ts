@@ -3,7 +3,9 @@
  * database, chat-gateway, and the web dev server proxying both on one origin. Logs are one
  * readable line each with a coloured service prefix; Ctrl-C (or SIGTERM) stops everything.
  *
- *   npx tsx services/frontend/dev/stack.ts        # PORT=3000 API_PORT=8080 GATEWAY_PORT=8081 DATA_DIR=.data
+ *   npx tsx services/frontend/dev/stack.ts
+ *   # env: PORT=3000 API_PORT=8080 GATEWAY_PORT=8081 (0 = any free port) DATA_DIR=.data LOG_LEVEL=info
+ *   #      FRONTEND_OUT_DIR=build/frontend; everything else (e.g. SCRYPT_LOG_N) reaches the services
  *
  * Tests call `startDevStack({ port: 0, apiPort: 0, gatewayPort: 0, dataDir })`.
  */
@@ -146,7 +148,8 @@ interface Service {
 }
 
 function startService(name: string, entry: string, env: NodeJS.ProcessEnv, log: (service: string, line: string) => void): Service {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, entry)], {
+  // --import resolves 'tsx' from cwd, the repository root, where it is installed.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -266,6 +269,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     gatewayPort: portFromEnv('GATEWAY_PORT', 8081),
     ...(process.env['DATA_DIR'] ? { dataDir: process.env['DATA_DIR'] } : {}),
     ...(process.env['LOG_LEVEL'] ? { logLevel: process.env['LOG_LEVEL'] } : {}),
+    ...(process.env['FRONTEND_OUT_DIR'] ? { outDir: process.env['FRONTEND_OUT_DIR'] } : {}),
   }).catch((error: Error) => {
     console.error(`make dev failed: ${error.message}`);
     process.exit(1);

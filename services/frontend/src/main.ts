@@ -144,6 +144,8 @@ function showApp(): void {
   let filter: Filter = 'all';
   let query = '';
   let editingId: string | null = null;
+  // The open editor survives list re-renders (live updates arrive while the person types).
+  let editor: HTMLElement | null = null;
   let loadSeq = 0;
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
   const itemErrors = new Map<string, string>();
@@ -236,7 +238,7 @@ function showApp(): void {
   function renderTask(task: Task): HTMLElement {
     const now = new Date();
     const checkboxId = `task-${task.id}`;
-    if (editingId === task.id) return renderEditor(task);
+    if (editingId === task.id) return (editor ??= renderEditor(task));
     const checkbox = h('input', { type: 'checkbox', id: checkboxId, checked: task.completed, 'data-key': `check-${task.id}` });
     checkbox.addEventListener('change', async () => {
       checkbox.disabled = true;
@@ -256,7 +258,7 @@ function showApp(): void {
       h('label', { for: checkboxId, class: 'title' }, task.title),
       task.dueAt ? h('span', { class: 'due' }, overdue ? `Overdue · ${formatDue(task.dueAt, now)}` : formatDue(task.dueAt, now)) : null,
       h('span', { class: 'item-actions' },
-        h('button', { type: 'button', class: 'link', 'aria-label': `Edit ${task.title}`, 'data-key': `edit-${task.id}`, onclick: () => { editingId = task.id; renderList(); } }, 'Edit'),
+        h('button', { type: 'button', class: 'link', 'aria-label': `Edit ${task.title}`, 'data-key': `edit-${task.id}`, onclick: () => { editingId = task.id; editor = null; renderList(); } }, 'Edit'),
         h('button', { type: 'button', class: 'link danger', 'aria-label': `Delete ${task.title}`, 'data-key': `delete-${task.id}`, onclick: () => void remove(task) }, 'Delete'),
       ),
       error ? h('p', { class: 'form-error', role: 'alert' }, error) : null,
@@ -279,12 +281,13 @@ function showApp(): void {
   }
 
   function renderEditor(task: Task): HTMLElement {
-    const editTitle = field('Title', h('input', { type: 'text', value: task.title, maxlength: 200, autocomplete: 'off' }), 'grow');
-    const editDue = field('Due date', h('input', { type: 'datetime-local', value: toDateTimeLocal(task.dueAt) }));
+    const editTitle = field('Title', h('input', { type: 'text', value: task.title, maxlength: 200, autocomplete: 'off', 'data-key': `edit-title-${task.id}` }), 'grow');
+    const editDue = field('Due date', h('input', { type: 'datetime-local', value: toDateTimeLocal(task.dueAt), 'data-key': `edit-due-${task.id}` }));
     const fields = { title: editTitle, dueAt: editDue };
     const alert = formAlert();
     const cancel = (): void => {
       editingId = null;
+      editor = null;
       renderList();
       document.getElementById(`task-${task.id}`)?.focus();
     };
@@ -320,6 +323,10 @@ function showApp(): void {
   }
 
   function renderList(): void {
+    if (editingId !== null && !tasks.some((t) => t.id === editingId)) {
+      editingId = null; // deleted or filtered away elsewhere
+      editor = null;
+    }
     const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.['key'];
     list.replaceChildren(...tasks.map(renderTask));
     if (tasks.length === 0) {

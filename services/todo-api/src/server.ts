@@ -47,7 +47,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
     const tokens = await createTokenService({
       issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.jwtTtlSeconds,
       ...(config.jwtPrivateKeyPem ? { privateKeyPem: config.jwtPrivateKeyPem } : {}),
-      verifyKeyPems: config.jwtVerifyKeyPems, dataDir: config.dataDir, logger,
+      verifyKeyPems: config.jwtVerifyKeyPems, dataDir: config.dataDir, sharedDatabase: database.kind === 'postgres', logger,
     });
     const feed = new ChangeFeed(database, logger);
     await feed.start();

@@ -73,7 +73,8 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
         cwd: app,
         env: {
           PATH: process.env.PATH!, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', SCRYPT_LOG_N: '10', SHUTDOWN_DELAY_MS: '0',
-          HOME: '/nonexistent', ...(overrides.databaseUrl ? { DATABASE_URL: overrides.databaseUrl } : { DATA_DIR: dataDir }),
+          // As in the image: DATA_DIR under /tmp (the only writable path) holds the dev key or the embedded database.
+          HOME: '/nonexistent', DATA_DIR: dataDir, ...(overrides.databaseUrl ? { DATABASE_URL: overrides.databaseUrl } : {}),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -102,10 +103,8 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
       const written = execFileSync('find', ['/', '-xdev', '-path', '/proc', '-prune', '-o', '-user', String(UID), '-newer', marker, '-print'], { encoding: 'utf8' })
         .split('\n').filter(Boolean);
       expect(written.filter((file) => !file.startsWith('/tmp/'))).to.deep.equal([]);
-      if (!overrides.databaseUrl) {
-        expect(written).to.include(path.join(dataDir, 'jwt-signing-key.pem'));
-        expect(written.filter((file) => !file.startsWith(dataDir) && file.includes('todo-api'))).to.deep.equal([]);
-      }
+      expect(written).to.include(path.join(dataDir, 'jwt-signing-key.pem'));
+      expect(written.filter((file) => !file.startsWith(dataDir) && file.includes('todo-api'))).to.deep.equal([]);
       await rm(dataDir, { recursive: true, force: true });
     });
   }

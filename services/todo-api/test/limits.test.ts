@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { startTodoApi, type TodoApiHandle } from '../src/server.js';
-import { call, registerUser, TEST_CONFIG } from './helpers.js';
+import { call, openEvents, registerUser, TEST_CONFIG } from './helpers.js';
 
 // Rate limiting is in memory and independent of the database, so one embedded backend suffices.
 describe('todo-api rate limits', function () {
   this.timeout(30_000);
   let api: TodoApiHandle;
+  let spareToken: string; // a user no test has rate-limited, for the last test
 
   before(async () => {
     api = await startTodoApi({
@@ -27,6 +28,7 @@ describe('todo-api rate limits', function () {
     // Another account from the same client is still allowed.
     const other = await registerUser(api.url);
     expect((await call(api.url, 'POST', '/api/auth/login', { json: { email: other.email, password: other.password } })).status).to.equal(200);
+    spareToken = other.token;
   });
 
   it('limits authenticated API calls per user', async () => {
@@ -44,5 +46,15 @@ describe('todo-api rate limits', function () {
       statuses.push((await call(api.url, 'POST', '/api/auth/register', { json: { email: `ip${i}@example.com`, password: 'long enough pw' } })).status);
     }
     expect(statuses).to.deep.equal([201, 201, 201, 201, 429, 429]);
+  });
+
+  it('close() ends open event streams and stops the server', async () => {
+    const { response, reader } = await openEvents(api.url, spareToken, new AbortController().signal);
+    expect(response.status).to.equal(200);
+    await api.close();
+    await reader.done; // the stream ended from the server side
+    let refused = false;
+    try { await fetch(`${api.url}/livez`); } catch { refused = true; }
+    expect(refused).to.equal(true);
   });
 });

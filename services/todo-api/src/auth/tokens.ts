@@ -9,6 +9,9 @@ import type { Logger } from 'pino';
 
 type Alg = 'EdDSA' | 'ES256';
 
+/** Verified tokens remembered (oldest evicted first). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 interface PublicKeyEntry {
   readonly kid: string;
   readonly alg: Alg;
@@ -22,6 +25,8 @@ export interface TokenServiceOptions {
   readonly privateKeyPem?: string;
   readonly verifyKeyPems: readonly string[];
   readonly dataDir: string;
+  /** True on a PostgreSQL server, where several replicas may run. */
+  readonly sharedDatabase: boolean;
   readonly logger: Logger;
 }
 
@@ -74,6 +79,9 @@ async function localPrivateKeyPem(dataDir: string, logger: Logger): Promise<stri
 }
 
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
+  if (!options.privateKeyPem && options.sharedDatabase) {
+    options.logger.warn('JWT_PRIVATE_KEY_FILE is unset with a shared database: replicas must share one key, or their tokens will not verify elsewhere');
+  }
   const signingPem = options.privateKeyPem ?? await localPrivateKeyPem(options.dataDir, options.logger);
   const signingKey = createPrivateKey(signingPem);
   const signing = await publicEntry(createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString());
@@ -81,6 +89,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   const keys = [signing, ...verifyOnly.filter((k) => k.kid !== signing.kid)];
   const jwks: JSONWebKeySet = { keys: keys.map((k) => k.jwk) };
   const keyStore = createLocalJWKSet(jwks);
+  // A signature check costs ~100 µs, a large share of a cheap request; a token verified once
+  // stays valid until its exp anyway (keys change only with a restart), so remember it.
+  const verified = new Map<string, { sub: string; exp: number }>();
   options.logger.info({ kid: signing.kid, alg: signing.alg, verifyOnlyKids: keys.slice(1).map((k) => k.kid) }, 'JWT keys loaded');
 
   return {
@@ -94,13 +105,17 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       .setExpirationTime(`${options.ttlSeconds}s`)
       .sign(signingKey),
     async verify(token) {
+      const cached = verified.get(token);
+      if (cached && cached.exp * 1000 > Date.now()) return cached.sub;
       const { payload } = await jwtVerify(token, keyStore, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['EdDSA', 'ES256'],
         requiredClaims: ['exp', 'sub', 'iat'],
       });
-      return payload.sub as string;
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, { sub: payload.sub!, exp: payload.exp! });
+      return payload.sub!;
     },
   };
 }

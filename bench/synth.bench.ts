@@ -1,0 +1,68 @@
+/**
+ * `make bench` — synth performance: the whole platform through the real CLI, and how synth time
+ * and memory grow with the number of services (N = 1, 10, 100, 300), one fresh process per run.
+ * Targets on a 2-core machine: full platform < 2 s wall; 300 services < 10 s; growth linear.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const RUNS = 3;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { wallMs: number; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...env }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  return { wallMs: performance.now() - started, stdout: result.stdout };
+}
+
+function fullPlatform(): number {
+  return median(
+    Array.from({ length: RUNS }, () => {
+      const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
+      const { wallMs } = timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir]);
+      rmSync(outdir, { recursive: true });
+      return wallMs;
+    }),
+  );
+}
+
+interface Scale { services: number; objects: number; wallMs: number; inProcessMs: number; maxRssMb: number }
+
+function scale(services: number): Scale {
+  const runs = Array.from({ length: RUNS }, () => {
+    const { wallMs, stdout } = timeCommand('npx', ['--no-install', 'tsx', 'bench/synth-services.ts', String(services)]);
+    const line = JSON.parse(stdout.trim().split('\n').pop()!) as { objects: number; inProcessMs: number; maxRssKb: number };
+    return { services, objects: line.objects, wallMs, inProcessMs: line.inProcessMs, maxRssMb: line.maxRssKb / 1024 };
+  });
+  return {
+    services,
+    objects: runs[0]!.objects,
+    wallMs: median(runs.map((r) => r.wallMs)),
+    inProcessMs: median(runs.map((r) => r.inProcessMs)),
+    maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)),
+  };
+}
+
+const machine = `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const platformMs = fullPlatform();
+const scales = [1, 10, 100, 300].map(scale);
+const perService = (s: Scale, base: Scale) => (s.inProcessMs - base.inProcessMs) / (s.services - base.services);
+const [one, , hundred, threeHundred] = scales as [Scale, Scale, Scale, Scale];
+const growth = perService(threeHundred, hundred) / perService(hundred, one);
+
+console.log(`\n### Synth performance (${machine}; median of ${RUNS} runs)\n`);
+console.log('| what | target | figure |');
+console.log('|---|---|---|');
+console.log(`| full platform, 3 environments + Argo CD, \`npx cdk8s synth\` wall | < 2 s | ${(platformMs / 1000).toFixed(2)} s |`);
+for (const s of scales) {
+  console.log(
+    `| ${s.services} services (${s.objects} objects): wall / in-process / peak RSS | ${s.services === 300 ? '< 10 s wall' : '-'} | ${(s.wallMs / 1000).toFixed(2)} s / ${(s.inProcessMs / 1000).toFixed(2)} s / ${s.maxRssMb.toFixed(0)} MB |`,
+  );
+}
+console.log(`| growth: ms per added service, 100→300 vs 1→100 | ≈ 1 (linear) | ${growth.toFixed(2)} (${perService(hundred, one).toFixed(1)} → ${perService(threeHundred, hundred).toFixed(1)} ms) |`);

@@ -1,0 +1,111 @@
+// Benchmark: todo-api vs a minimal node:http + pg server, same PostgreSQL database, same run.
+// Usage: npx tsx services/todo-api/bench/api.bench.ts   (DATABASE_URL defaults to the local server)
+// Targets (issue 4): API throughput >= 0.5x the baseline; API p99 < 50 ms at 50 connections.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const WARMUP_S = 2;
+
+function databaseUrl(name: string): string {
+  const url = new URL(BASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin(sql: string, url = BASE_URL): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try { return await client.query(sql); } finally { await client.end(); }
+}
+
+/**
+ * Spawns a server script with stdout in a file (as a container runtime collects logs, and so
+ * the benchmark process does not spend CPU reading them) and finds its `"port":N` there.
+ */
+async function spawnServer(script: string, env: Record<string, string>, logFile: string): Promise<{ url: string; child: ChildProcess }> {
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url))], {
+    env: { ...process.env, ...env }, stdio: ['ignore', log, 'inherit'],
+  });
+  closeSync(log);
+  for (;;) {
+    const port = /"port":(\d+)/.exec(readFileSync(logFile, 'utf8'))?.[1];
+    if (port) return { url: `http://127.0.0.1:${port}`, child };
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function load(url: string, method: 'GET' | 'POST', token: string, duration: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${url}/api/tasks`, method, connections: CONNECTIONS, duration,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(method === 'POST' ? { body: JSON.stringify({ title: 'benchmark task' }) } : {}),
+  });
+}
+
+interface Row { endpoint: string; server: string; result: autocannon.Result; }
+
+async function main(): Promise<void> {
+  const name = `todo_api_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`create database ${name}`);
+  const children: ChildProcess[] = [];
+  try {
+    const api = await spawnServer('../src/main.ts', {
+      // Production settings (info logs, default pool), except limits a benchmark must not hit.
+      DATABASE_URL: databaseUrl(name), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SCRYPT_LOG_N: '14',
+      API_RATE_LIMIT_PER_MINUTE: '100000000', DATA_DIR: `/tmp/${name}`, SHUTDOWN_DELAY_MS: '0',
+    }, `/tmp/${name}-api.log`);
+    children.push(api.child);
+    const register = await fetch(`${api.url}/api/auth/register`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark password' }),
+    });
+    const { token } = await register.json() as { token: string };
+    const me = await (await fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json() as { id: string };
+    for (let i = 0; i < 60; i++) {
+      await fetch(`${api.url}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `seed ${i}`, tags: ['bench'] }) });
+    }
+    const baseline = await spawnServer('./baseline-server.ts', { DATABASE_URL: databaseUrl(name), USER_ID: me.id }, `/tmp/${name}-baseline.log`);
+    children.push(baseline.child);
+
+    const rows: Row[] = [];
+    for (const method of ['GET', 'POST'] as const) {
+      for (const [server, url] of [['baseline (node:http + pg)', baseline.url], ['todo-api (koa)', api.url]] as const) {
+        await load(url, method, token, WARMUP_S);
+        rows.push({ endpoint: `${method} /api/tasks${method === 'GET' ? ' (page of 50)' : ''}`, server, result: await load(url, method, token, DURATION_S) });
+      }
+    }
+
+    const cpus = os.cpus();
+    console.log(`\n## todo-api benchmark (${CONNECTIONS} connections, ${DURATION_S} s per run, PostgreSQL server)\n`);
+    console.log(`Machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+    console.log('| endpoint | server | req/s | p50 ms | p99 ms | non-2xx + errors | vs baseline | target | met |');
+    console.log('|---|---|---:|---:|---:|---:|---:|---|---|');
+    for (let i = 0; i < rows.length; i += 2) {
+      const [base, candidate] = [rows[i]!, rows[i + 1]!];
+      const ratio = candidate.result.requests.average / base.result.requests.average;
+      for (const row of [base, candidate]) {
+        const isApi = row === candidate;
+        const failures = row.result.non2xx + row.result.errors + row.result.timeouts;
+        const met = ratio >= 0.5 && row.result.latency.p99 < 50 && failures === 0;
+        console.log(`| ${row.endpoint} | ${row.server} | ${row.result.requests.average.toFixed(0)} | ${row.result.latency.p50} | ${row.result.latency.p99} | ${failures} | ${isApi ? `${ratio.toFixed(2)}x` : '1.00x'} | ${isApi ? '>= 0.5x, p99 < 50 ms, 0 failures' : '-'} | ${isApi ? (met ? 'yes' : 'NO') : '-'} |`);
+      }
+    }
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await admin(`drop database if exists ${name} with (force)`);
+    for (const path of [`/tmp/${name}`, `/tmp/${name}-api.log`, `/tmp/${name}-baseline.log`]) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+await main();
