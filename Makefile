@@ -3,20 +3,39 @@
 SHELL := /bin/bash
 export CDK8S_CHECK_UPGRADE := false
 
-.PHONY: synth test dev bench soak typecheck clean
+.PHONY: synth test dev build bench typecheck clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+## make synth: build every environment, check it, write dist/ (committed; Argo CD syncs it)
 synth: node_modules/.package-lock.json
 	npx cdk8s synth
 
+## make test: every test, type-check included (see README "Tests")
 test: node_modules/.package-lock.json
 	npx mocha
 
+## make dev: todo-api (embedded PostgreSQL), chat-gateway and the frontend on http://localhost:3000
+dev: node_modules/.package-lock.json
+	npx tsx services/frontend/dev/stack.ts
+
+## make build: the frontend's static assets into build/frontend/ (as the image does)
+build: node_modules/.package-lock.json
+	npx tsx services/frontend/build.ts build/frontend
+
+## make bench: every benchmark, each printing its table (the API one needs PostgreSQL, see README)
+bench: node_modules/.package-lock.json
+	npx tsx bench/synth.bench.ts
+	npx tsx constructs/policy/bench/policy-check.ts
+	npx tsx services/frontend/bench/bundle.bench.ts
+	npx tsx services/todo-api/bench/api.bench.ts
+	npx tsx services/chat-gateway/bench/gateway.bench.ts
+
 typecheck: node_modules/.package-lock.json
 	npx tsc --noEmit -p tsconfig.json
+	npx tsc --noEmit -p services/frontend/tsconfig.json
 
 clean:
 	rm -rf build .data

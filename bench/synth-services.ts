@@ -46,7 +46,7 @@ new TlsIngress(chart, 'route', {
   routes: services.map((s, i) => ({ host: 'bench.todo-platform.dev', path: `/svc-${i}`, backend: s.backend })),
 });
 const objects = chart.toJson() as KubeObject[];
-const violations = [...checkManifests(objects, {}), ...validateSchemas(objects)];
+const violations = [...checkManifests(objects, {}), ...(await validateSchemas(objects))];
 if (violations.length > 0) throw new Error(`${violations.length} violations, e.g. ${JSON.stringify(violations[0])}`);
 const outdir = mkdtempSync(join(tmpdir(), 'synth-bench-'));
 writeFolder(outdir, 'bench', objects);

@@ -7,7 +7,7 @@ import { synthesizePlatform } from './synth.js';
 
 const outdir = process.env['CDK8S_OUTDIR'] ?? 'dist';
 try {
-  const files = synthesizePlatform(outdir);
+  const files = await synthesizePlatform(outdir);
   console.log(`wrote ${files.length} manifests to ${outdir}/`);
 } catch (error) {
   console.error((error as Error).message);

@@ -52,16 +52,19 @@ function validateConstructs(root: IConstruct): void {
   if (errors.length > 0) throw new Error(`construct validation failed:\n  ${errors.join('\n  ')}`);
 }
 
-/** The checked objects of one chart: sync waves set, then hardening policy and schema checks. */
-function checkedObjects(chart: Chart, options: PolicyOptions, problems: string[]): KubeObject[] {
+/**
+ * The checked objects of one chart: sync waves set, then hardening policy and schema checks (async:
+ * the schema models of the kinds the chart uses are imported on demand).
+ */
+async function checkedObjects(chart: Chart, options: PolicyOptions, problems: string[]): Promise<KubeObject[]> {
   const objects = withSyncWaves(chart.toJson() as KubeObject[]);
-  const violations = [...checkManifests(objects, options), ...validateSchemas(objects)];
+  const violations = [...checkManifests(objects, options), ...(await validateSchemas(objects))];
   problems.push(...violations.map((v) => `${chart.node.id}: ${formatViolation(v)}`));
   return objects;
 }
 
-/** Builds and checks every folder; throws one error listing every problem. Writes nothing. */
-export function buildPlatform(options: BuildOptions = {}): PlatformBuild {
+/** Builds and checks every folder; rejects with one error listing every problem. Writes nothing. */
+export async function buildPlatform(options: BuildOptions = {}): Promise<PlatformBuild> {
   const environments = options.environments ?? ENVIRONMENTS;
   const images = options.images ?? loadImages();
   const app = new App();
@@ -72,7 +75,7 @@ export function buildPlatform(options: BuildOptions = {}): PlatformBuild {
 
   const problems: string[] = [];
   const folders = new Map<string, KubeObject[]>();
-  for (const [env, chart] of charts) folders.set(env.name, checkedObjects(chart, policyOptionsFor(env), problems));
+  for (const [env, chart] of charts) folders.set(env.name, await checkedObjects(chart, policyOptionsFor(env), problems));
 
   const gitops = new GitOpsChart(app, ARGOCD_FOLDER, {
     gitops: GITOPS,
@@ -80,7 +83,7 @@ export function buildPlatform(options: BuildOptions = {}): PlatformBuild {
     deployed: [...folders.values()].flat(),
     version: PACKAGE_VERSION,
   });
-  folders.set(ARGOCD_FOLDER, checkedObjects(gitops, { externalNamespaces: externalNamespaces(environments) }, problems));
+  folders.set(ARGOCD_FOLDER, await checkedObjects(gitops, { externalNamespaces: externalNamespaces(environments) }, problems));
 
   if (problems.length > 0) {
     throw new Error(`synth refused: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
@@ -89,7 +92,7 @@ export function buildPlatform(options: BuildOptions = {}): PlatformBuild {
 }
 
 /** Builds, checks and writes the platform under `outdir`; returns the files written (relative). */
-export function synthesizePlatform(outdir: string, options: BuildOptions = {}): string[] {
-  const { folders } = buildPlatform(options);
+export async function synthesizePlatform(outdir: string, options: BuildOptions = {}): Promise<string[]> {
+  const { folders } = await buildPlatform(options);
   return [...folders.entries()].flatMap(([folder, objects]) => writeFolder(outdir, folder, objects));
 }

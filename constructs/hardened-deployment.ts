@@ -9,14 +9,35 @@ import {
   KubeHorizontalPodAutoscalerV2,
   KubePodDisruptionBudget,
   KubeServiceAccount,
-  Quantity,
 } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import type { Container, EnvVar, Probe, Volume, VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
+import { checkImage } from './image-reference.js';
 import { isValidLabelValue, recommendedLabels, selectorLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
+import { isDns1035Label, isDnsSubdomain } from './names.js';
+import {
+  DEFAULT_RUN_AS_ID,
+  DEFAULT_SCRATCH_SIZE,
+  checkContainerResources,
+  checkRunAsIds,
+  checkScratchDirectories,
+  containerResources,
+  containerSecurityContext,
+  podSecurityContext,
+  preferredHostAntiAffinity,
+  scratchVolumes,
+  secretFileVolume,
+  zoneSpread,
+} from './pod-hardening.js';
+import type { ContainerResources, ScratchDirectory } from './pod-hardening.js';
+import { looksLikeSecretName } from './policy/secret-names.js';
 import { parseQuantity } from './quantity.js';
+
+export type { ContainerResources, ResourceQuantities } from './pod-hardening.js';
+/** Re-exported for the modules that read image references through this one (charts/tools/set-images.ts). */
+export { parseImage } from './image-reference.js';
 
 /** A named container port. */
 export interface ContainerPortSpec {
@@ -24,24 +45,6 @@ export interface ContainerPortSpec {
   readonly name: string;
   /** Port number, 1024–65535: unprivileged, so the container never needs `NET_BIND_SERVICE`. */
   readonly port: number;
-}
-
-/** One set of cpu, memory and ephemeral-storage quantities. */
-export interface ResourceQuantities {
-  /** CPU, e.g. `"250m"`. */
-  readonly cpu: string;
-  /** Memory, e.g. `"256Mi"`. */
-  readonly memory: string;
-  /** Scratch disk (logs, emptyDirs), e.g. `"256Mi"`; without it one pod can fill a node's disk. */
-  readonly ephemeralStorage: string;
-}
-
-/** Requests (what the scheduler reserves) and limits (what the kubelet enforces). */
-export interface ContainerResources {
-  /** Reserved for the container; the HPA's CPU target is a percentage of `requests.cpu`. */
-  readonly requests: ResourceQuantities;
-  /** Hard ceiling; each must be >= its request. */
-  readonly limits: ResourceQuantities;
 }
 
 /** The HTTP health-probe contract of the container. */
@@ -248,45 +251,12 @@ export interface ResolvedProbes {
   readonly startupPath: string;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IANA_SERVICE_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TAG = /^\w[\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-/** Words of an env var name that mark a secret (S19), as whole words or (the long ones) inside a word. */
-const SECRET_WORDS = new Set(['key', 'pwd', 'pass']);
-const SECRET_WORD_PART = /password|passwd|passphrase|secret|token|apikey|credential/;
-/** Last words that name where a secret is (a mounted file), not the secret: `DB_PASSWORD_FILE`. */
-const LOCATION_SUFFIXES = new Set(['file', 'path', 'dir']);
+/** A ConfigMap or Secret key (and so a file name in the mounted directory). */
+const OBJECT_KEY = /^[-._a-zA-Z0-9]+$/;
 const DEFAULT_PORTS: readonly ContainerPortSpec[] = [{ name: 'http', port: 8080 }];
-const DEFAULT_SCRATCH = '64Mi';
-const SECRET_FILE_MODE = 0o440;
 const CONFIG_FILE_MODE = 0o444;
-
-/**
- * Whether an env var name looks like it holds a secret value (S19): `DB_PASSWORD`, `apiKey`,
- * `GITHUB_TOKEN` do; `DB_PASSWORD_FILE`, `KEYCLOAK_URL` do not. A superset of the policy check's test,
- * so the construct refuses first, with its path.
- */
-export function looksLikeSecretName(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  if (LOCATION_SUFFIXES.has(words.at(-1) ?? '')) return false;
-  return words.some((word) => SECRET_WORDS.has(word) || SECRET_WORD_PART.test(word));
-}
-
-/** Splits `repo:tag@sha256:…` into its parts; a registry port (`host:5000/repo`) is not a tag. */
-export function parseImage(image: string): { repository: string; tag?: string; digest?: string } {
-  const [nameAndTag = '', digest] = image.split('@', 2);
-  const slash = nameAndTag.lastIndexOf('/');
-  const colon = nameAndTag.lastIndexOf(':');
-  const hasTag = colon > slash;
-  return {
-    repository: hasTag ? nameAndTag.slice(0, colon) : nameAndTag,
-    ...(hasTag ? { tag: nameAndTag.slice(colon + 1) } : {}),
-    ...(digest !== undefined ? { digest } : {}),
-  };
-}
 
 /**
  * A Deployment that passes every S, I, R, P and A row of `shared/hardening.md` by default, with its
@@ -406,34 +376,9 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: gracePeriod,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser,
-              runAsGroup,
-              fsGroup,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            affinity: {
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    podAffinityTerm: {
-                      topologyKey: 'kubernetes.io/hostname',
-                      labelSelector: { matchLabels: { ...this.selectorLabels } },
-                    },
-                  },
-                ],
-              },
-            },
-            topologySpreadConstraints: [
-              {
-                maxSkew: 1,
-                topologyKey: 'topology.kubernetes.io/zone',
-                whenUnsatisfiable: 'ScheduleAnyway',
-                labelSelector: { matchLabels: { ...this.selectorLabels } },
-              },
-            ],
+            securityContext: podSecurityContext({ runAsUser, runAsGroup, fsGroup }),
+            affinity: preferredHostAntiAffinity(this.selectorLabels),
+            topologySpreadConstraints: zoneSpread(this.selectorLabels),
             containers: [container],
             volumes: files.volumes,
           },
@@ -483,10 +428,10 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
   private validate(props: HardenedDeploymentProps) {
     const fail: (prop: string, value: unknown, why: string) => never = (prop, value, why) => invalidProp(this, prop, value, why);
 
-    if (!DNS_LABEL.test(props.name) || props.name.length > 56) {
+    if (!isDns1035Label(props.name, 56)) {
       fail('name', props.name, 'must be a DNS-1035 label of at most 56 characters (room for "-config")');
     }
-    if (!DNS_LABEL.test(props.namespace) || props.namespace.length > 63) {
+    if (!isDns1035Label(props.namespace)) {
       fail('namespace', props.namespace, 'must be a DNS-1123 label');
     }
     if (props.namespace === 'default' || props.namespace.startsWith('kube-')) {
@@ -498,22 +443,11 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
       }
     }
 
-    const image = parseImage(props.image);
-    if (image.repository === '' || image.tag === undefined) {
-      fail('image', props.image, 'needs an explicit tag, e.g. "repo:1.2.3" (I01)');
-    }
-    if (image.tag === 'latest') fail('image', props.image, 'the tag "latest" is not a version (I01)');
-    if (!TAG.test(image.tag!)) fail('image', props.image, 'the tag is not a valid image tag');
-    if (image.digest !== undefined && !DIGEST.test(image.digest)) {
-      fail('image', props.image, 'the digest must be "sha256:" followed by 64 hex digits');
-    }
-    if (props.requireDigest && image.digest === undefined) {
-      fail('image', props.image, 'this environment requires a digest: "repo:tag@sha256:..." (I02)');
-    }
-    const version = props.version ?? image.tag!;
+    const tag = checkImage(this, 'image', props.image, props.requireDigest ?? false);
+    const version = props.version ?? tag;
     if (!isValidLabelValue(version)) fail('version', version, 'must be a valid label value');
 
-    this.validateResources(props.resources, fail);
+    checkContainerResources(this, 'resources', props.resources);
 
     const ports = props.ports ?? DEFAULT_PORTS;
     if (ports.length === 0) fail('ports', ports, 'declare at least one port: probes and Services need one');
@@ -574,12 +508,10 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
       fail('replicas', props.replicas, 'must be an integer >= 1 (1 only for a single-node dev environment)');
     }
 
-    const runAsUser = props.runAsUser ?? 10001;
+    const runAsUser = props.runAsUser ?? DEFAULT_RUN_AS_ID;
     const runAsGroup = props.runAsGroup ?? runAsUser;
     const fsGroup = props.fsGroup ?? runAsGroup;
-    for (const [prop, id] of [['runAsUser', runAsUser], ['runAsGroup', runAsGroup], ['fsGroup', fsGroup]] as const) {
-      if (!Number.isInteger(id) || id < 10001) fail(prop, id, 'must be an integer >= 10001 so it never maps to a host user (S06)');
-    }
+    checkRunAsIds(this, { runAsUser, runAsGroup, fsGroup });
 
     const preStopSeconds = props.preStopSleepSeconds ?? 5;
     if (!Number.isInteger(preStopSeconds) || preStopSeconds < 1) {
@@ -599,24 +531,6 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     return { ports, probes, version, runAsUser, runAsGroup, fsGroup, preStopSeconds, gracePeriod, preStopMode, startupTimeoutSeconds };
   }
 
-  private validateResources(resources: ContainerResources | undefined, fail: (prop: string, value: unknown, why: string) => never) {
-    if (resources === undefined) fail('resources', resources, 'requests and limits for cpu, memory and ephemeralStorage are required (R01, R02)');
-    const keys = ['cpu', 'memory', 'ephemeralStorage'] as const;
-    for (const kind of ['requests', 'limits'] as const) {
-      for (const key of keys) {
-        const value = resources[kind]?.[key];
-        if (value === undefined) fail(`resources.${kind}.${key}`, value, 'is required (R01, R02)');
-        const parsed = parseQuantity(value);
-        if (parsed === undefined || parsed <= 0) fail(`resources.${kind}.${key}`, value, 'must be a positive Kubernetes quantity such as "250m" or "256Mi"');
-      }
-    }
-    for (const key of keys) {
-      if (parseQuantity(resources.limits[key])! < parseQuantity(resources.requests[key])!) {
-        fail(`resources.limits.${key}`, resources.limits[key], `is below the request ${JSON.stringify(resources.requests[key])}`);
-      }
-    }
-  }
-
   private validateFilesAndEnv(props: HardenedDeploymentProps, fail: (prop: string, value: unknown, why: string) => never) {
     const envNames = new Set<string>();
     const addEnv = (prop: string, name: string) => {
@@ -631,7 +545,13 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
       }
     }
 
-    const mountPaths = new Set<string>();
+    const tmpSize = parseQuantity(props.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE);
+    if (tmpSize === undefined || tmpSize <= 0) fail('tmpSizeLimit', props.tmpSizeLimit, 'must be a positive Kubernetes quantity');
+    const scratch = scratchDirectories(props);
+    checkScratchDirectories(this, 'writablePaths', scratch, props.resources.limits.ephemeralStorage);
+
+    // Config and secret directories must not shadow a scratch directory or each other.
+    const mountPaths = new Set(scratch.map((dir) => dir.path));
     const addMount = (prop: string, path: string) => {
       if (!path.startsWith('/') || posix.normalize(path) !== path || path === '/') {
         fail(prop, path, 'must be an absolute, normalized path other than "/"');
@@ -639,33 +559,20 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
       if (mountPaths.has(path)) fail(prop, path, 'is mounted twice');
       mountPaths.add(path);
     };
-    addMount('tmpSizeLimit', '/tmp');
-    let scratchTotal = parseQuantity(props.tmpSizeLimit ?? DEFAULT_SCRATCH);
-    if (scratchTotal === undefined) fail('tmpSizeLimit', props.tmpSizeLimit, 'must be a Kubernetes quantity');
-    for (const dir of props.writablePaths ?? []) {
-      addMount('writablePaths', dir.path);
-      const size = parseQuantity(dir.sizeLimit ?? DEFAULT_SCRATCH);
-      if (size === undefined || size <= 0) fail('writablePaths', dir, 'sizeLimit must be a positive Kubernetes quantity');
-      scratchTotal += size;
-    }
-    const ephemeralLimit = parseQuantity(props.resources.limits.ephemeralStorage)!;
-    if (scratchTotal > ephemeralLimit) {
-      fail('resources.limits.ephemeralStorage', props.resources.limits.ephemeralStorage, 'is smaller than the emptyDir size limits it must hold');
-    }
 
     if (props.configFiles !== undefined) {
       addMount('configFiles.mountPath', props.configFiles.mountPath);
       const names = Object.keys(props.configFiles.files);
       if (names.length === 0) fail('configFiles.files', props.configFiles.files, 'name at least one file');
       for (const name of names) {
-        if (!/^[-._a-zA-Z0-9]+$/.test(name)) fail('configFiles.files', name, 'must be a file name usable as a ConfigMap key');
+        if (!OBJECT_KEY.test(name)) fail('configFiles.files', name, 'must be a file name usable as a ConfigMap key');
         if (looksLikeSecretName(name)) fail('configFiles.files', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
       }
     }
 
     for (const file of props.secretFiles ?? []) {
-      if (!DNS_SUBDOMAIN.test(file.secretName)) fail('secretFiles.secretName', file.secretName, 'must be a DNS-1123 subdomain');
-      if (file.key !== undefined && !/^[-._a-zA-Z0-9]+$/.test(file.key)) fail('secretFiles.key', file.key, 'must be a Secret key');
+      if (!isDnsSubdomain(file.secretName)) fail('secretFiles.secretName', file.secretName, 'must be a DNS-1123 subdomain');
+      if (file.key !== undefined && !OBJECT_KEY.test(file.key)) fail('secretFiles.key', file.key, 'must be a Secret key');
       addMount('secretFiles.mountPath', file.mountPath);
       if (file.envVarForPath !== undefined) addEnv('secretFiles.envVarForPath', file.envVarForPath);
     }
@@ -674,29 +581,24 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
 
 type ResolvedProps = ReturnType<HardenedDeployment['validate']>;
 
+/** `/tmp` (always) and the writable paths: the size-limited emptyDirs of the read-only root filesystem (S08). */
+function scratchDirectories(props: HardenedDeploymentProps): ScratchDirectory[] {
+  return [{ path: '/tmp', sizeLimit: props.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE }, ...(props.writablePaths ?? [])];
+}
+
 /** The container's writable and secret mounts: size-limited emptyDirs, read-only Secret files, and their NAME_FILE env vars. */
 function filesystem(props: HardenedDeploymentProps): { volumes: Volume[]; mounts: VolumeMount[]; env: EnvVar[] } {
-  const volumes: Volume[] = [];
-  const mounts: VolumeMount[] = [];
+  const { volumes, mounts } = scratchVolumes(scratchDirectories(props));
   const env: EnvVar[] = [];
-  const scratch = [{ path: '/tmp', sizeLimit: props.tmpSizeLimit ?? DEFAULT_SCRATCH }, ...(props.writablePaths ?? [])];
-  scratch.forEach((dir, index) => {
-    const name = index === 0 ? 'tmp' : `scratch-${index}`;
-    volumes.push({ name, emptyDir: { sizeLimit: Quantity.fromString(dir.sizeLimit ?? DEFAULT_SCRATCH) } });
-    mounts.push({ name, mountPath: dir.path });
-  });
   if (props.configFiles !== undefined) {
     volumes.push({ name: 'config-files', configMap: { name: `${props.name}-files`, defaultMode: CONFIG_FILE_MODE } });
     mounts.push({ name: 'config-files', mountPath: props.configFiles.mountPath, readOnly: true });
   }
   (props.secretFiles ?? []).forEach((file, index) => {
-    const name = `secret-${index}`;
-    const items = file.key !== undefined ? { items: [{ key: file.key, path: file.key }] } : {};
-    volumes.push({ name, secret: { secretName: file.secretName, defaultMode: SECRET_FILE_MODE, ...items } });
-    mounts.push({ name, mountPath: file.mountPath, readOnly: true });
-    if (file.envVarForPath !== undefined) {
-      env.push({ name: file.envVarForPath, value: file.key !== undefined ? posix.join(file.mountPath, file.key) : file.mountPath });
-    }
+    const secret = secretFileVolume(`secret-${index}`, file);
+    volumes.push(secret.volume);
+    mounts.push(secret.mount);
+    if (file.envVarForPath !== undefined) env.push({ name: file.envVarForPath, value: secret.filePath });
   });
   return { volumes, mounts, env };
 }
@@ -707,11 +609,6 @@ function hardenedContainer(props: HardenedDeploymentProps, resolved: ResolvedPro
   const probePort = IntOrString.fromString(probes.portName);
   const httpProbe = (path: string, timing: Omit<Probe, 'httpGet'>): Probe => ({ httpGet: { path, port: probePort }, timeoutSeconds: 2, ...timing });
   const startupPeriod = 2;
-  const quantities = (q: ResourceQuantities) => ({
-    cpu: Quantity.fromString(q.cpu),
-    memory: Quantity.fromString(q.memory),
-    'ephemeral-storage': Quantity.fromString(q.ephemeralStorage),
-  });
   return {
     name: props.name,
     image: props.image,
@@ -720,16 +617,8 @@ function hardenedContainer(props: HardenedDeploymentProps, resolved: ResolvedPro
     ...(props.args !== undefined ? { args: [...props.args] } : {}),
     ports: resolved.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
     ...(env.length > 0 ? { env } : {}),
-    resources: { requests: quantities(props.resources.requests), limits: quantities(props.resources.limits) },
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser,
-      runAsGroup,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    },
+    resources: containerResources(props.resources),
+    securityContext: containerSecurityContext({ runAsUser, runAsGroup }),
     startupProbe: httpProbe(probes.startupPath, {
       periodSeconds: startupPeriod,
       failureThreshold: Math.ceil(resolved.startupTimeoutSeconds / startupPeriod),

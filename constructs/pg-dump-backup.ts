@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
-import type { ContainerResources } from './hardened-deployment.js';
 import { isValidLabelValue, recommendedLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
+import { isDns1035Label, isDnsSubdomain } from './names.js';
 import { checkNamespace } from './network-peers.js';
 import {
   DEFAULT_RUN_AS_ID,
@@ -18,7 +18,7 @@ import {
   scratchVolumes,
   secretFileVolume,
 } from './pod-hardening.js';
-import type { ScratchDirectory } from './pod-hardening.js';
+import type { ContainerResources, ScratchDirectory } from './pod-hardening.js';
 import { parseQuantity } from './quantity.js';
 import type { PortedPeer } from './web-service.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
@@ -88,8 +88,6 @@ export const PG_DUMP_SCRIPT = readFileSync(new URL('./pg-dump-backup.sh', import
 const BACKUP_DIR = '/var/lib/backups';
 const SECRET_DIR = '/var/run/secrets/postgres';
 const TMP: ScratchDirectory = { path: '/tmp', sizeLimit: '16Mi' };
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 /** A PostgreSQL identifier that needs no quoting (database and role names). */
 export const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -214,7 +212,7 @@ export class PgDumpBackup extends Construct implements INetworkPeer {
     checkPasswordSecret(this, 'source.passwordSecret', props.source.passwordSecret);
     if (!SQL_IDENTIFIER.test(props.source.database)) invalidProp(this, 'source.database', props.source.database, 'must be a lowercase SQL identifier');
     if (!SQL_IDENTIFIER.test(props.source.user)) invalidProp(this, 'source.user', props.source.user, 'must be a lowercase SQL identifier');
-    if (!DNS_SUBDOMAIN.test(props.source.host)) invalidProp(this, 'source.host', props.source.host, 'must be a DNS name');
+    if (!isDnsSubdomain(props.source.host)) invalidProp(this, 'source.host', props.source.host, 'must be a DNS name');
     checkCronSchedule(this, 'schedule', props.schedule);
     const timeZone = props.timeZone ?? 'Etc/UTC';
     checkTimeZone(this, 'timeZone', timeZone);
@@ -230,15 +228,15 @@ export class PgDumpBackup extends Construct implements INetworkPeer {
 }
 
 /** A DNS-1035 label short enough for the Job names the CronJob makes (`<name>-<minutes since epoch>`). */
-export function checkBackupName(scope: IConstruct, prop: string, name: string): void {
-  if (!DNS_LABEL.test(name) || name.length > 52) {
+function checkBackupName(scope: IConstruct, prop: string, name: string): void {
+  if (!isDns1035Label(name, 52)) {
     invalidProp(scope, prop, name, 'must be a DNS-1035 label of at most 52 characters (the CronJob adds an 11-character suffix to Job names)');
   }
 }
 
 /** An existing Secret's name and key. */
 export function checkPasswordSecret(scope: IConstruct, prop: string, secret: { readonly name: string; readonly key: string }): void {
-  if (!DNS_SUBDOMAIN.test(secret.name)) invalidProp(scope, `${prop}.name`, secret.name, 'must be a Secret name (DNS-1123 subdomain)');
+  if (!isDnsSubdomain(secret.name)) invalidProp(scope, `${prop}.name`, secret.name, 'must be a Secret name (DNS-1123 subdomain)');
   if (!SECRET_KEY.test(secret.key)) invalidProp(scope, `${prop}.key`, secret.key, 'must be a Secret key (letters, digits, "-", "_", ".")');
 }
 

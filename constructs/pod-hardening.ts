@@ -18,8 +18,25 @@ import type {
 } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import type { IConstruct } from 'constructs';
 import { invalidProp } from './errors.js';
-import type { ContainerResources, ResourceQuantities } from './hardened-deployment.js';
 import { parseQuantity } from './quantity.js';
+
+/** One set of cpu, memory and ephemeral-storage quantities. */
+export interface ResourceQuantities {
+  /** CPU, e.g. `"250m"`. */
+  readonly cpu: string;
+  /** Memory, e.g. `"256Mi"`. */
+  readonly memory: string;
+  /** Scratch disk (logs, emptyDirs), e.g. `"256Mi"`; without it one pod can fill a node's disk. */
+  readonly ephemeralStorage: string;
+}
+
+/** Requests (what the scheduler reserves) and limits (what the kubelet enforces). */
+export interface ContainerResources {
+  /** Reserved for the container; the HPA's CPU target is a percentage of `requests.cpu`. */
+  readonly requests: ResourceQuantities;
+  /** Hard ceiling; each must be >= its request. */
+  readonly limits: ResourceQuantities;
+}
 
 /** uid/gid the hardened pods run as: above 10000, so it never maps to a host user (S06). */
 export const DEFAULT_RUN_AS_ID = 10001;
@@ -108,25 +125,30 @@ function scratchVolumeName(dir: ScratchDirectory, index: number): string {
   return dir.volumeName ?? (dir.path === '/tmp' ? 'tmp' : `scratch-${index}`);
 }
 
-/** One key of an existing Secret, mounted read-only as a file. */
+/** One key (or every key) of an existing Secret, mounted read-only as files. */
 export interface SecretFile {
   /** The Secret's name (made outside the manifests: by hand, an operator or an ExternalSecret). */
   readonly secretName: string;
-  /** The key; the file is `<mountPath>/<key>`. */
-  readonly key: string;
+  /**
+   * The key; the file is `<mountPath>/<key>`.
+   * @default - every key of the Secret, one file each
+   */
+  readonly key?: string;
   /** Absolute directory the file appears in. */
   readonly mountPath: string;
 }
 
 /**
- * A secret volume holding one key, mode 0440 (readable through the fsGroup), mounted read-only as a
- * directory (not `subPath`, so a rotated Secret reaches the file). Secrets are files, never env (S19).
+ * A secret volume holding one key (or all), mode 0440 (readable through the fsGroup), mounted
+ * read-only as a directory (not `subPath`, so a rotated Secret reaches the file). Secrets are files,
+ * never env (S19). `filePath` is the key's file, or the directory without a key.
  */
 export function secretFileVolume(volumeName: string, file: SecretFile): { volume: Volume; mount: VolumeMount; filePath: string } {
+  const items = file.key !== undefined ? { items: [{ key: file.key, path: file.key }] } : {};
   return {
-    volume: { name: volumeName, secret: { secretName: file.secretName, defaultMode: SECRET_FILE_MODE, items: [{ key: file.key, path: file.key }] } },
+    volume: { name: volumeName, secret: { secretName: file.secretName, defaultMode: SECRET_FILE_MODE, ...items } },
     mount: { name: volumeName, mountPath: file.mountPath, readOnly: true },
-    filePath: posix.join(file.mountPath, file.key),
+    filePath: file.key !== undefined ? posix.join(file.mountPath, file.key) : file.mountPath,
   };
 }
 

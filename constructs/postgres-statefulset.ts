@@ -3,10 +3,10 @@ import type { Probe } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
-import type { ContainerResources } from './hardened-deployment.js';
-import { parseImage } from './hardened-deployment.js';
+import { checkImage } from './image-reference.js';
 import { isValidLabelValue, recommendedLabels, selectorLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
+import { isDns1035Label } from './names.js';
 import { checkNamespace } from './network-peers.js';
 import { PgDumpBackup, SQL_IDENTIFIER, checkCronSchedule, checkPasswordSecret, checkStorage, checkTimeZone } from './pg-dump-backup.js';
 import {
@@ -21,7 +21,7 @@ import {
   secretFileVolume,
   zoneSpread,
 } from './pod-hardening.js';
-import type { ScratchDirectory } from './pod-hardening.js';
+import type { ContainerResources, ScratchDirectory } from './pod-hardening.js';
 import { parseQuantity } from './quantity.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
 
@@ -127,9 +127,6 @@ const SCRATCH: readonly ScratchDirectory[] = [
   { path: '/tmp', sizeLimit: '16Mi' },
   { path: SOCKET_DIR, sizeLimit: '1Mi', volumeName: 'run' },
 ];
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const TAG = /^\w[\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const MEMORY_SETTING = /^\d+(kB|MB|GB|TB)$/;
 /** Longest name: `<name>-backup-<11-char Job suffix>` stays a 63-character label and `<name>-headless` a Service name. */
 const MAX_NAME = 45;
@@ -311,20 +308,15 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
     if (props.singleNode !== true) {
       fail('singleNode', props.singleNode, 'a single PostgreSQL pod is not highly available; use CloudNativePgDatabase for replicated environments');
     }
-    if (!DNS_LABEL.test(props.name) || props.name.length > MAX_NAME) {
+    if (!isDns1035Label(props.name, MAX_NAME)) {
       fail('name', props.name, `must be a DNS-1035 label of at most ${MAX_NAME} characters (room for "-backup" and the Job suffix)`);
     }
     checkNamespace(this, 'namespace', props.namespace);
     if (props.namespace.startsWith('kube-')) fail('namespace', props.namespace, 'workloads never go in a kube-* namespace (N07)');
     if (props.partOf === '' || !isValidLabelValue(props.partOf)) fail('partOf', props.partOf, 'must be a non-empty label value');
 
-    const image = parseImage(props.image);
-    if (image.repository === '' || image.tag === undefined) fail('image', props.image, 'needs an explicit tag, e.g. "postgres:17.6-trixie" (I01)');
-    if (image.tag === 'latest') fail('image', props.image, 'the tag "latest" is not a version (I01)');
-    if (!TAG.test(image.tag)) fail('image', props.image, 'the tag is not a valid image tag');
-    if (image.digest !== undefined && !DIGEST.test(image.digest)) fail('image', props.image, 'the digest must be "sha256:" followed by 64 hex digits');
-    if (props.requireDigest && image.digest === undefined) fail('image', props.image, 'this environment requires a digest: "repo:tag@sha256:..." (I02)');
-    const version = props.version ?? image.tag;
+    const tag = checkImage(this, 'image', props.image, props.requireDigest ?? false);
+    const version = props.version ?? tag;
     if (!isValidLabelValue(version)) fail('version', version, 'must be a valid label value');
 
     checkStorage(this, 'storage', props.storage);

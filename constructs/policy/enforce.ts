@@ -2,6 +2,12 @@
  * The policy check on a cdk8s construct tree: collects what every Chart under a scope synthesizes
  * (cdk8s-plus constructs, raw ApiObjects and Included YAML alike), runs the rules and schema
  * validation, and fails with one error listing every violation.
+ *
+ * Schema models are loaded on demand with `import()` (see schemas.ts), so the explicit checks are
+ * async. The cdk8s validation (`addHardeningValidation`) runs inside the synchronous `app.synth()`
+ * and cannot await: it checks against models loaded beforehand with `await loadSchemasFor(app)`.
+ * Static imports of every model would make it self-sufficient, but would cost every importer of
+ * this module (the platform synth included) the seconds the on-demand loading saves.
  */
 import { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
@@ -9,7 +15,7 @@ import { Node } from 'constructs';
 import type { KubeObject, PolicyOptions, Violation } from './types.js';
 import { formatViolation } from './types.js';
 import type { SchemaOptions } from './schemas.js';
-import { validateSchemas } from './schemas.js';
+import { loadSchemas, validateLoadedSchemas } from './schemas.js';
 import { checkManifests, sortViolations } from './check.js';
 
 /** Options of the check on a construct tree: the rules' and schema validation's. */
@@ -43,28 +49,45 @@ export function collectManifests(scope: IConstruct): KubeObject[] {
   }
 }
 
-/** Every violation of the objects under `scope` (rules and schemas, sorted by object), without throwing. */
-export function checkHardening(scope: IConstruct, options: HardeningOptions = {}): Violation[] {
-  const objects = collectManifests(scope);
-  return sortViolations([...checkManifests(objects, options), ...validateSchemas(objects, options)]);
+/** Rules and schemas over already collected objects whose schemas are loaded, sorted by object. */
+function violationsOf(objects: readonly KubeObject[], options: HardeningOptions): Violation[] {
+  return sortViolations([...checkManifests(objects, options), ...validateLoadedSchemas(objects, options)]);
 }
 
-/** Throws one HardeningPolicyError listing every violation under `scope`, one per line. */
-export function enforceHardening(scope: IConstruct, options: HardeningOptions = {}): void {
-  const violations = checkHardening(scope, options);
+/** Every violation of the objects under `scope` (rules and schemas, sorted by object), without throwing. */
+export async function checkHardening(scope: IConstruct, options: HardeningOptions = {}): Promise<Violation[]> {
+  const objects = collectManifests(scope);
+  await loadSchemas(objects);
+  return violationsOf(objects, options);
+}
+
+/** Rejects with one HardeningPolicyError listing every violation under `scope`, one per line. */
+export async function enforceHardening(scope: IConstruct, options: HardeningOptions = {}): Promise<void> {
+  const violations = await checkHardening(scope, options);
   if (violations.length > 0) throw new HardeningPolicyError(violations);
+}
+
+/**
+ * Loads the schema models of every object under `scope`, for `addHardeningValidation`: call it
+ * after the last construct is added and before `app.synth()`.
+ */
+export async function loadSchemasFor(scope: IConstruct): Promise<void> {
+  await loadSchemas(collectManifests(scope));
 }
 
 /**
  * Makes `app.synth()` (and so `cdk8s synth`) fail on any violation under `scope`: App.synth()
  * runs construct validations before it writes a file (it only creates the empty outdir), and this
- * one throws the HardeningPolicyError. Validations also run inside Chart.toJson(), so the check
- * skips itself while it is collecting.
+ * one throws the HardeningPolicyError. It is synchronous, so `await loadSchemasFor(scope)` must run
+ * before `app.synth()`; an object whose schema was not loaded makes synth throw SchemasNotLoadedError.
+ * Validations also run inside Chart.toJson(), so the check skips itself while it is collecting.
  */
 export function addHardeningValidation(scope: IConstruct, options: HardeningOptions = {}): void {
   Node.of(scope).addValidation({
     validate: () => {
-      if (!collecting) enforceHardening(scope, options);
+      if (collecting) return [];
+      const violations = violationsOf(collectManifests(scope), options);
+      if (violations.length > 0) throw new HardeningPolicyError(violations);
       return [];
     },
   });

@@ -2,20 +2,14 @@
 import type { CheckContext, Workload } from './context.js';
 import type { ContainerRef, Json } from './kube.js';
 import { RUN_TO_COMPLETION_KINDS, containersOf, isRecord, list, rec } from './kube.js';
+import { SHA256_DIGEST, parseImage } from '../image-reference.js';
+import { looksLikeSecretName } from './secret-names.js';
 
 const ALLOWED_VOLUME_TYPES = new Set(['configMap', 'secret', 'emptyDir', 'projected', 'downwardAPI', 'persistentVolumeClaim', 'ephemeral', 'csi']);
 /** Pod Security Standards: uids/gids below this collide with host users (kube-score wants > 10000). */
 const MIN_ID = 10001;
 /** IANA service name: <= 15 chars, lowercase letters, digits and single inner hyphens, at least one letter. */
 const IANA_SERVICE_NAME = /^(?=.*[a-z])(?!-)(?!.*--)[a-z0-9-]{1,15}(?<!-)$/;
-/** Env var name words that mark a secret. */
-const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'secret', 'token', 'key', 'apikey', 'credential', 'credentials', 'passphrase']);
-/** Last words that make a secret-word name about a secret (where it is, what it is called), not the secret itself. */
-const NOT_A_SECRET_SUFFIXES = new Set([
-  'file', 'path', 'dir', 'name', 'id', 'ref', 'url', 'endpoint', 'issuer', 'audience', 'header', 'ttl', 'lifetime', 'expiry',
-  'length', 'size', 'type', 'algorithm', 'prefix',
-]);
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 export function checkPods(ctx: CheckContext): void {
   for (const w of ctx.workloads) {
@@ -97,30 +91,13 @@ function checkEnv(ctx: CheckContext, w: Workload, c: ContainerRef, where: string
     if (seen.has(name)) ctx.report(w.object, 'S20', `${where} env ${name} is defined twice`);
     seen.add(name);
     if (isRecord(rec(e.valueFrom).secretKeyRef)) ctx.report(w.object, 'S19', `${where} env ${name} comes from secretKeyRef; mount the secret as a file`);
-    if (typeof e.value === 'string' && e.value !== '' && looksLikeSecret(name)) {
+    if (typeof e.value === 'string' && e.value !== '' && looksLikeSecretName(name)) {
       ctx.report(w.object, 'S19', `${where} env ${name} holds a literal secret-looking value; mount the secret as a file`);
     }
   }
   for (const from of list(c.container.envFrom)) {
     if (isRecord(from.secretRef)) ctx.report(w.object, 'S19', `${where} envFrom secretRef ${show(from.secretRef.name)}; mount the secret as a file`);
   }
-}
-
-/** `DB_PASSWORD`, `apiToken`, `SECRET_KEY_BASE` → secret; `DB_PASSWORD_FILE`, `TOKEN_TTL`, `KEYCLOAK_URL` → not. */
-export function looksLikeSecret(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  if (words.length > 0 && NOT_A_SECRET_SUFFIXES.has(words[words.length - 1]!)) return false;
-  return words.some((word) => SECRET_WORDS.has(word));
-}
-
-/** Splits `registry:5000/team/app:1.2.3@sha256:...` into its tag and digest. */
-export function parseImage(image: string): { readonly tag: string | undefined; readonly digest: string | undefined } {
-  const at = image.indexOf('@');
-  const ref = at < 0 ? image : image.slice(0, at);
-  const digest = at < 0 ? undefined : image.slice(at + 1);
-  const lastPart = ref.slice(ref.lastIndexOf('/') + 1);
-  const colon = lastPart.lastIndexOf(':');
-  return { tag: colon < 0 ? undefined : lastPart.slice(colon + 1), digest };
 }
 
 function checkImage(ctx: CheckContext, w: Workload, c: ContainerRef, where: string): void {

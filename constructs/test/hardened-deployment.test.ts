@@ -7,7 +7,8 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { InvalidPropsError } from '../errors.js';
-import { HardenedDeployment, looksLikeSecretName, parseImage } from '../hardened-deployment.js';
+import { HardenedDeployment, parseImage } from '../hardened-deployment.js';
+import { looksLikeSecretName } from '../policy/secret-names.js';
 import type { HardenedDeploymentProps } from '../hardened-deployment.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
@@ -385,9 +386,13 @@ describe('HardenedDeployment', () => {
       ],
       ['a secret-looking config name', { config: { DB_PASSWORD: 'hunter2' } }, 'invalid config "DB_PASSWORD": looks like a secret'],
       ['an API key in config', { config: { STRIPE_API_KEY: 'sk_live' } }, 'invalid config "STRIPE_API_KEY": looks like a secret'],
+      ['a run-together password name in config', { config: { PGPASSWORD: 'hunter2' } }, 'invalid config "PGPASSWORD": looks like a secret'],
+      ['a connection string in config', { config: { DATABASE_URL: 'postgres://app:hunter2@db/app' } }, 'invalid config "DATABASE_URL": looks like a secret'],
       ['an invalid env name', { config: { 'log-level': 'info' } }, 'invalid config "log-level": must be an env var name'],
       ['a relative mount path', { secretFiles: [{ secretName: 'db', mountPath: 'secrets/db' }] }, 'invalid secretFiles.mountPath "secrets/db": must be an absolute'],
       ['a mount over /tmp', { writablePaths: [{ path: '/tmp' }] }, 'invalid writablePaths "/tmp": is mounted twice'],
+      ['a zero-sized /tmp', { tmpSizeLimit: '0' }, 'invalid tmpSizeLimit "0": must be a positive Kubernetes quantity'],
+      ['a Secret mounted over a writable path', { writablePaths: [{ path: '/cache' }], secretFiles: [{ secretName: 'db', mountPath: '/cache' }] }, 'invalid secretFiles.mountPath "/cache": is mounted twice'],
       [
         'emptyDirs larger than the ephemeral-storage limit',
         { writablePaths: [{ path: '/cache', sizeLimit: '1Gi' }] },
@@ -411,13 +416,21 @@ describe('HardenedDeployment', () => {
       expect(parseImage('registry:5000/team/app:2.0')).to.deep.equal({ repository: 'registry:5000/team/app', tag: '2.0' });
       expect(parseImage('app@sha256:ff')).to.deep.equal({ repository: 'app', digest: 'sha256:ff' });
       expect(parseImage('app:1@sha256:ff')).to.deep.equal({ repository: 'app', tag: '1', digest: 'sha256:ff' });
+      // Everything after the first "@" is the digest, so a second "@" makes it malformed instead of being dropped.
+      expect(parseImage('app:1@sha256:ff@sha256:00')).to.deep.equal({ repository: 'app', tag: '1', digest: 'sha256:ff@sha256:00' });
     });
 
-    it('recognises secret-looking env names without flagging ordinary ones', () => {
-      for (const name of ['PASSWORD', 'DB_PASSWORD', 'GITHUB_TOKEN', 'JWT_SECRET', 'PRIVATE_KEY', 'API_KEY', 'AWS_ACCESS_KEY_ID', 'STRIPE_APIKEY', 'dbKey', 'DBPASSWORD', 'GPG_PASSPHRASE', 'SMTP_PASS']) {
+    it('recognises secret-looking env names (the policy S19 test) without flagging ordinary ones', () => {
+      for (const name of [
+        'PASSWORD', 'DB_PASSWORD', 'GITHUB_TOKEN', 'JWT_SECRET', 'PRIVATE_KEY', 'JWT_PRIVATE_KEY', 'API_KEY', 'AWS_ACCESS_KEY_ID', 'STRIPE_APIKEY',
+        'dbKey', 'DBPASSWORD', 'PGPASSWORD', 'REDIS_PASS', 'GPG_PASSPHRASE', 'SMTP_PASS', 'DATABASE_URL', 'REDIS_URL', 'SENTRY_DSN',
+      ]) {
         expect(looksLikeSecretName(name), name).to.equal(true);
       }
-      for (const name of ['PORT', 'LOG_LEVEL', 'ALLOWED_ORIGINS', 'KEYCLOAK_URL', 'MONKEY_MODE', 'DATABASE_URL_FILE', 'DB_PASSWORD_FILE', 'TOKEN_DIR', 'PASSTHROUGH']) {
+      for (const name of [
+        'PORT', 'LOG_LEVEL', 'ALLOWED_ORIGINS', 'KEYCLOAK_URL', 'TODO_API_URL', 'MONKEY_MODE', 'DATABASE_URL_FILE', 'DB_PASSWORD_FILE',
+        'POSTGRES_PASSWORD_FILE', 'JWT_PRIVATE_KEY_FILE', 'TOKEN_DIR', 'PASSTHROUGH', 'CACHE_TTL', 'PGHOST', 'PGDATABASE',
+      ]) {
         expect(looksLikeSecretName(name), name).to.equal(false);
       }
     });

@@ -34,11 +34,11 @@ describe('SloAlerts', () => {
     );
   });
 
-  it('is a valid, labelled monitoring.coreos.com/v1 PrometheusRule', () => {
+  it('is a valid, labelled monitoring.coreos.com/v1 PrometheusRule', async () => {
     const rule = only(objects, 'PrometheusRule');
     expect(rule.metadata).to.include({ name: 'todo-api-slo', namespace: 'todo' });
     expect(rule.metadata.labels['app.kubernetes.io/name']).to.equal('todo-api');
-    expect(validateSchemas(objects as never).map(formatViolation)).to.deep.equal([]);
+    expect((await validateSchemas(objects as never)).map(formatViolation)).to.deep.equal([]);
   });
 
   for (const [prop, value, message] of [
@@ -64,7 +64,7 @@ describe('ExternalSecretFile', () => {
   };
   const objects = synth((chart) => new ExternalSecretFile(chart, 'jwt', props));
 
-  it('references the store and key, never a value, and makes no Secret itself', () => {
+  it('references the store and key, never a value, and makes no Secret itself', async () => {
     const external = only(objects, 'ExternalSecret');
     expect(external.apiVersion).to.equal('external-secrets.io/v1');
     expect(external.spec.secretStoreRef).to.deep.equal({ name: 'platform-secrets', kind: 'ClusterSecretStore' });
@@ -72,7 +72,7 @@ describe('ExternalSecretFile', () => {
     expect(external.spec.data).to.deep.equal([{ secretKey: 'private.pem', remoteRef: { key: 'todo/prod/jwt-signing-key' } }]);
     expect(external.spec.refreshInterval).to.equal('1h');
     expect(objects.map((o) => o.kind)).to.deep.equal(['ExternalSecret']);
-    expect(validateSchemas(objects as never).map(formatViolation)).to.deep.equal([]);
+    expect((await validateSchemas(objects as never)).map(formatViolation)).to.deep.equal([]);
   });
 
   it('refuses an empty key list and a bad Secret key', () => {
@@ -139,8 +139,8 @@ describe('CloudNativePgDatabase', () => {
     expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }, 'elsewhere'), 5432)).to.equal(false);
   });
 
-  it('passes the CloudNativePG schemas', () => {
-    expect(validateSchemas(objects as never).map(formatViolation)).to.deep.equal([]);
+  it('passes the CloudNativePG schemas', async () => {
+    expect((await validateSchemas(objects as never)).map(formatViolation)).to.deep.equal([]);
   });
 
   it('matches the snapshot', () => expectSnapshot('cloudnative-pg-database', objects));

@@ -99,6 +99,14 @@ describe('pod-hardening', () => {
     expect(pod.containers[0].volumeMounts).to.deep.equal([{ name: 'db', mountPath: '/var/run/secrets/db', readOnly: true }]);
   });
 
+  it('secretFileVolume without a key mounts every key of the Secret and points at the directory (S19)', () => {
+    const file = secretFileVolume('tls', { secretName: 'todo-tls', mountPath: '/var/run/secrets/tls' });
+    expect(file.filePath).to.equal('/var/run/secrets/tls');
+    const pod = renderPod({ volumes: [file.volume] }, { volumeMounts: [file.mount] });
+    expect(pod.volumes).to.deep.equal([{ name: 'tls', secret: { secretName: 'todo-tls', defaultMode: 0o440 } }]);
+    expect(pod.containers[0].volumeMounts).to.deep.equal([{ name: 'tls', mountPath: '/var/run/secrets/tls', readOnly: true }]);
+  });
+
   it('spreads the selected pods over hosts (preferred) and zones (ScheduleAnyway) (A04, A05)', () => {
     const pod = renderPod({ affinity: preferredHostAntiAffinity(SELECTOR), topologySpreadConstraints: zoneSpread(SELECTOR) });
     expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).to.deep.equal([
@@ -110,9 +118,11 @@ describe('pod-hardening', () => {
     ]);
   });
 
-  // The lead refactors HardenedDeployment onto these functions: this fails if the two drift apart.
-  it('produces exactly the pod fields HardenedDeployment synthesizes today', () => {
+  // HardenedDeployment is built from these functions: this fails if it stops passing its props through
+  // them (ids, scratch list, Secret files, selector), and the snapshots pin the YAML both produce.
+  it('produces exactly the pod fields HardenedDeployment synthesizes', () => {
     const chart = Testing.chart();
+    const ids = { runAsUser: 20000, runAsGroup: 20001, fsGroup: 20002 };
     const deployment = new HardenedDeployment(chart, 'api', {
       name: 'todo-api',
       namespace: 'todo',
@@ -120,19 +130,32 @@ describe('pod-hardening', () => {
       partOf: 'todo',
       image: 'ghcr.io/example/todo-api:1.4.2',
       resources: RESOURCES,
+      ...ids,
+      tmpSizeLimit: '16Mi',
       writablePaths: [{ path: '/var/cache/app', sizeLimit: '32Mi' }],
+      secretFiles: [
+        { secretName: 'todo-db-app', key: 'uri', mountPath: '/var/run/secrets/db' },
+        { secretName: 'todo-tls', mountPath: '/var/run/secrets/tls' },
+      ],
     });
     const actual = only(Testing.synth(chart) as Manifest[], 'Deployment').spec.template.spec;
-    const scratch = scratchVolumes([{ path: '/tmp' }, { path: '/var/cache/app', sizeLimit: '32Mi' }]);
+    const scratch = scratchVolumes([{ path: '/tmp', sizeLimit: '16Mi' }, { path: '/var/cache/app', sizeLimit: '32Mi' }]);
+    const db = secretFileVolume('secret-0', { secretName: 'todo-db-app', key: 'uri', mountPath: '/var/run/secrets/db' });
+    const tls = secretFileVolume('secret-1', { secretName: 'todo-tls', mountPath: '/var/run/secrets/tls' });
     const expected = renderPod(
       {
-        securityContext: podSecurityContext(IDS),
+        securityContext: podSecurityContext(ids),
         affinity: preferredHostAntiAffinity(deployment.selectorLabels),
         topologySpreadConstraints: zoneSpread(deployment.selectorLabels),
-        volumes: scratch.volumes,
+        volumes: [...scratch.volumes, db.volume, tls.volume],
       },
-      { securityContext: containerSecurityContext(IDS), resources: containerResources(RESOURCES), volumeMounts: scratch.mounts },
+      {
+        securityContext: containerSecurityContext(ids),
+        resources: containerResources(RESOURCES),
+        volumeMounts: [...scratch.mounts, db.mount, tls.mount],
+      },
     );
+    expect(deployment.selectorLabels).to.deep.equal(SELECTOR);
     for (const field of ['securityContext', 'affinity', 'topologySpreadConstraints', 'volumes']) {
       expect(actual[field], field).to.deep.equal(expected[field]);
     }

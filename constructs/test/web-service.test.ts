@@ -151,8 +151,8 @@ describe('WebService', () => {
   });
 
   describe('hardening policy (constructs/policy) over a whole environment', () => {
-    const violations = (objects: Manifest[], singleNode: boolean) =>
-      [...checkManifests(objects as KubeObject[], { singleNode }), ...validateSchemas(objects as KubeObject[])].map(formatViolation);
+    const violations = async (objects: Manifest[], singleNode: boolean) =>
+      [...checkManifests(objects as KubeObject[], { singleNode }), ...(await validateSchemas(objects as KubeObject[]))].map(formatViolation);
 
     function environment(mode: 'prod' | 'dev'): Manifest[] {
       const chart = Testing.chart();
@@ -180,15 +180,15 @@ describe('WebService', () => {
       return Testing.synth(chart) as Manifest[];
     }
 
-    it('a production environment (HPA, digests, metrics, routes) has no violation and valid schemas', () => {
-      expect(violations(environment('prod'), false)).to.deep.equal([]);
+    it('a production environment (HPA, digests, metrics, routes) has no violation and valid schemas', async () => {
+      expect(await violations(environment('prod'), false)).to.deep.equal([]);
     });
 
-    it('the single-node dev mode (1 replica, no PDB) has no violation when the check knows it is single-node', () => {
+    it('the single-node dev mode (1 replica, no PDB) has no violation when the check knows it is single-node', async () => {
       const dev = environment('dev');
       expect(dev.map((o) => o.kind)).not.to.include('PodDisruptionBudget');
-      expect(violations(dev, true)).to.deep.equal([]);
-      expect(violations(dev, false), 'and the check is live').to.deep.equal([
+      expect(await violations(dev, true)).to.deep.equal([]);
+      expect(await violations(dev, false), 'and the check is live').to.deep.equal([
         'Deployment/todo/chat-gateway: A01 replicas is 1 without an HPA, expected >= 2',
         'Deployment/todo/todo-api: A01 replicas is 1 without an HPA, expected >= 2',
       ]);

@@ -51,12 +51,8 @@ export function renderIndexHtml(template: string, assets: { script: string; styl
   return template.replaceAll('{{script}}', assets.script).replaceAll('{{stylesheet}}', assets.stylesheet);
 }
 
-/** Builds the app once. */
-export async function buildFrontend(options: BuildOptions = {}): Promise<BuildResult> {
-  const outDir = path.resolve(options.outDir ?? DEFAULT_OUT_DIR);
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  const result = await esbuild.build({
+function esbuildOptions(outDir: string, minify: boolean): esbuild.BuildOptions & { metafile: true } {
+  return {
     entryPoints: { app: path.join(SRC_DIR, 'main.ts') },
     outdir: outDir,
     entryNames: 'assets/[name]-[hash]',
@@ -65,14 +61,18 @@ export async function buildFrontend(options: BuildOptions = {}): Promise<BuildRe
     format: 'esm',
     platform: 'browser',
     target: ['es2022', 'chrome109', 'firefox115', 'safari16'],
-    minify: options.minify ?? true,
+    minify,
     sourcemap: false,
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',
     write: true,
-  });
-  const outputs = Object.keys(result.metafile.outputs).map((file) => `/${path.relative(outDir, path.resolve(file)).split(path.sep).join('/')}`);
+  };
+}
+
+/** Writes index.html (pointing at this build's hashed files) and the favicon next to esbuild's output. */
+async function finishBuild(outDir: string, metafile: esbuild.Metafile): Promise<BuildResult> {
+  const outputs = Object.keys(metafile.outputs).map((file) => `/${path.relative(outDir, path.resolve(file)).split(path.sep).join('/')}`);
   const script = outputs.find((f) => f.endsWith('.js'));
   const stylesheet = outputs.find((f) => f.endsWith('.css'));
   if (!script || !stylesheet) throw new Error(`esbuild produced no script or stylesheet: ${outputs.join(', ')}`);
@@ -85,6 +85,60 @@ export async function buildFrontend(options: BuildOptions = {}): Promise<BuildRe
     files.push({ path: file, bytes });
   }
   return { outDir, script, stylesheet, files };
+}
+
+async function emptyDir(outDir: string): Promise<void> {
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+}
+
+/** Builds the app once. */
+export async function buildFrontend(options: BuildOptions = {}): Promise<BuildResult> {
+  const outDir = path.resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  await emptyDir(outDir);
+  const result = await esbuild.build(esbuildOptions(outDir, options.minify ?? true));
+  return finishBuild(outDir, result.metafile);
+}
+
+/**
+ * Builds the app, then rebuilds on every source change (index.html is rewritten to the new
+ * hashes; a page reload picks them up). Resolves after the first build.
+ */
+export async function watchFrontend(
+  options: BuildOptions & { readonly onRebuild: (result: BuildResult | Error) => void },
+): Promise<{ readonly first: BuildResult; dispose(): Promise<void> }> {
+  const outDir = path.resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  await emptyDir(outDir);
+  let first: ((result: BuildResult | Error) => void) | null = null;
+  const firstBuild = new Promise<BuildResult | Error>((resolve) => (first = resolve));
+  const context = await esbuild.context({
+    ...esbuildOptions(outDir, options.minify ?? true),
+    plugins: [
+      {
+        name: 'index-html',
+        setup(build) {
+          build.onEnd(async (result) => {
+            const outcome = result.errors.length > 0 || !result.metafile
+              ? new Error(result.errors.map((e) => e.text).join('; ') || 'build failed')
+              : await finishBuild(outDir, result.metafile).catch((error: Error) => error);
+            if (first) {
+              first(outcome);
+              first = null;
+            } else {
+              options.onRebuild(outcome);
+            }
+          });
+        },
+      },
+    ],
+  });
+  await context.watch();
+  const outcome = await firstBuild;
+  if (outcome instanceof Error) {
+    await context.dispose();
+    throw outcome;
+  }
+  return { first: outcome, dispose: () => context.dispose() };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -4,7 +4,7 @@
  * /api and /.well-known to the todo-api and /ws (WebSocket upgrade) to the chat-gateway, so the
  * browser sees one origin as it does behind the Ingress.
  *
- *   npm run web   # env: PORT=3000 TODO_API_URL=http://localhost:8080 CHAT_GATEWAY_URL=http://localhost:8081 FRONTEND_OUT_DIR=build/frontend
+ *   npm run web   # env: PORT=3000 TODO_API_URL=http://127.0.0.1:8080 CHAT_GATEWAY_URL=http://127.0.0.1:8081 FRONTEND_OUT_DIR=build/frontend
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFrontend, DEFAULT_OUT_DIR } from './build.js';
+import { buildFrontend, DEFAULT_OUT_DIR, watchFrontend } from './build.js';
 import { readNginxSite, responseHeaders, type NginxSite } from './nginx-config.js';
 
 export interface DevServerOptions {
@@ -28,12 +28,12 @@ export interface DevServerOptions {
   readonly host?: string;
   /**
    * Where the todo-api listens (/api and /.well-known go there).
-   * @default http://localhost:8080
+   * @default http://127.0.0.1:8080 (IPv4: the services bind 0.0.0.0)
    */
   readonly apiUrl?: string;
   /**
    * Where the chat-gateway listens (/ws goes there).
-   * @default http://localhost:8081
+   * @default http://127.0.0.1:8081
    */
   readonly gatewayUrl?: string;
   /**
@@ -41,6 +41,11 @@ export interface DevServerOptions {
    * @default build/frontend
    */
   readonly outDir?: string;
+  /**
+   * Rebuild when a source file changes (reload the page to see it).
+   * @default false — tests and one-off runs need a single build
+   */
+  readonly watch?: boolean;
   /**
    * One-line log sink.
    * @default console.log
@@ -179,13 +184,20 @@ function proxyUpgrade(target: URL, req: http.IncomingMessage, socket: Socket, he
 /** Builds the app and starts serving it. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const apiUrl = new URL(options.apiUrl ?? 'http://localhost:8080');
-  const gatewayUrl = new URL(options.gatewayUrl ?? 'http://localhost:8081');
+  const apiUrl = new URL(options.apiUrl ?? 'http://127.0.0.1:8080');
+  const gatewayUrl = new URL(options.gatewayUrl ?? 'http://127.0.0.1:8081');
   const site = readNginxSite();
-  const built = await buildFrontend({ outDir: options.outDir ?? DEFAULT_OUT_DIR });
+  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
+  const watcher = options.watch
+    ? await watchFrontend({
+        outDir,
+        onRebuild: (result) => log(result instanceof Error ? `rebuild failed: ${result.message}` : `rebuilt ${result.script} (reload the page)`),
+      })
+    : null;
+  const built = watcher ? watcher.first : await buildFrontend({ outDir });
   const root = built.outDir;
   const total = built.files.reduce((sum, f) => sum + f.bytes, 0);
-  log(`built ${built.files.length} files (${(total / 1024).toFixed(1)} KiB) into ${root}`);
+  log(`built ${built.files.length} files (${(total / 1024).toFixed(1)} KiB) into ${root}${watcher ? '; watching src/ for changes' : ''}`);
 
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -213,21 +225,24 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   return {
     url,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await watcher?.dispose();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
         for (const socket of upgraded) socket.destroy();
-      }),
+      });
+    },
   };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const server = await startDevServer({
     port: Number(process.env['PORT'] ?? 3000),
-    apiUrl: process.env['TODO_API_URL'] ?? 'http://localhost:8080',
-    gatewayUrl: process.env['CHAT_GATEWAY_URL'] ?? 'http://localhost:8081',
+    apiUrl: process.env['TODO_API_URL'] ?? 'http://127.0.0.1:8080',
+    gatewayUrl: process.env['CHAT_GATEWAY_URL'] ?? 'http://127.0.0.1:8081',
     ...(process.env['FRONTEND_OUT_DIR'] ? { outDir: process.env['FRONTEND_OUT_DIR'] } : {}),
+    watch: process.env['WATCH'] !== '0',
   });
   const shutdown = (): void => void server.close().then(() => process.exit(0));
   process.once('SIGINT', shutdown);

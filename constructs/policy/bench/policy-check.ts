@@ -14,7 +14,7 @@ const RUNS = 5;
 const TARGET_MS = 1000;
 
 const importStart = performance.now();
-const { checkManifests, validateSchemas } = await import('../index.js');
+const { checkManifests, validateLoadedSchemas, validateSchemas } = await import('../index.js');
 const importMs = performance.now() - importStart;
 
 const template = JSON.stringify(parseAllDocuments(readFileSync(new URL('../../test/policy/fixtures/compliant.yaml', import.meta.url), 'utf8')).map((d) => d.toJS()));
@@ -34,15 +34,18 @@ function median(fn: () => unknown): number {
 }
 
 const options = { externalNamespaces: ['ingress-nginx', 'kube-system', 'gateway-system'] };
-const violations = checkManifests(objects, options).length + validateSchemas(objects).length;
+const loadStart = performance.now();
+const violations = checkManifests(objects, options).length + (await validateSchemas(objects)).length;
+const loadMs = performance.now() - loadStart;
 if (violations !== 0) throw new Error(`benchmark input should be compliant, got ${violations} violation(s)`);
 const rulesMs = median(() => checkManifests(objects, options));
-const schemaMs = median(() => validateSchemas(objects));
+const schemaMs = median(() => validateLoadedSchemas(objects));
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`| measure (${objects.length} objects, ${NAMESPACES} namespaces, median of ${RUNS}) | target | figure |`);
 console.log('|---|---|---|');
 console.log(`| checkManifests (all rules) | < ${TARGET_MS} ms | ${rulesMs.toFixed(0)} ms |`);
-console.log(`| validateSchemas (K01) | < ${TARGET_MS} ms | ${schemaMs.toFixed(0)} ms |`);
-console.log(`| first import of the policy module with its schema packages (once per process) | - | ${importMs.toFixed(0)} ms |`);
+console.log(`| validateLoadedSchemas (K01, models already loaded) | < ${TARGET_MS} ms | ${schemaMs.toFixed(0)} ms |`);
+console.log(`| first import of the policy module (once per process) | - | ${importMs.toFixed(0)} ms |`);
+console.log(`| first check: rules + loading the models of the kinds met + K01 (once per process) | - | ${loadMs.toFixed(0)} ms |`);
 console.log(`\nmachine: ${machine}`);

@@ -182,10 +182,10 @@ describe('policy: every rule can fail', () => {
   });
 
   for (const c of CASES) {
-    it(`${c.rule}: ${c.title}${c.include ? ' (Included YAML)' : ''}`, () => {
+    it(`${c.rule}: ${c.title}${c.include ? ' (Included YAML)' : ''}`, async () => {
       const objects = compliant();
       c.breakIt(objects);
-      const violations = (c.include ? includeViolations : synthViolations)(objects, c.options ?? OPTIONS);
+      const violations = await (c.include ? includeViolations : synthViolations)(objects, c.options ?? OPTIONS);
       expect(where(violations)).to.have.members(c.expected);
       expect(where(violations)).to.have.length(c.expected.length);
       expect(violations.filter((v) => v.rule === c.rule).map((v) => v.message).join('\n')).to.contain(c.message);
@@ -236,8 +236,20 @@ describe('policy: options', () => {
       { name: 'JWT_PRIVATE_KEY_FILE', value: '/var/run/secrets/jwt/key.pem' },
       { name: 'TOKEN_TTL', value: '15m' },
       { name: 'KEYCLOAK_URL', value: 'https://sso' },
+      { name: 'POSTGRES_PASSWORD_FILE', value: '/var/run/secrets/postgres/password' },
+      { name: 'CACHE_TTL', value: '60s' },
+      { name: 'PGHOST', value: 'todo-db' },
     );
     expect(checkManifests(objects, OPTIONS)).to.deep.equal([]);
+  });
+
+  it('flags run-together secret names and connection strings that embed a password', () => {
+    for (const [name, value] of [['PGPASSWORD', 'hunter2'], ['DBPASSWORD', 'hunter2'], ['REDIS_PASS', 'hunter2'], ['DATABASE_URL', 'postgres://app:hunter2@db/app']]) {
+      const objects = compliant();
+      apiPod(objects).container.env.push({ name, value });
+      expect(where(checkManifests(objects, OPTIONS)), name).to.deep.equal([`S19 ${API}`]);
+      expect(checkManifests(objects, OPTIONS).map((v) => v.message), name).to.deep.equal([`container "api" env ${name} holds a literal secret-looking value; mount the secret as a file`]);
+    }
   });
 
   it('flags secret-looking names in any case style', () => {

@@ -46,7 +46,7 @@ export function synthApp(objects: readonly KubeObject[]): { app: App; chart: Cha
 }
 
 /** Violations of a set after synthesis through cdk8s: rules and schemas. */
-export function synthViolations(objects: readonly KubeObject[], options: PolicyOptions = OPTIONS): Violation[] {
+export function synthViolations(objects: readonly KubeObject[], options: PolicyOptions = OPTIONS): Promise<Violation[]> {
   return checkHardening(synthApp(objects).app, options);
 }
 
@@ -56,14 +56,14 @@ export function where(violations: readonly Violation[]): string[] {
 }
 
 /** Violations of a set Included as a YAML file into a cdk8s app (the way third-party YAML enters). */
-export function includeViolations(objects: readonly KubeObject[], options: PolicyOptions = OPTIONS): Violation[] {
+export async function includeViolations(objects: readonly KubeObject[], options: PolicyOptions = OPTIONS): Promise<Violation[]> {
   const dir = mkdtempSync(join(tmpdir(), 'policy-include-'));
   try {
     const file = join(dir, 'objects.yaml');
     writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
     const app = new App({ outdir: join(dir, 'dist') });
     new Include(new Chart(app, 'included'), 'objects', { url: file });
-    return checkHardening(app, options);
+    return await checkHardening(app, options);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -38,6 +38,13 @@ export function createMetrics() {
       labelNames: ['code'] as const,
       registers: [registry],
     }),
+    apiRequestDuration: new Histogram({
+      name: 'chat_gateway_todo_api_request_duration_seconds',
+      help: 'Calls from the gateway to the todo-api, by method and outcome (ok, refused, unavailable)',
+      labelNames: ['method', 'outcome'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
     eventStreams: new Gauge({ name: 'chat_gateway_event_streams', help: 'Open per-user change streams to the todo-api', registers: [registry] }),
     todoApiUp: new Gauge({ name: 'chat_gateway_todo_api_up', help: '1 when the last todo-api readiness check passed', registers: [registry] }),
   };

@@ -17,6 +17,8 @@ export const SUBPROTOCOL = 'todo-chat.v1';
 export const WS_PATH = '/ws';
 /** Close code for an expired token (4000–4999 are the application's). */
 export const CLOSE_TOKEN_EXPIRED = 4001;
+/** Sockets pinged per event-loop turn. */
+const HEARTBEAT_SLICE = 500;
 /** Largest text the API stores per chat message. */
 const MAX_TEXT = 4000;
 
@@ -50,6 +52,8 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     logger,
     onStreamCount: (count) => metrics.eventStreams.set(count),
   });
+  const observeApiCall = (method: string, outcome: string, seconds: number) =>
+    metrics.apiRequestDuration.observe({ method, outcome }, seconds);
   const sessionsByUser = new Map<string, Set<Session>>();
   const allSessions = new Set<Session>();
   let draining = false;
@@ -63,7 +67,13 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 
-  const server = createServer((req, res) => void handleHttp(req, res));
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'http request failed');
+      if (!res.headersSent) problem(res, 500, 'Something went wrong on our side.');
+      else res.destroy();
+    });
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void handleUpgrade(req, socket, head));
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -142,7 +152,7 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
 
     constructor(private readonly ws: WebSocket, userId: string, token: string, expiresAt: number, requestId: string) {
       this.log = logger.child({ userId, requestId });
-      this.api = new TodoApiClient(config.todoApiUrl, token, config.apiTimeoutMs);
+      this.api = new TodoApiClient(config.todoApiUrl, token, config.apiTimeoutMs, observeApiCall);
       this.conversation = new Conversation(engine, this.api);
       this.unsubscribe = streams.subscribe(userId, token, () => this.send({ type: 'tasks-changed' }));
       this.expiryTimer = setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'token expired'), Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1));
@@ -276,12 +286,17 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     }
   }
 
-  const heartbeat = setInterval(() => {
-    for (const session of allSessions) {
-      if (!session.alive) session.terminate('heartbeat');
-      else session.ping();
+  const heartbeat = setInterval(() => void pingAll([...allSessions]), config.heartbeatIntervalMs);
+  /** Pings in slices so 10,000 sockets do not stall replies for one long tick. */
+  async function pingAll(sessions: readonly Session[]): Promise<void> {
+    for (let start = 0; start < sessions.length; start += HEARTBEAT_SLICE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (const session of sessions.slice(start, start + HEARTBEAT_SLICE)) {
+        if (!session.alive) session.terminate('heartbeat');
+        else session.ping();
+      }
     }
-  }, config.heartbeatIntervalMs);
+  }
   heartbeat.unref();
 
   await readiness.start();

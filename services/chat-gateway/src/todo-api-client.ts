@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { ListFilter, Priority } from './intent/tools.js';
 
 export interface Task {
@@ -35,12 +37,16 @@ export class ApiRequestError extends Error {
 /** Bounds the number of pages read when the gateway needs a user's whole list. */
 const MAX_PAGES = 20;
 
+/** Told how each call went, for metrics. */
+export type ApiCallObserver = (method: string, outcome: 'ok' | 'refused' | 'unavailable', seconds: number) => void;
+
 /** The todo-api's HTTP API, called with one user's own token; every call is bounded by `timeoutMs`. */
 export class TodoApiClient {
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly timeoutMs: number,
+    private readonly observe: ApiCallObserver = () => undefined,
   ) {}
 
   /** The user's tasks in creation order (the order "show my tasks" numbers them). */
@@ -79,35 +85,66 @@ export class TodoApiClient {
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<unknown> {
-    let response: Response;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
-      response = await fetch(new URL(path, this.baseUrl), {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      const result = await this.send(method, path, body);
+      this.observe(method, 'ok', seconds());
+      return result;
+    } catch (error) {
+      this.observe(method, error instanceof ApiRequestError ? 'refused' : 'unavailable', seconds());
+      throw error;
+    }
+  }
+
+  /** node:http rather than fetch: a fraction of the CPU per call, which is most of a reply's cost. */
+  private send(method: string, path: string, body?: unknown): Promise<unknown> {
+    const url = new URL(path, this.baseUrl);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const unavailable = (error: Error) => reject(new ApiUnavailableError(`todo-api unreachable: ${error.name}`));
+      const request = (url.protocol === 'https:' ? https : http).request(
+        url,
+        {
+          method,
+          agent: url.protocol === 'https:' ? HTTPS_AGENT : HTTP_AGENT,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            accept: 'application/json',
+            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+          signal: AbortSignal.timeout(this.timeoutMs),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new ApiUnavailableError(`todo-api unreachable: ${(error as Error).name}`);
-    }
-    if (response.status === 204) return undefined;
-    let payload: unknown;
-    try {
-      payload = await response.json();
-    } catch (error) {
-      throw new ApiUnavailableError(`todo-api sent an unreadable ${response.status} answer: ${(error as Error).name}`);
-    }
-    if (response.status >= 500 || response.status === 429) throw new ApiUnavailableError(`todo-api answered ${response.status}`);
-    if (response.status >= 400) {
-      throw new ApiRequestError(response.status, String((payload as { detail?: unknown } | null)?.detail ?? response.statusText));
-    }
-    return payload;
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', unavailable);
+          response.on('end', () => {
+            const status = response.statusCode ?? 0;
+            if (status === 204) return resolve(undefined);
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              return reject(new ApiUnavailableError(`todo-api sent an unreadable ${status} answer`));
+            }
+            if (status >= 500 || status === 429) return reject(new ApiUnavailableError(`todo-api answered ${status}`));
+            if (status >= 400) {
+              return reject(new ApiRequestError(status, String((parsed as { detail?: unknown } | null)?.detail ?? response.statusMessage)));
+            }
+            resolve(parsed);
+          });
+        },
+      );
+      request.on('error', unavailable);
+      request.end(payload);
+    });
   }
 }
+
+/** Connections to the API are reused across users and sockets. */
+const HTTP_AGENT = new http.Agent({ keepAlive: true });
+const HTTPS_AGENT = new https.Agent({ keepAlive: true });
 
 /** The filter applied to a user's tasks for a list request, read in the user's time zone. */
 export function filterTasks(tasks: readonly Task[], filter: ListFilter, now: Date, dayStart: Date, dayEnd: Date): Task[] {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { API_UNAVAILABLE_REPLY, HELP_REPLY } from '../src/conversation.js';
+import type { IntentEngine } from '../src/intent/engine.js';
 import { UNKNOWN_REPLY } from '../src/intent/rule-based-engine.js';
 import { apiCall, ChatClient, register, signWithApiKey, startApi, startGateway, upgradeStatus, type ApiStack, type Stack } from './helpers.js';
 
@@ -239,6 +240,38 @@ describe('chat-gateway over a real todo-api', function () {
         expect((await client.say('show my tasks')).text).to.equal('You have no tasks yet. Try “add buy milk”.');
         client.close();
       });
+    });
+  });
+
+  describe('another intent engine behind the same tool interface', () => {
+    it('runs whatever tool calls the engine returns, as an LLM engine would', async () => {
+      const seen: { text: string; shown: number; timeZone: string }[] = [];
+      const engine: IntentEngine = {
+        // Stands in for a model: async, and answers with tool calls it chose itself.
+        async interpret(text, context) {
+          seen.push({ text, shown: context.lastShownTasks.length, timeZone: context.timeZone });
+          if (text === 'what is there') return { kind: 'tool', name: 'list_tasks', args: { filter: 'all' } };
+          if (text.startsWith('tick ')) return { kind: 'tool', name: 'complete_task', args: { task: { title: text.slice(5) } } };
+          return { kind: 'tool', name: 'add_task', args: { title: text.toUpperCase(), priority: 'high' } };
+        },
+      };
+      const stack = await startGateway(apiStack, {}, { engine });
+      try {
+        const { token } = await register(stack.api.url);
+        const client = await ChatClient.open(stack.gateway, token);
+        await client.next((m) => m.type === 'history');
+        expect((await client.say('walk the dog', 'Asia/Tokyo')).text).to.equal('Added “WALK THE DOG” (high priority).');
+        expect((await client.say('what is there')).tasks!.map((t) => t.title)).to.deep.equal(['WALK THE DOG']);
+        expect((await client.say('tick dog')).text).to.equal('Marked “WALK THE DOG” as done.');
+        expect(seen).to.deep.equal([
+          { text: 'walk the dog', shown: 0, timeZone: 'Asia/Tokyo' },
+          { text: 'what is there', shown: 0, timeZone: 'UTC' },
+          { text: 'tick dog', shown: 1, timeZone: 'UTC' },
+        ]);
+        client.close();
+      } finally {
+        await stack.stop();
+      }
     });
   });
 

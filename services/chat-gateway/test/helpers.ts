@@ -6,7 +6,7 @@ import { SignJWT, importPKCS8 } from 'jose';
 import WebSocket from 'ws';
 import { startTodoApi, type TodoApiHandle } from '../../todo-api/src/server.js';
 import type { GatewayConfig } from '../src/config.js';
-import { startChatGateway, type ChatGateway } from '../src/server.js';
+import { startChatGateway, type ChatGateway, type GatewayDependencies } from '../src/server.js';
 
 export const ORIGIN = 'http://localhost:3000';
 
@@ -42,12 +42,12 @@ export interface Stack {
 }
 
 /** A gateway (port 0) talking to the shared API through its own ApiLink. */
-export async function startGateway(apiStack: ApiStack, overrides: Partial<GatewayConfig> = {}): Promise<Stack> {
+export async function startGateway(apiStack: ApiStack, overrides: Partial<GatewayConfig> = {}, deps: GatewayDependencies = {}): Promise<Stack> {
   const link = await ApiLink.start(apiStack.api.port);
   const gateway = await startChatGateway({
     port: 0, host: '127.0.0.1', todoApiUrl: link.url, logLevel: 'silent', apiTimeoutMs: 1000, readinessIntervalMs: 200,
     eventsRetryMinMs: 50, eventsRetryMaxMs: 500, shutdownDelayMs: 0, ...overrides,
-  });
+  }, deps);
   return {
     api: apiStack.api, dataDir: apiStack.dataDir, gateway, link,
     async stop() {

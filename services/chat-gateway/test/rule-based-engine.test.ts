@@ -52,6 +52,10 @@ describe('RuleBasedIntentEngine', () => {
     ['could you add water plants please?', tool('add_task', { title: 'Water plants' })],
     ['put buy bread on my list', tool('add_task', { title: 'Buy bread' })],
     ['add mark the report as done', tool('add_task', { title: 'Mark the report as done' })],
+    ['remind me tomorrow to call the bank', tool('add_task', { title: 'Call the bank', dueAt: endOfDayParis('2026-11-19') })],
+    ['create a reminder to stretch at 3 pm', tool('add_task', { title: 'Stretch', dueAt: '2026-11-18T14:00:00.000Z' })],
+    ['add meeting with Bob tomorrow morning', tool('add_task', { title: 'Meeting with Bob', dueAt: '2026-11-19T05:00:00.000Z' })],
+    ['add book club in may', tool('add_task', { title: 'Book club', dueAt: endOfDayParis('2027-05-01') })],
   ]);
 
   table('list_tasks', [
@@ -72,6 +76,8 @@ describe('RuleBasedIntentEngine', () => {
     ['anything overdue?', tool('list_tasks', { filter: 'overdue' })],
     ['which tasks are late', tool('list_tasks', { filter: 'overdue' })],
     ['overdue', tool('list_tasks', { filter: 'overdue' })],
+    ["what's next?", tool('list_tasks', { filter: 'pending' })],
+    ['how many tasks do I have', tool('list_tasks', { filter: 'all' })],
   ]);
 
   table('complete_task', [
@@ -172,6 +178,22 @@ describe('RuleBasedIntentEngine', () => {
   describe('clarifications and unknown requests', () => {
     it('an add without a title asks for one', () => {
       expect(interpret('add tomorrow at 5pm')).to.deep.equal({ kind: 'clarify', question: 'What should the new task be called?' });
+    });
+    for (const text of ['complete all', 'I finished everything', 'mark 2 and 3 as done', 'delete 2, 3 and 4']) {
+      it(`“${text}” asks for one task at a time`, () => {
+        const result = interpret(text);
+        expect(result.kind).to.equal('clarify');
+        expect((result as { question: string }).question).to.match(/^I can only do that for one task at a time — which one\?/);
+      });
+    }
+    it('“delete everything” points to “clear completed”', () => {
+      expect(interpret('delete everything')).to.deep.equal({
+        kind: 'clarify',
+        question: 'I can only do that for one task at a time — which one? Say its number or part of its title. To remove every finished task, say “clear completed”.',
+      });
+    });
+    it('thanks gets a friendly answer', () => {
+      expect(interpret('thanks a lot!')).to.deep.equal({ kind: 'unknown', reply: 'You’re welcome! Anything else on your list?' });
     });
     it('an unreadable date asks again with examples', () => {
       expect(interpret('move 2 to whenever the cows come home')).to.deep.equal({

@@ -5,7 +5,7 @@
  *
  *   npx tsx services/frontend/dev/stack.ts
  *   # env: PORT=3000 API_PORT=8080 GATEWAY_PORT=8081 (0 = any free port) DATA_DIR=.data LOG_LEVEL=info
- *   #      FRONTEND_OUT_DIR=build/frontend; everything else (e.g. SCRYPT_LOG_N) reaches the services
+ *   #      FRONTEND_OUT_DIR=build/frontend WATCH=1 (0: build once); anything else (e.g. SCRYPT_LOG_N) reaches the services
  *
  * Tests call `startDevStack({ port: 0, apiPort: 0, gatewayPort: 0, dataDir })`.
  */
@@ -55,6 +55,11 @@ export interface DevStackOptions {
    * @default build/frontend
    */
   readonly outDir?: string;
+  /**
+   * Rebuild the web app when its sources change.
+   * @default false (the `make dev` command turns it on; tests want one build)
+   */
+  readonly watch?: boolean;
   /**
    * Where the prefixed log lines go.
    * @default process.stdout
@@ -196,6 +201,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     apiUrl,
     gatewayUrl,
     ...(options.outDir ? { outDir: options.outDir } : {}),
+    watch: options.watch ?? false,
     log: (line) => log('web', line),
   });
   // The browser's Origin is the web server's, whichever port it got: both services must allow it.
@@ -270,6 +276,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     ...(process.env['DATA_DIR'] ? { dataDir: process.env['DATA_DIR'] } : {}),
     ...(process.env['LOG_LEVEL'] ? { logLevel: process.env['LOG_LEVEL'] } : {}),
     ...(process.env['FRONTEND_OUT_DIR'] ? { outDir: process.env['FRONTEND_OUT_DIR'] } : {}),
+    watch: process.env['WATCH'] !== '0',
   }).catch((error: Error) => {
     console.error(`make dev failed: ${error.message}`);
     process.exit(1);

@@ -21,7 +21,7 @@ const api = new ApiClient({
   onUnauthorized: () => endSession(EXPIRED_MESSAGE),
 });
 
-/** Messages for a form's own fields go next to them; anything else goes to the form's alert. */
+/** One labelled input with its error line. */
 interface FormField {
   readonly wrapper: HTMLElement;
   readonly label: string;
@@ -29,6 +29,7 @@ interface FormField {
   readonly error: HTMLElement;
 }
 
+/** Messages for a form's own fields go next to them; anything else goes to the form's alert. */
 function showErrors(error: unknown, fields: Record<string, FormField>, formError: HTMLElement): void {
   const apiError = error instanceof ApiError ? error : new ApiError('Something went wrong. Try again.', 0);
   const unplaced: string[] = [];
@@ -38,7 +39,7 @@ function showErrors(error: unknown, fields: Record<string, FormField>, formError
     else unplaced.push(`${field}: ${message}`);
   }
   const placed = Object.keys(apiError.fieldErrors).length - unplaced.length;
-  formError.textContent = placed > 0 && unplaced.length === 0 ? '' : [apiError.message, ...unplaced].join(' ');
+  formError.textContent = placed > 0 && unplaced.length === 0 ? '' : [apiError.message, ...unplaced].filter(Boolean).join(' ');
   formError.hidden = formError.textContent === '';
   if (placed > 0) Object.values(fields).find((f) => f.input.getAttribute('aria-invalid') === 'true')?.input.focus();
 }

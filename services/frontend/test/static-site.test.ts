@@ -132,7 +132,7 @@ describe('frontend static site and its nginx config', () => {
     });
 
     it('listens unprivileged on 8080 and serves the SPA fallback, but 404s a missing asset', () => {
-      expect(find(server.children!, 'listen').map((d) => d.args[0])).to.deep.equal(['8080', '[::]:8080']);
+      expect(find(server.children!, 'listen').map((d) => d.args[0])).to.deep.equal(['8080']);
       expect(find(server.children!, 'location', '/')[0]!.children).to.deep.equal([{ name: 'try_files', args: ['$uri', '$uri/', '/index.html'] }]);
       expect(find(server.children!, 'location', '/assets/')[0]!.children).to.deep.equal([{ name: 'try_files', args: ['$uri', '=404'] }]);
     });

@@ -6,9 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { bundleTodoApi } from '../build.js';
 
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -30,16 +33,16 @@ async function admin(sql: string, url = BASE_URL): Promise<pg.QueryResult> {
  * Spawns a server script with stdout in a file (as a container runtime collects logs, and so
  * the benchmark process does not spend CPU reading them) and finds its `"port":N` there.
  */
-async function spawnServer(script: string, env: Record<string, string>, logFile: string): Promise<{ url: string; child: ChildProcess }> {
+async function spawnServer(args: string[], env: Record<string, string>, logFile: string): Promise<{ url: string; child: ChildProcess }> {
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url))], {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env }, stdio: ['ignore', log, 'inherit'],
   });
   closeSync(log);
   for (;;) {
     const port = /"port":(\d+)/.exec(readFileSync(logFile, 'utf8'))?.[1];
     if (port) return { url: `http://127.0.0.1:${port}`, child };
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8')}`);
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -59,7 +62,9 @@ async function main(): Promise<void> {
   await admin(`create database ${name}`);
   const children: ChildProcess[] = [];
   try {
-    const api = await spawnServer('../src/main.ts', {
+    // The API runs as the image does: the esbuild bundle on plain node (build/ is git-ignored).
+    const main = await bundleTodoApi(path.join(REPO_ROOT, 'build', name));
+    const api = await spawnServer([main], {
       // Production settings (info logs, default pool), except limits a benchmark must not hit.
       DATABASE_URL: databaseUrl(name), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SCRYPT_LOG_N: '14',
       API_RATE_LIMIT_PER_MINUTE: '100000000', DATA_DIR: `/tmp/${name}`, SHUTDOWN_DELAY_MS: '0',
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 60; i++) {
       await fetch(`${api.url}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `seed ${i}`, tags: ['bench'] }) });
     }
-    const baseline = await spawnServer('./baseline-server.ts', { DATABASE_URL: databaseUrl(name), USER_ID: me.id }, `/tmp/${name}-baseline.log`);
+    const baseline = await spawnServer(['--import', 'tsx', fileURLToPath(new URL('./baseline-server.ts', import.meta.url))], { DATABASE_URL: databaseUrl(name), USER_ID: me.id }, `/tmp/${name}-baseline.log`);
     children.push(baseline.child);
 
     const rows: Row[] = [];
@@ -104,7 +109,7 @@ async function main(): Promise<void> {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     await admin(`drop database if exists ${name} with (force)`);
-    for (const path of [`/tmp/${name}`, `/tmp/${name}-api.log`, `/tmp/${name}-baseline.log`]) rmSync(path, { recursive: true, force: true });
+    for (const dir of [`/tmp/${name}`, `/tmp/${name}-api.log`, `/tmp/${name}-baseline.log`, path.join(REPO_ROOT, 'build', name)]) rmSync(dir, { recursive: true, force: true });
   }
 }
 

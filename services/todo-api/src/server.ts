@@ -41,6 +41,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
     connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs, logger,
   });
   let server: http.Server | undefined;
+  let feed: ChangeFeed | undefined;
   try {
     const applied = await migrateToLatest(database.db);
     logger.info({ database: database.kind, applied }, 'migrations up to date');
@@ -49,8 +50,9 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
       ...(config.jwtPrivateKeyPem ? { privateKeyPem: config.jwtPrivateKeyPem } : {}),
       verifyKeyPems: config.jwtVerifyKeyPems, dataDir: config.dataDir, sharedDatabase: database.kind === 'postgres', logger,
     });
-    const feed = new ChangeFeed(database, logger);
+    feed = new ChangeFeed(database, logger);
     await feed.start();
+    const changes = feed;
 
     let draining = false;
     const { app, streams } = createApp({ config, database, tokens, feed, logger, isDraining: () => draining });
@@ -84,7 +86,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
           await closed;
           clearInterval(sweep);
           clearTimeout(force);
-          await feed.stop();
+          await changes.stop();
           await database.close();
           logger.info('todo-api stopped');
         })();
@@ -93,6 +95,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
     };
   } catch (error) {
     server?.close();
+    await feed?.stop();
     await database.close();
     throw error;
   }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,6 +7,8 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { createTokenService } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config.js';
+import { startTodoApi } from '../src/server.js';
+import { TEST_CONFIG } from './helpers.js';
 
 describe('todo-api configuration', () => {
   let dir: string;
@@ -60,5 +63,23 @@ describe('todo-api configuration', () => {
       await createTokenService({ issuer: 'i', audience: 'a', ttlSeconds: 60, verifyKeyPems: [], dataDir: dir, sharedDatabase: true, logger, privateKeyPem: rsa });
     } catch (e) { error = e as Error; }
     expect(error?.message).to.equal('JWT keys must be Ed25519 or EC P-256, got rsa');
+  });
+});
+
+describe('todo-api embedded database directory lock', () => {
+  it('refuses a DATA_DIR that another running process holds, naming it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'todo-api-lock-'));
+    const holder = spawn('sleep', ['30']);
+    try {
+      await writeFile(path.join(dir, 'pglite.lock'), `${holder.pid}\n`);
+      let error: Error | undefined;
+      try {
+        await startTodoApi({ ...TEST_CONFIG, dataDir: dir, databaseUrl: undefined });
+      } catch (e) { error = e as Error; }
+      expect(error?.message).to.equal(`DATA_DIR ${dir} is in use by process ${holder.pid} (${path.join(dir, 'pglite.lock')}); stop it or choose another DATA_DIR`);
+    } finally {
+      holder.kill();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

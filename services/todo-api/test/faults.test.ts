@@ -115,9 +115,12 @@ function expect503(reply: Reply): void {
     const load = (async () => {
       while (running) statuses.push((await call(api.url, 'POST', '/api/tasks', { token, json: { title: 'under fire' } })).status);
     })();
+    // Several rounds, so kills land between queries too (a checked-out but idle client).
+    for (let round = 0; round < 4; round++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await terminateAll();
+    }
     await new Promise((r) => setTimeout(r, 300));
-    await terminateAll();
-    await new Promise((r) => setTimeout(r, 500));
     running = false;
     await load;
     expect(statuses.filter((s) => s !== 201 && s !== 503)).to.deep.equal([]);

@@ -35,7 +35,9 @@ export function findDate(text: string, now: Date, timeZone: string): FoundDate |
   const [result] = chrono.parse(text, { instant: now, timezone: offset }, { forwardDate: true });
   if (!result) return undefined;
   let date = result.date();
-  if (!result.start.isCertain('hour')) date = endOfLocalDay(date, offset);
+  // "friday" means by the end of friday; "tomorrow morning" keeps the time chrono implies.
+  const partOfDay = /\b(?:morning|afternoon|evening|night|tonight|noon|midday|midnight|lunch)/i.test(result.text);
+  if (!result.start.isCertain('hour') && !partOfDay) date = endOfLocalDay(date, offset);
   return { date, index: result.index, text: result.text };
 }
 

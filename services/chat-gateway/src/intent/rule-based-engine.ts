@@ -24,6 +24,9 @@ export class RuleBasedIntentEngine implements IntentEngine {
   interpret(text: string, context: ConversationContext): Interpretation {
     const sentence = normalize(text);
     if (sentence === '') return { kind: 'unknown', reply: UNKNOWN_REPLY };
+    if (/^(?:thanks|thank you|thx|ty|cheers|great|perfect|nice|cool|good job|well done|awesome)(?: (?:a lot|so much|very much))?$/i.test(sentence)) {
+      return { kind: 'unknown', reply: 'You’re welcome! Anything else on your list?' };
+    }
     const rules: readonly ((s: string, c: ConversationContext) => Interpretation | undefined)[] = [
       explicitAdd,
       help,
@@ -82,7 +85,14 @@ function clearCompleted(s: string): Interpretation | undefined {
 
 // ---------------------------------------------------------------- task actions
 
+/** "all", "everything", "2 and 3": the tools act on one task at a time. */
+const SEVERAL_TASKS = /^(?:all|everything|every task|all (?:of )?(?:them|my tasks|tasks|the tasks|todos)|(?:#?\d+|\w+ one)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:#?\d+|\w+ one))+)$/i;
+
 function taskCall(name: TaskToolCall['name'], refText: string, c: ConversationContext): Interpretation {
+  if (SEVERAL_TASKS.test(refText.trim().replace(/^the\s+/i, ''))) {
+    const hint = name === 'delete_task' ? ' To remove every finished task, say “clear completed”.' : '';
+    return { kind: 'clarify', question: `I can only do that for one task at a time — which one? Say its number or part of its title.${hint}` };
+  }
   const task = parseReference(refText, c);
   if (!task) return { kind: 'clarify', question: `Which task should I ${verbFor(name)}? Say its number or part of its title.` };
   return { kind: 'tool', name, args: { task } } as ToolCall;
@@ -225,7 +235,7 @@ function list(s: string): Interpretation | undefined {
     /^(?:show|list|display|view|see|get|give|print|tell|read|check|open|bring up|pull up|fetch)\b/i.test(s) ||
     /^(?:what|what's|whats|which)\b.*\b(?:on my|list|tasks?|todos?|to-dos?|to do|left|due|overdue|done|finished|completed|pending|open|remaining|have|got|plan|agenda|need)\b/i.test(s) ||
     /^(?:anything|is anything|is there anything|are there any|are any|do i have (?:any|anything)|any|how many|have i got any)\b/i.test(s) ||
-    /^(?:where am i|am i (?:behind|late)|how am i doing)\b/i.test(s);
+    /^(?:where am i|am i (?:behind|late)|how am i doing|what(?:'s| is) next|what now|what should i do)\b/i.test(s);
   return looksLikeList ? call({ kind: 'tool', name: 'list_tasks', args: { filter: listFilter(s) } }) : undefined;
 }
 
@@ -234,7 +244,7 @@ function listFilter(s: string): ListFilter {
   if (/\btoday(?:'s)?\b|\btonight\b/i.test(s)) return 'due_today';
   if (/\b(?:not done|not finished|not completed|unfinished|incomplete|uncompleted|undone)\b/i.test(s)) return 'pending';
   if (/\b(?:completed|done|finished|checked off|ticked off|closed|achieved|accomplished)\b/i.test(s) && !/\bto be done\b/i.test(s)) return 'completed';
-  if (/\b(?:pending|open|remaining|left|outstanding|active|still|have to|need to|got to|gotta|must|should)\b/i.test(s)) return 'pending';
+  if (/\b(?:pending|open|remaining|left|outstanding|active|still|have to|need to|got to|gotta|must|should|next|now)\b/i.test(s)) return 'pending';
   return 'all';
 }
 
@@ -245,6 +255,7 @@ function explicitAdd(s: string, c: ConversationContext): Interpretation | undefi
     /^(?:add|create|insert|jot down|write down|note down|put|enter|new)\s+(?:(?:a|an|another|one more|new|the)\s+)*(?:(?:task|todo|to-do|item|reminder|entry|note)\b)?\s*(?::|-|to say|that says|called|named|titled|saying|for|about)?\s*(.+)$/i.exec(s) ??
     /^(?:todo|to-do|to do|task|new task|reminder|note)\s*:\s*(.+)$/i.exec(s) ??
     /^remind me\s+(?:to|about|of|that i (?:need|have) to)\s+(.+)$/i.exec(s) ??
+    /^remind me\s+((?:tomorrow|today|tonight|on \w+|next \w+|in \d+ \w+|this \w+|at [\w:]+)(?:\s+(?:at|on) [\w:]+)?\s+(?:to|about)\s+.+)$/i.exec(s) ??
     /^(?:remember|don't forget|dont forget|do not forget|note)\s+(?:to|that i need to|that i have to)\s+(.+)$/i.exec(s) ??
     /^(?:schedule|plan|book)\s+(.+)$/i.exec(s);
   return m ? addTask(m[1]!, c) : undefined;
@@ -269,7 +280,7 @@ function addTask(body: string, c: ConversationContext): Interpretation {
   if (found) {
     dueAt = found.date.toISOString();
     if (!quoted) {
-      const before = rest.slice(0, found.index).replace(/[\s,]*(?:(?:due|by|on|at|before|for|until|till|starting|from|this|it's|it is)\s*)*$/i, '');
+      const before = rest.slice(0, found.index).replace(/[\s,]*(?:(?:due|by|on|at|in|before|for|until|till|starting|from|this|it's|it is)\s*)*$/i, '');
       const after = rest.slice(found.index + found.text.length);
       title = `${before} ${after}`;
     }
@@ -306,7 +317,7 @@ function cleanTitle(s: string): string {
     .replace(/^["“‘']+|["”’']+$/g, '')
     .replace(/\s+/g, ' ')
     .replace(/^[\s,:;—–-]+|[\s,:;—–-]+$/g, '')
-    .replace(/^to\s+(?=\S+\s)/i, '')
+    .replace(/^to\s+(?=\S)/i, '')
     .trim();
   return t.charAt(0).toUpperCase() + t.slice(1);
 }

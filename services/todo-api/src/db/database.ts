@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -84,6 +84,12 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
   // An idle client losing its server (restart, pg_terminate_backend) must not crash the process;
   // the pool drops it and the next query opens a new connection.
   pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
+  // pg-pool drops its listener while a client is checked out; a FATAL arriving between two
+  // queries (pg_terminate_backend) would then be an unhandled 'error' event and kill the
+  // process. The broken client is not queryable any more, so the pool discards it on release.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => log.warn({ err: error }, 'database connection lost while in use'));
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 
   return {
@@ -136,14 +142,61 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
   };
 }
 
+const lockedHere = new Set<string>();
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite has no postmaster lock: two processes on one data directory would corrupt it. A pid
+ * file guards it. A lock naming our own pid but not held here is stale (a restarted container
+ * keeps /tmp and may get the same pid).
+ */
+async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  const file = path.join(dir, 'pglite.lock');
+  if (lockedHere.has(file)) throw new Error(`DATA_DIR ${dir} is already open in this process`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      lockedHere.add(file);
+      return async () => {
+        lockedHere.delete(file);
+        await rm(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
+      throw new Error(`DATA_DIR ${dir} is in use by process ${owner} (${file}); stop it or choose another DATA_DIR`);
+    }
+    await rm(file, { force: true });
+  }
+  throw new Error(`could not lock DATA_DIR ${dir}`);
+}
+
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const inMemory = options.dataDir.startsWith('memory://');
   let dataDir = 'memory://';
+  let unlock = async () => {};
   if (!inMemory) {
     dataDir = path.join(options.dataDir, 'pgdata');
     await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(options.dataDir);
   }
-  const pglite = await PGlite.create(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   let closed = false;
   return {
@@ -163,6 +216,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       if (closed) return;
       closed = true;
       await db.destroy();
+      await unlock();
     },
   };
 }

@@ -1,0 +1,19 @@
+/**
+ * Kubernetes name formats the constructs validate props against, so every construct accepts and
+ * refuses the same names (k8s.io/apimachinery validation: IsDNS1035Label, IsDNS1123Subdomain).
+ */
+
+/** DNS-1035 label: lowercase letters, digits and `-`, starting with a letter (Service, workload and CronJob names). */
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 subdomain: dot-separated lowercase labels, <= 253 characters (Secret names, host names). */
+const DNS_1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Whether `name` is a DNS-1035 label of at most `maxLength` characters (63 is the format's own limit). */
+export function isDns1035Label(name: string, maxLength = 63): boolean {
+  return name.length <= Math.min(maxLength, 63) && DNS_1035_LABEL.test(name);
+}
+
+/** Whether `name` is a DNS-1123 subdomain. */
+export function isDnsSubdomain(name: string): boolean {
+  return DNS_1123_SUBDOMAIN.test(name);
+}
