@@ -3,7 +3,7 @@
  * saying how the file is made, deterministic bytes, and a hard failure (instead of cdk8s's silent
  * overwrite, cdk8s#2821) when two objects would share a file.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
@@ -57,10 +57,15 @@ export function renderObject(object: KubeObject): string {
   return `${GENERATED_HEADER}\n${stringify(object, { lineWidth: 0, sortMapEntries: false })}`;
 }
 
-/** Writes a folder of objects, one per file; the folder must be fresh (cdk8s synth empties the output first). */
+/**
+ * Writes a folder of objects, one per file. The folder is emptied first, so an object removed from
+ * the source disappears from the output (and from the cluster, through Argo CD's prune) even when
+ * the app runs without the CLI, which would otherwise do it.
+ */
 export function writeFolder(outdir: string, folder: string, objects: readonly KubeObject[]): string[] {
   assertNoCollisions(folder, objects);
   const dir = join(outdir, folder);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return objects.map((object) => {
     const file = fileNameOf(object);

@@ -53,32 +53,34 @@ function keyOf(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
 }
 
-/** The module path of a kind's model, or `undefined` when apiVersion or kind cannot name one. */
-function modelSpecifier(apiVersion: string, kind: string): string | undefined {
+/**
+ * The module of a kind's model (`package` + `subpath`, e.g. `kubernetes-models` + `/apps/v1/Deployment`),
+ * or `undefined` when apiVersion or kind cannot name one (which also keeps `../` out of the import).
+ */
+function modelModule(apiVersion: string, kind: string): { readonly specifier: string; readonly subpath: string } | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
   if ((group !== '' && !GROUP.test(group)) || !VERSION.test(version) || !KIND.test(kind)) return undefined;
-  if (group === '') return `kubernetes-models/${version}/${kind}`;
-  return `${CRD_PACKAGES[group] ?? 'kubernetes-models'}/${group}/${version}/${kind}`;
+  const subpath = group === '' ? `/${version}/${kind}` : `/${group}/${version}/${kind}`;
+  return { specifier: `${CRD_PACKAGES[group] ?? 'kubernetes-models'}${subpath}`, subpath };
 }
 
-/** Whether an import failed because the module itself does not exist (not because something inside it broke). */
-function isMissingModule(error: unknown, specifier: string): boolean {
+/** Whether an import failed because the model's module does not exist (not because something inside it broke). */
+function isMissingModule(error: unknown, subpath: string): boolean {
   const { code, message } = error as { code?: string; message?: string };
-  const subpath = specifier.slice(specifier.indexOf('/', specifier.startsWith('@') ? specifier.indexOf('/') + 1 : 0));
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') && (message ?? '').includes(subpath);
 }
 
 async function loadModel(apiVersion: string, kind: string): Promise<void> {
-  const specifier = modelSpecifier(apiVersion, kind);
+  const location = modelModule(apiVersion, kind);
   let model: ModelClass | undefined;
-  if (specifier !== undefined) {
+  if (location !== undefined) {
     try {
-      const candidate = ((await import(specifier)) as Record<string, unknown>)[kind];
+      const candidate = ((await import(location.specifier)) as Record<string, unknown>)[kind];
       const statics = (typeof candidate === 'function' ? candidate : {}) as Partial<Pick<ModelClass, 'apiVersion' | 'kind'>>;
       // A field type (DeploymentSpec) has a module too, but no apiVersion/kind of its own.
       if (statics.apiVersion === apiVersion && statics.kind === kind) model = candidate as ModelClass;
     } catch (error) {
-      if (!isMissingModule(error, specifier)) throw error;
+      if (!isMissingModule(error, location.subpath)) throw error;
     }
   }
   loaded.set(keyOf(apiVersion, kind), model);
@@ -163,7 +165,9 @@ export function validateLoadedSchemas(objects: readonly KubeObject[], options: S
     }
     const key = keyOf(o.apiVersion, o.kind);
     if (!loaded.has(key)) {
-      throw new SchemasNotLoadedError(`the schema of ${o.apiVersion} ${o.kind} was not loaded: await loadSchemas(objects) before validateLoadedSchemas`);
+      throw new SchemasNotLoadedError(
+        `the schema of ${o.apiVersion} ${o.kind} was not loaded: await loadSchemas(objects) first (loadSchemasFor(app) before app.synth())`,
+      );
     }
     const Model = loaded.get(key);
     if (!Model) {

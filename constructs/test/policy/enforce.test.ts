@@ -140,7 +140,7 @@ describe('policy: enforceHardening on a construct tree', () => {
     new ApiObject(new Chart(app, 'late'), 'gadget', { apiVersion: 'example.com/v1', kind: 'NeverLoadedGadget', metadata: { name: 'g', namespace: 'todo' } });
     const error = thrown(() => app.synth());
     expect(error).to.be.instanceOf(SchemasNotLoadedError);
-    expect(error.message).to.equal('the schema of example.com/v1 NeverLoadedGadget was not loaded: await loadSchemas(objects) before validateLoadedSchemas');
+    expect(error.message).to.equal('the schema of example.com/v1 NeverLoadedGadget was not loaded: await loadSchemas(objects) first (loadSchemasFor(app) before app.synth())');
     expect(readdirSync(join(dir, 'unloaded'))).to.deep.equal([]);
   }));
 });

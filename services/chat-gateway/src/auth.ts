@@ -10,11 +10,17 @@ export interface VerifiedUser {
 export class TokenVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
-  constructor(todoApiUrl: string, private readonly issuer: string, private readonly audience: string, timeoutMs: number) {
+  constructor(
+    todoApiUrl: string,
+    private readonly issuer: string,
+    private readonly audience: string,
+    timeoutMs: number,
+    /** Rotation adds a kid the cache does not know; jose refetches then, at most this often. */
+    cooldownMs = 30_000,
+  ) {
     this.jwks = createRemoteJWKSet(new URL('/.well-known/jwks.json', todoApiUrl), {
       timeoutDuration: timeoutMs,
-      // Rotation adds a kid the cache does not know; jose refetches then, at most every 30 s.
-      cooldownDuration: 30_000,
+      cooldownDuration: cooldownMs,
       cacheMaxAge: 10 * 60_000,
     });
   }

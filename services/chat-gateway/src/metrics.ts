@@ -45,7 +45,7 @@ export function createMetrics() {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    eventStreams: new Gauge({ name: 'chat_gateway_event_streams', help: 'Open per-user change streams to the todo-api', registers: [registry] }),
+    eventStreams: new Gauge({ name: 'chat_gateway_event_streams', help: 'Per-user change streams currently connected to the todo-api', registers: [registry] }),
     todoApiUp: new Gauge({ name: 'chat_gateway_todo_api_up', help: '1 when the last todo-api readiness check passed', registers: [registry] }),
   };
 }

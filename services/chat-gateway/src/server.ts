@@ -50,7 +50,7 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     retryMinMs: config.eventsRetryMinMs,
     retryMaxMs: config.eventsRetryMaxMs,
     logger,
-    onStreamCount: (count) => metrics.eventStreams.set(count),
+    onConnectedCount: (count) => metrics.eventStreams.set(count),
   });
   const observeApiCall = (method: string, outcome: string, seconds: number) =>
     metrics.apiRequestDuration.observe({ method, outcome }, seconds);

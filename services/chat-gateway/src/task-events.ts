@@ -11,8 +11,8 @@ export interface ChangeStreamOptions {
   readonly retryMinMs: number;
   readonly retryMaxMs: number;
   readonly logger: Logger;
-  /** Told the number of open streams whenever it changes. */
-  readonly onStreamCount: (count: number) => void;
+  /** Told the number of streams connected to the API whenever it changes. */
+  readonly onConnectedCount: (count: number) => void;
 }
 
 /**
@@ -21,16 +21,21 @@ export interface ChangeStreamOptions {
  */
 export class UserChangeStreams {
   private readonly streams = new Map<string, UserChangeStream>();
+  private connected = 0;
 
   constructor(private readonly options: ChangeStreamOptions) {}
+
+  private readonly onConnection = (delta: number) => {
+    this.connected += delta;
+    this.options.onConnectedCount(this.connected);
+  };
 
   /** Calls `listener` whenever the user's tasks change; the token is the user's own, the newest wins. */
   subscribe(userId: string, token: string, listener: Listener): () => void {
     let stream = this.streams.get(userId);
     if (!stream) {
-      stream = new UserChangeStream(userId, token, this.options);
+      stream = new UserChangeStream(userId, token, this.options, this.onConnection);
       this.streams.set(userId, stream);
-      this.options.onStreamCount(this.streams.size);
     }
     stream.token = token;
     stream.listeners.add(listener);
@@ -40,7 +45,6 @@ export class UserChangeStreams {
       if (owner.listeners.size === 0 && this.streams.get(userId) === owner) {
         owner.stop();
         this.streams.delete(userId);
-        this.options.onStreamCount(this.streams.size);
       }
     };
   }
@@ -48,7 +52,6 @@ export class UserChangeStreams {
   closeAll(): void {
     for (const stream of this.streams.values()) stream.stop();
     this.streams.clear();
-    this.options.onStreamCount(0);
   }
 }
 
@@ -62,6 +65,7 @@ class UserChangeStream {
     private readonly userId: string,
     public token: string,
     private readonly options: ChangeStreamOptions,
+    private readonly onConnection: (delta: number) => void,
   ) {
     void this.run();
   }
@@ -97,12 +101,15 @@ class UserChangeStream {
     const controller = new AbortController();
     this.controller = controller;
     let idle = setTimeout(() => controller.abort(), this.options.connectTimeoutMs);
+    let connected = false;
     try {
       const response = await fetch(new URL('/api/events', this.options.todoApiUrl), {
         headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
         signal: controller.signal,
       });
       if (response.status !== 200 || !response.body) throw new Error(`GET /api/events answered ${response.status}`);
+      connected = true;
+      this.onConnection(1);
       onConnected();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -118,6 +125,7 @@ class UserChangeStream {
       }
     } finally {
       clearTimeout(idle);
+      if (connected) this.onConnection(-1);
     }
   }
 

@@ -56,7 +56,15 @@ describe('chat-gateway over a real todo-api', function () {
         const client = await ChatClient.open(stack.gateway, fresh);
         client.close();
       });
-      it('refuses a foreign origin with 403', async () => {
+      it('closes the socket with 4001 when its token expires', async () => {
+      const { token } = await register(stack.api.url);
+      const me = await apiCall(stack.api.url, token, 'GET', '/api/me');
+      const shortLived = await signWithApiKey(stack, { sub: me.body.id, exp: Math.floor(Date.now() / 1000) + 2 });
+      const client = await ChatClient.open(stack.gateway, shortLived);
+      const closed = await client.closed;
+      expect(closed).to.deep.equal({ code: 4001, reason: 'token expired' });
+    });
+    it('refuses a foreign origin with 403', async () => {
         const { token } = await register(stack.api.url);
         expect(await upgradeStatus(stack.gateway, ['todo-chat.v1', `bearer.${token}`], 'https://evil.example')).to.equal(403);
       });
@@ -171,17 +179,39 @@ describe('chat-gateway over a real todo-api', function () {
         const second = await ChatClient.open(stack.gateway, token);
         await second.next((m) => m.type === 'history');
         const other = await freshUser();
-        await new Promise((r) => setTimeout(r, 300)); // the per-user stream connects in the background
-        const created = await apiCall(stack.api.url, token, 'POST', '/api/tasks', { title: 'Changed elsewhere' });
-        expect(created.status).to.equal(201);
-        expect(await first.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
+        // The user's change stream connects in the background: change tasks until the first notice arrives.
+        let notice: unknown;
+        for (let attempt = 0; attempt < 40 && !notice; attempt++) {
+          const created = await apiCall(stack.api.url, token, 'POST', '/api/tasks', { title: `Changed elsewhere ${attempt}` });
+          expect(created.status).to.equal(201);
+          notice = await first.next((m) => m.type === 'tasks-changed', 250).catch(() => undefined);
+        }
+        expect(notice).to.deep.equal({ type: 'tasks-changed' });
         expect(await second.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
         await expectNothing(other.client, 'tasks-changed', 300);
         [first, second, other.client].forEach((c) => c.close());
       });
     });
 
-    describe('robustness', () => {
+    describe('across replicas', () => {
+    it('a change made through one gateway reaches the user on another gateway as tasks-changed', async () => {
+      const replica = await startGateway(apiStack);
+      try {
+        const { token, client: onFirst } = await freshUser();
+        const onSecond = await ChatClient.open(replica.gateway, token);
+        await onSecond.next((m) => m.type === 'history');
+        await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
+        expect((await onFirst.say('add water the plants')).text).to.equal('Added “Water the plants”.');
+        expect(await onSecond.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
+        expect((await onSecond.say('show my tasks')).tasks!.map((t) => t.title)).to.deep.equal(['Water the plants']);
+        [onFirst, onSecond].forEach((c) => c.close());
+      } finally {
+        await replica.stop();
+      }
+    });
+  });
+
+  describe('robustness', () => {
       it('answers non-JSON and unknown types with an error and keeps the connection', async () => {
         const { client } = await freshUser();
         client.ws.send('this is not json');
@@ -360,6 +390,12 @@ describe('chat-gateway over a real todo-api', function () {
     });
   });
 });
+
+async function gaugeValue(stack: Stack, name: string): Promise<number> {
+  const text = await (await fetch(`${stack.gateway.url}/metrics`)).text();
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : NaN;
+}
 
 async function forcedDisconnects(stack: Stack, reason: string): Promise<number> {
   const text = await (await fetch(`${stack.gateway.url}/metrics`)).text();

@@ -9,19 +9,20 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const api = await startTodoApi(config);
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, delayMs: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, delayMs: config.shutdownDelayMs }, 'shutdown requested');
+    logger.info({ signal, delayMs }, 'shutdown requested');
     // Fail readiness first and keep serving while the endpoints controller and load balancers
     // take this pod out of rotation; then finish in-flight work and exit.
     api.beginDrain();
-    await sleep(config.shutdownDelayMs);
+    await sleep(delayMs);
     await api.close();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM', config.shutdownDelayMs));
+  // Ctrl-C is a person at a terminal (make dev), not a load balancer: no delay.
+  process.on('SIGINT', () => void stop('SIGINT', 0));
 }
 
 main().catch((error: unknown) => {

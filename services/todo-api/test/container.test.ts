@@ -51,6 +51,7 @@ describe('todo-api Dockerfile (static checks)', () => {
 describe('todo-api bundle as uid 10001 from a read-only directory', function () {
   this.timeout(120_000);
   let root: string;
+  const stores = backends();
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip(); // needs root to drop to uid 10001
@@ -60,9 +61,12 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
     // Stands in for the image's /app/node_modules (production deps) — read-only for uid 10001.
     await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'app/node_modules'));
   });
-  after(async () => { if (root) await rm(root, { recursive: true, force: true }); });
+  after(async () => {
+    await Promise.all(stores.map((backend) => backend.cleanup()));
+    if (root) await rm(root, { recursive: true, force: true });
+  });
 
-  for (const backend of backends()) {
+  for (const backend of stores) {
     it(`serves on ${backend.name}, writing nothing outside /tmp`, async () => {
       const overrides = await backend.create();
       const dataDir = path.join(os.tmpdir(), `todo-api-image-data-${process.pid}-${backend.name}`);

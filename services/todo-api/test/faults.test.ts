@@ -134,6 +134,23 @@ function expect503(reply: Reply): void {
   const backend = server as Backend;
   after(() => backend.cleanup());
 
+  it('a start that fails (port taken) rejects and leaves no database connection behind', async () => {
+    const overrides = await backend.create();
+    const running = await startTodoApi({ ...TEST_CONFIG, ...overrides });
+    const sessions = async () => Number((await adminQuery('select count(*) from pg_stat_activity where datname = $1', [new URL(overrides.databaseUrl!).pathname.slice(1)])).rows[0].count);
+    try {
+      const before = await sessions();
+      let error: (Error & { code?: string }) | undefined;
+      try {
+        await startTodoApi({ ...TEST_CONFIG, ...overrides, port: running.port });
+      } catch (e) { error = e as Error; }
+      expect(error?.code).to.equal('EADDRINUSE');
+      expect(await sessions()).to.equal(before);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('three replicas starting together on an empty database all come up, migrating once', async () => {
     const overrides = await backend.create();
     // Replicas share the signing key (a mounted Secret), so a token from one is good on all.
