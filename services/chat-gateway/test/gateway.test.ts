@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { API_UNAVAILABLE_REPLY, HELP_REPLY } from '../src/conversation.js';
 import type { IntentEngine } from '../src/intent/engine.js';
+import type { ChatMessage } from '../src/todo-api-client.js';
 import { UNKNOWN_REPLY } from '../src/intent/rule-based-engine.js';
 import { apiCall, ChatClient, register, signWithApiKey, startApi, startGateway, upgradeStatus, type ApiStack, type Stack } from './helpers.js';
 
@@ -82,7 +83,7 @@ describe('chat-gateway over a real todo-api', function () {
         expect((await client.say('add buy milk')).text).to.equal('Added “Buy milk”.');
         const call = await client.say('remind me to call mom tomorrow at 5pm');
         expect(call.text).to.match(/^Added “Call mom” \(due \w{3} \d{1,2} \w{3}, 17:00\)\.$/);
-        expect(new Date(call.tasks![0].dueAt).getUTCHours()).to.equal(17);
+        expect(new Date(call.tasks![0]!.dueAt!).getUTCHours()).to.equal(17);
         expect((await client.say('new task: pay rent, urgent')).text).to.equal('Added “Pay rent” (high priority).');
         expect((await client.say('I need to water the plants')).text).to.equal('Added “Water the plants”.');
         expect(await titles(token)).to.deep.equal(['Buy milk', 'Call mom', 'Pay rent', 'Water the plants']);
@@ -159,7 +160,7 @@ describe('chat-gateway over a real todo-api', function () {
         client.close();
         await client.closed;
         // Recording happens after the reply; give the last POST a moment to land.
-        let history: any[] = [];
+        let history: ChatMessage[] = [];
         for (let attempt = 0; attempt < 20 && history.length < 4; attempt++) {
           const again = await ChatClient.open(stack.gateway, token);
           history = (await again.next((m) => m.type === 'history')).messages!;
@@ -205,6 +206,30 @@ describe('chat-gateway over a real todo-api', function () {
         expect(await onSecond.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
         expect((await onSecond.say('show my tasks')).tasks!.map((t) => t.title)).to.deep.equal(['Water the plants']);
         [onFirst, onSecond].forEach((c) => c.close());
+      } finally {
+        await replica.stop();
+      }
+    });
+  });
+
+  describe('change stream', () => {
+    it('reconnects after the API connection drops, tells the sockets to refresh, and keeps delivering changes', async () => {
+      const replica = await startGateway(apiStack);
+      try {
+        const { token } = await register(replica.api.url);
+        const client = await ChatClient.open(replica.gateway, token);
+        await client.next((m) => m.type === 'history');
+        await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
+        replica.link.dropConnections();
+        // Changes made while disconnected may be lost, so a reconnect itself is announced.
+        expect(await client.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
+        await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
+        await apiCall(replica.api.url, token, 'POST', '/api/tasks', { title: 'After the blip' });
+        expect(await client.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
+        client.close();
+        await client.closed;
+        // The last socket of the user gone, the stream closes too.
+        await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 0);
       } finally {
         await replica.stop();
       }

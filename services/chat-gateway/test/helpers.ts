@@ -6,6 +6,7 @@ import { SignJWT, importPKCS8 } from 'jose';
 import WebSocket from 'ws';
 import { startTodoApi, type TodoApiHandle } from '../../todo-api/src/server.js';
 import type { GatewayConfig } from '../src/config.js';
+import type { ChatMessage, Task } from '../src/todo-api-client.js';
 import { startChatGateway, type ChatGateway, type GatewayDependencies } from '../src/server.js';
 
 export const ORIGIN = 'http://localhost:3000';
@@ -81,6 +82,10 @@ export class ApiLink {
   }
 
   hang(): void { this.hanging = true; }
+  /** Cuts every open connection, as an API restart or a network blip would. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
   pass(): void { this.hanging = false; }
   close(): void {
     this.server.close();
@@ -119,7 +124,7 @@ export async function signWithApiKey(stack: Stack, claims: { sub: string; exp: n
     .sign(key);
 }
 
-export interface Message { type: string; id?: string; text?: string; code?: string; tasks?: any[]; messages?: any[]; message?: string }
+export interface Message { type: string; id?: string; text?: string; code?: string; tasks?: Task[]; messages?: ChatMessage[]; message?: string }
 
 /** A real `ws` client that buffers what it receives so tests can wait for a given message. */
 export class ChatClient {
