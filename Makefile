@@ -31,7 +31,7 @@ bench: node_modules/.package-lock.json
 	npx tsx constructs/policy/bench/policy-check.ts
 	npx tsx services/frontend/bench/bundle.bench.ts
 	npx tsx services/todo-api/bench/api.bench.ts
-	npx tsx services/chat-gateway/bench/gateway.bench.ts
+	ulimit -n 20000 && npx tsx services/chat-gateway/bench/gateway.bench.ts
 
 typecheck: node_modules/.package-lock.json
 	npx tsc --noEmit -p tsconfig.json

@@ -2,14 +2,15 @@
  * chat-gateway benchmark: holds 10,000 authenticated WebSocket connections and measures the gateway's
  * RSS, then sends 200 "show my tasks" messages per second and measures the round trip (API call included).
  *
- *   ulimit -n 65536   # 10,000 sockets in the load generator and as many in the gateway
+ *   ulimit -n 20000   # or more: 10,000 sockets in the load generator and as many in the gateway
  *   npx tsx services/chat-gateway/bench/gateway.bench.ts
  *
  * The todo-api and the gateway each run in their own child process, so the RSS is the gateway's alone;
  * the gateway runs from its production bundle (build.ts), as in the image. The API uses the PostgreSQL
  * server at BENCH_DATABASE_URL (a fresh database, dropped afterwards) when it answers, else PGlite.
  * Knobs (env): BENCH_USERS (100), BENCH_CONNECTIONS_PER_USER (100), BENCH_RATE (200/s), BENCH_SECONDS (20),
- * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; "none" forces PGlite).
+ * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; "none" forces PGlite),
+ * BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway, e.g. "--trace-gc").
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -48,7 +49,7 @@ function startService(args: string[], env: Record<string, string>): ChildProcess
   const child = spawn(process.execPath, args, {
     cwd: REPO,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_GATEWAY_NODE_ARGS ? 'inherit' : 'ignore', 'inherit'],
   });
   children.push(child);
   return child;
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
   const fdLimit = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
   const needed = USERS * PER_USER + 1000;
   if (fdLimit < needed) {
-    throw new Error(`open-file limit is ${fdLimit}; ${USERS * PER_USER} connections need about ${needed}. Run \`ulimit -n 65536\` first.`);
+    throw new Error(`open-file limit is ${fdLimit}; ${USERS * PER_USER} connections need about ${needed}. Raise it first, e.g. \`ulimit -n 20000\`.`);
   }
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'chat-gateway-bench-'));
@@ -191,12 +192,12 @@ async function main(): Promise<void> {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     startService(['--import', 'tsx', 'services/todo-api/src/main.ts'], {
-      ...(database ? { DATABASE_URL: database.url } : {}),
+      DATABASE_URL: database?.url ?? '', // empty: PGlite, even if the environment sets DATABASE_URL
       PORT: String(apiPort), HOST: '127.0.0.1', DATA_DIR: dataDir, SCRYPT_LOG_N: '10',
       API_RATE_LIMIT_PER_MINUTE: '100000000', AUTH_IP_RATE_LIMIT: '1000000', LOGIN_RATE_LIMIT: '1000000', SHUTDOWN_DELAY_MS: '0',
     });
     await waitReady(apiUrl);
-    const gateway = startService([bundle], {
+    const gateway = startService([...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), bundle], {
       PORT: String(gatewayPort), HOST: '127.0.0.1', TODO_API_URL: apiUrl,
       MAX_CONNECTIONS_PER_USER: String(PER_USER), SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '5000',
     });

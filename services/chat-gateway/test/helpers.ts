@@ -21,6 +21,8 @@ export interface ApiStack {
 export async function startApi(): Promise<ApiStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'chat-gateway-test-'));
   const api = await startTodoApi({
+    // PGlite in our own temp dir even when DATABASE_URL is set (CI sets it for the API's own suites).
+    databaseUrl: undefined,
     port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', scryptLogN: 10,
     loginRateLimit: 1_000_000, authIpRateLimit: 1_000_000, apiRateLimitPerMinute: 1_000_000, shutdownDelayMs: 0,
   });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,15 +47,22 @@ describe('chat-gateway image', () => {
       await buildGateway(path.join(dir, 'build'));
       await chmod(dir, 0o755);
     });
-    after(async () => dir && rm(dir, { recursive: true, force: true }));
+    after(async () => {
+      if (!dir) return;
+      await chmod(path.join(dir, 'run'), 0o755).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    });
 
-    it('starts as uid 10001 from a read-only working directory, without node_modules, and answers /livez', async function () {
-      if (process.getuid?.() !== 0) this.skip(); // switching to uid 10001 needs root
+    it('starts as uid 10001 (or, without root, the current user) from a non-writable working directory, without node_modules, and answers /livez', async function () {
       this.timeout(30_000);
+      // Switching to uid 10001 needs root; otherwise the directory is made read-only for its owner.
+      const asRoot = process.getuid?.() === 0;
+      const runDir = path.join(dir, 'run');
+      await mkdir(runDir);
+      await chmod(runDir, 0o555);
       const child = spawn(process.execPath, [path.join(dir, 'build/main.mjs')], {
-        cwd: dir, // root-owned 0755: not writable for uid 10001; no node_modules anywhere up the tree
-        uid: 10001,
-        gid: 10001,
+        cwd: runDir, // not writable for the process; no node_modules anywhere up the tree
+        ...(asRoot ? { uid: 10001, gid: 10001 } : {}),
         env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', TODO_API_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'info', TMPDIR: '/tmp' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
