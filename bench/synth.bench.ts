@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { recordResults } from './results.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const RUNS = 3;
@@ -71,3 +72,16 @@ for (const s of scales) {
   );
 }
 console.log(`| growth: ms per added service, 100→300 vs 1→100 | ≈ 1 (linear) | ${growth.toFixed(2)} (${perService(hundred, one).toFixed(1)} → ${perService(threeHundred, hundred).toFixed(1)} ms) |`);
+
+const threeHundredWall = threeHundred.wallMs / 1000;
+recordResults([
+  { area: 'synth', what: 'full platform (3 environments + Argo CD), `npx cdk8s synth` wall', target: '< 2 s', figure: `${(cliMs / 1000).toFixed(2)} s`, pass: cliMs < 2000 },
+  ...scales.map((s) => ({
+    area: 'synth',
+    what: `${s.services} services (${s.objects} objects): wall, peak RSS`,
+    target: s.services === 300 ? '< 10 s wall' : '-',
+    figure: `${(s.wallMs / 1000).toFixed(2)} s, ${s.maxRssMb.toFixed(0)} MB`,
+    pass: s.services === 300 ? threeHundredWall < 10 : null,
+  })),
+  { area: 'synth', what: 'growth: ms per added service, 100→300 vs 1→100', target: '≈ 1 (linear)', figure: growth.toFixed(2), pass: null },
+]);

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { recordResults } from '../../../bench/results.js';
 import { buildGateway } from '../build.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100);
@@ -259,6 +260,16 @@ async function main(): Promise<void> {
     console.log(`| context: where a reply's time went during the ${RATE} msg/s run (gateway metrics) | — | mean reply ${meanReplyMs.toFixed(1)} ms inside the gateway; mean todo-api call ${meanApiMs.toFixed(1)} ms (list + record per message) | — |`);
     console.log(`| context: the todo-api alone, GET /api/tasks, 10 connections | — | ${apiCapacity.requests.average.toFixed(0)} req/s, p99 ${apiCapacity.latency.p99} ms (each chat message costs 2 API calls: list + record) | — |`);
     console.log(`| context: machine load average (1/5/15 min) at the end | — | ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} | — |`);
+    recordResults([
+      { area: 'chat-gateway', what: 'authenticated WebSocket connections held', target: '10,000', figure: `${open_.toLocaleString('en-US')} (opened in ${connectSeconds.toFixed(1)} s)`, pass: open_ >= 10_000 },
+      { area: 'chat-gateway', what: 'gateway RSS holding them', target: `< ${RSS_TARGET_MB} MB`, figure: `${mb(rssHeld)} MB (idle ${mb(rssIdle)} MB)`, pass: rssHeld < RSS_TARGET_MB * 1024 * 1024 },
+      {
+        area: 'chat-gateway', what: `"show my tasks" round trip p99 at ${RATE} msg/s, API call included`, target: `< ${P99_TARGET_MS} ms, every reply`,
+        figure: `${ms(high.p99)} ms (p50 ${ms(high.p50)}); ${high.received}/${high.sent} replies, ${high.wrong} wrong`,
+        pass: high.p99 < P99_TARGET_MS && high.received === high.sent && high.wrong === 0,
+      },
+      { area: 'chat-gateway', what: `same at ${LOW_RATE} msg/s (context)`, target: '-', figure: `${ms(low.p99)} ms (p50 ${ms(low.p50)})`, pass: null },
+    ]);
     for (const ws of sockets) ws.terminate();
     gateway.kill('SIGTERM');
   } finally {

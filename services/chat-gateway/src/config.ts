@@ -1,3 +1,4 @@
+import { intFrom } from '../../shared/env.js';
 import { isValidTimeZone } from './intent/dates.js';
 
 /** Everything the chat-gateway needs to run; `loadConfig` builds it from the environment. */
@@ -74,15 +75,6 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   shutdownGraceMs: 10_000,
 };
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
 /** Throws naming the field and value when a config (from env or overrides) cannot work. */
 export function validateConfig(config: GatewayConfig): GatewayConfig {

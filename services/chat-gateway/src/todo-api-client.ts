@@ -1,18 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Task } from '../../shared/todo-api-types.js';
 import type { ListFilter, Priority } from './intent/tools.js';
 
-export interface Task {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly completed: boolean;
-  readonly dueAt: string | null;
-  readonly priority: Priority;
-  readonly tags: readonly string[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type { Task };
 
 export interface ChatMessage {
   readonly id: string;

@@ -35,7 +35,7 @@ describe('chat-gateway image', () => {
     });
     it('has a .dockerignore that lets in only what the build needs', async () => {
       const ignore = (await readFile(path.join(GATEWAY_DIR, 'Dockerfile.dockerignore'), 'utf8')).split('\n').filter((l) => l && !l.startsWith('#'));
-      expect(ignore).to.deep.equal(['**', '!package.json', '!package-lock.json', '!tsconfig.json', '!services/chat-gateway/src/', '!services/chat-gateway/build.ts']);
+      expect(ignore).to.deep.equal(['**', '!package.json', '!package-lock.json', '!tsconfig.json', '!services/shared/', '!services/chat-gateway/src/', '!services/chat-gateway/build.ts']);
     });
   });
 

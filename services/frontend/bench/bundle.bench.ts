@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
+import { recordResults } from '../../../bench/results.js';
 import { buildFrontend } from '../build.js';
 
 const BUDGET_BYTES = 60 * 1024;
@@ -36,6 +37,9 @@ try {
   console.log('|---|---:|---:|---:|---|');
   for (const r of rows) console.log(`| ${r.file} | ${kib(r.raw)} | ${kib(r.gzip)} | | |`);
   console.log(`| **total JS + CSS** | ${kib(totalRaw)} | **${kib(totalGzip)}** | < ${kib(BUDGET_BYTES)} gzipped | ${ok ? 'PASS' : 'FAIL'} |`);
+  recordResults([
+    { area: 'frontend', what: 'bundle size, all JS + CSS, gzipped (raw in brackets)', target: `< ${kib(BUDGET_BYTES)}`, figure: `${kib(totalGzip)} (${kib(totalRaw)})`, pass: ok },
+  ]);
   if (!ok) process.exitCode = 1;
 } finally {
   await rm(outDir, { recursive: true, force: true });

@@ -1,18 +1,7 @@
-/** Client for the todo-api (see /tmp/team/API-CONTRACT.md): bearer auth, problem+json errors. */
+/** Client for the todo-api (services/todo-api/README.md): bearer auth, problem+json errors. */
 
-export type Priority = 'low' | 'medium' | 'high';
-
-export interface Task {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly completed: boolean;
-  readonly dueAt: string | null;
-  readonly priority: Priority;
-  readonly tags: readonly string[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type { Priority, Task } from '../../shared/todo-api-types.js';
+import type { Task } from '../../shared/todo-api-types.js';
 
 export interface TaskPage {
   readonly items: readonly Task[];

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { recordResults } from '../../../bench/results.js';
 import { bundleTodoApi } from '../build.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -104,6 +105,14 @@ async function main(): Promise<void> {
         const met = ratio >= 0.5 && row.result.latency.p99 < 50 && failures === 0;
         console.log(`| ${row.endpoint} | ${row.server} | ${row.result.requests.average.toFixed(0)} | ${row.result.latency.p50} | ${row.result.latency.p99} | ${failures} | ${isApi ? `${ratio.toFixed(2)}x` : '1.00x'} | ${isApi ? '>= 0.5x, p99 < 50 ms, 0 failures' : '-'} | ${isApi ? (met ? 'yes' : 'NO') : '-'} |`);
       }
+      const failures = candidate.result.non2xx + candidate.result.errors + candidate.result.timeouts;
+      recordResults([{
+        area: 'todo-api',
+        what: `${candidate.endpoint}, ${CONNECTIONS} connections: req/s vs minimal node:http + pg baseline; p50/p99`,
+        target: '>= 0.5x baseline, p99 < 50 ms, 0 failures',
+        figure: `${candidate.result.requests.average.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${base.result.requests.average.toFixed(0)}; p50 ${candidate.result.latency.p50} ms, p99 ${candidate.result.latency.p99} ms; ${failures} failures`,
+        pass: ratio >= 0.5 && candidate.result.latency.p99 < 50 && failures === 0,
+      }]);
     }
   } finally {
     for (const child of children) child.kill('SIGTERM');

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { intFrom, readSecret } from '../../shared/env.js';
 
 /** Everything the todo-api needs to run; `loadConfig` builds it from the environment. */
 export interface TodoApiConfig {
@@ -49,24 +49,6 @@ export interface TodoApiConfig {
   readonly shutdownDelayMs: number;
   /** Interval of SSE `: ping` comments. @default 15000 ms (contract) */
   readonly ssePingMs: number;
-}
-
-/** Reads NAME, or the file NAME_FILE points at (how Kubernetes mounts secrets). */
-export function readSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const file = env[`${name}_FILE`];
-  if (file) return readFileSync(file, 'utf8').trim();
-  const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }
 
 /** Splits a PEM bundle into its individual blocks. */

@@ -5,7 +5,9 @@
  * very same calls later from {@link TOOL_SCHEMAS}, and the executor does not need to change.
  */
 
-export type Priority = 'low' | 'medium' | 'high';
+import type { Priority } from '../../../shared/todo-api-types.js';
+
+export type { Priority };
 
 export type ListFilter = 'all' | 'pending' | 'completed' | 'due_today' | 'overdue';
 

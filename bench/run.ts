@@ -1,0 +1,122 @@
+/**
+ * `make bench`: runs every benchmark in sequence (each prints its own table), then prints ONE
+ * table of every measure with its target, figure and verdict, and writes it to bench/RESULTS.md.
+ *
+ *   npx tsx bench/run.ts
+ *
+ * Each benchmark appends JSON lines ({area, what, target, figure, pass, machine}, see
+ * bench/results.ts) to the file named by BENCH_RESULTS, which this script sets. The image
+ * payload rows are measured here. The todo-api benchmark needs the PostgreSQL server
+ * (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test). Exits 1 when a benchmark
+ * fails to run or a target is missed, after printing and writing the table.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildGateway } from '../services/chat-gateway/build.js';
+import { buildFrontend } from '../services/frontend/build.js';
+import { bundleTodoApi } from '../services/todo-api/build.js';
+import { machineDescription, recordResults, type BenchResult } from './results.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_MD = path.join(ROOT, 'bench', 'RESULTS.md');
+
+/** The benchmarks, in the order they run; the gateway needs ~20,000 file descriptors for its 10,000 sockets. */
+const BENCHMARKS: readonly { readonly area: string; readonly command: string }[] = [
+  { area: 'synth', command: 'npx tsx bench/synth.bench.ts' },
+  { area: 'policy check', command: 'npx tsx constructs/policy/bench/policy-check.ts' },
+  { area: 'frontend', command: 'npx tsx services/frontend/bench/bundle.bench.ts' },
+  { area: 'todo-api', command: 'npx tsx services/todo-api/bench/api.bench.ts' },
+  { area: 'chat-gateway', command: 'ulimit -n 20000 && npx tsx services/chat-gateway/bench/gateway.bench.ts' },
+];
+
+const MB = 1024 * 1024;
+const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+
+/** Bytes on disk under a path (apparent size, as an image layer stores files). */
+function treeBytes(target: string): number {
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(target).reduce((sum, entry) => sum + treeBytes(path.join(target, entry)), 0);
+}
+
+/**
+ * The production dependency tree as the todo-api image installs it (`npm ci --omit=dev` from the
+ * same lockfile): the paths `npm ls --omit=dev --all --parseable` lists in the installed tree,
+ * each counted once (a package nested inside another listed one is already in its parent).
+ */
+function productionTree(): { packages: number; bytes: number } {
+  const listed = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' });
+  const paths = listed.stdout.split('\n').filter((p) => p.includes(`${path.sep}node_modules${path.sep}`));
+  if (paths.length === 0) throw new Error(`npm ls listed no production packages (exit ${listed.status}): ${listed.stderr}`);
+  const unique = [...new Set(paths)].sort();
+  const roots = unique.filter((p, i) => !unique.slice(0, i).some((parent) => p.startsWith(`${parent}${path.sep}`)));
+  return { packages: unique.length, bytes: roots.reduce((sum, p) => sum + treeBytes(p), 0) };
+}
+
+/** What each image adds on top of its pinned base image: the bundle, and node_modules where the image ships them. */
+async function imagePayloadRows(): Promise<Omit<BenchResult, 'machine'>[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-images-'));
+  try {
+    const apiBundle = treeBytes(path.dirname(await bundleTodoApi(path.join(dir, 'todo-api'))));
+    const tree = productionTree();
+    const gatewayBundle = treeBytes(path.dirname(await buildGateway(path.join(dir, 'chat-gateway'))));
+    await buildFrontend({ outDir: path.join(dir, 'frontend') });
+    const frontend = treeBytes(path.join(dir, 'frontend'));
+    return [
+      {
+        area: 'images', what: 'todo-api image payload over node:26.10.0-trixie-slim: production dependency tree (`npm ls --omit=dev --all --parseable`, du of those paths) + bundle',
+        target: '-', figure: `${mb(tree.bytes + apiBundle)} (${tree.packages} packages, ${mb(tree.bytes)}; bundle ${mb(apiBundle)})`, pass: null,
+      },
+      { area: 'images', what: 'chat-gateway image payload over node:26.10.0-trixie-slim: the esbuild bundle, dependencies inside, no node_modules', target: '-', figure: mb(gatewayBundle), pass: null },
+      { area: 'images', what: 'frontend image payload over nginx-unprivileged: the static site (all files, uncompressed)', target: '-', figure: mb(frontend), pass: null },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function markdownTable(rows: readonly BenchResult[]): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const verdict = (pass: boolean | null) => (pass === null ? '—' : pass ? 'pass' : '**FAIL**');
+  return [
+    '| area | measure | target | figure | pass/fail |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${cell(r.area)} | ${cell(r.what)} | ${cell(r.target)} | ${cell(r.figure)} | ${verdict(r.pass)} |`),
+  ].join('\n');
+}
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-run-'));
+const resultsFile = path.join(workDir, 'results.jsonl');
+writeFileSync(resultsFile, '');
+const loadAtStart = os.loadavg();
+const started = new Date();
+
+for (const bench of BENCHMARKS) {
+  console.log(`\n$ ${bench.command}`);
+  const before = readFileSync(resultsFile, 'utf8').length;
+  const run = spawnSync('bash', ['-c', bench.command], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, BENCH_RESULTS: resultsFile } });
+  const wroteRows = readFileSync(resultsFile, 'utf8').length > before;
+  if (run.status !== 0 && !wroteRows) {
+    recordResults([{ area: bench.area, what: `\`${bench.command}\``, target: 'runs', figure: `exit ${run.status ?? run.signal}, no figures`, pass: false }], resultsFile);
+  }
+}
+recordResults(await imagePayloadRows(), resultsFile);
+
+const rows = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as BenchResult);
+rmSync(workDir, { recursive: true, force: true });
+const machines = [...new Set(rows.map((r) => r.machine))];
+const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
+const table = markdownTable(rows);
+const machineLine = `Machine: ${machines.join('; ') || machineDescription()}. Load average (1/5/15 min) at the start ${load(loadAtStart)}, at the end ${load(os.loadavg())}.`;
+
+console.log(`\n## All benchmarks\n\n${machineLine}\n\n${table}\n`);
+writeFileSync(
+  RESULTS_MD,
+  `# Benchmark results\n\nGenerated by \`make bench\` (\`npx tsx bench/run.ts\`) on ${started.toISOString()}; do not edit by hand.\n` +
+    `Each benchmark also prints its own, more detailed table; targets come from the issues.\n\n${machineLine}\n\n${table}\n`,
+);
+console.log(`written to ${path.relative(ROOT, RESULTS_MD)}`);
+if (rows.some((r) => r.pass === false)) process.exitCode = 1;
