@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App, Chart } from 'cdk8s';
-import { IngressControllerPeer } from '../constructs/network-peers.js';
+import { NamespacePeer } from '../constructs/network-peers.js';
 import { PlatformNamespace } from '../constructs/platform-namespace.js';
 import { checkManifests, validateSchemas } from '../constructs/policy/index.js';
 import { TlsIngress } from '../constructs/tls-ingress.js';
@@ -19,7 +19,7 @@ const count = Number(process.argv[2]);
 const started = performance.now();
 const app = new App();
 const chart = new Chart(app, 'bench', { disableResourceNameHashes: true });
-const ingressController = new IngressControllerPeer('ingress-nginx');
+const ingressController = new NamespacePeer('ingress-nginx');
 new PlatformNamespace(chart, 'namespace', { name: 'bench', partOf: 'bench', version: '1.0.0' });
 const services = Array.from({ length: count }, (_, i) =>
   new WebService(chart, `svc-${i}`, {

@@ -6,26 +6,31 @@
 import { readFileSync } from 'node:fs';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { AcmeClusterIssuer, SelfSignedClusterIssuer } from '../constructs/cluster-issuer.js';
+import { AcmeClusterIssuer } from '../constructs/cluster-issuer.js';
 import { CloudNativePgDatabase } from '../constructs/cloudnative-pg-database.js';
 import { ExternalSecretFile } from '../constructs/external-secret-file.js';
+import { parseImage } from '../constructs/image-reference.js';
 import type { ContainerResources as WorkloadResources, SecretFileSpec } from '../constructs/hardened-deployment.js';
 import type { INetworkPeer } from '../constructs/contracts.js';
-import { IngressControllerPeer } from '../constructs/network-peers.js';
+import { NamespacePeer } from '../constructs/network-peers.js';
 import { PlatformNamespace } from '../constructs/platform-namespace.js';
 import { PostgresStatefulSet } from '../constructs/postgres-statefulset.js';
+import { SelfSignedClusterIssuer } from '../constructs/self-signed-cluster-issuer.js';
 import { SloAlerts } from '../constructs/slo-alerts.js';
 import { TlsIngress } from '../constructs/tls-ingress.js';
 import { WebService, type PortedPeer, type WebServiceProps } from '../constructs/web-service.js';
 import { PART_OF, type ContainerResources, type EnvironmentConfig, type EnvironmentImages } from './config.js';
+import { quotaFor } from './quota.js';
 
 /** The frontend's nginx server block: the same file the image ships, so the app and its CSP never drift apart. */
 export const FRONTEND_NGINX_CONF = new URL('../services/frontend/nginx/default.conf', import.meta.url);
 
 /** Where Prometheus runs, allowed to scrape the services' /metrics when observability is on. */
-const PROMETHEUS = new IngressControllerPeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+const PROMETHEUS = new NamespacePeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
 
 const SECRETS_DIR = '/var/run/secrets/todo';
+/** todo-api, chat-gateway and frontend: what the namespace quota is sized for. */
+const SERVICE_COUNT = 3;
 
 export interface TodoPlatformChartProps {
   readonly env: EnvironmentConfig;
@@ -52,12 +57,13 @@ export class TodoPlatformChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { env, images, version } = props;
     const namespace = env.namespace;
-    const ingressController = new IngressControllerPeer(env.ingressController.namespace, env.ingressController.podLabels);
+    const ingressController = new NamespacePeer(env.ingressController.namespace, env.ingressController.podLabels);
 
     new PlatformNamespace(this, 'namespace', {
       name: namespace,
       partOf: PART_OF,
       version,
+      quota: quotaFor(env, SERVICE_COUNT),
       ...(env.issuer.kind === 'acme' ? { acmeSolver: { ingressController } } : {}),
     });
 
@@ -206,9 +212,11 @@ export class TodoPlatformChart extends Chart {
     switch (env.database.kind) {
       case 'cloudnative-pg': {
         const database = new CloudNativePgDatabase(this, 'database', {
-          identity: { ...identity, version: env.database.imageName.split(':').pop()! },
+          // The tag, not the last ':'-part: with a digest that would be the hash, not a valid label value.
+          identity: { ...identity, version: parseImage(env.database.imageName).tag ?? version },
           namespace,
           imageName: env.database.imageName,
+          requireDigest: env.requireDigests,
           instances: env.database.instances,
           storage: env.database.storage,
           database: 'todo',

@@ -4,14 +4,20 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
-import type { ContainerResources } from './hardened-deployment.js';
-import { parseImage } from './hardened-deployment.js';
+import type { ContainerResources } from './pod-hardening.js';
+import { checkImage } from './image-reference.js';
 import { recommendedLabels, type AppIdentity } from './labels.js';
-import { IngressControllerPeer } from './network-peers.js';
+import { NamespacePeer } from './network-peers.js';
+import { checkContainerResources } from './pod-hardening.js';
 import { parseQuantity } from './quantity.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
 
-/** Continuous backup to an S3-compatible object store (WAL archive plus scheduled base backups). */
+/**
+ * Continuous backup to an S3-compatible object store (WAL archive plus scheduled base backups),
+ * through the Barman Cloud plugin: CloudNativePG deprecated the in-tree `spec.backup.barmanObjectStore`
+ * in 1.26 and removes it in 1.31, so the store is a `barmancloud.cnpg.io/v1` ObjectStore and the
+ * Cluster names it in `spec.plugins`. The plugin must be installed next to the operator.
+ */
 export interface CloudNativePgBackup {
   /** Cron schedule of base backups, with seconds (CloudNativePG's six-field format), e.g. `0 0 2 * * *`. */
   readonly schedule: string;
@@ -24,14 +30,26 @@ export interface CloudNativePgBackup {
    * @default '30d' - a month of point-in-time recovery
    */
   readonly retentionPolicy?: string;
+  /**
+   * Resources of the plugin's sidecar in each instance pod (it runs barman-cloud for WAL and base backups).
+   * @default - 50m/100m cpu, 128Mi memory, 256Mi/1Gi ephemeral storage: WAL uploads are small and
+   *   streamed, and without explicit values the namespace's ResourceQuota would refuse the pods
+   */
+  readonly sidecarResources?: ContainerResources;
 }
 
 export interface CloudNativePgDatabaseProps {
   /** Labels; `identity.name` is the Cluster's name and the pods' `app.kubernetes.io/name`. */
   readonly identity: AppIdentity;
+  /** The namespace of the Cluster, its pods and its clients. */
   readonly namespace: string;
   /** PostgreSQL operand image with an explicit version tag, e.g. `ghcr.io/cloudnative-pg/postgresql:17.6`. */
   readonly imageName: string;
+  /**
+   * Refuse an `imageName` without a `@sha256:` digest (I02), like the environment's other images.
+   * @default false - tags are enough until the release workflow pins digests
+   */
+  readonly requireDigest?: boolean;
   /**
    * Number of PostgreSQL instances: one primary, the rest streaming replicas the operator fails over to.
    * @default 3 - survives the loss of one instance while keeping a replica
@@ -60,13 +78,25 @@ export interface CloudNativePgDatabaseProps {
 
 /** The CloudNativePG instance manager's HTTP status port. */
 const STATUS_PORT = 8000;
+/** The name the Barman Cloud plugin registers with the operator. */
+export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+/**
+ * The ObjectStore's `apiVersion/kind`: no published kubernetes-models package has its schema, so
+ * schema validation (K01) must be told to accept it: `validateSchemas(objects, { allowUnknownKinds: [BARMAN_OBJECT_STORE_KIND] })`.
+ */
+export const BARMAN_OBJECT_STORE_KIND = 'barmancloud.cnpg.io/v1/ObjectStore';
+/** The Barman Cloud sidecar's resources unless `backup.sidecarResources` says otherwise (namespace quotas need them). */
+export const DEFAULT_BARMAN_SIDECAR_RESOURCES: ContainerResources = {
+  requests: { cpu: '50m', memory: '128Mi', ephemeralStorage: '256Mi' },
+  limits: { cpu: '100m', memory: '128Mi', ephemeralStorage: '1Gi' },
+};
 const SIX_FIELD_CRON = /^(\S+\s+){5}\S+$/;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * A CloudNativePG `Cluster` with a `ScheduledBackup`: operator-managed PostgreSQL with failover,
- * WAL archiving and base backups. The operator makes the Secret `<name>-app` whose `uri` key is the
- * connection string the services mount as a file.
+ * A CloudNativePG `Cluster` with a Barman Cloud `ObjectStore` and a `ScheduledBackup`: operator-managed
+ * PostgreSQL with failover, WAL archiving and base backups. The operator makes the Secret `<name>-app`
+ * whose `uri` key is the connection string the services mount as a file.
  */
 export class CloudNativePgDatabase extends Construct implements INetworkPeer {
   public readonly peerName: string;
@@ -78,12 +108,13 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
   public readonly appSecret: { readonly name: string; readonly uriKey: string };
   /** The instances' network policy; clients are added with `allowClient`. */
   public readonly networkPolicy: WorkloadNetworkPolicy;
+  /** The Barman Cloud ObjectStore the WAL archive and base backups go to. */
+  public readonly objectStoreName: string;
 
   constructor(scope: Construct, id: string, props: CloudNativePgDatabaseProps) {
     super(scope, id);
     const instances = props.instances ?? 3;
-    const image = parseImage(props.imageName);
-    if (!image.tag || image.tag === 'latest') invalidProp(this, 'imageName', props.imageName, 'needs an explicit version tag');
+    checkImage(this, 'imageName', props.imageName, props.requireDigest ?? false);
     if (!Number.isInteger(instances) || instances < 1) invalidProp(this, 'instances', instances, 'must be a whole number >= 1');
     if (parseQuantity(props.storage) === undefined) invalidProp(this, 'storage', props.storage, 'must be a quantity such as "50Gi"');
     if (!IDENTIFIER.test(props.database)) invalidProp(this, 'database', props.database, 'must be a lowercase SQL identifier');
@@ -93,6 +124,9 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     if (!/^s3:\/\/[^/]+/.test(props.backup.destinationPath)) {
       invalidProp(this, 'backup.destinationPath', props.backup.destinationPath, 'must be an s3:// URL');
     }
+    checkContainerResources(this, 'resources', props.resources);
+    const sidecarResources = props.backup.sidecarResources ?? DEFAULT_BARMAN_SIDECAR_RESOURCES;
+    checkContainerResources(this, 'backup.sidecarResources', sidecarResources);
 
     const name = props.identity.name;
     const labels = recommendedLabels(props.identity);
@@ -100,8 +134,8 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     this.namespace = props.namespace;
     this.serviceName = `${name}-rw`;
     this.appSecret = { name: `${name}-app`, uriKey: 'uri' };
+    this.objectStoreName = `${name}-backup`;
 
-    const { requests, limits } = props.resources;
     const cluster: ICluster['spec'] = {
       instances,
       imageName: props.imageName,
@@ -113,13 +147,19 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
       inheritedMetadata: { labels },
       enablePDB: true,
       affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
-      resources: {
-        requests: { cpu: requests.cpu, memory: requests.memory, 'ephemeral-storage': requests.ephemeralStorage },
-        limits: { cpu: limits.cpu, memory: limits.memory, 'ephemeral-storage': limits.ephemeralStorage },
-      },
-      backup: {
+      resources: resourceRequirements(props.resources),
+      // WAL archiving through the Barman Cloud plugin (the in-tree barmanObjectStore is deprecated).
+      plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: this.objectStoreName } }],
+    };
+    // Before the Cluster in the same apply: the plugin's sidecar reads the store when the first instance starts.
+    new ApiObject(this, 'object-store', {
+      apiVersion: 'barmancloud.cnpg.io/v1',
+      kind: 'ObjectStore',
+      metadata: { name: this.objectStoreName, namespace: props.namespace, labels },
+      spec: {
+        // Retention lives on the ObjectStore with the plugin (it was on the Cluster in-tree).
         retentionPolicy: props.backup.retentionPolicy ?? '30d',
-        barmanObjectStore: {
+        configuration: {
           destinationPath: props.backup.destinationPath,
           s3Credentials: {
             accessKeyId: { name: props.backup.credentialsSecret, key: 'ACCESS_KEY_ID' },
@@ -127,9 +167,9 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
           },
           wal: { compression: 'gzip' },
         },
+        instanceSidecarConfiguration: { resources: resourceRequirements(sidecarResources) },
       },
-      monitoring: { enablePodMonitor: false },
-    };
+    });
     new ApiObject(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
@@ -141,6 +181,8 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
       schedule: props.backup.schedule,
       cluster: { name },
       backupOwnerReference: 'self',
+      method: 'plugin',
+      pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
       // Take a backup right away, so a new cluster is never without one until the first schedule.
       immediate: true,
     };
@@ -148,7 +190,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     // and the instance manager's status port between instances and from the operator, and egress to
     // the API server and the object store.
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'network-policy', { workload: this, identity: props.identity });
-    const operator = new IngressControllerPeer(props.operatorNamespace ?? 'cnpg-system');
+    const operator = new NamespacePeer(props.operatorNamespace ?? 'cnpg-system');
     for (const port of [this.port, STATUS_PORT]) {
       this.networkPolicy.allowFrom(this, port).allowTo(this, port).allowFrom(operator, port);
     }
@@ -169,4 +211,10 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     this.networkPolicy.allowFrom(client, this.port);
     return this;
   }
+}
+
+/** Resource requests and limits as the operator CRDs spell them (plain quantity strings). */
+function resourceRequirements({ requests, limits }: ContainerResources): Record<'requests' | 'limits', Record<string, string>> {
+  const quantities = (q: ContainerResources['requests']) => ({ cpu: q.cpu, memory: q.memory, 'ephemeral-storage': q.ephemeralStorage });
+  return { requests: quantities(requests), limits: quantities(limits) };
 }

@@ -4,14 +4,18 @@ import type { ApiObject } from 'cdk8s';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { invalidProp } from './errors.js';
 import { addModelObject } from './model-object.js';
-import { checkNamespace, identityLabels, isDnsLabel } from './network-peers.js';
+import { checkIssuerName, issuerLabels } from './issuer-identity.js';
+import { checkNamespace } from './network-peers.js';
+import { isDnsSubdomain } from './names.js';
 
 export const LETS_ENCRYPT_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
 export const LETS_ENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 
 /** A Gateway listener the http01 solver's HTTPRoute attaches to (Gateway API clusters). */
 export interface SolverGatewayRef {
+  /** The Gateway's name. */
   readonly name: string;
+  /** The Gateway's namespace (a ClusterIssuer has none to default to). */
   readonly namespace: string;
   /**
    * The plain-HTTP listener (port 80), where Let's Encrypt fetches the challenge.
@@ -40,7 +44,7 @@ export interface AcmeClusterIssuerProps {
   readonly email: string;
   /**
    * The Secret (in cert-manager's namespace) holding the ACME account key; cert-manager creates it.
-   * @default `${name}-account-key`
+   * @default `${name}-account-key` - one account key per issuer, named after it
    */
   readonly privateKeySecretName?: string;
   /**
@@ -62,6 +66,7 @@ export class AcmeClusterIssuer extends Construct {
   public readonly issuerName: string;
   /** The ACME directory URL. */
   public readonly server: string;
+  /** The emitted ClusterIssuer. */
   public readonly issuer: ApiObject;
 
   constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps) {
@@ -103,49 +108,6 @@ export class AcmeClusterIssuer extends Construct {
     }
     return { kind: 'Gateway', name: gateway.name, namespace: gateway.namespace, ...(gateway.sectionName ? { sectionName: gateway.sectionName } : {}) };
   }
-}
-
-export interface SelfSignedClusterIssuerProps {
-  /** The ClusterIssuer's name. */
-  readonly name: string;
-  /** `app.kubernetes.io/part-of`. */
-  readonly partOf: string;
-  /** `app.kubernetes.io/version`. */
-  readonly version: string;
-}
-
-/**
- * A cert-manager ClusterIssuer that signs certificates with their own key: for local and dev
- * clusters that Let's Encrypt cannot reach (browsers will warn; nothing else changes).
- */
-export class SelfSignedClusterIssuer extends Construct {
-  public readonly issuerName: string;
-  public readonly issuer: ApiObject;
-
-  constructor(scope: Construct, id: string, props: SelfSignedClusterIssuerProps) {
-    super(scope, id);
-    checkIssuerName(this, props.name);
-    this.issuerName = props.name;
-    this.issuer = addModelObject(
-      this,
-      'Resource',
-      new ClusterIssuer({ metadata: { name: props.name, labels: issuerLabels(this, props) }, spec: { selfSigned: {} } }),
-      { clusterScoped: true },
-    );
-  }
-}
-
-function issuerLabels(scope: Construct, props: { name: string; partOf: string; version: string }): Record<string, string> {
-  return identityLabels(scope, { name: props.name, component: 'certificate-issuer', partOf: props.partOf, version: props.version });
-}
-
-function isDnsSubdomain(name: string): boolean {
-  return name.length <= 253 && name.split('.').every(isDnsLabel);
-}
-
-function checkIssuerName(scope: Construct, name: string): void {
-  // The name is also an `app.kubernetes.io/name` label value, so it must fit in 63 chars.
-  if (!isDnsLabel(name)) invalidProp(scope, 'name', name, 'an issuer name must be an RFC 1123 label (a-z, 0-9, -; <= 63 chars)');
 }
 
 function resolveServer(scope: Construct, server: string): string {

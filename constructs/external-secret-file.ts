@@ -20,6 +20,7 @@ export interface ExternalSecretKey {
 export interface ExternalSecretFileProps {
   /** Labels of the ExternalSecret and of the Secret it makes. */
   readonly identity: AppIdentity;
+  /** The namespace of the ExternalSecret and of the Secret it makes (the workloads' namespace). */
   readonly namespace: string;
   /** Name of the Secret that external-secrets creates and keeps in sync; workloads mount it as files. */
   readonly secretName: string;

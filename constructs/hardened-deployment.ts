@@ -36,8 +36,6 @@ import { looksLikeSecretName } from './policy/secret-names.js';
 import { parseQuantity } from './quantity.js';
 
 export type { ContainerResources, ResourceQuantities } from './pod-hardening.js';
-/** Re-exported for the modules that read image references through this one (charts/tools/set-images.ts). */
-export { parseImage } from './image-reference.js';
 
 /** A named container port. */
 export interface ContainerPortSpec {
@@ -193,7 +191,7 @@ export interface HardenedDeploymentProps {
   readonly writablePaths?: readonly WritablePathSpec[];
   /**
    * Size limit of the `/tmp` emptyDir.
-   * @default '64Mi'
+   * @default '64Mi' - scratch space for a web service; it counts against the ephemeral-storage limit
    */
   readonly tmpSizeLimit?: string;
   /**
@@ -212,7 +210,7 @@ export interface HardenedDeploymentProps {
   readonly args?: readonly string[];
   /**
    * uid of the pod's processes, >= 10001 (kube-score wants > 10000 so it never maps to a host user).
-   * @default 10001
+   * @default 10001 - the first uid every tool accepts (S06), and the uid the service images run as
    */
   readonly runAsUser?: number;
   /**
@@ -237,17 +235,22 @@ export interface HardenedDeploymentProps {
    */
   readonly preStopMode?: PreStopMode;
   /**
-   * Seconds from SIGTERM to SIGKILL; must exceed the preStop sleep so in-flight requests finish.
-   * @default - preStop sleep + 25
+   * Seconds from the start of termination to SIGKILL. The preStop pause runs inside this budget and
+   * SIGTERM comes after it, so it must exceed the pause plus the service's own drain after SIGTERM.
+   * @default - preStop sleep + 25: room for a readiness-failing delay and in-flight requests after SIGTERM
    */
   readonly terminationGracePeriodSeconds?: number;
 }
 
 /** The probe contract as the container ends up with it (ProbedService checks it). */
 export interface ResolvedProbes {
+  /** The container port the three probes call. */
   readonly portName: string;
+  /** The readiness probe's path. */
   readonly readinessPath: string;
+  /** The liveness probe's path. */
   readonly livenessPath: string;
+  /** The startup probe's path. */
   readonly startupPath: string;
 }
 

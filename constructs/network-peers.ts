@@ -7,18 +7,19 @@ import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import { NAME_LABEL, isValidLabelValue, recommendedLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
+import { isDnsLabel } from './names.js';
 
 /** The label the API server puts on every namespace (Kubernetes >= 1.22): the only reliable namespace selector. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
- * Pods of another namespace that are not a workload of this app, e.g. the ingress controller or a
- * Prometheus: selected by namespace and, optionally, by pod labels.
+ * Pods of another namespace that are not a workload of this app, e.g. the ingress controller, a
+ * Prometheus or an operator: selected by namespace and, optionally, by pod labels.
  */
-export class IngressControllerPeer {
+export class NamespacePeer {
   /**
-   * @param namespace the controller's namespace, e.g. `ingress-nginx`
-   * @param podLabels labels of the controller's pods; omit to admit every pod of that namespace
+   * @param namespace the pods' namespace, e.g. `ingress-nginx`
+   * @param podLabels labels of the pods; omit to admit every pod of that namespace
    *   (controllers label their pods differently, and the namespace is usually dedicated)
    */
   constructor(
@@ -41,15 +42,10 @@ export const KUBE_DNS: DnsServer = { namespace: 'kube-system', podLabels: { 'k8s
 /** A port in a NetworkPolicy rule: a number, or the name of the destination pod's container port. */
 export type PolicyPort = number | string;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // IANA service name (RFC 6335): <= 15 chars, lowercase alphanumerics and '-', a letter, no '--', no '-' at the ends.
 const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?=[a-z0-9]))*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
-/** Whether a name is an RFC 1123 DNS label (namespace names, most object names' parts). */
-export function isDnsLabel(name: string): boolean {
-  return name.length <= 63 && DNS_LABEL.test(name);
-}
 
 /** Validates a namespace name: a DNS label, and never `default` (N07). */
 export function checkNamespace(scope: IConstruct, prop: string, namespace: string): void {
@@ -75,9 +71,9 @@ export function checkLabels(scope: IConstruct, prop: string, labels: Readonly<Re
 }
 
 /** Validates a workload peer. */
-export function checkPeer(scope: IConstruct, prop: string, peer: INetworkPeer | IngressControllerPeer): void {
+export function checkPeer(scope: IConstruct, prop: string, peer: INetworkPeer | NamespacePeer): void {
   checkNamespace(scope, `${prop}.namespace`, peer.namespace);
-  if (peer instanceof IngressControllerPeer) {
+  if (peer instanceof NamespacePeer) {
     if (peer.podLabels) checkLabels(scope, `${prop}.podLabels`, peer.podLabels);
   } else if (!isValidLabelValue(peer.peerName) || peer.peerName === '') {
     invalidProp(scope, `${prop}.peerName`, peer.peerName, 'not a valid app.kubernetes.io/name label value');
@@ -99,8 +95,8 @@ export function podPeerJson(
 }
 
 /** The NetworkPolicyPeer JSON for a workload or a controller peer. */
-export function peerJson(policyNamespace: string, peer: INetworkPeer | IngressControllerPeer): Record<string, unknown> {
-  return peer instanceof IngressControllerPeer
+export function peerJson(policyNamespace: string, peer: INetworkPeer | NamespacePeer): Record<string, unknown> {
+  return peer instanceof NamespacePeer
     ? podPeerJson(policyNamespace, peer.namespace, peer.podLabels)
     : podPeerJson(policyNamespace, peer.namespace, { [NAME_LABEL]: peer.peerName });
 }

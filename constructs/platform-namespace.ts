@@ -7,22 +7,22 @@ import type { ApiObject } from 'cdk8s';
 import { invalidProp } from './errors.js';
 import { addModelObject } from './model-object.js';
 import { KUBE_DNS, checkLabels, identityLabels, checkNamespace, dnsEgressRule, podPeerJson } from './network-peers.js';
-import type { DnsServer, IngressControllerPeer } from './network-peers.js';
+import type { DnsServer, NamespacePeer } from './network-peers.js';
 import { parseQuantity } from './quantity.js';
 
 /** The namespace's total budget (ResourceQuota `spec.hard`). Quantities are Kubernetes quantity strings. */
 export interface NamespaceQuota {
   /** @default '4' - room for the todo platform's three services at 2-3 replicas each */
   readonly requestsCpu?: string;
-  /** @default '8Gi' */
+  /** @default '8Gi' - the services' requests at the largest replica counts, with room for a rollout's surge */
   readonly requestsMemory?: string;
   /** @default '8' - limits may burst to twice the requests */
   readonly limitsCpu?: string;
-  /** @default '16Gi' */
+  /** @default '16Gi' - limits may burst to twice the requests */
   readonly limitsMemory?: string;
   /** @default '10Gi' - emptyDir /tmp and logs; a runaway writer is evicted before it fills the node */
   readonly requestsEphemeralStorage?: string;
-  /** @default '20Gi' */
+  /** @default '20Gi' - twice the requests, like cpu and memory */
   readonly limitsEphemeralStorage?: string;
   /** @default 50 - caps a crash-looping autoscaler or a Job gone wild */
   readonly pods?: number;
@@ -34,7 +34,9 @@ export interface NamespaceQuota {
 
 /** Requests and limits of one resource, as quantity strings. */
 export interface RequestAndLimit {
+  /** The request, e.g. `250m` or `256Mi`. */
   readonly request: string;
+  /** The limit, e.g. `1` or `512Mi`. */
   readonly limit: string;
 }
 
@@ -44,18 +46,18 @@ export interface RequestAndLimit {
  * cannot take a node down.
  */
 export interface ContainerDefaults {
-  /** @default { request: '100m', limit: '500m' } */
+  /** @default { request: '100m', limit: '500m' } - enough for a sidecar or debug pod, too little to starve a node */
   readonly cpu?: RequestAndLimit;
-  /** @default { request: '128Mi', limit: '256Mi' } */
+  /** @default { request: '128Mi', limit: '256Mi' } - a small process; a leak is OOM-killed early */
   readonly memory?: RequestAndLimit;
-  /** @default { request: '64Mi', limit: '256Mi' } */
+  /** @default { request: '64Mi', limit: '256Mi' } - logs and scratch only; a runaway writer is evicted */
   readonly ephemeralStorage?: RequestAndLimit;
 }
 
 /** Lets cert-manager's ACME http01 solver pods be reached by the ingress controller under default-deny. */
 export interface AcmeSolverAccess {
   /** The ingress controller that serves `/.well-known/acme-challenge/` to Let's Encrypt. */
-  readonly ingressController: IngressControllerPeer;
+  readonly ingressController: NamespacePeer;
 }
 
 export interface PlatformNamespaceProps {

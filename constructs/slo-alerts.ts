@@ -32,7 +32,7 @@ export interface SloAlertsProps {
   readonly requestsMetric?: string;
   /**
    * Name of the request-duration histogram, in seconds.
-   * @default 'http_request_duration_seconds'
+   * @default 'http_request_duration_seconds' - prom-client's conventional name, used by every service here
    */
   readonly durationMetric?: string;
 }

@@ -2,11 +2,14 @@ import { Construct } from 'constructs';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { ReferenceGrant } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant';
+import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import type { ApiObject } from 'cdk8s';
 import type { IRouteBackend } from './contracts.js';
 import { invalidProp } from './errors.js';
 import { addModelObject } from './model-object.js';
-import { NAMESPACE_NAME_LABEL, checkNamespace, identityLabels, isDnsLabel } from './network-peers.js';
+import { NAMESPACE_NAME_LABEL, checkNamespace, identityLabels } from './network-peers.js';
+import { isDnsLabel, isDnsSubdomain } from './names.js';
 
 /** One route: requests for `host` under `path` go to `backend`. */
 export interface TlsRoute {
@@ -14,14 +17,16 @@ export interface TlsRoute {
   readonly host: string;
   /**
    * The path prefix; starts with `/`.
-   * @default '/'
+   * @default '/' - the whole host
    */
   readonly path?: string;
   /** The Service port to send the requests to; it must live in the route's namespace. */
   readonly backend: IRouteBackend;
   /**
-   * A WebSocket route: proxy read/send timeouts of one hour (ingress-nginx), so idle sockets are not cut at 60 s.
-   * @default false
+   * A WebSocket route, so long-lived sockets are not cut: ingress-nginx proxy read/send timeouts of one
+   * hour (its default cuts idle sockets at 60 s); in gateway-api mode `timeouts.request: 0s`, which the
+   * spec defines as "no request timeout" (implementations otherwise cap the upgraded stream, e.g. Envoy at 15 s).
+   * @default false - plain HTTP requests keep the controller's timeouts, which cut stuck backends
    */
   readonly websocket?: boolean;
   /**
@@ -54,10 +59,20 @@ export interface GatewayAttachment {
    */
   readonly httpSectionName?: string;
   /**
-   * Also emit the Gateway, with one HTTPS listener per host (TLS from the cert-manager Secret) and an HTTP listener.
-   * @default - not emitted: a platform team usually owns the Gateway
+   * Also emit the Gateway, with one HTTPS listener per host (TLS from the cert-manager Secret) and an HTTP listener;
+   * cert-manager's gateway-shim then issues the certificate from the Gateway's annotation.
+   * @default - not emitted: a platform team usually owns the Gateway. The construct then requests the
+   *   certificate itself (a cert-manager Certificate into `tlsSecretName`) and, when the Gateway lives in
+   *   another namespace, a ReferenceGrant that lets it use that Secret in its HTTPS listener's `certificateRefs`
    */
   readonly create?: { readonly gatewayClassName: string };
+  /**
+   * Whether the implementation supports HTTPRoute `timeouts` (Extended support), used to lift the
+   * request timeout on WebSocket rules. An implementation without it may refuse the whole route.
+   * @default true - Envoy Gateway, Istio, Cilium and kgateway support it; set false otherwise and
+   *   configure long-lived streams in the implementation's own policy
+   */
+  readonly supportsTimeouts?: boolean;
 }
 
 export interface TlsIngressProps {
@@ -75,12 +90,12 @@ export interface TlsIngressProps {
   readonly clusterIssuer: string;
   /**
    * The Secret cert-manager writes the certificate to; one certificate covers every host.
-   * @default `${name}-tls`
+   * @default `${name}-tls` - named after the routes, like cert-manager's own Certificates
    */
   readonly tlsSecretName?: string;
   /**
    * Emit networking.k8s.io/v1 Ingresses for ingress-nginx, or Gateway API HTTPRoutes.
-   * @default 'ingress'
+   * @default 'ingress' - still the most widely installed controller API
    */
   readonly mode?: RouteMode;
   /**
@@ -129,7 +144,10 @@ export class TlsIngress extends Construct {
   /** The Secret holding the certificate for every host. */
   public readonly tlsSecretName: string;
   public readonly mode: RouteMode;
-  /** Names of the Ingress or HTTPRoute objects emitted (and of the Gateway, if created), in emission order. */
+  /**
+   * Names of the Ingress or HTTPRoute objects emitted (and of the Gateway, if created, or the
+   * Certificate and ReferenceGrant for a Gateway owned elsewhere), in emission order.
+   */
   public readonly objectNames: readonly string[];
   /** The emitted objects. */
   public readonly objects: readonly ApiObject[];
@@ -311,6 +329,7 @@ export class TlsIngress extends Construct {
             .map((candidate) => ({
               matches: [{ path: { type: 'PathPrefix', value: candidate.path } }],
               backendRefs: [{ name: candidate.backend.serviceName, port: candidate.backend.port }],
+              ...(candidate.websocket && (gateway.supportsTimeouts ?? true) ? { timeouts: { request: '0s' } } : {}),
             })),
         },
       });
@@ -329,13 +348,41 @@ export class TlsIngress extends Construct {
       });
       objects.push(addModelObject(this, 'HttpsRedirect', redirect));
     }
+
+    if (!gateway.create) objects.push(...this.emitCertificate(props, gatewayNamespace, labels));
+    return objects;
+  }
+
+  /**
+   * For a Gateway owned elsewhere, nothing would ask cert-manager for the hosts' certificate (its
+   * gateway-shim reads only the Gateway's annotations): a Certificate into the TLS Secret, and a
+   * ReferenceGrant so a Gateway in another namespace may reference that Secret.
+   */
+  private emitCertificate(props: TlsIngressProps, gatewayNamespace: string, labels: Record<string, string>): ApiObject[] {
+    const certificate = new Certificate({
+      metadata: { name: this.tlsSecretName, namespace: props.namespace, labels },
+      spec: {
+        secretName: this.tlsSecretName,
+        dnsNames: [...this.hosts],
+        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.clusterIssuer },
+      },
+    });
+    const objects = [addModelObject(this, 'Certificate', certificate)];
+    if (gatewayNamespace !== props.namespace) {
+      if (this.tlsSecretName.length > 245) invalidProp(this, 'tlsSecretName', this.tlsSecretName, 'leaves no room for the "-gateway" ReferenceGrant name (253 characters)');
+      const grant = new ReferenceGrant({
+        metadata: { name: `${this.tlsSecretName}-gateway`, namespace: props.namespace, labels },
+        spec: {
+          from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: gatewayNamespace }],
+          to: [{ group: '', kind: 'Secret', name: this.tlsSecretName }],
+        },
+      });
+      objects.push(addModelObject(this, 'CertificateReferenceGrant', grant));
+    }
     return objects;
   }
 }
 
-function isDnsSubdomain(name: string): boolean {
-  return name.length <= 253 && name.split('.').every(isDnsLabel);
-}
 
 /** RFC 1123 host name, lowercase, not an IP address; `*` only as the whole leftmost label. */
 function checkHost(scope: Construct, prop: string, host: string): void {

@@ -3,7 +3,7 @@ import type { INetworkPeer, IRouteBackend } from './contracts.js';
 import { invalidProp } from './errors.js';
 import { HardenedDeployment } from './hardened-deployment.js';
 import type { HardenedDeploymentProps } from './hardened-deployment.js';
-import type { DnsServer, IngressControllerPeer } from './network-peers.js';
+import type { DnsServer, NamespacePeer } from './network-peers.js';
 import { ProbedService } from './probed-service.js';
 import type { MetricsScrapeSpec } from './probed-service.js';
 import { TlsIngress } from './tls-ingress.js';
@@ -23,12 +23,12 @@ export interface WebServiceRoute {
   readonly host: string;
   /**
    * The path prefix.
-   * @default '/'
+   * @default '/' - the whole host
    */
   readonly path?: string;
   /**
-   * WebSocket timeouts (one hour) on the route.
-   * @default false
+   * WebSocket timeouts on the route (see `TlsRoute.websocket`).
+   * @default false - plain HTTP requests keep the controller's timeouts
    */
   readonly websocket?: boolean;
   /**
@@ -40,12 +40,12 @@ export interface WebServiceRoute {
   readonly clusterIssuer: string;
   /**
    * Ingress (ingress-nginx) or Gateway API HTTPRoute.
-   * @default 'ingress'
+   * @default 'ingress' - still the most widely installed controller API
    */
   readonly mode?: RouteMode;
   /**
    * The IngressClass (ingress mode).
-   * @default 'nginx'
+   * @default 'nginx' - ingress-nginx's class
    */
   readonly ingressClassName?: string;
   /** The Gateway to attach to (gateway-api mode). @default - none; required in gateway-api mode */
@@ -58,7 +58,7 @@ export interface WebServiceProps extends HardenedDeploymentProps {
    * service's port; required with `route`.
    * @default - not reachable from outside the namespace's workloads
    */
-  readonly ingressController?: IngressControllerPeer;
+  readonly ingressController?: NamespacePeer;
   /**
    * Other workloads allowed to call the service's port (a WebService is one). Prefer `calls` on the
    * caller when the caller is a WebService: it opens both ends.
@@ -104,7 +104,7 @@ export interface WebServiceProps extends HardenedDeploymentProps {
    * Where Prometheus runs (its namespace, optionally pod labels): allowed to call the service's port.
    * @default - none; required with `metrics`
    */
-  readonly scrapedBy?: IngressControllerPeer;
+  readonly scrapedBy?: NamespacePeer;
   /**
    * A public HTTPS route of its own. Several services under one host share a TlsIngress instead:
    * pass each one's `backend` to a TlsIngress in the chart.

@@ -7,11 +7,11 @@ import { invalidProp } from './errors.js';
 import { NAME_LABEL } from './labels.js';
 import type { AppIdentity } from './labels.js';
 import { cidrContains } from './network-policy-eval.js';
-import { IngressControllerPeer, KUBE_DNS, checkLabels, identityLabels, checkNamespace, checkPeer, checkPort, dnsEgressRule, peerJson } from './network-peers.js';
+import { NamespacePeer, KUBE_DNS, checkLabels, identityLabels, checkNamespace, checkPeer, checkPort, dnsEgressRule, peerJson } from './network-peers.js';
 import type { DnsServer, PolicyPort } from './network-peers.js';
 
-/** Who may call the workload: another workload's pods, or an ingress controller's namespace. */
-export type IngressSource = INetworkPeer | IngressControllerPeer;
+/** Who may call the workload: another workload's pods, or pods of another namespace (ingress controller, Prometheus, operator). */
+export type IngressSource = INetworkPeer | NamespacePeer;
 
 /** An allowed inbound connection. */
 export interface InboundConnection {
@@ -24,7 +24,7 @@ export interface InboundConnection {
 /** An allowed outbound connection to pods in the cluster. */
 export interface OutboundConnection {
   /** The callee. */
-  readonly to: INetworkPeer | IngressControllerPeer;
+  readonly to: INetworkPeer | NamespacePeer;
   /** The callee's port: a number or its container port's name. */
   readonly port: PolicyPort;
 }
@@ -133,7 +133,7 @@ export class WorkloadNetworkPolicy extends Construct {
   }
 
   /** Lets the workload call `peer` on `port` (a number or the callee's container port name). */
-  public allowTo(peer: INetworkPeer | IngressControllerPeer, port: PolicyPort): this {
+  public allowTo(peer: INetworkPeer | NamespacePeer, port: PolicyPort): this {
     checkPeer(this, 'allowTo.peer', peer);
     checkPort(this, 'allowTo.port', port);
     addRule(this.egressRules, peerJson(this.namespace, peer), { port, protocol: 'TCP' });
@@ -181,7 +181,7 @@ export class WorkloadNetworkPolicy extends Construct {
 }
 
 function describe(source: IngressSource): string {
-  return source instanceof IngressControllerPeer ? `namespace ${source.namespace}` : `${source.namespace}/${source.peerName}`;
+  return source instanceof NamespacePeer ? `namespace ${source.namespace}` : `${source.namespace}/${source.peerName}`;
 }
 
 /** Merges ports of the same peer into one rule, in declaration order, without duplicates. */

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminQuery, databaseUrlFor } from '../services/todo-api/test/helpers.js';
 
@@ -54,7 +56,7 @@ export async function spawnTodoApi(env: Record<string, string>): Promise<ApiChil
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop()!;
     for (const line of lines) {
-      if (/"msg":"request"/.test(line) && !/"level":[56]0/.test(line)) continue;
+      if (/"msg":"request"/.test(line) && !/"status":5\d\d/.test(line)) continue;
       output += `${line}\n`;
     }
   };
@@ -81,11 +83,24 @@ export async function killChild(child: ApiChild | undefined): Promise<void> {
   await child.exited;
 }
 
-/** Log lines at pino level error (50) or fatal (60): a 5xx or a crash leaves one. */
-export function errorLogLines(child: ApiChild): string[] {
+/**
+ * Lines that show a server fault: an access-log entry with a 5xx other than a deliberate 503
+ * (draining, database down), a fatal entry, an unhandled application error not caused by a
+ * malformed request, or anything that is not a JSON log line (a crash's stack trace).
+ */
+export function serverFaultLines(child: ApiChild): string[] {
   return child.output().split('\n').filter((line) => {
     if (!line.startsWith('{')) return line.trim() !== '';
-    try { return (JSON.parse(line) as { level?: number }).level! >= 50; } catch { return true; }
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; status?: number; err?: { code?: string } };
+      if (entry.msg === 'request') return entry.status! >= 500 && entry.status !== 503;
+      // HPE_* errors are Node's HTTP parser rejecting what a client sent (a body cut short):
+      // the client got its 4xx, the API merely logs them at error level.
+      const clientCaused = entry.err?.code?.startsWith('HPE_') === true;
+      return entry.level! >= 60 || (entry.msg === 'unhandled application error' && !clientCaused);
+    } catch {
+      return true;
+    }
   });
 }
 
@@ -104,6 +119,34 @@ export async function createScratchDatabase(serverUrl: string, purpose: string):
     url: databaseUrlFor(serverUrl, name),
     drop: () => adminQuery(`drop database if exists ${name} with (force)`, [], serverUrl).then(() => undefined),
   };
+}
+
+/** A todo-api child on its own store; `stop()` kills it and frees the store. */
+export interface StoredChild {
+  readonly child: ApiChild;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a todo-api child on a scratch database of the PostgreSQL server in DATABASE_URL, or,
+ * without one, on embedded PGlite in a fresh temp directory.
+ */
+export async function spawnOnScratchStore(purpose: string, env: Record<string, string> = {}): Promise<StoredChild> {
+  const server = process.env.DATABASE_URL;
+  if (server) {
+    const database = await createScratchDatabase(server, purpose);
+    const child = await spawnTodoApi({ ...env, DATABASE_URL: database.url }).catch(async (error: unknown) => {
+      await database.drop();
+      throw error;
+    });
+    return { child, stop: async () => { await killChild(child); await database.drop(); } };
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `reliability-${purpose}-`));
+  const child = await spawnTodoApi({ ...env, DATA_DIR: dataDir }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return { child, stop: async () => { await killChild(child); await rm(dataDir, { recursive: true, force: true }); } };
 }
 
 /** Every replica must sign with the same key, or a token from one fails on the other. */

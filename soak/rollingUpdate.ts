@@ -1,6 +1,6 @@
 import { adminQuery, call } from '../services/todo-api/test/helpers.js';
 import {
-  createScratchDatabase, errorLogLines, killChild, sharedSigningKeyPem, sleep, spawnTodoApi, until, type ApiChild,
+  createScratchDatabase, serverFaultLines, killChild, sharedSigningKeyPem, sleep, spawnTodoApi, until, type ApiChild,
 } from './harness.js';
 import { countByKind, startLoad, type Outcome } from './load.js';
 import { RoundRobinProxy, type ProxyStats } from './proxy.js';
@@ -35,8 +35,8 @@ export interface RollingUpdateResult {
   readonly restarts: number;
   readonly proxy: ProxyStats;
   readonly durationMs: number;
-  /** Error-level log lines of every instance (a 5xx or a crash leaves one). */
-  readonly errorLogs: readonly string[];
+  /** Log lines of every instance that show a server fault (a 500 or a crash). */
+  readonly faultLogs: readonly string[];
 }
 
 /**
@@ -107,7 +107,7 @@ export async function runRollingUpdate(options: RollingUpdateOptions): Promise<R
       restarts,
       proxy: { ...proxy.stats },
       durationMs,
-      errorLogs: everyChild.flatMap(errorLogLines),
+      faultLogs: everyChild.flatMap(serverFaultLines),
     };
   } finally {
     await proxy.close();

@@ -12,8 +12,13 @@ import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig } from '../con
 import { GENERATED_HEADER, type KubeObject } from '../output.js';
 import { FRONTEND_NGINX_CONF } from '../platform.js';
 import { SYNC_WAVE_ANNOTATION } from '../sync-waves.js';
-import { policyOptionsFor } from '../synth.js';
+import { SCHEMA_OPTIONS, policyOptionsFor } from '../synth.js';
 import { DIST, readDistFolder, readDistObjects } from './support/dist.js';
+import { loadConfig as loadTodoApiConfig } from '../../services/todo-api/src/config.js';
+import { loadConfig as loadGatewayConfig } from '../../services/chat-gateway/src/config.js';
+
+/** todo-api's server.ts closes lingering keep-alive connections this long after SIGTERM's delay (CLOSE_TIMEOUT_MS). */
+const TODO_API_CLOSE_TIMEOUT_SECONDS = 10;
 
 type Json = Record<string, any>;
 
@@ -71,9 +76,10 @@ describe('dist/ (what Argo CD syncs)', () => {
         expect(file.text.startsWith(GENERATED_HEADER), file.path).to.equal(true);
         expect(file.documents, file.path).to.have.length(1);
         const object = file.documents[0] as Json;
-        expect(object.apiVersion, file.path).to.be.a('string');
-        expect(object.kind, file.path).to.be.a('string');
-        expect(object.metadata?.name, file.path).to.be.a('string');
+        expect(object.apiVersion, file.path).to.match(/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/);
+        expect(object.kind, file.path).to.match(/^[A-Z][A-Za-z]+$/);
+        // The file is named after the object it holds, so a review diff names what changed.
+        expect(file.path, 'file named <kind>-<name>.yaml').to.equal(`${folder}/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`);
       }
     });
   }
@@ -88,7 +94,7 @@ describe('dist/ (what Argo CD syncs)', () => {
       });
 
       it('passes the Kubernetes and CRD OpenAPI schemas', async () => {
-        expect((await validateSchemas(objects)).map(formatViolation)).to.deep.equal([]);
+        expect((await validateSchemas(objects, SCHEMA_OPTIONS)).map(formatViolation)).to.deep.equal([]);
       });
 
       it('holds no Secret and no secret material; secrets are mounted files', () => {
@@ -105,13 +111,42 @@ describe('dist/ (what Argo CD syncs)', () => {
         for (const object of objects) expect(Number.isInteger(wave(object)), `${object.kind}/${object.metadata.name}`).to.equal(true);
         const waveOf = (kind: string) => Math.max(...byKind(objects, kind).map(wave));
         const firstWaveOf = (kind: string) => Math.min(...byKind(objects, kind).map(wave));
-        const databaseWave = Math.max(...objects.filter((o) => (o.metadata['labels'] as Json)?.['app.kubernetes.io/component'] === 'database' && o.kind !== 'NetworkPolicy' && o.kind !== 'ExternalSecret').map(wave));
+        const scheduled = new Set(['CronJob', 'PersistentVolumeClaim']);
+        const databaseWave = Math.max(...objects.filter((o) => (o.metadata['labels'] as Json)?.['app.kubernetes.io/component'] === 'database' && !['NetworkPolicy', 'ExternalSecret', 'ServiceAccount', 'ObjectStore', ...scheduled].includes(o.kind)).map(wave));
         const routeKind = env.routeKind === 'ingress' ? 'Ingress' : 'HTTPRoute';
         expect(waveOf('Namespace')).to.be.lessThan(firstWaveOf('NetworkPolicy'));
         expect(waveOf('NetworkPolicy')).to.be.lessThan(firstWaveOf('ConfigMap'));
         expect(waveOf('ConfigMap')).to.be.lessThan(databaseWave);
         expect(databaseWave).to.be.lessThan(firstWaveOf('Deployment'));
         expect(waveOf('Deployment')).to.be.lessThan(firstWaveOf(routeKind));
+        // The backup's claim may wait for its first consumer (Pending = Progressing to Argo CD): nothing waits behind it.
+        for (const object of objects.filter((o) => scheduled.has(o.kind))) {
+          expect(wave(object), `${object.kind}/${object.metadata.name}`).to.be.greaterThan(waveOf(routeKind));
+        }
+        expect(objects.filter((o) => scheduled.has(o.kind)).length, 'scheduled backup objects').to.equal(env.database.kind === 'in-cluster' ? 2 : 0);
+        if (env.database.kind === 'cloudnative-pg') {
+          // The backup credentials and the ObjectStore exist before the Cluster's first instance archives WAL.
+          expect(wave(named(objects, 'ExternalSecret', 'todo-db-backup-s3'))).to.be.lessThan(wave(named(objects, 'Cluster', 'todo-db')));
+          expect(wave(named(objects, 'ObjectStore', 'todo-db-backup'))).to.be.lessThan(wave(named(objects, 'Cluster', 'todo-db')));
+        }
+      });
+
+      it('gives each Node service its whole shutdown (preStop pause, then its own delay and drain) before SIGKILL', () => {
+        const configOf = (name: string) => named(objects, 'ConfigMap', `${name}-config`).data as Record<string, string>;
+        const api = loadTodoApiConfig(configOf('todo-api'));
+        const gateway = loadGatewayConfig(configOf('chat-gateway'));
+        const shutdownSeconds = {
+          'todo-api': api.shutdownDelayMs / 1000 + TODO_API_CLOSE_TIMEOUT_SECONDS,
+          'chat-gateway': (gateway.shutdownDelayMs + gateway.shutdownGraceMs) / 1000,
+        };
+        expect(shutdownSeconds).to.deep.equal({ 'todo-api': 15, 'chat-gateway': 12 });
+        for (const [name, seconds] of Object.entries(shutdownSeconds)) {
+          const pod = named(objects, 'Deployment', name).spec.template.spec;
+          const preStop = pod.containers[0].lifecycle.preStop;
+          const pauseSeconds = Number(preStop.sleep?.seconds ?? preStop.exec.command.at(-1));
+          expect(pauseSeconds, `${name} preStop pause`).to.equal(5);
+          expect(pod.terminationGracePeriodSeconds, `${name}: ${pauseSeconds} s pause + ${seconds} s shutdown`).to.be.greaterThan(pauseSeconds + seconds);
+        }
       });
 
       it('runs the images of charts/images.json', () => {
@@ -211,6 +246,15 @@ describe('dist/ (what Argo CD syncs)', () => {
         [...new Set(envObjects.filter((o) => (o.metadata.namespace === undefined) === clusterScoped).map((o) => `${group(o)}/${o.kind}`))].sort();
       expect(kinds(project.spec.namespaceResourceWhitelist)).to.deep.equal(deployed(false));
       expect(kinds(project.spec.clusterResourceWhitelist)).to.deep.equal(deployed(true));
+      // Secrets are never in dist/, so they are never "orphaned" strays worth a warning.
+      expect(project.spec.orphanedResources).to.deep.equal({ warn: true, ignore: [{ group: '', kind: 'Secret' }] });
+    });
+
+    it('applies the AppProject in an earlier sync wave than the Applications that name it', () => {
+      const projectWave = wave(named(objects, 'AppProject', GITOPS.project));
+      const applications = byKind(objects, 'Application');
+      expect(applications).to.have.length(ENVIRONMENTS.length);
+      for (const app of applications) expect(projectWave, app.metadata.name).to.be.lessThan(wave(app));
     });
 
     for (const env of ENVIRONMENTS) {

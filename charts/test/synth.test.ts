@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { parseImage } from '../../constructs/image-reference.js';
 import { ENVIRONMENTS, loadImages, type EnvironmentImages } from '../config.js';
 import { buildPlatform } from '../synth.js';
 import { DIST } from './support/dist.js';
@@ -92,14 +93,25 @@ describe('cdk8s synth', function () {
 
   it('fails when an environment requires digests and an image has none, and passes with one', async () => {
     const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
+    if (prod.database.kind !== 'cloudnative-pg') throw new Error('prod is expected to run CloudNativePG');
     const strict = [{ ...prod, requireDigests: true }];
-    expect((await rejectionOf(buildPlatform({ environments: strict }))).message).to.match(/this environment requires a digest/);
     const pinned = Object.fromEntries(
       Object.entries(loadImages()['prod']!).map(([service, image]) => [service, `${image}@${DIGEST}`]),
     ) as unknown as EnvironmentImages;
-    const build = await buildPlatform({ environments: strict, images: { prod: pinned } });
+    // The database image is config, not images.json: it must be pinned too.
+    expect((await rejectionOf(buildPlatform({ environments: strict, images: { prod: pinned } }))).message).to.include(
+      `prod/database: invalid imageName "${prod.database.imageName}": this environment requires a digest`,
+    );
+    const pinnedDatabase = [{ ...prod, requireDigests: true, database: { ...prod.database, imageName: `${prod.database.imageName}@${DIGEST}` } }];
+    expect((await rejectionOf(buildPlatform({ environments: pinnedDatabase }))).message).to.match(
+      /prod\/todo-api\/Workload: invalid image "ghcr\.io\/example-org\/todo-api:[^"]+": this environment requires a digest/,
+    );
+    const build = await buildPlatform({ environments: pinnedDatabase, images: { prod: pinned } });
     const api = build.folders.get('prod')!.find((o) => o.kind === 'Deployment' && o.metadata.name === 'todo-api') as Record<string, any>;
     expect(api['spec'].template.spec.containers[0].image).to.equal(`${pinned['todo-api']}`);
+    const cluster = build.folders.get('prod')!.find((o) => o.kind === 'Cluster') as Record<string, any>;
+    expect(cluster['spec'].imageName).to.equal(`${prod.database.imageName}@${DIGEST}`);
+    expect(cluster['metadata'].labels['app.kubernetes.io/version'], 'the tag, not the digest').to.equal(parseImage(prod.database.imageName).tag);
   });
 
   it('the CLI exits non-zero and prints the problem when synth is refused', async () => {

@@ -1,7 +1,7 @@
 /** SloAlerts, ExternalSecretFile and CloudNativePgDatabase: the platform pieces around the workloads. */
 import { expect } from 'chai';
 import { Testing } from 'cdk8s';
-import { CloudNativePgDatabase, type CloudNativePgDatabaseProps } from '../cloudnative-pg-database.js';
+import { BARMAN_OBJECT_STORE_KIND, CloudNativePgDatabase, type CloudNativePgDatabaseProps } from '../cloudnative-pg-database.js';
 import { ExternalSecretFile, type ExternalSecretFileProps } from '../external-secret-file.js';
 import { isAllowed, namespacesOf } from '../network-policy-eval.js';
 import { formatViolation, validateSchemas } from '../policy/index.js';
@@ -102,21 +102,58 @@ describe('CloudNativePgDatabase', () => {
   const pod = (labels: Record<string, string>, namespace = 'todo') => ({ namespace, labels });
   const db = pod(only(objects, 'Cluster').spec.inheritedMetadata.labels);
 
-  it('runs 3 instances with preferred anti-affinity, a PDB, WAL archiving and bootstrap of the app database', () => {
+  it('runs 3 instances with preferred anti-affinity, a PDB, and bootstrap of the app database', () => {
     const cluster = only(objects, 'Cluster');
     expect(cluster.spec.instances).to.equal(3);
     expect(cluster.spec.enablePDB).to.equal(true);
-    expect(cluster.spec.affinity).to.deep.include({ enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname' });
+    expect(cluster.spec.affinity).to.deep.equal({ enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' });
     expect(cluster.spec.bootstrap.initdb).to.deep.equal({ database: 'todo', owner: 'todo' });
-    expect(cluster.spec.backup.barmanObjectStore.destinationPath).to.equal('s3://backups/todo');
-    expect(cluster.spec.resources.limits['ephemeral-storage']).to.equal('2Gi');
+    expect(cluster.spec.resources).to.deep.equal({
+      requests: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '1Gi' },
+      limits: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '2Gi' },
+    });
   });
 
-  it('takes a scheduled base backup, the first one immediately', () => {
+  it('archives WAL through the Barman Cloud plugin, not the deprecated in-tree barmanObjectStore', () => {
+    const cluster = only(objects, 'Cluster');
+    expect(cluster.spec).to.not.have.property('backup');
+    expect(cluster.spec).to.not.have.property('monitoring');
+    expect(cluster.spec.plugins).to.deep.equal([
+      { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'todo-db-backup' } },
+    ]);
+  });
+
+  it('describes the object store in a Barman Cloud ObjectStore: bucket, credentials by reference, retention, sidecar resources', () => {
+    const store = only(objects, 'ObjectStore');
+    expect(store.apiVersion).to.equal('barmancloud.cnpg.io/v1');
+    expect(store.metadata).to.deep.include({ name: 'todo-db-backup', namespace: 'todo' });
+    expect(store.metadata).to.not.have.property('annotations');
+    expect(store.spec).to.deep.equal({
+      retentionPolicy: '30d',
+      configuration: {
+        destinationPath: 's3://backups/todo',
+        s3Credentials: {
+          accessKeyId: { name: 'todo-db-backup-s3', key: 'ACCESS_KEY_ID' },
+          secretAccessKey: { name: 'todo-db-backup-s3', key: 'ACCESS_SECRET_KEY' },
+        },
+        wal: { compression: 'gzip' },
+      },
+      instanceSidecarConfiguration: {
+        resources: {
+          requests: { cpu: '50m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+          limits: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '1Gi' },
+        },
+      },
+    });
+  });
+
+  it('takes a scheduled base backup with the plugin, the first one immediately', () => {
     expect(only(objects, 'ScheduledBackup').spec).to.deep.equal({
       schedule: '0 0 2 * * *',
       cluster: { name: 'todo-db' },
       backupOwnerReference: 'self',
+      method: 'plugin',
+      pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
       immediate: true,
     });
   });
@@ -139,14 +176,19 @@ describe('CloudNativePgDatabase', () => {
     expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }, 'elsewhere'), 5432)).to.equal(false);
   });
 
-  it('passes the CloudNativePG schemas', async () => {
-    expect((await validateSchemas(objects as never)).map(formatViolation)).to.deep.equal([]);
+  it('passes the CloudNativePG schemas; the ObjectStore, which has no published schema, only when allow-listed', async () => {
+    expect((await validateSchemas(objects as never, { allowUnknownKinds: [BARMAN_OBJECT_STORE_KIND] })).map(formatViolation)).to.deep.equal([]);
+    expect((await validateSchemas(objects as never)).map((v) => `${v.rule} ${v.kind}/${v.name}`)).to.deep.equal(['K01 ObjectStore/todo-db-backup']);
   });
 
   it('matches the snapshot', () => expectSnapshot('cloudnative-pg-database', objects));
 
   for (const [what, override, message] of [
-    ['a latest image', { imageName: 'ghcr.io/cloudnative-pg/postgresql:latest' }, 'invalid imageName "ghcr.io/cloudnative-pg/postgresql:latest": needs an explicit version tag'],
+    ['a latest image', { imageName: 'ghcr.io/cloudnative-pg/postgresql:latest' }, 'invalid imageName "ghcr.io/cloudnative-pg/postgresql:latest": the tag "latest" is not a version (I01)'],
+    ['an untagged image', { imageName: 'ghcr.io/cloudnative-pg/postgresql' }, 'invalid imageName "ghcr.io/cloudnative-pg/postgresql": needs an explicit tag'],
+    ['no digest where one is required', { requireDigest: true }, 'invalid imageName "ghcr.io/cloudnative-pg/postgresql:17.6": this environment requires a digest'],
+    ['limits below requests', { resources: { ...props.resources, limits: { ...props.resources.limits, memory: '512Mi' } } }, 'invalid resources.limits.memory "512Mi": is below the request "1Gi"'],
+    ['sidecar resources without a cpu limit', { backup: { ...props.backup, sidecarResources: { requests: props.resources.requests, limits: { memory: '1Gi', ephemeralStorage: '2Gi' } as never } } }, 'invalid backup.sidecarResources.limits.cpu undefined: is required'],
     ['zero instances', { instances: 0 }, 'invalid instances 0: must be a whole number >= 1'],
     ['a bad storage size', { storage: '50 GB' }, 'invalid storage "50 GB": must be a quantity'],
     ['a bad database name', { database: 'Todo-DB' }, 'invalid database "Todo-DB": must be a lowercase SQL identifier'],

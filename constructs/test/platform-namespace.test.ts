@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Chart, Testing } from 'cdk8s';
-import { IngressControllerPeer } from '../network-peers.js';
+import { NamespacePeer } from '../network-peers.js';
 import { checkManifests, formatViolation } from '../policy/index.js';
 import type { KubeObject } from '../policy/index.js';
 import { isAllowed, namespacesOf } from '../network-policy-eval.js';
@@ -102,7 +102,7 @@ describe('PlatformNamespace', () => {
   });
 
   it('optionally lets the ingress controller reach ACME http01 solver pods on 8089 only', () => {
-    const objects = synth({ acmeSolver: { ingressController: new IngressControllerPeer('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }) } });
+    const objects = synth({ acmeSolver: { ingressController: new NamespacePeer('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }) } });
     const policy = byName(objects, 'NetworkPolicy', 'allow-acme-http01-solver')!;
     expect(policy.spec.podSelector).to.deep.equal({ matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } });
     const namespaces = { ...namespacesOf(objects), 'ingress-nginx': {} };
@@ -123,12 +123,12 @@ describe('PlatformNamespace', () => {
   });
 
   it('passes the synth-time hardening check (N06 default-deny, N07, N09, K01 schemas)', () => {
-    const objects = synth({ acmeSolver: { ingressController: new IngressControllerPeer('ingress-nginx') } });
+    const objects = synth({ acmeSolver: { ingressController: new NamespacePeer('ingress-nginx') } });
     expect(checkManifests(objects as KubeObject[]).map(formatViolation)).to.deep.equal([]);
   });
 
   it('matches the snapshot', () => {
-    expectSnapshot('platform-namespace', synth({ acmeSolver: { ingressController: new IngressControllerPeer('ingress-nginx') } }));
+    expectSnapshot('platform-namespace', synth({ acmeSolver: { ingressController: new NamespacePeer('ingress-nginx') } }));
   });
 
   describe('rejects bad props with the construct path and the value', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { App, Chart, Testing } from 'cdk8s';
 import { InvalidPropsError } from '../errors.js';
-import { IngressControllerPeer } from '../network-peers.js';
+import { NamespacePeer } from '../network-peers.js';
 import { allowedFlows, namespacesOf } from '../network-policy-eval.js';
 import { PlatformNamespace } from '../platform-namespace.js';
 import { checkHardening, formatViolation, validateSchemas } from '../policy/index.js';
@@ -304,7 +304,7 @@ describe('PostgresStatefulSet', () => {
         replicas: 1,
         secretFiles: [{ secretName: 'todo-db-app', key: 'uri', mountPath: '/var/run/secrets/db', envVarForPath: 'DATABASE_URL_FILE' }],
         database: db,
-        ingressController: new IngressControllerPeer('ingress-nginx'),
+        ingressController: new NamespacePeer('ingress-nginx'),
       });
       db.allowClient(api);
       return { app, objects: chart.toJson() as Manifest[] };

@@ -50,13 +50,17 @@ describe('TlsIngress (ingress mode)', () => {
       'cert-manager.io/cluster-issuer': 'letsencrypt-production',
       'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
     });
-    expect(named(objects, 'todo-websocket').metadata.annotations).to.deep.include({
+    expect(named(objects, 'todo-websocket').metadata.annotations).to.deep.equal({
+      'cert-manager.io/cluster-issuer': 'letsencrypt-production',
+      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
       'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
       'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
-      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
     });
-    expect(named(objects, 'todo-body-2m').metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).to.equal('2m');
-    expect(named(objects, 'todo-body-2m').metadata.annotations).to.not.have.property('nginx.ingress.kubernetes.io/proxy-read-timeout');
+    expect(named(objects, 'todo-body-2m').metadata.annotations).to.deep.equal({
+      'cert-manager.io/cluster-issuer': 'letsencrypt-production',
+      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+      'nginx.ingress.kubernetes.io/proxy-body-size': '2m',
+    });
   });
 
   it('puts the same TLS entry (all hosts, one Secret) on every Ingress and routes by named port', () => {
@@ -99,15 +103,18 @@ describe('TlsIngress (gateway-api mode)', () => {
       'gateway.networking.k8s.io/v1 HTTPRoute/todo-todo-example-org',
       'gateway.networking.k8s.io/v1 HTTPRoute/todo-www-example-org',
       'gateway.networking.k8s.io/v1 HTTPRoute/todo-https-redirect',
+      'cert-manager.io/v1 Certificate/todo-tls',
+      'gateway.networking.k8s.io/v1beta1 ReferenceGrant/todo-tls-gateway',
     ]);
-    expect(construct.objectNames).to.deep.equal(['todo-todo-example-org', 'todo-www-example-org', 'todo-https-redirect']);
+    expect(construct.objectNames).to.deep.equal(['todo-todo-example-org', 'todo-www-example-org', 'todo-https-redirect', 'todo-tls', 'todo-tls-gateway']);
     const route = named(objects, 'todo-todo-example-org');
     expect(route.metadata.namespace).to.equal('todo');
     expect(route.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'gateways', sectionName: 'https' }]);
     expect(route.spec.hostnames).to.deep.equal(['todo.example.org']);
     expect(route.spec.rules).to.deep.equal([
       { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'frontend', port: 80 }] },
-      { matches: [{ path: { type: 'PathPrefix', value: '/ws' } }], backendRefs: [{ name: 'chat-gateway', port: 80 }] },
+      // "0s" is the spec's "no request timeout": the upgraded WebSocket stream is not cut.
+      { matches: [{ path: { type: 'PathPrefix', value: '/ws' } }], backendRefs: [{ name: 'chat-gateway', port: 80 }], timeouts: { request: '0s' } },
     ]);
     const redirect = named(objects, 'todo-https-redirect');
     expect(redirect.spec.parentRefs[0].sectionName).to.equal('http');
@@ -115,9 +122,43 @@ describe('TlsIngress (gateway-api mode)', () => {
     expect(redirect.spec.rules).to.deep.equal([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
   });
 
-  it('without listener names attaches to the whole Gateway and leaves the redirect to it', () => {
+  it('for a Gateway owned elsewhere, requests the certificate and lets that Gateway read its Secret', () => {
+    const { objects } = synth({
+      mode: 'gateway-api',
+      routes: base.routes.filter((r) => !r.maxBodySize),
+      gateway: { name: 'edge', namespace: 'gateways', sectionName: 'https' },
+    });
+    const certificate = named(objects, 'todo-tls');
+    expect(certificate.kind).to.equal('Certificate');
+    expect(certificate.metadata.namespace).to.equal('todo');
+    expect(certificate.spec).to.deep.equal({
+      secretName: 'todo-tls',
+      dnsNames: ['todo.example.org', 'www.example.org'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-production' },
+    });
+    const grant = named(objects, 'todo-tls-gateway');
+    expect(grant.kind).to.equal('ReferenceGrant');
+    expect(grant.metadata.namespace).to.equal('todo');
+    expect(grant.spec).to.deep.equal({
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'gateways' }],
+      to: [{ group: '', kind: 'Secret', name: 'todo-tls' }],
+    });
+  });
+
+  it('leaves WebSocket rules without timeouts for an implementation that does not support them', () => {
+    const { objects } = synth({
+      mode: 'gateway-api',
+      routes: [{ host: 'todo.example.org', path: '/ws', backend: gateway, websocket: true }],
+      gateway: { name: 'edge', supportsTimeouts: false },
+    });
+    expect(named(objects, 'todo-todo-example-org').spec.rules).to.deep.equal([
+      { matches: [{ path: { type: 'PathPrefix', value: '/ws' } }], backendRefs: [{ name: 'chat-gateway', port: 80 }] },
+    ]);
+  });
+
+  it('without listener names attaches to the whole Gateway and leaves the redirect to it; a same-namespace Gateway needs no ReferenceGrant', () => {
     const { objects } = synth({ mode: 'gateway-api', routes: [{ host: 'todo.example.org', backend: api }], gateway: { name: 'edge' } });
-    expect(objects).to.have.length(1);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['HTTPRoute/todo-todo-example-org', 'Certificate/todo-tls']);
     expect(objects[0]!.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'todo' }]);
   });
 

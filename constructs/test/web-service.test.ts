@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { Testing } from 'cdk8s';
 import type { Chart } from 'cdk8s';
 import { InvalidPropsError } from '../errors.js';
-import { IngressControllerPeer } from '../network-peers.js';
+import { NamespacePeer } from '../network-peers.js';
 import { allowedFlows, namespacesOf } from '../network-policy-eval.js';
 import type { NamedEndpoint } from '../network-policy-eval.js';
 import { PlatformNamespace } from '../platform-namespace.js';
@@ -33,7 +33,7 @@ function props(name: string, port: number, extra: Partial<WebServiceProps> = {})
   };
 }
 
-const INGRESS_NGINX = new IngressControllerPeer('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
+const INGRESS_NGINX = new NamespacePeer('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
 const DATABASE = { peerName: 'todo-db', namespace: 'todo', port: 5432 };
 
 /** The todo platform's three services as the platform chart wires them. */
@@ -167,7 +167,7 @@ describe('WebService', () => {
         database: DATABASE,
         ingressController: INGRESS_NGINX,
         metrics: { labels: { release: 'kube-prometheus-stack' } },
-        scrapedBy: new IngressControllerPeer('monitoring'),
+        scrapedBy: new NamespacePeer('monitoring'),
         route: { host: 'todo.example.com', path: '/api', clusterIssuer: 'letsencrypt-prod' },
       }));
       new WebService(chart, 'Gateway', props('chat-gateway', 8081, {
@@ -218,7 +218,7 @@ describe('WebService', () => {
     it('emits a Gateway API HTTPRoute in gateway-api mode', () => {
       const chart = Testing.chart();
       new WebService(chart, 'api', props('todo-api', 8080, {
-        ingressController: new IngressControllerPeer('envoy-gateway-system'),
+        ingressController: new NamespacePeer('envoy-gateway-system'),
         route: { host: 'api.example.com', clusterIssuer: 'letsencrypt-prod', mode: 'gateway-api', gateway: { name: 'public', namespace: 'gateways' } },
       }));
       const route = only(Testing.synth(chart) as Manifest[], 'HTTPRoute');
@@ -254,7 +254,7 @@ describe('WebService', () => {
   describe('README "add a service" example', () => {
     // example:start
     const chart = Testing.chart();
-    const ingressNginx = new IngressControllerPeer('ingress-nginx');
+    const ingressNginx = new NamespacePeer('ingress-nginx');
     const api = new WebService(chart, 'TodoApi', {
       name: 'todo-api',
       namespace: 'todo',

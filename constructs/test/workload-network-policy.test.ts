@@ -3,7 +3,7 @@ import { Testing } from 'cdk8s';
 import type { Chart } from 'cdk8s';
 import type { INetworkPeer } from '../contracts.js';
 import type { AppIdentity } from '../labels.js';
-import { IngressControllerPeer } from '../network-peers.js';
+import { NamespacePeer } from '../network-peers.js';
 import { allowedFlows, evaluateFlow, isAllowed, namespacesOf } from '../network-policy-eval.js';
 import type { PodEndpoint } from '../network-policy-eval.js';
 import { PlatformNamespace } from '../platform-namespace.js';
@@ -16,7 +16,7 @@ const peer = (peerName: string, namespace = 'todo'): INetworkPeer => ({ peerName
 const identity = (name: string): AppIdentity => ({ name, version: '1.2.3', component: 'api', partOf: 'todo' });
 const api = peer('todo-api');
 const gateway = peer('chat-gateway');
-const ingressNginx = new IngressControllerPeer('ingress-nginx');
+const ingressNginx = new NamespacePeer('ingress-nginx');
 
 function policyFor(chart: Chart, props: Partial<WorkloadNetworkPolicyProps> & { workload?: INetworkPeer } = {}): WorkloadNetworkPolicy {
   const workload = props.workload ?? api;
