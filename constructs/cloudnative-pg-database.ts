@@ -101,6 +101,11 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 export class CloudNativePgDatabase extends Construct implements INetworkPeer {
   public readonly peerName: string;
   public readonly namespace: string;
+  /**
+   * The operator's own `cnpg.io/cluster` label selects the instances: CloudNativePG sets the pods'
+   * labels itself and may set `app.kubernetes.io/name` to `postgresql`, over the inherited labels.
+   */
+  public readonly podSelectorLabels: Readonly<Record<string, string>>;
   /** The read-write Service (points at the primary). */
   public readonly serviceName: string;
   public readonly port = 5432;
@@ -131,6 +136,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     const name = props.identity.name;
     const labels = recommendedLabels(props.identity);
     this.peerName = name;
+    this.podSelectorLabels = { 'cnpg.io/cluster': name };
     this.namespace = props.namespace;
     this.serviceName = `${name}-rw`;
     this.appSecret = { name: `${name}-app`, uriKey: 'uri' };

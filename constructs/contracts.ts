@@ -17,8 +17,13 @@ export interface IRouteBackend {
 
 /** A workload's pods as network policies see them: one name label in one namespace. */
 export interface INetworkPeer {
-  /** The value of the pods' `app.kubernetes.io/name` label. */
+  /** The value of the pods' `app.kubernetes.io/name` label (and the name of the workload's policy). */
   readonly peerName: string;
   /** The pods' namespace. */
   readonly namespace: string;
+  /**
+   * The labels that select the pods, for pods whose labels someone else controls (an operator's).
+   * @default - `{ 'app.kubernetes.io/name': peerName }`, the one label every workload here carries
+   */
+  readonly podSelectorLabels?: Readonly<Record<string, string>>;
 }

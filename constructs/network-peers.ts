@@ -98,7 +98,12 @@ export function podPeerJson(
 export function peerJson(policyNamespace: string, peer: INetworkPeer | NamespacePeer): Record<string, unknown> {
   return peer instanceof NamespacePeer
     ? podPeerJson(policyNamespace, peer.namespace, peer.podLabels)
-    : podPeerJson(policyNamespace, peer.namespace, { [NAME_LABEL]: peer.peerName });
+    : podPeerJson(policyNamespace, peer.namespace, peerPodLabels(peer));
+}
+
+/** The labels that select a peer's pods: its own choice, else its name label. */
+export function peerPodLabels(peer: INetworkPeer): Readonly<Record<string, string>> {
+  return peer.podSelectorLabels ?? { [NAME_LABEL]: peer.peerName };
 }
 
 /** The egress rule that lets pods resolve names: UDP and TCP 53 to the DNS pods (TCP for large answers). */

@@ -4,10 +4,9 @@ import { Construct } from 'constructs';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
-import { NAME_LABEL } from './labels.js';
 import type { AppIdentity } from './labels.js';
 import { cidrContains } from './network-policy-eval.js';
-import { NamespacePeer, KUBE_DNS, checkLabels, identityLabels, checkNamespace, checkPeer, checkPort, dnsEgressRule, peerJson } from './network-peers.js';
+import { NamespacePeer, KUBE_DNS, checkLabels, identityLabels, checkNamespace, checkPeer, checkPort, dnsEgressRule, peerJson, peerPodLabels } from './network-peers.js';
 import type { DnsServer, PolicyPort } from './network-peers.js';
 
 /** Who may call the workload: another workload's pods, or pods of another namespace (ingress controller, Prometheus, operator). */
@@ -170,7 +169,7 @@ export class WorkloadNetworkPolicy extends Construct {
       invalidProp(this, 'egress', [], 'no egress at all, not even DNS: declare a callee or keep the DNS rule');
     }
     const spec = {
-      podSelector: { matchLabels: { [NAME_LABEL]: this.workload.peerName } },
+      podSelector: { matchLabels: { ...peerPodLabels(this.workload) } },
       policyTypes: ['Ingress', 'Egress'],
       ingress: renderRules(this.ingressRules, 'from'),
       egress,

@@ -36,7 +36,11 @@ function podLabels(objects: readonly KubeObject[]): Map<string, Record<string, s
   for (const o of objects as readonly Json[]) {
     const template = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template;
     if (template?.metadata?.labels) labels.set(template.metadata.labels['app.kubernetes.io/name'], template.metadata.labels);
-    if (o.kind === 'Cluster') labels.set(o.metadata.name, o.spec.inheritedMetadata.labels);
+    // CloudNativePG labels its instances itself: `cnpg.io/cluster`, and possibly its own
+    // `app.kubernetes.io/name: postgresql` over the inherited one; the policies must hold either way.
+    if (o.kind === 'Cluster') {
+      labels.set(o.metadata.name, { ...o.spec.inheritedMetadata.labels, 'app.kubernetes.io/name': 'postgresql', 'cnpg.io/cluster': o.metadata.name });
+    }
   }
   return labels;
 }

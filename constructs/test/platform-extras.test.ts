@@ -100,7 +100,8 @@ describe('CloudNativePgDatabase', () => {
   const objects = synth((chart) => new CloudNativePgDatabase(chart, 'db', props).allowClient(client));
   const namespaces = namespacesOf(objects);
   const pod = (labels: Record<string, string>, namespace = 'todo') => ({ namespace, labels });
-  const db = pod(only(objects, 'Cluster').spec.inheritedMetadata.labels);
+  // The operator labels the instances: `cnpg.io/cluster`, and possibly `app.kubernetes.io/name: postgresql`.
+  const db = pod({ ...only(objects, 'Cluster').spec.inheritedMetadata.labels, 'app.kubernetes.io/name': 'postgresql', 'cnpg.io/cluster': 'todo-db' });
 
   it('runs 3 instances with preferred anti-affinity, a PDB, and bootstrap of the app database', () => {
     const cluster = only(objects, 'Cluster');
@@ -164,6 +165,11 @@ describe('CloudNativePgDatabase', () => {
     expect(database.appSecret).to.deep.equal({ name: 'todo-db-app', uriKey: 'uri' });
     expect(database.serviceName).to.equal('todo-db-rw');
     expect(database.port).to.equal(5432);
+  });
+
+  it("selects the instances by the operator's cnpg.io/cluster label, which it always sets", () => {
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'todo-db')!;
+    expect(policy.spec.podSelector).to.deep.equal({ matchLabels: { 'cnpg.io/cluster': 'todo-db' } });
   });
 
   it('lets the declared client, the other instances and the operator in; nobody else', () => {
