@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export CDK8S_CHECK_UPGRADE := false
 
-.PHONY: synth test dev build bench typecheck clean
+.PHONY: synth test dev build bench soak typecheck clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -32,6 +32,10 @@ bench: node_modules/.package-lock.json
 	npx tsx services/frontend/bench/bundle.bench.ts
 	npx tsx services/todo-api/bench/api.bench.ts
 	ulimit -n 20000 && npx tsx services/chat-gateway/bench/gateway.bench.ts
+
+## make soak: the long fault and abuse runs (rolling update, database outage, hostile input, WebSocket abuse)
+soak: node_modules/.package-lock.json
+	ulimit -n 20000 && npx tsx soak/run.ts
 
 typecheck: node_modules/.package-lock.json
 	npx tsc --noEmit -p tsconfig.json

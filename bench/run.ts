@@ -32,8 +32,8 @@ const BENCHMARKS: readonly { readonly area: string; readonly command: string }[]
   { area: 'chat-gateway', command: 'ulimit -n 20000 && npx tsx services/chat-gateway/bench/gateway.bench.ts' },
 ];
 
-const MB = 1024 * 1024;
-const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+const MB = 1024 * 1024; // MiB, as du -h and the other tables count
+const mb = (bytes: number) => (bytes < MB ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / MB).toFixed(1)} MiB`);
 
 /** Bytes on disk under a path (apparent size, as an image layer stores files). */
 function treeBytes(target: string): number {
@@ -67,7 +67,7 @@ async function imagePayloadRows(): Promise<Omit<BenchResult, 'machine'>[]> {
     const frontend = treeBytes(path.join(dir, 'frontend'));
     return [
       {
-        area: 'images', what: 'todo-api image payload over node:26.10.0-trixie-slim: production dependency tree (`npm ls --omit=dev --all --parseable`, du of those paths) + bundle',
+        area: 'images', what: 'todo-api image payload over node:26.10.0-trixie-slim: production dependency tree (apparent size of the package folders `npm ls --omit=dev --all --parseable` lists) + bundle',
         target: '-', figure: `${mb(tree.bytes + apiBundle)} (${tree.packages} packages, ${mb(tree.bytes)}; bundle ${mb(apiBundle)})`, pass: null,
       },
       { area: 'images', what: 'chat-gateway image payload over node:26.10.0-trixie-slim: the esbuild bundle, dependencies inside, no node_modules', target: '-', figure: mb(gatewayBundle), pass: null },

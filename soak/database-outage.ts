@@ -2,7 +2,7 @@
 // under load: backends terminated, port refused, port blackholed. Usage: npx tsx soak/database-outage.ts
 // Env: DATABASE_URL (default the local server), SOAK_REPEAT (2), SOAK_OUTAGE_MS (10000), SOAK_WRITERS (8).
 import { runDatabaseOutage, type FaultKind } from './databaseOutage.js';
-import { markdownTable } from './harness.js';
+import { report } from './harness.js';
 import { formatCounts } from './load.js';
 
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -42,6 +42,6 @@ const rows = [
     ];
   }),
 ];
-console.log(markdownTable(`Database outage under load: ${writers} clients, ${repeat}× each fault, ${outageMs / 1000} s cuts, API default timeouts`, rows));
+const met = report('soak: database outage', `Database outage under load: ${writers} clients, ${repeat}× each fault, ${outageMs / 1000} s cuts, API default timeouts`, rows);
 if (result.faultLogs.length > 0) console.log(result.faultLogs.slice(0, 5).join('\n'));
-process.exit(rows.every((r) => r.met) ? 0 : 1);
+process.exit(met ? 0 : 1);

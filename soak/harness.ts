@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordResults } from '../bench/results.js';
 import { adminQuery, databaseUrlFor } from '../services/todo-api/test/helpers.js';
 
 /** Shared by the quick reliability tests (test/reliability) and the soak scripts. */
@@ -85,7 +86,7 @@ export async function killChild(child: ApiChild | undefined): Promise<void> {
 
 /**
  * Lines that show a server fault: an access-log entry with a 5xx other than a deliberate 503
- * (draining, database down), a fatal entry, an unhandled application error not caused by a
+ * (draining, database down) or 501 (unimplemented method), a fatal entry, an unhandled application error not caused by a
  * malformed request, or anything that is not a JSON log line (a crash's stack trace).
  */
 export function serverFaultLines(child: ApiChild): string[] {
@@ -93,7 +94,8 @@ export function serverFaultLines(child: ApiChild): string[] {
     if (!line.startsWith('{')) return line.trim() !== '';
     try {
       const entry = JSON.parse(line) as { level?: number; msg?: string; status?: number; err?: { code?: string } };
-      if (entry.msg === 'request') return entry.status! >= 500 && entry.status !== 503;
+      // 503 (draining, database down) and 501 (a method no route implements) are deliberate answers.
+      if (entry.msg === 'request') return entry.status! >= 500 && entry.status !== 503 && entry.status !== 501;
       // HPE_* errors are Node's HTTP parser rejecting what a client sent (a body cut short):
       // the client got its 4xx, the API merely logs them at error level.
       const clientCaused = entry.err?.code?.startsWith('HPE_') === true;
@@ -183,6 +185,18 @@ export function markdownTable(title: string, rows: readonly Row[]): string {
     ...rows.map((r) => `| ${r.measure} | ${r.target} | ${r.figure} | ${r.met ? 'yes' : '**NO**'} |`),
     '',
   ].join('\n');
+}
+
+/**
+ * Prints the table and appends the rows to $BENCH_RESULTS (bench/results.ts) when set, so the
+ * soak figures can join the one benchmark table. Returns whether every target was met.
+ */
+export function report(area: string, title: string, rows: readonly Row[]): boolean {
+  console.log(markdownTable(title, rows));
+  recordResults(rows.map((r) => ({
+    area, what: r.measure, target: r.target, figure: r.figure, pass: r.target === '—' ? null : r.met,
+  })));
+  return rows.every((r) => r.met);
 }
 
 /** Percentile of a list of numbers (nearest rank). */

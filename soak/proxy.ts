@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A small round-robin HTTP proxy standing in for a Service with readiness probes:
  * - it probes each upstream's /readyz every `probeIntervalMs` and routes only to ready ones
- *   (what the endpoints controller does with a failing readiness probe);
+ *   (what the endpoints controller does with a failing readiness probe), with a failure threshold;
  * - a request that could not CONNECT (refused, reset before connecting) is retried on the next
  *   ready upstream, as kube-proxy never routes to a removed endpoint; once the request has
  *   been sent it is never retried (a POST may have been applied), the failure goes to the client;
@@ -17,11 +17,14 @@ export interface ProxyOptions {
   readonly probeIntervalMs?: number;
   /** Probe timeout. @default 500 ms */
   readonly probeTimeoutMs?: number;
+  /** Consecutive failed probes before an endpoint stops receiving traffic. @default 2 (one slow probe on a busy machine is not an outage; Kubernetes' default is 3) */
+  readonly failureThreshold?: number;
 }
 
 interface Upstream {
   readonly url: URL;
   ready: boolean;
+  failures: number;
   timer: NodeJS.Timeout;
 }
 
@@ -41,10 +44,12 @@ export class RoundRobinProxy {
   private server?: http.Server;
   private readonly probeIntervalMs: number;
   private readonly probeTimeoutMs: number;
+  private readonly failureThreshold: number;
 
   constructor(options: ProxyOptions = {}) {
     this.probeIntervalMs = options.probeIntervalMs ?? 100;
     this.probeTimeoutMs = options.probeTimeoutMs ?? 500;
+    this.failureThreshold = options.failureThreshold ?? 2;
   }
 
   async listen(): Promise<string> {
@@ -56,7 +61,9 @@ export class RoundRobinProxy {
 
   /** Adds an endpoint; it receives traffic once its first readiness probe passes. */
   add(url: string): void {
-    const upstream: Upstream = { url: new URL(url), ready: false, timer: setInterval(() => void this.probe(upstream), this.probeIntervalMs) };
+    const upstream: Upstream = {
+      url: new URL(url), ready: false, failures: 0, timer: setInterval(() => void this.probe(upstream), this.probeIntervalMs),
+    };
     this.upstreams.push(upstream);
     void this.probe(upstream);
   }
@@ -84,13 +91,18 @@ export class RoundRobinProxy {
   }
 
   private async probe(upstream: Upstream): Promise<void> {
+    let passed: boolean;
     try {
       const reply = await fetch(new URL('/readyz', upstream.url), { signal: AbortSignal.timeout(this.probeTimeoutMs) });
       await reply.arrayBuffer();
-      upstream.ready = reply.status === 200;
+      passed = reply.status === 200;
     } catch {
-      upstream.ready = false;
+      passed = false;
     }
+    // Like a kubelet probe: one success makes it ready, `failureThreshold` failures in a row unready.
+    upstream.failures = passed ? 0 : upstream.failures + 1;
+    if (passed) upstream.ready = true;
+    else if (upstream.failures >= this.failureThreshold) upstream.ready = false;
   }
 
   private pick(exclude: ReadonlySet<Upstream>): Upstream | undefined {

@@ -1,7 +1,7 @@
 // Rolling update soak: two todo-api instances behind a readiness-probing proxy, steady writes,
 // each instance replaced ROUNDS times. Usage: npx tsx soak/rolling-update.ts
 // Env: DATABASE_URL (default the local server), SOAK_ROUNDS (3), SOAK_WRITERS (8).
-import { markdownTable, percentile } from './harness.js';
+import { percentile, report } from './harness.js';
 import { formatCounts } from './load.js';
 import { runRollingUpdate } from './rollingUpdate.js';
 
@@ -26,6 +26,6 @@ const rows = [
   { measure: 'write latency p50 / p99 / max (informational)', target: '—', figure: `${percentile(latencies, 50).toFixed(0)} / ${percentile(latencies, 99).toFixed(0)} / ${Math.max(...latencies).toFixed(0)} ms`, met: true },
   { measure: 'throughput (informational)', target: '—', figure: `${(result.outcomes.length / (result.durationMs / 1000)).toFixed(0)} writes/s over ${(result.durationMs / 1000).toFixed(0)} s, ${writers} writers`, met: true },
 ];
-console.log(markdownTable(`Rolling update: 2 instances, ${rounds} rounds, SHUTDOWN_DELAY_MS=${SHUTDOWN_DELAY_MS}, probe every 1 s`, rows));
+const met = report('soak: rolling update', `Rolling update: 2 instances, ${rounds} rounds, SHUTDOWN_DELAY_MS=${SHUTDOWN_DELAY_MS}, probe every 1 s, unready after 2 failures`, rows);
 if (result.faultLogs.length > 0) console.log(result.faultLogs.slice(0, 5).join('\n'));
-process.exit(rows.every((r) => r.met) ? 0 : 1);
+process.exit(met ? 0 : 1);

@@ -20,6 +20,8 @@ export interface RollingUpdateOptions {
   readonly probeIntervalMs: number;
   /** Hard bound on the whole run. */
   readonly maxDurationMs: number;
+  /** How instances are stopped. @default 'SIGTERM' (a rollout); 'SIGKILL' is the control that shows failures are counted */
+  readonly stopSignal?: 'SIGTERM' | 'SIGKILL';
 }
 
 export interface RollingUpdateResult {
@@ -76,9 +78,9 @@ export async function runRollingUpdate(options: RollingUpdateOptions): Promise<R
       for (let round = 0; round < options.rounds; round++) {
         for (let index = 0; index < instances.length; index++) {
           const old = instances[index]!;
-          old.process.kill('SIGTERM');
+          old.process.kill(options.stopSignal ?? 'SIGTERM');
           const code = await Promise.race([old.exited, sleep(options.shutdownDelayMs + 20_000).then(() => 'hung' as const)]);
-          if (code === 'hung') throw new Error(`instance ${old.pid} did not exit after SIGTERM`);
+          if (code === 'hung') throw new Error(`instance ${old.pid} did not exit after ${options.stopSignal ?? 'SIGTERM'}`);
           exitCodes.push(code);
           proxy.remove(old.url);
           const fresh = await spawnOne();

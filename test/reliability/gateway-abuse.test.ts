@@ -221,6 +221,45 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
     });
   });
 
+  describe('a client that never reads', function () {
+    /** Its rate limit is out of the way, so the send-buffer bound (MAX_BUFFERED_BYTES, 1 MiB) alone must hold. */
+    let unlimited: GatewayProcess;
+    before(async () => {
+      unlimited = await spawnGateway({ todoApiUrl: apiStack.api.url, rateLimitBurst: 100_000, rateLimitPerSecond: 100_000, rateLimitStrikes: 100_000 });
+    });
+    after(async () => unlimited?.stop());
+
+    it('terminates it once 1 MiB of replies is queued, before the gateway memory grows', async () => {
+      const { token } = await register(apiStack.api.url);
+      const client = await ChatClient.open(unlimited, token);
+      await client.next((m) => m.type === 'history');
+      const baseline = await unlimited.measure();
+      const socket = (client.ws as unknown as { _socket: import('node:net').Socket })._socket;
+      socket.pause(); // read nothing from now on
+      client.ws.on('error', () => { /* reset by the gateway while we still send */ });
+      // Each 15 KiB frame is reflected in an unknown_type error of the same size: the gateway has to
+      // queue what the client will not read. 4,000 of them are 60 MiB, far beyond the bound.
+      const frame = JSON.stringify({ type: 'z'.repeat(15 * 1024), id: 'r' });
+      let sentBytes = 0;
+      let peakRss = baseline.rssBytes;
+      for (let i = 0; i < 4000 && client.ws.readyState === WebSocket.OPEN; i++) {
+        client.ws.send(frame);
+        sentBytes += frame.length;
+        if (i % 200 === 199) {
+          await new Promise((r) => setTimeout(r, 20));
+          peakRss = Math.max(peakRss, (await unlimited.measure()).rssBytes);
+        }
+      }
+      await waitFor('slow_consumer disconnect', async () => (await forcedDisconnects(unlimited.url, 'slow_consumer')) === 1, 20_000);
+      peakRss = Math.max(peakRss, (await unlimited.measure()).rssBytes);
+      socket.resume();
+      expect((await client.closed).code).to.equal(1006); // terminated, no close handshake with a peer that does not read
+      expect(sentBytes, 'bytes the client got out before it was cut off').to.be.above(MiB);
+      expect(peakRss - baseline.rssBytes, `peak RSS growth while ${(sentBytes / MiB).toFixed(0)} MiB were reflected`).to.be.below(RSS_TOLERANCE);
+      expect(unlimited.alive()).to.equal(true);
+    });
+  });
+
   describe('after all of it', () => {
     it('is live, holds no sockets, and its memory and descriptors are back near the baseline', async () => {
       expect((await fetch(`${gateway.url}/livez`)).status).to.equal(200);
@@ -230,51 +269,5 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
       expect(end.heapUsedBytes - baseline.heapUsedBytes, `live heap growth (baseline ${(baseline.heapUsedBytes / MiB).toFixed(1)} MiB)`).to.be.below(HEAP_TOLERANCE);
       expect(end.rssBytes - baseline.rssBytes, `RSS growth (baseline ${(baseline.rssBytes / MiB).toFixed(0)} MiB)`).to.be.below(RSS_TOLERANCE);
     });
-  });
-});
-
-describe('chat-gateway with a client that never reads (issue 7)', function () {
-  this.timeout(40_000);
-  let apiStack: ApiStack;
-  let gateway: GatewayProcess;
-  before(async function () {
-    this.timeout(120_000);
-    apiStack = await startApi();
-    // The rate limit is out of the way, so the send-buffer bound (MAX_BUFFERED_BYTES, 1 MiB) alone must hold.
-    gateway = await spawnGateway({ todoApiUrl: apiStack.api.url, rateLimitBurst: 100_000, rateLimitPerSecond: 100_000, rateLimitStrikes: 100_000 });
-  });
-  after(async () => {
-    await gateway?.stop();
-    await apiStack?.stop();
-  });
-
-  it('terminates it once 1 MiB of replies is queued, before the gateway memory grows', async () => {
-    const { token } = await register(apiStack.api.url);
-    const client = await ChatClient.open(gateway, token);
-    await client.next((m) => m.type === 'history');
-    const baseline = await gateway.measure();
-    const socket = (client.ws as unknown as { _socket: import('node:net').Socket })._socket;
-    socket.pause(); // read nothing from now on
-    client.ws.on('error', () => { /* reset by the gateway while we still send */ });
-    // Each 15 KiB frame is reflected in an unknown_type error of the same size: the gateway has to
-    // queue what the client will not read. 4,000 of them are 60 MiB, far beyond the bound.
-    const frame = JSON.stringify({ type: 'z'.repeat(15 * 1024), id: 'r' });
-    let sentBytes = 0;
-    let peakRss = baseline.rssBytes;
-    for (let i = 0; i < 4000 && client.ws.readyState === WebSocket.OPEN; i++) {
-      client.ws.send(frame);
-      sentBytes += frame.length;
-      if (i % 200 === 199) {
-        await new Promise((r) => setTimeout(r, 20));
-        peakRss = Math.max(peakRss, (await gateway.measure()).rssBytes);
-      }
-    }
-    await waitFor('slow_consumer disconnect', async () => (await forcedDisconnects(gateway.url, 'slow_consumer')) === 1, 20_000);
-    peakRss = Math.max(peakRss, (await gateway.measure()).rssBytes);
-    socket.resume();
-    expect((await client.closed).code).to.equal(1006); // terminated, no close handshake with a peer that does not read
-    expect(sentBytes, 'bytes the client got out before it was cut off').to.be.above(MiB);
-    expect(peakRss - baseline.rssBytes, `peak RSS growth while ${(sentBytes / MiB).toFixed(0)} MiB were reflected`).to.be.below(RSS_TOLERANCE);
-    expect(gateway.alive()).to.equal(true);
   });
 });

@@ -111,11 +111,9 @@ describe('reliability: hostile HTTP input corpus against a todo-api process', fu
     expect(/^X-Request-Id: (.*)$/im.exec(echoed.text)?.[1]).to.match(/^[0-9a-f-]{36}\r?$/);
   });
 
-  // KNOWN DEFECT in todo-api (outside this suite's files): @koa/router's allowedMethods throws a
-  // non-exposed 501 for methods no router implements, and problemJson turns it into a 500.
-  // Fix in services/todo-api/src/app.ts: allowedMethods({ throw: true, notImplemented: () =>
-  // new HttpProblem(405, 'Method Not Allowed', ...) }). Then change it.skip to it.
-  it.skip('answers methods no route implements (TRACE, PROPFIND, …) with a 405/501 problem, not a 500', async () => {
+  // Found by this suite: @koa/router's allowedMethods threw a non-exposed 501 for these methods,
+  // which problemJson turned into a 500 (fixed in services/todo-api/src/app.ts).
+  it('answers methods no route implements (TRACE, PROPFIND, …) with a 405/501 problem, not a 500', async () => {
     const answers = await Promise.all(UNIMPLEMENTED_METHODS.map(async (method) => {
       const reply = await rawRequest(stored.child.url, httpMessage(method, '/api/tasks', { Authorization: `Bearer ${token}` }));
       return `${method} ${reply.status}`;

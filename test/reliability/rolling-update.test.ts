@@ -40,4 +40,15 @@ describe('reliability: rolling update of two todo-api instances under write load
   it('logs no server fault (500, crash) in any instance', () => {
     expect(result.faultLogs).to.deep.equal([]);
   });
+
+  it('counts failures when instances die instead of draining (control: SIGKILL)', async function () {
+    const serverUrl = databaseServerOrSkip(this);
+    const killed = await runRollingUpdate({
+      serverUrl, writers: 4, rounds: 1, shutdownDelayMs: 1000, settleMs: 700, probeIntervalMs: 100, maxDurationMs: 60_000, stopSignal: 'SIGKILL',
+    });
+    expect(killed.exitCodes).to.deep.equal([null, null]);
+    // Requests in flight on the killed instance were sent, so the proxy must not retry them.
+    expect(killed.failures['502'] ?? 0).to.be.above(0);
+    expect(killed.lost).to.equal(0);
+  });
 });

@@ -7,6 +7,7 @@ import type { Database } from './db/database.js';
 import type { ChangeFeed } from './events.js';
 import { requireUser } from './http/auth.js';
 import { problemJson } from './http/errors.js';
+import { HttpProblem } from './http/problem.js';
 import { parseJsonBody, requireJsonContentType } from './http/jsonBody.js';
 import { createMetrics } from './http/metrics.js';
 import { FixedWindowLimiter, rateLimit } from './http/rateLimit.js';
@@ -31,6 +32,9 @@ export interface TodoApiApp {
   readonly app: Koa;
   readonly streams: EventStreams;
 }
+
+/** Error codes of a client that left mid-request (a closed event stream, a body cut short): not our failure. */
+const CLIENT_WENT_AWAY = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE']);
 
 /** While draining, every response closes its connection so keep-alive clients move on. */
 function closeConnectionsWhenDraining(isDraining: () => boolean) {
@@ -63,7 +67,7 @@ export function createApp(deps: AppDependencies): TodoApiApp {
   // Koa reports errors that happen after the response started (a client leaving an event
   // stream) here; without a listener it would print them to stderr.
   app.on('error', (error: Error & { code?: string }) => {
-    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET') logger.debug({ err: error }, 'client went away');
+    if (error.code !== undefined && CLIENT_WENT_AWAY.has(error.code)) logger.debug({ err: error }, 'client went away');
     else logger.error({ err: error }, 'unhandled application error');
   });
   app.use(requestContext(logger));
@@ -84,7 +88,11 @@ export function createApp(deps: AppDependencies): TodoApiApp {
   app.use(parseJsonBody);
   for (const router of [accounts, taskRoutes(database, guard), chatRoutes(database, guard), streams.router]) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    app.use(router.allowedMethods({
+      throw: true,
+      // The router's own 501 is not exposed to clients, which problemJson would turn into a 500.
+      notImplemented: () => new HttpProblem(501, 'Not Implemented', 'This method is not implemented by the API.'),
+    }));
   }
   return { app, streams };
 }

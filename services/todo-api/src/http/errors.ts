@@ -36,7 +36,10 @@ export async function problemJson(ctx: Context, next: Next): Promise<void> {
     }
   } catch (error) {
     const problem = toProblem(error);
-    if (problem.status >= 500) ctx.state.log?.error({ err: error }, 'request failed');
+    // Only the unexpected is an error worth a stack trace; a deliberate 503 (draining, database down)
+    // is the service working as designed and would otherwise page on every rollout.
+    if (problem.status === 500) ctx.state.log?.error({ err: error }, 'request failed');
+    else if (problem.status > 500) ctx.state.log?.warn({ status: problem.status, detail: problem.detail }, 'request refused');
     else if (!(error instanceof HttpProblem) && problem.status !== 404) ctx.state.log?.info({ err: { message: (error as Error).message } }, 'client error');
     ctx.set(problem.headers);
     ctx.status = problem.status;
