@@ -111,6 +111,7 @@ try {
     const before = await forcedDisconnects(gateway.url, 'rate_limit');
     const cpuBefore = await metric(gateway.url, 'process_cpu_seconds_total');
     let peakRss = 0;
+    let peakLoopLag = 0;
     const flooder = async (i: number) => {
       while (Date.now() < deadline) {
         const client = await ChatClient.open(gateway, users[i % users.length]!.token).catch(() => undefined);
@@ -129,6 +130,8 @@ try {
         await client.say('help');
         samples.push(performance.now() - started);
         peakRss = Math.max(peakRss, await metric(gateway.url, 'process_resident_memory_bytes'));
+        // The gateway's own view (prom-client, over the last scrape interval): independent of this busy load generator.
+        peakLoopLag = Math.max(peakLoopLag, await metric(gateway.url, 'nodejs_eventloop_lag_p99_seconds'));
         await new Promise((r) => setTimeout(r, 250));
       }
       client.close();
@@ -143,8 +146,8 @@ try {
       pass: cycles > 0 && closeCodes.get(1008) === cycles,
     });
     rows.push({
-      what: 'a legitimate user\'s "help" round trip during the flood (p99)', target: '< 250 ms',
-      figure: `${percentile(samples, 99).toFixed(0)} ms (p50 ${percentile(samples, 50).toFixed(0)}, ${samples.length} replies); gateway peak RSS ${mib(peakRss)}, CPU ${((cpuAfter - cpuBefore) / FLOOD_SECONDS).toFixed(2)} core`,
+      what: 'a legitimate user\'s "help" round trip during the flood (p99, measured in the load generator, which also runs the flooders and the API)', target: '< 250 ms',
+      figure: `${percentile(samples, 99).toFixed(0)} ms (p50 ${percentile(samples, 50).toFixed(0)}, ${samples.length} replies); gateway peak RSS ${mib(peakRss)}, CPU ${((cpuAfter - cpuBefore) / FLOOD_SECONDS).toFixed(2)} core, event-loop lag p99 at most ${(peakLoopLag * 1000).toFixed(0)} ms`,
       pass: percentile(samples, 99) < 250,
     });
   }
