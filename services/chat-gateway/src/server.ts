@@ -67,7 +67,9 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 
-  const server = createServer((req, res) => {
+  // Clients get 10 s to send their headers (an upgrade included), checked every 2 s, so sockets
+  // stalled mid-request are dropped well before they add up; Node's defaults are 60 s and 30 s.
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 }, (req, res) => {
     handleHttp(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'http request failed');
       if (!res.headersSent) problem(res, 500, 'Something went wrong on our side.');
@@ -144,6 +146,8 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     private readonly api: TodoApiClient;
     private readonly bucket = new TokenBucket(config.rateLimitBurst, config.rateLimitPerSecond);
     private strikes = 0;
+    /** Closed for abuse: whatever the peer still sends is ignored, not parsed and counted again. */
+    private refusing = false;
     /** Messages are handled one at a time, in order, so "add x" then "complete 1" mean what they say. */
     private queue: Promise<void> = Promise.resolve();
     private readonly unsubscribe: () => void;
@@ -209,11 +213,13 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     }
 
     private onMessage(data: RawData, isBinary: boolean): void {
+      if (this.refusing) return;
       if (!this.bucket.take()) {
         this.strikes += 1;
         if (this.strikes >= config.rateLimitStrikes) {
           metrics.disconnects.inc({ reason: 'rate_limit' });
           this.log.warn({ strikes: this.strikes }, 'message flood; closing');
+          this.refusing = true;
           this.ws.close(1008, 'rate limit exceeded');
         } else {
           this.error('rate_limited', 'You are sending messages too fast; this one was dropped.');
@@ -407,11 +413,14 @@ function problem(res: ServerResponse, status: number, detail: string): void {
 /** Answers an upgrade with a plain HTTP error, so the client sees the status and no socket opens. */
 function refuseUpgrade(socket: Duplex, status: number, detail: string): void {
   const body = JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status], status, detail });
+  // Destroyed once the answer is written: a client that never reads or closes must not pin a
+  // descriptor (the server allows half-open sockets, so end() alone would wait for the client).
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
       'Content-Type: application/problem+json\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,
+    () => socket.destroy(),
   );
 }
