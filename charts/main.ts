@@ -1,5 +1,6 @@
 /**
- * The cdk8s app: `npx cdk8s synth` (or `make synth`) runs this file with tsx. It writes every
+ * The cdk8s app: `npx cdk8s synth` (or `make synth`) runs this file, bundled by charts/synth-app.mjs
+ * (`npx tsx charts/main.ts` runs the same code unbundled). It writes every
  * environment's manifests under CDK8S_OUTDIR (what `cdk8s synth --output DIR` sets; `dist` when
  * unset), and exits non-zero, writing nothing, when any object breaks the hardening policy.
  */
@@ -11,5 +12,5 @@ try {
   console.log(`wrote ${files.length} manifests to ${outdir}/`);
 } catch (error) {
   console.error((error as Error).message);
-  process.exit(1);
+  process.exitCode = 1;
 }

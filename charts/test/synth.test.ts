@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -116,7 +116,7 @@ describe('cdk8s synth', function () {
 
   it('the CLI exits non-zero and prints the problem when synth is refused', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'synth-bad-'));
-    const failure = await run('npx', ['--no-install', 'tsx', 'charts/main.ts'], {
+    const failure = await run('node', ['charts/synth-app.mjs'], {
       cwd: ROOT,
       env: { ...process.env, CDK8S_OUTDIR: outdir, TODO_PLATFORM_IMAGES_FILE: join(ROOT, 'charts/test/fixtures/images-latest.json') },
     }).then(
@@ -126,5 +126,7 @@ describe('cdk8s synth', function () {
     expect(failure?.code).to.equal(1);
     expect(failure?.stderr).to.match(/dev\/todo-api\/Workload: invalid image "ghcr.io\/example-org\/todo-api:latest"/);
     expect(readdirSync(outdir), 'nothing written').to.deep.equal([]);
+    const bundles = join(ROOT, 'build/synth');
+    expect(existsSync(bundles) ? readdirSync(bundles) : [], 'the bundle is removed, even on failure').to.deep.equal([]);
   });
 });
