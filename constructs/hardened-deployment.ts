@@ -2,20 +2,22 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  IntOrString,
-  KubeConfigMap,
-  KubeDeployment,
-  KubeHorizontalPodAutoscalerV2,
-  KubePodDisruptionBudget,
-  KubeServiceAccount,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
-import type { Container, EnvVar, Probe, Volume, VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer as Container } from 'kubernetes-models/v1/Container';
+import type { IEnvVar as EnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IProbe as Probe } from 'kubernetes-models/v1/Probe';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import type { IVolume as Volume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount as VolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import { checkImage } from './image-reference.js';
 import { isValidLabelValue, recommendedLabels, selectorLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
+import { addKubeObject } from './model-object.js';
 import { isDns1035Label, isDnsSubdomain } from './names.js';
 import {
   DEFAULT_RUN_AS_ID,
@@ -298,9 +300,9 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
   /** The Deployment object, for escape hatches (`addJsonPatch`). */
   public readonly deployment: ApiObject;
   /** The PodDisruptionBudget, when replicated. */
-  public readonly podDisruptionBudget?: KubePodDisruptionBudget;
+  public readonly podDisruptionBudget?: ApiObject;
   /** The HPA, with autoscaling. */
-  public readonly autoscaler?: KubeHorizontalPodAutoscalerV2;
+  public readonly autoscaler?: ApiObject;
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
@@ -326,7 +328,9 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     this.replicated = props.autoscaling !== undefined || (props.replicas ?? 2) > 1;
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.labels } });
 
-    new KubeServiceAccount(this, 'ServiceAccount', {
+    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
       metadata: metadata(this.serviceAccountName),
       automountServiceAccountToken: false,
     });
@@ -336,7 +340,7 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     if (props.config !== undefined) {
       const configMapName = `${props.name}-config`;
       const data = sortedRecord(props.config);
-      new KubeConfigMap(this, 'Config', { metadata: metadata(configMapName), data });
+      addKubeObject<IConfigMap>(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data });
       this.configMapName = configMapName;
       this.configChecksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
       podAnnotations['checksum/config'] = this.configChecksum;
@@ -348,7 +352,7 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     if (props.configFiles !== undefined) {
       const configFilesMapName = `${props.name}-files`;
       const data = sortedRecord(props.configFiles.files);
-      new KubeConfigMap(this, 'ConfigFiles', { metadata: metadata(configFilesMapName), data });
+      addKubeObject<IConfigMap>(this, 'ConfigFiles', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configFilesMapName), data });
       this.configFilesMapName = configFilesMapName;
       podAnnotations['checksum/config-files'] = createHash('sha256').update(JSON.stringify(data)).digest('hex');
     }
@@ -357,9 +361,9 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     env.push(...files.env);
     const container = hardenedContainer(props, resolved, env, files.mounts);
 
-    // Rendered through the typed manifest (checked against the 1.28 schema) into a plain ApiObject, so
-    // the newer `lifecycle.preStop.sleep` patch below survives rendering.
-    this.deployment = new ApiObject(this, 'Deployment', KubeDeployment.manifest({
+    this.deployment = addKubeObject<IDeployment>(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: metadata(this.deploymentName),
       spec: {
         ...(props.autoscaling === undefined ? { replicas: props.replicas ?? 2 } : {}),
@@ -367,7 +371,7 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
         selector: { matchLabels: { ...this.selectorLabels } },
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) },
+          rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
         },
         template: {
           metadata: {
@@ -387,19 +391,21 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
           },
         },
       },
-    }));
+    });
     if (resolved.preStopMode === 'sleep-action') {
-      // lifecycle.preStop.sleep is newer than the generated 1.28 types, so it is added as a patch.
+      // The kubelet's own preStop.sleep (k8s >= 1.30) in place of the exec hook; see hardenedContainer.
       this.deployment.addJsonPatch(
         JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: preStopSeconds } } }),
       );
     }
 
     if (this.replicated) {
-      this.podDisruptionBudget = new KubePodDisruptionBudget(this, 'Budget', {
+      this.podDisruptionBudget = addKubeObject<IPodDisruptionBudget>(this, 'Budget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
         metadata: metadata(this.deploymentName),
         spec: {
-          maxUnavailable: IntOrString.fromNumber(1),
+          maxUnavailable: 1,
           unhealthyPodEvictionPolicy: 'AlwaysAllow',
           selector: { matchLabels: { ...this.selectorLabels } },
         },
@@ -407,7 +413,9 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     }
 
     if (props.autoscaling !== undefined) {
-      this.autoscaler = new KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      this.autoscaler = addKubeObject<IHorizontalPodAutoscaler>(this, 'Autoscaler', {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
         metadata: metadata(this.deploymentName),
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName },
@@ -609,7 +617,7 @@ function filesystem(props: HardenedDeploymentProps): { volumes: Volume[]; mounts
 /** The one container: restricted securityContext, resources, the three HTTP probes, the preStop pause. */
 function hardenedContainer(props: HardenedDeploymentProps, resolved: ResolvedProps, env: EnvVar[], volumeMounts: VolumeMount[]): Container {
   const { probes, runAsUser, runAsGroup, preStopSeconds } = resolved;
-  const probePort = IntOrString.fromString(probes.portName);
+  const probePort = probes.portName;
   const httpProbe = (path: string, timing: Omit<Probe, 'httpGet'>): Probe => ({ httpGet: { path, port: probePort }, timeoutSeconds: 2, ...timing });
   const startupPeriod = 2;
   return {

@@ -30,3 +30,12 @@ export function addModelObject(
   }
   return object;
 }
+
+/**
+ * Adds a Kubernetes object given as plain JSON, typed by its kubernetes-models interface
+ * (`addKubeObject<IService>(...)`). The interfaces are type-only imports, so no generated class
+ * library is loaded at synth.
+ */
+export function addKubeObject<T extends { readonly apiVersion: string; readonly kind: string }>(scope: Construct, id: string, manifest: T): ApiObject {
+  return new ApiObject(scope, id, manifest as unknown as ApiObjectProps);
+}

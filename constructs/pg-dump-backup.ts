@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { KubeCronJob, KubePersistentVolumeClaim, KubeServiceAccount, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IConstruct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import { isValidLabelValue, recommendedLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
+import { addKubeObject } from './model-object.js';
 import { isDns1035Label, isDnsSubdomain } from './names.js';
 import { checkNamespace } from './network-peers.js';
 import {
@@ -108,7 +112,7 @@ export class PgDumpBackup extends Construct implements INetworkPeer {
   public readonly claimName: string;
   /** Directory the dumps are written to in the job's container. */
   public readonly backupDirectory = BACKUP_DIR;
-  public readonly cronJob: KubeCronJob;
+  public readonly cronJob: ApiObject;
   public readonly networkPolicy: WorkloadNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: PgDumpBackupProps) {
@@ -122,13 +126,15 @@ export class PgDumpBackup extends Construct implements INetworkPeer {
     this.cronJobName = props.name;
     this.claimName = props.name;
 
-    new KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(), automountServiceAccountToken: false });
-    new KubePersistentVolumeClaim(this, 'Claim', {
+    addKubeObject<IServiceAccount>(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(), automountServiceAccountToken: false });
+    addKubeObject<IPersistentVolumeClaim>(this, 'Claim', {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: metadata(),
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}),
-        resources: { requests: { storage: Quantity.fromString(props.storage) } },
+        resources: { requests: { storage: props.storage } },
       },
     });
 
@@ -136,7 +142,9 @@ export class PgDumpBackup extends Construct implements INetworkPeer {
     const scratch = scratchVolumes([TMP]);
     const password = secretFileVolume('password', { secretName: props.source.passwordSecret.name, key: props.source.passwordSecret.key, mountPath: SECRET_DIR });
     const { source } = props;
-    this.cronJob = new KubeCronJob(this, 'CronJob', {
+    this.cronJob = addKubeObject<ICronJob>(this, 'CronJob', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
       metadata: metadata(),
       spec: {
         schedule: props.schedule,

@@ -2,20 +2,18 @@
  * The pod-level hardening of shared/hardening.md as small functions, so every construct that makes
  * pods (HardenedDeployment, PostgresStatefulSet, PgDumpBackup, ...) emits the same fields: security
  * contexts (S03–S09), resources (R01, R02), size-limited scratch directories (S08), secret files
- * (S19) and scheduling spread (A04, A05). Each returns the cdk8s-plus-28 k8s types, in the shape
- * HardenedDeployment synthesizes, plus the prop checks that go with it.
+ * (S19) and scheduling spread (A04, A05). Each returns plain Kubernetes JSON (typed with the
+ * kubernetes-models interfaces), in the shape HardenedDeployment synthesizes, plus the prop checks
+ * that go with it.
  */
 import { posix } from 'node:path';
-import { Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
-import type {
-  Affinity,
-  PodSecurityContext,
-  ResourceRequirements,
-  SecurityContext,
-  TopologySpreadConstraint,
-  Volume,
-  VolumeMount,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { IAffinity as Affinity } from 'kubernetes-models/v1/Affinity';
+import type { IPodSecurityContext as PodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { IResourceRequirements as ResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
+import type { ISecurityContext as SecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { ITopologySpreadConstraint as TopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
+import type { IVolume as Volume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount as VolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { IConstruct } from 'constructs';
 import { invalidProp } from './errors.js';
 import { parseQuantity } from './quantity.js';
@@ -86,9 +84,9 @@ export function containerSecurityContext(ids: Pick<RunAsIds, 'runAsUser' | 'runA
 /** cpu, memory and ephemeral-storage requests and limits, rendered as quantity strings (R01, R02). */
 export function containerResources(resources: ContainerResources): ResourceRequirements {
   const quantities = (q: ResourceQuantities) => ({
-    cpu: Quantity.fromString(q.cpu),
-    memory: Quantity.fromString(q.memory),
-    'ephemeral-storage': Quantity.fromString(q.ephemeralStorage),
+    cpu: q.cpu,
+    memory: q.memory,
+    'ephemeral-storage': q.ephemeralStorage,
   });
   return { requests: quantities(resources.requests), limits: quantities(resources.limits) };
 }
@@ -115,7 +113,7 @@ export function scratchVolumes(directories: readonly ScratchDirectory[]): { volu
   const mounts: VolumeMount[] = [];
   directories.forEach((dir, index) => {
     const name = scratchVolumeName(dir, index);
-    volumes.push({ name, emptyDir: { sizeLimit: Quantity.fromString(dir.sizeLimit ?? DEFAULT_SCRATCH_SIZE) } });
+    volumes.push({ name, emptyDir: { sizeLimit: dir.sizeLimit ?? DEFAULT_SCRATCH_SIZE } });
     mounts.push({ name, mountPath: dir.path });
   });
   return { volumes, mounts };

@@ -1,11 +1,16 @@
-import { IntOrString, KubeService, KubeServiceAccount, KubeStatefulSet, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
-import type { Probe } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import type { IProbe as Probe } from 'kubernetes-models/v1/Probe';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import { checkImage } from './image-reference.js';
 import { isValidLabelValue, recommendedLabels, selectorLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
+import { addKubeObject } from './model-object.js';
 import { isDns1035Label } from './names.js';
 import { checkNamespace } from './network-peers.js';
 import { PgDumpBackup, SQL_IDENTIFIER, checkCronSchedule, checkPasswordSecret, checkStorage, checkTimeZone } from './pg-dump-backup.js';
@@ -157,7 +162,7 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
   public readonly user: string;
   /** The six recommended labels every object here carries. */
   public readonly identity: AppIdentity;
-  public readonly statefulSet: KubeStatefulSet;
+  public readonly statefulSet: ApiObject;
   public readonly networkPolicy: WorkloadNetworkPolicy;
   public readonly backup: PgDumpBackup;
 
@@ -178,14 +183,18 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
     const selector = selectorLabels(this.identity);
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...labels } });
 
-    new KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(props.name), automountServiceAccountToken: false });
+    addKubeObject<IServiceAccount>(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(props.name), automountServiceAccountToken: false });
 
-    const ports = [{ name: PORT_NAME, port: PORT, targetPort: IntOrString.fromString(PORT_NAME), protocol: 'TCP' }];
-    new KubeService(this, 'HeadlessService', {
+    const ports: IServicePort[] = [{ name: PORT_NAME, port: PORT, targetPort: PORT_NAME, protocol: 'TCP' }];
+    addKubeObject<IService>(this, 'HeadlessService', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: metadata(this.headlessServiceName),
-      spec: { type: 'ClusterIP', clusterIp: 'None', selector: { ...selector }, ports },
+      spec: { type: 'ClusterIP', clusterIP: 'None', selector: { ...selector }, ports },
     });
-    new KubeService(this, 'Service', {
+    addKubeObject<IService>(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: metadata(this.serviceName),
       spec: { type: 'ClusterIP', selector: { ...selector }, ports },
     });
@@ -199,7 +208,9 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
       command: ['pg_isready', '--host=127.0.0.1', `--port=${PORT}`, `--username=${user}`, `--dbname=${props.database}`, '--quiet'],
     };
 
-    this.statefulSet = new KubeStatefulSet(this, 'StatefulSet', {
+    this.statefulSet = addKubeObject<IStatefulSet>(this, 'StatefulSet', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
       metadata: metadata(props.name),
       spec: {
         replicas: 1,
@@ -242,7 +253,7 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
                 startupProbe: { exec: pgIsReady, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
                 readinessProbe: { exec: pgIsReady, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
                 // Liveness only asks whether the server accepts TCP: a slow query must not restart it.
-                livenessProbe: { tcpSocket: { port: IntOrString.fromString(PORT_NAME) }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+                livenessProbe: { tcpSocket: { port: PORT_NAME }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
                 lifecycle: {
                   // Kubernetes sends SIGTERM, which PostgreSQL treats as a "smart" shutdown that waits for every
                   // client to disconnect (pooled clients never do); a fast shutdown ends sessions and checkpoints.
@@ -260,7 +271,7 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
             spec: {
               accessModes: ['ReadWriteOnce'],
               ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}),
-              resources: { requests: { storage: Quantity.fromString(props.storage) } },
+              resources: { requests: { storage: props.storage } },
             },
           },
         ],

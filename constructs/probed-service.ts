@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import { IntOrString, KubeService } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import type { ApiObject } from 'cdk8s';
+import type { IService } from 'kubernetes-models/v1/Service';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { IRouteBackend } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { HardenedDeployment } from './hardened-deployment.js';
 import { isValidLabelValue } from './labels.js';
-import { addModelObject } from './model-object.js';
+import { addKubeObject, addModelObject } from './model-object.js';
 
 /** The health endpoints every service of the design serves (design.md, "Services: shared conventions"). */
 export const PROBE_CONTRACT = { livenessPath: '/livez', readinessPath: '/readyz' } as const;
@@ -71,7 +71,7 @@ export class ProbedService extends Construct implements IRouteBackend {
   /** The container port number behind it (what NetworkPolicies allow: they see pod ports). */
   public readonly targetPortNumber: number;
   /** The Service object. */
-  public readonly service: KubeService;
+  public readonly service: ApiObject;
   /** The ServiceMonitor, when `metrics` is on. */
   public readonly serviceMonitor?: ApiObject;
 
@@ -118,12 +118,14 @@ export class ProbedService extends Construct implements IRouteBackend {
       labels: { ...labels, ...workload.labels },
     });
 
-    this.service = new KubeService(this, 'Service', {
+    this.service = addKubeObject<IService>(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: metadata({}),
       spec: {
         type: 'ClusterIP',
         selector: { ...workload.selectorLabels },
-        ports: [{ name: portName, port, targetPort: IntOrString.fromString(portName), protocol: 'TCP' }],
+        ports: [{ name: portName, port, targetPort: portName, protocol: 'TCP' }],
       },
     });
 

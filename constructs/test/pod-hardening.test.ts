@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { Testing } from 'cdk8s';
-import { KubePod } from 'cdk8s-plus-28/lib/imports/k8s.js';
-import type { Container, PodSpec } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { ApiObject, Testing } from 'cdk8s';
+import type { IContainer as Container } from 'kubernetes-models/v1/Container';
+import type { IPodSpec as PodSpec } from 'kubernetes-models/v1/PodSpec';
 import { InvalidPropsError } from '../errors.js';
 import { HardenedDeployment } from '../hardened-deployment.js';
 import type { ContainerResources } from '../hardened-deployment.js';
@@ -30,7 +30,7 @@ const SELECTOR = { 'app.kubernetes.io/name': 'todo-api', 'app.kubernetes.io/inst
 /** Renders a pod spec through cdk8s's own serializer, so assertions see the YAML that synth writes. */
 function renderPod(spec: Omit<PodSpec, 'containers'>, container: Omit<Container, 'name'> = {}): Manifest {
   const chart = Testing.chart();
-  new KubePod(chart, 'pod', { spec: { ...spec, containers: [{ name: 'c', ...container }] } });
+  new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', spec: { ...spec, containers: [{ name: 'c', ...container }] } });
   return only(Testing.synth(chart) as Manifest[], 'Pod').spec;
 }
 
