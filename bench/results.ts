@@ -28,6 +28,13 @@ export function machineDescription(): string {
   return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
 }
 
+/** Percentile of a list of numbers (nearest rank); NaN for an empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
 /** Appends the results to `$BENCH_RESULTS` as JSON lines; does nothing when it is unset. */
 export function recordResults(results: readonly Omit<BenchResult, 'machine'>[], file = process.env.BENCH_RESULTS): void {
   if (!file) return;

@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import WebSocket from 'ws';
-import { recordResults, machineDescription } from '../bench/results.js';
+import { machineDescription, percentile, recordResults } from '../bench/results.js';
 import { apiCall, ChatClient, register, startApi, upgradeStatus } from '../services/chat-gateway/test/helpers.js';
 import {
   forcedDisconnects, forgedTokens, metric, spawnGateway, stallingSockets, upgradeRequest, waitFor, type GatewayProcess,
@@ -35,10 +35,6 @@ const STALLED_FREE_TARGET_S = 90;
 interface Row { what: string; target: string; figure: string; pass: boolean | null }
 const rows: Row[] = [];
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 
 const fdLimit = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
 if (fdLimit < STALLED + REFUSED + 2000) throw new Error(`open-file limit ${fdLimit} is too low for ${STALLED + REFUSED} sockets; run \`ulimit -n 20000\` first`);

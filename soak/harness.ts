@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { recordResults } from '../bench/results.js';
+import { machineDescription, recordResults } from '../bench/results.js';
 import { adminQuery, databaseUrlFor } from '../services/todo-api/test/helpers.js';
 
 /** Shared by the quick reliability tests (test/reliability) and the soak scripts. */
@@ -164,8 +164,9 @@ export async function residentBytes(url: string): Promise<number> {
   return Number(value);
 }
 
+/** The machine, with its load: soak figures depend on what else the cores were doing. */
 export function machine(): string {
-  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.versions.node}, load ${os.loadavg().map((l) => l.toFixed(1)).join('/')}`;
+  return `${machineDescription()}, load ${os.loadavg().map((l) => l.toFixed(1)).join('/')}`;
 }
 
 export interface Row {
@@ -197,11 +198,4 @@ export function report(area: string, title: string, rows: readonly Row[]): boole
     area, what: r.measure, target: r.target, figure: r.figure, pass: r.target === '—' ? null : r.met,
   })));
   return rows.every((r) => r.met);
-}
-
-/** Percentile of a list of numbers (nearest rank). */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }

@@ -1,7 +1,8 @@
 // Rolling update soak: two todo-api instances behind a readiness-probing proxy, steady writes,
 // each instance replaced ROUNDS times. Usage: npx tsx soak/rolling-update.ts
 // Env: DATABASE_URL (default the local server), SOAK_ROUNDS (3), SOAK_WRITERS (8).
-import { percentile, report } from './harness.js';
+import { percentile } from '../bench/results.js';
+import { report } from './harness.js';
 import { formatCounts } from './load.js';
 import { runRollingUpdate } from './rollingUpdate.js';
 

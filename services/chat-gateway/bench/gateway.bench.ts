@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { recordResults } from '../../../bench/results.js';
+import { percentile, recordResults } from '../../../bench/results.js';
 import { buildGateway } from '../build.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100);
@@ -172,10 +172,6 @@ async function measureRoundTrips(sockets: readonly WebSocket[], rate: number, se
     rate, sent, received: rtts.length, wrong, achieved: rtts.length / elapsed,
     p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN,
   };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function main(): Promise<void> {
