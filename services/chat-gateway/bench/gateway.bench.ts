@@ -6,7 +6,7 @@
  *   npx tsx services/chat-gateway/bench/gateway.bench.ts
  *
  * The todo-api and the gateway each run in their own child process, so the RSS is the gateway's alone;
- * the gateway runs from its production bundle (build.ts), as in the image. The API uses the PostgreSQL
+ * both run from their production bundles, the API with its image's node options. The API uses the PostgreSQL
  * server at BENCH_DATABASE_URL (a fresh database, dropped afterwards) when it answers, else PGlite.
  * Knobs (env): BENCH_USERS (100), BENCH_CONNECTIONS_PER_USER (100), BENCH_RATE (200/s), BENCH_SECONDS (20),
  * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; "none" forces PGlite),
@@ -22,6 +22,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { percentile, recordResults } from '../../../bench/results.js';
+import { bundleTodoApi } from '../../todo-api/build.js';
+import { imageNodeOptions } from '../../todo-api/image.js';
 import { buildGateway } from '../build.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100);
@@ -182,13 +184,16 @@ async function main(): Promise<void> {
   }
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'chat-gateway-bench-'));
+  const apiBuildDir = fileURLToPath(new URL(`../../../build/${path.basename(dataDir)}-todo-api`, import.meta.url));
   const database = await createDatabase();
   try {
     const bundle = await buildGateway(path.join(dataDir, 'gateway'));
+    // Under the repository, where the bundle's external packages resolve from node_modules/.
+    const apiBundle = await bundleTodoApi(apiBuildDir);
     const [apiPort, gatewayPort] = [await freePort(), await freePort()];
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    startService(['--import', 'tsx', 'services/todo-api/src/main.ts'], {
+    startService([...await imageNodeOptions(), apiBundle], {
       DATABASE_URL: database?.url ?? '', // empty: PGlite, even if the environment sets DATABASE_URL
       PORT: String(apiPort), HOST: '127.0.0.1', DATA_DIR: dataDir, SCRYPT_LOG_N: '10',
       API_RATE_LIMIT_PER_MINUTE: '100000000', AUTH_IP_RATE_LIMIT: '1000000', LOGIN_RATE_LIMIT: '1000000', SHUTDOWN_DELAY_MS: '0',
@@ -242,7 +247,7 @@ async function main(): Promise<void> {
     const cpu = os.cpus();
     console.log(`\n### chat-gateway benchmark\n`);
     console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
-      `The todo-api (${database ? 'PostgreSQL server' : 'PGlite'}) and the gateway (production bundle) run as separate processes on the same machine as the load generator.\n`);
+      `The todo-api (${database ? 'PostgreSQL server' : 'PGlite'}) and the gateway (production bundles) run as separate processes on the same machine as the load generator.\n`);
     console.log('| measure | target | figure | verdict |');
     console.log('|---|---|---|---|');
     console.log(`| concurrent authenticated connections held | 10,000 | ${open_.toLocaleString('en-US')} (${USERS} users × ${PER_USER}), opened in ${connectSeconds.toFixed(1)} s | ${open_ >= 10_000 ? 'pass' : 'FAIL'} |`);
@@ -273,6 +278,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     await database?.drop();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(apiBuildDir, { recursive: true, force: true });
   }
 }
 

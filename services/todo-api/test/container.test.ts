@@ -7,12 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { bundleTodoApi } from '../build.js';
+import { DOCKERFILE, imageCommand } from '../image.js';
 import { backends, call } from './helpers.js';
 
 const SERVICE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_ROOT = path.resolve(SERVICE_DIR, '../..');
-const DOCKERFILE = path.join(SERVICE_DIR, 'Dockerfile');
 const UID = 10001;
+
+async function expectRejection(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  const error = await promise.then(() => undefined, (rejection: unknown) => rejection);
+  expect(error).to.be.instanceOf(Error);
+  expect((error as Error).message).to.match(message);
+}
 
 describe('todo-api Dockerfile (static checks)', () => {
   let lines: string[];
@@ -35,12 +41,28 @@ describe('todo-api Dockerfile (static checks)', () => {
     expect(runtime.filter((l) => l.startsWith('COPY ')).join('\n')).to.match(/--from=deps .*node_modules/);
   });
 
-  it('runs as uid/gid 10001 the compiled bundle under build/', () => {
+  it('runs as uid/gid 10001 the compiled bundle under build/', async () => {
     const users = lines.filter((l) => l.startsWith('USER '));
     expect(users.at(-1)).to.equal('USER 10001:10001');
-    expect(lines.at(-1)).to.equal('CMD ["node", "--enable-source-maps", "build/todo-api/main.js"]');
+    expect(lines.at(-1)).to.equal('CMD ["node", "--enable-source-maps", "--min-semi-space-size=32", "--max-semi-space-size=32", "build/todo-api/main.js"]');
+    expect(await imageCommand()).to.deep.equal(['node', '--enable-source-maps', '--min-semi-space-size=32', '--max-semi-space-size=32', 'build/todo-api/main.js']);
     expect(lines).to.include('ENV NODE_ENV=production \\');
     expect(lines.some((l) => l.includes('DATA_DIR=/tmp/todo-api'))).to.equal(true);
+  });
+
+  it('refuses a Dockerfile whose start command the benchmark could not reproduce', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'todo-api-dockerfile-'));
+    try {
+      const dockerfile = path.join(dir, 'Dockerfile');
+      await writeFile(dockerfile, 'FROM node:26.10.0-trixie-slim\n');
+      await expectRejection(imageCommand(dockerfile), /has no CMD/);
+      await writeFile(dockerfile, 'FROM node:26.10.0-trixie-slim\nCMD node build/todo-api/main.js\n');
+      await expectRejection(imageCommand(dockerfile), /must be the exec form .*got CMD node build/);
+      await writeFile(dockerfile, 'FROM node:26.10.0-trixie-slim\nCMD ["sh", "-c", "node main.js"]\n');
+      await expectRejection(imageCommand(dockerfile), /must be the exec form \["node"/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('bundles with the same script the test below runs', () => {
@@ -73,7 +95,8 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
       const marker = path.join(root, 'started');
       await writeFile(marker, '');
       const app = path.join(root, 'app');
-      const child = spawn('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', process.execPath, '--enable-source-maps', 'build/todo-api/main.js'], {
+      const [, ...nodeArguments] = await imageCommand();
+      const child = spawn('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', process.execPath, ...nodeArguments], {
         cwd: app,
         env: {
           PATH: process.env.PATH!, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', SCRYPT_LOG_N: '10', SHUTDOWN_DELAY_MS: '0',

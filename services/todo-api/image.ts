@@ -1,0 +1,28 @@
+// The todo-api image's start command, read from its Dockerfile, so that the benchmark and the
+// container test run the bundle with exactly the node options the image ships with.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+export const DOCKERFILE = fileURLToPath(new URL('./Dockerfile', import.meta.url));
+
+/** The exec-form `CMD` of the Dockerfile's last stage, e.g. `["node", "--flag", "build/todo-api/main.js"]`. */
+export async function imageCommand(dockerfile = DOCKERFILE): Promise<string[]> {
+  const commands = (await readFile(dockerfile, 'utf8')).split('\n').filter((line) => line.startsWith('CMD '));
+  const last = commands.at(-1);
+  if (!last) throw new Error(`${dockerfile} has no CMD`);
+  let command: unknown;
+  try {
+    command = JSON.parse(last.slice('CMD '.length));
+  } catch {
+    command = undefined; // the shell form: reported below
+  }
+  if (!Array.isArray(command) || command[0] !== 'node' || !command.every((part) => typeof part === 'string')) {
+    throw new Error(`${dockerfile}: CMD must be the exec form ["node", ...options, script], got ${last}`);
+  }
+  return command;
+}
+
+/** The options the image passes to node before the script. */
+export async function imageNodeOptions(dockerfile = DOCKERFILE): Promise<string[]> {
+  return (await imageCommand(dockerfile)).slice(1, -1);
+}
