@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DB } from './schema.js';
+import { timestamptzToIso } from './timestamps.js';
 
 export interface PoolStats {
   readonly total: number;
@@ -66,6 +67,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
 }
 
+/** pg's type parsers, but timestamptz arrives as the API's ISO string rather than a Date. */
+const apiTypes = new pg.TypeOverrides();
+apiTypes.setTypeParser(pg.types.builtins.TIMESTAMPTZ, timestamptzToIso);
+
 function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
   const log = options.logger.child({ component: 'db' });
   const poolConfig: pg.PoolConfig = {
@@ -79,6 +84,9 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'todo-api',
+    // UTC sessions print timestamptz in the shape timestamptzToIso turns into the API's strings cheaply.
+    options: '-c TimeZone=UTC',
+    types: apiTypes,
   };
   const pool = new pg.Pool(poolConfig);
   // An idle client losing its server (restart, pg_terminate_backend) must not crash the process;
@@ -192,7 +200,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dataDir);
+    pglite = await PGlite.create(dataDir, { parsers: { [pg.types.builtins.TIMESTAMPTZ]: timestamptzToIso } });
   } catch (error) {
     await unlock();
     throw error;

@@ -1,7 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 
-type CreatedAt = ColumnType<Date, never, never>;
-type UpdatedAt = ColumnType<Date, never, Date>;
+/** timestamptz columns read as ISO 8601 UTC strings (see timestamps.ts), ready for the JSON the API returns. */
+type CreatedAt = ColumnType<string, never, never>;
+type UpdatedAt = ColumnType<string, never, string>;
 
 export interface UsersTable {
   id: Generated<string>;
@@ -18,7 +19,7 @@ export interface TasksTable {
   title: string;
   description: string;
   completed: ColumnType<boolean, boolean | undefined, boolean>;
-  due_at: Date | null | ColumnType<Date | null, string | null | undefined, string | null>;
+  due_at: ColumnType<string | null, string | null | undefined, string | null>;
   priority: 'low' | 'medium' | 'high';
   tags: ColumnType<string[], string[], string[]>;
   created_at: CreatedAt;

@@ -70,7 +70,7 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
     const user = await db.selectFrom('users').select(['id', 'email', 'created_at'])
       .where('id', '=', ctx.state.userId).executeTakeFirst();
     if (!user) throw unauthorized('The account no longer exists.');
-    ctx.body = { id: user.id, email: user.email, createdAt: user.created_at.toISOString() };
+    ctx.body = { id: user.id, email: user.email, createdAt: user.created_at };
   });
 
   router.get('/.well-known/jwks.json', (ctx: Context) => {

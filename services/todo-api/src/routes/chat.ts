@@ -5,8 +5,8 @@ import { validateBody, validateQuery } from '../schemas.js';
 
 interface ChatAppend { messages: { role: 'user' | 'assistant'; text: string }[] }
 
-const toMessage = (row: { id: string; role: 'user' | 'assistant'; text: string; created_at: Date }) =>
-  ({ id: row.id, role: row.role, text: row.text, createdAt: row.created_at.toISOString() });
+const toMessage = (row: { id: string; role: 'user' | 'assistant'; text: string; created_at: string }) =>
+  ({ id: row.id, role: row.role, text: row.text, createdAt: row.created_at });
 
 /** The chat gateway is stateless; each user's conversation is kept here. */
 export function chatRoutes(database: Database, guard: readonly Middleware[]): Router {

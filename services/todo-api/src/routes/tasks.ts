@@ -20,11 +20,11 @@ export function toTask(row: TaskRow) {
     title: row.title,
     description: row.description,
     completed: row.completed,
-    dueAt: row.due_at ? new Date(row.due_at).toISOString() : null,
+    dueAt: row.due_at,
     priority: row.priority,
     tags: row.tags,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
@@ -109,7 +109,7 @@ export function taskRoutes(database: Database, guard: readonly Middleware[]): Ro
       ...(patch.dueAt !== undefined ? { due_at: patch.dueAt } : {}),
       ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
       ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
-      updated_at: sql<Date>`now()`,
+      updated_at: sql<string>`now()`,
     }).where('id', '=', id).where('user_id', '=', ctx.state.userId).returning(COLUMNS).executeTakeFirst();
     if (!row) throw notFound('No such task.');
     ctx.body = toTask(row);
