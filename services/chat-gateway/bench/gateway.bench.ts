@@ -17,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -118,6 +119,15 @@ async function gatewayTimes(url: string): Promise<{ replySum: number; replyCount
   };
 }
 
+/**
+ * nodejs_eventloop_lag_max_seconds from a service's /metrics, in ms. prom-client resets the
+ * underlying histogram on every scrape, so a read returns the longest stall since the last one.
+ */
+async function eventLoopStallMs(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1]) * 1000;
+}
+
 async function gatewayRssBytes(gatewayUrl: string): Promise<number> {
   const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
   return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)![1]);
@@ -125,6 +135,8 @@ async function gatewayRssBytes(gatewayUrl: string): Promise<number> {
 
 interface RoundTrips {
   readonly rate: number;
+  /** The load generator's own longest event-loop stall during the run, in ms: its replies arrive late by as much. */
+  readonly loadGeneratorStallMs: number;
   readonly sent: number;
   readonly received: number;
   readonly wrong: number;
@@ -148,6 +160,8 @@ async function measureRoundTrips(sockets: readonly WebSocket[], rate: number, se
     pending.delete(message.id);
   };
   for (const ws of sockets) ws.on('message', onMessage);
+  const stalls = monitorEventLoopDelay({ resolution: 5 });
+  stalls.enable();
   const total = rate * seconds;
   let sent = 0;
   const started = performance.now();
@@ -169,9 +183,10 @@ async function measureRoundTrips(sockets: readonly WebSocket[], rate: number, se
   while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const elapsed = (performance.now() - started) / 1000;
   for (const ws of sockets) ws.off('message', onMessage);
+  stalls.disable();
   const sorted = [...rtts].sort((a, b) => a - b);
   return {
-    rate, sent, received: rtts.length, wrong, achieved: rtts.length / elapsed,
+    rate, loadGeneratorStallMs: stalls.max / 1e6, sent, received: rtts.length, wrong, achieved: rtts.length / elapsed,
     p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN,
   };
 }
@@ -225,7 +240,9 @@ async function main(): Promise<void> {
 
     const cpuBefore = { gateway: await cpuSeconds(gatewayUrl), api: await cpuSeconds(apiUrl), self: process.cpuUsage(), at: performance.now() };
     const timesBefore = await gatewayTimes(gatewayUrl);
+    await Promise.all([eventLoopStallMs(gatewayUrl), eventLoopStallMs(apiUrl)]); // starts the stall window
     const high = await measureRoundTrips(sockets, RATE, SECONDS);
+    const stallsHigh = { gateway: await eventLoopStallMs(gatewayUrl), api: await eventLoopStallMs(apiUrl), loadGenerator: high.loadGeneratorStallMs };
     const elapsedHigh = (performance.now() - cpuBefore.at) / 1000;
     const cpuShare = {
       gateway: (await cpuSeconds(gatewayUrl)) - cpuBefore.gateway,
@@ -259,6 +276,7 @@ async function main(): Promise<void> {
     }
     console.log(`| context: CPU used during the ${RATE} msg/s run (cores, of ${cpu.length}) | — | gateway ${(cpuShare.gateway / elapsedHigh).toFixed(2)}, todo-api ${(cpuShare.api / elapsedHigh).toFixed(2)}, load generator ${(cpuShare.self / elapsedHigh).toFixed(2)} | — |`);
     console.log(`| context: where a reply's time went during the ${RATE} msg/s run (gateway metrics) | — | mean reply ${meanReplyMs.toFixed(1)} ms inside the gateway; mean todo-api call ${meanApiMs.toFixed(1)} ms (list + record per message) | — |`);
+    console.log(`| context: longest event-loop stall during the ${RATE} msg/s run | — | gateway ${ms(stallsHigh.gateway)} ms, todo-api ${ms(stallsHigh.api)} ms, load generator ${ms(stallsHigh.loadGenerator)} ms (a reply in flight waits as long) | — |`);
     console.log(`| context: the todo-api alone, GET /api/tasks, 10 connections | — | ${apiCapacity.requests.average.toFixed(0)} req/s, p99 ${apiCapacity.latency.p99} ms (each chat message costs 2 API calls: list + record) | — |`);
     console.log(`| context: machine load average (1/5/15 min) at the end | — | ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} | — |`);
     recordResults([
@@ -266,7 +284,7 @@ async function main(): Promise<void> {
       { area: 'chat-gateway', what: 'gateway RSS holding them', target: `< ${RSS_TARGET_MB} MB`, figure: `${mb(rssHeld)} MB (idle ${mb(rssIdle)} MB)`, pass: rssHeld < RSS_TARGET_MB * 1024 * 1024 },
       {
         area: 'chat-gateway', what: `"show my tasks" round trip p99 at ${RATE} msg/s, API call included`, target: `< ${P99_TARGET_MS} ms, every reply`,
-        figure: `${ms(high.p99)} ms (p50 ${ms(high.p50)}); ${high.received}/${high.sent} replies, ${high.wrong} wrong`,
+        figure: `${ms(high.p99)} ms (p50 ${ms(high.p50)}); ${high.received}/${high.sent} replies, ${high.wrong} wrong; longest event-loop stalls: gateway ${ms(stallsHigh.gateway)}, todo-api ${ms(stallsHigh.api)}, load generator ${ms(stallsHigh.loadGenerator)} ms`,
         pass: high.p99 < P99_TARGET_MS && high.received === high.sent && high.wrong === 0,
       },
       { area: 'chat-gateway', what: `same at ${LOW_RATE} msg/s (context)`, target: '-', figure: `${ms(low.p99)} ms (p50 ${ms(low.p50)})`, pass: null },

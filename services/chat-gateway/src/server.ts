@@ -6,6 +6,7 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { TokenVerifier, tokenFromProtocols } from './auth.js';
 import { DEFAULT_CONFIG, validateConfig, type GatewayConfig } from './config.js';
 import { Conversation } from './conversation.js';
+import { Heartbeat } from './heartbeat.js';
 import { isValidTimeZone } from './intent/dates.js';
 import type { IntentEngine } from './intent/engine.js';
 import { RuleBasedIntentEngine } from './intent/rule-based-engine.js';
@@ -17,8 +18,6 @@ export const SUBPROTOCOL = 'todo-chat.v1';
 export const WS_PATH = '/ws';
 /** Close code for an expired token (4000–4999 are the application's). */
 export const CLOSE_TOKEN_EXPIRED = 4001;
-/** Sockets pinged per event-loop turn. */
-const HEARTBEAT_SLICE = 500;
 /** Largest text the API stores per chat message. */
 const MAX_TEXT = 4000;
 
@@ -56,6 +55,7 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     metrics.apiRequestDuration.observe({ method, outcome }, seconds);
   const sessionsByUser = new Map<string, Set<Session>>();
   const allSessions = new Set<Session>();
+  const heartbeat = new Heartbeat<Session>(config.heartbeatIntervalMs);
   let draining = false;
   const readiness = new ApiReadiness(config, metrics, logger);
 
@@ -126,12 +126,14 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new Session(ws, userId, token, expiresAt, requestId);
       allSessions.add(session);
+      heartbeat.add(session);
       let set = sessionsByUser.get(userId);
       if (!set) sessionsByUser.set(userId, (set = new Set()));
       set.add(session);
       metrics.openConnections.inc();
       ws.once('close', () => {
         allSessions.delete(session);
+        heartbeat.delete(session);
         set.delete(session);
         if (set.size === 0) sessionsByUser.delete(userId);
         metrics.openConnections.dec();
@@ -292,19 +294,6 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     }
   }
 
-  const heartbeat = setInterval(() => void pingAll([...allSessions]), config.heartbeatIntervalMs);
-  /** Pings in slices so 10,000 sockets do not stall replies for one long tick. */
-  async function pingAll(sessions: readonly Session[]): Promise<void> {
-    for (let start = 0; start < sessions.length; start += HEARTBEAT_SLICE) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-      for (const session of sessions.slice(start, start + HEARTBEAT_SLICE)) {
-        if (!session.alive) session.terminate('heartbeat');
-        else session.ping();
-      }
-    }
-  }
-  heartbeat.unref();
-
   await readiness.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -324,7 +313,7 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
         draining = true;
         logger.info({ delayMs: config.shutdownDelayMs, sockets: allSessions.size }, 'draining: readiness fails, upgrades refused');
         await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-        clearInterval(heartbeat);
+        heartbeat.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const socketsClosed = Promise.all(
