@@ -88,10 +88,33 @@ function markdownTable(rows: readonly BenchResult[]): string {
   ].join('\n');
 }
 
+/**
+ * A fixed single-threaded workload (JSON.stringify of a 50-task page, 10,000 times; median of
+ * three), timed before and after the benchmarks. This shared VM's speed drifts by 2x between
+ * hours, and every absolute figure above drifts with it; comparing this number across recorded
+ * runs tells whether a figure moved because of the code or because of the host.
+ */
+function hostYardstickMs(): number {
+  const page = {
+    items: Array.from({ length: 50 }, (_, i) => ({
+      id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', title: `task ${i}`, description: '', completed: false, dueAt: null,
+      priority: 'medium', tags: ['bench'], createdAt: '2026-11-22T19:01:46.123Z', updatedAt: '2026-11-22T19:01:46.123Z',
+    })),
+    nextCursor: null,
+  };
+  const times = [0, 1, 2].map(() => {
+    const start = performance.now();
+    for (let i = 0; i < 10_000; i++) JSON.stringify(page);
+    return performance.now() - start;
+  });
+  return times.sort((a, b) => a - b)[1]!;
+}
+
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-run-'));
 const resultsFile = path.join(workDir, 'results.jsonl');
 writeFileSync(resultsFile, '');
 const loadAtStart = os.loadavg();
+const yardstickAtStart = hostYardstickMs();
 const started = new Date();
 
 for (const bench of BENCHMARKS) {
@@ -110,7 +133,8 @@ rmSync(workDir, { recursive: true, force: true });
 const machines = [...new Set(rows.map((r) => r.machine))];
 const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
 const table = markdownTable(rows);
-const machineLine = `Machine: ${machines.join('; ') || machineDescription()}. Load average (1/5/15 min) at the start ${load(loadAtStart)}, at the end ${load(os.loadavg())}.`;
+const machineLine = `Machine: ${machines.join('; ') || machineDescription()}. Load average (1/5/15 min) at the start ${load(loadAtStart)}, at the end ${load(os.loadavg())}. ` +
+  `Host yardstick (a fixed JSON workload, lower is faster; compare across recorded runs): ${yardstickAtStart.toFixed(0)} ms at the start, ${hostYardstickMs().toFixed(0)} ms at the end.`;
 
 console.log(`\n## All benchmarks\n\n${machineLine}\n\n${table}\n`);
 writeFileSync(
