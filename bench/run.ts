@@ -12,6 +12,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,12 +91,16 @@ function markdownTable(rows: readonly BenchResult[]): string {
 }
 
 /**
- * A fixed single-threaded workload (JSON.stringify of a 50-task page, 10,000 times; median of
- * three), timed before and after the benchmarks. This shared VM's speed drifts by 2x between
- * hours, and every absolute figure above drifts with it; comparing this number across recorded
- * runs tells whether a figure moved because of the code or because of the host.
+ * Two fixed workloads timed before and after the benchmarks: JSON.stringify of a 50-task page
+ * 10,000 times (user-space CPU), and 2,000 sequential keep-alive GETs of a 12 KB body over
+ * loopback HTTP in one process (system calls and the kernel's TCP path, where the servers spend
+ * a good part of their time); median of three each. This shared VM's speed drifts by 2x between
+ * hours, and not always in both at once (on 2026-11-22 the servers slowed by half while the JSON
+ * figure stayed put). Compare these across recorded runs before reading a change in an absolute
+ * figure as a change in the code.
  */
-function hostYardstickMs(): number {
+async function hostYardstick(): Promise<string> {
+  const median = (times: number[]) => times.sort((a, b) => a - b)[1]!;
   const page = {
     items: Array.from({ length: 50 }, (_, i) => ({
       id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', title: `task ${i}`, description: '', completed: false, dueAt: null,
@@ -102,19 +108,36 @@ function hostYardstickMs(): number {
     })),
     nextCursor: null,
   };
-  const times = [0, 1, 2].map(() => {
+  const json = median([0, 1, 2].map(() => {
     const start = performance.now();
     for (let i = 0; i < 10_000; i++) JSON.stringify(page);
     return performance.now() - start;
+  }));
+
+  const body = 'x'.repeat(12_000);
+  const server = http.createServer((_req, res) => res.end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const port = (server.address() as AddressInfo).port;
+  const get = () => new Promise<void>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
   });
-  return times.sort((a, b) => a - b)[1]!;
+  const loopback: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const start = performance.now();
+    for (let i = 0; i < 2000; i++) await get();
+    loopback.push(performance.now() - start);
+  }
+  agent.destroy();
+  server.close();
+  return `JSON ${json.toFixed(0)} ms, loopback HTTP ${median(loopback).toFixed(0)} ms`;
 }
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-run-'));
 const resultsFile = path.join(workDir, 'results.jsonl');
 writeFileSync(resultsFile, '');
 const loadAtStart = os.loadavg();
-const yardstickAtStart = hostYardstickMs();
+const yardstickAtStart = await hostYardstick();
 const started = new Date();
 
 for (const bench of BENCHMARKS) {
@@ -134,7 +157,7 @@ const machines = [...new Set(rows.map((r) => r.machine))];
 const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
 const table = markdownTable(rows);
 const machineLine = `Machine: ${machines.join('; ') || machineDescription()}. Load average (1/5/15 min) at the start ${load(loadAtStart)}, at the end ${load(os.loadavg())}. ` +
-  `Host yardstick (a fixed JSON workload, lower is faster; compare across recorded runs): ${yardstickAtStart.toFixed(0)} ms at the start, ${hostYardstickMs().toFixed(0)} ms at the end.`;
+  `Host yardstick (fixed workloads, lower is faster; compare across recorded runs): ${yardstickAtStart} at the start; ${await hostYardstick()} at the end.`;
 
 console.log(`\n## All benchmarks\n\n${machineLine}\n\n${table}\n`);
 writeFileSync(
