@@ -22,3 +22,11 @@ export function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   }
   return value;
 }
+
+/** Reads a boolean NAME, `true` or `false`; unset or empty gives the fallback, anything else is refused. */
+export function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+}

@@ -37,7 +37,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
   });
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    dataDir: config.dataDir, poolMax: config.dbPoolMax,
+    dataDir: config.dataDir, poolMax: config.dbPoolMax, preparedStatements: config.dbPreparedStatements,
     connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs, logger,
   });
   let server: http.Server | undefined;

@@ -45,6 +45,14 @@ describe('todo-api configuration', () => {
     expect(() => loadConfig({ SCRYPT_LOG_N: '4' })).to.throw('SCRYPT_LOG_N must be an integer in [10, 20], got "4"');
   });
 
+  it('reads switches as true or false only: prepared statements on and proxy headers untrusted unless set', () => {
+    expect(loadConfig({})).to.include({ dbPreparedStatements: true, trustProxy: false });
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'false', TRUST_PROXY: 'true' })).to.include({ dbPreparedStatements: false, trustProxy: true });
+    // A typo must not silently keep the default, e.g. statements PgBouncer cannot run.
+    expect(() => loadConfig({ DB_PREPARED_STATEMENTS: 'off' })).to.throw('DB_PREPARED_STATEMENTS must be true or false, got "off"');
+    expect(() => loadConfig({ TRUST_PROXY: '1' })).to.throw('TRUST_PROXY must be true or false, got "1"');
+  });
+
   it('generates a local signing key once, keeps it in DATA_DIR with mode 0600, and reuses it', async () => {
     const logger = pino({ level: 'silent' });
     const options = { issuer: 'i', audience: 'a', ttlSeconds: 60, verifyKeyPems: [], dataDir: dir, sharedDatabase: false, logger };

@@ -46,7 +46,7 @@ for (const backend of backends()) {
     before(async () => {
       const store = await backend.create();
       database = await openDatabase({
-        databaseUrl: store.databaseUrl, dataDir: store.dataDir!, poolMax: 2, connectTimeoutMs: 5000,
+        databaseUrl: store.databaseUrl, dataDir: store.dataDir!, poolMax: 2, preparedStatements: true, connectTimeoutMs: 5000,
         statementTimeoutMs: 5000, logger: pino({ level: 'silent' }),
       });
     });

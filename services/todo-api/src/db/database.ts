@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DB } from './schema.js';
+import { preparingPool } from './preparedStatements.js';
 import { timestamptzToIso } from './timestamps.js';
 
 export interface PoolStats {
@@ -30,6 +31,8 @@ export interface DatabaseOptions {
   readonly databaseUrl?: string;
   readonly dataDir: string;
   readonly poolMax: number;
+  /** Name parameterized statements (server path only; see preparingPool). */
+  readonly preparedStatements: boolean;
   readonly connectTimeoutMs: number;
   readonly statementTimeoutMs: number;
   readonly logger: Logger;
@@ -98,7 +101,7 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
   pool.on('connect', (client) => {
     client.on('error', (error) => log.warn({ err: error }, 'database connection lost while in use'));
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: options.preparedStatements ? preparingPool(pool) : pool }) });
 
   return {
     db,
