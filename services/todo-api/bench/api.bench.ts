@@ -23,7 +23,13 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 12);
  * each let a slow phase fall on one server only (a 0.38x ratio once).
  */
 const ROUNDS = 3;
-const WARMUP_S = 2;
+/**
+ * Unmeasured load on each server before its first round: the figures are for a long-running server.
+ * After 2 s (about 4,000 requests) the API still spent ~40 % more CPU per GET in the next few
+ * seconds than later on (V8 was still optimizing koa, kysely, pg and pino's paths), while the
+ * baseline's few functions were already optimized; that first round decided the pooled p99.
+ */
+const WARMUP_S = 6;
 
 function databaseUrl(name: string): string {
   const url = new URL(BASE_URL);
