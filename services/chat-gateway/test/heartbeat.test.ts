@@ -27,11 +27,17 @@ describe('Heartbeat (timing wheel)', () => {
   let heartbeat: Heartbeat<RecordingSocket> | undefined;
   afterEach(() => heartbeat?.stop());
 
-  it('pings every socket once per interval, spread over the interval instead of in one burst', async () => {
+  /** A running heartbeat watching one new socket per entry of `answers` (true: it answers pings). */
+  function watch(...answers: boolean[]): RecordingSocket[] {
     const started = performance.now();
     heartbeat = new Heartbeat<RecordingSocket>(INTERVAL_MS, TICK_MS);
-    const sockets = Array.from({ length: 100 }, () => new RecordingSocket(true, started));
+    const sockets = answers.map((answer) => new RecordingSocket(answer, started));
     for (const socket of sockets) heartbeat.add(socket);
+    return sockets;
+  }
+
+  it('pings every socket once per interval, spread over the interval instead of in one burst', async () => {
+    const sockets = watch(...Array<boolean>(100).fill(true));
     await sleep(INTERVAL_MS * 1.5);
 
     // A tick pings its slot in one go; ticks are TICK_MS apart: cluster the first pings by gaps.
@@ -51,12 +57,7 @@ describe('Heartbeat (timing wheel)', () => {
   });
 
   it('pings a socket again one interval later, and terminates it then if the last ping got no pong', async () => {
-    const started = performance.now();
-    heartbeat = new Heartbeat<RecordingSocket>(INTERVAL_MS, TICK_MS);
-    const answering = new RecordingSocket(true, started);
-    const silent = new RecordingSocket(false, started);
-    heartbeat.add(answering);
-    heartbeat.add(silent);
+    const [answering, silent] = watch(true, false) as [RecordingSocket, RecordingSocket];
     await sleep(2 * INTERVAL_MS + TICK_MS / 2);
 
     expect(answering.pingedAt.length).to.be.at.least(2);
@@ -67,13 +68,8 @@ describe('Heartbeat (timing wheel)', () => {
   });
 
   it('forgets a deleted socket', async () => {
-    const started = performance.now();
-    heartbeat = new Heartbeat<RecordingSocket>(INTERVAL_MS, TICK_MS);
-    const kept = new RecordingSocket(true, started);
-    const closed = new RecordingSocket(true, started);
-    heartbeat.add(kept);
-    heartbeat.add(closed);
-    heartbeat.delete(closed);
+    const [kept, closed] = watch(true, true) as [RecordingSocket, RecordingSocket];
+    heartbeat!.delete(closed);
     await sleep(INTERVAL_MS + TICK_MS / 2);
 
     expect(kept.pingedAt).to.have.length(1);
