@@ -1,5 +1,8 @@
 /** Pure task-list logic: filters, search, ordering. */
+import { compareTasks } from '../../shared/task-order.js';
 import type { Task, TaskStatus } from './api.js';
+
+export { compareTasks };
 
 export type Filter = 'all' | 'pending' | 'done';
 
@@ -21,15 +24,6 @@ export function matchesView(task: Task, filter: Filter, query: string): boolean 
   const q = query.trim().toLocaleLowerCase();
   if (q === '') return true;
   return task.title.toLocaleLowerCase().includes(q) || task.description.toLocaleLowerCase().includes(q);
-}
-
-/** Pending before done; then soonest due first (no due date last); then newest first. */
-export function compareTasks(a: Task, b: Task): number {
-  if (a.completed !== b.completed) return a.completed ? 1 : -1;
-  const dueA = a.dueAt ? Date.parse(a.dueAt) : Number.POSITIVE_INFINITY;
-  const dueB = b.dueAt ? Date.parse(b.dueAt) : Number.POSITIVE_INFINITY;
-  if (dueA !== dueB) return dueA < dueB ? -1 : 1;
-  return b.createdAt.localeCompare(a.createdAt);
 }
 
 /** Replaces (or drops, when it left the view) one task in a list, keeping the order rules. */
