@@ -8,11 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App, Chart } from 'cdk8s';
-import { NamespacePeer } from '../constructs/network-peers.js';
-import { PlatformNamespace } from '../constructs/platform-namespace.js';
-import { checkManifests, validateSchemas } from '../constructs/policy/index.js';
-import { TlsIngress } from '../constructs/tls-ingress.js';
-import { WebService } from '../constructs/web-service.js';
+import {
+  checkManifests,
+  NamespacePeer,
+  PlatformNamespace,
+  TlsIngress,
+  validateSchemas,
+  WebService,
+} from '@todo-platform/hardened-constructs';
 import { writeFolder, type KubeObject } from '../charts/output.js';
 
 const count = Number(process.argv[2]);

@@ -6,7 +6,7 @@ import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { recommendedLabels } from '../constructs/labels.js';
+import { recommendedLabels } from '@todo-platform/hardened-constructs';
 import { PART_OF, type EnvironmentConfig, type GitOpsConfig } from './config.js';
 import type { KubeObject } from './output.js';
 

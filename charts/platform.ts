@@ -6,19 +6,24 @@
 import { readFileSync } from 'node:fs';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { AcmeClusterIssuer } from '../constructs/cluster-issuer.js';
-import { CloudNativePgDatabase } from '../constructs/cloudnative-pg-database.js';
-import { ExternalSecretFile } from '../constructs/external-secret-file.js';
-import { parseImage } from '../constructs/image-reference.js';
-import type { ContainerResources as WorkloadResources, SecretFileSpec } from '../constructs/hardened-deployment.js';
-import type { INetworkPeer } from '../constructs/contracts.js';
-import { NamespacePeer } from '../constructs/network-peers.js';
-import { PlatformNamespace } from '../constructs/platform-namespace.js';
-import { PostgresStatefulSet } from '../constructs/postgres-statefulset.js';
-import { SelfSignedClusterIssuer } from '../constructs/self-signed-cluster-issuer.js';
-import { SloAlerts } from '../constructs/slo-alerts.js';
-import { TlsIngress } from '../constructs/tls-ingress.js';
-import { WebService, type PortedPeer, type WebServiceProps } from '../constructs/web-service.js';
+import {
+  AcmeClusterIssuer,
+  CloudNativePgDatabase,
+  type ContainerResources as WorkloadResources,
+  ExternalSecretFile,
+  type INetworkPeer,
+  NamespacePeer,
+  parseImage,
+  PlatformNamespace,
+  type PortedPeer,
+  PostgresStatefulSet,
+  type SecretFileSpec,
+  SelfSignedClusterIssuer,
+  SloAlerts,
+  TlsIngress,
+  WebService,
+  type WebServiceProps,
+} from '@todo-platform/hardened-constructs';
 import { PART_OF, type ContainerResources, type EnvironmentConfig, type EnvironmentImages } from './config.js';
 import { quotaFor } from './quota.js';
 

@@ -3,9 +3,7 @@
  * quota never refuses a pod the platform itself asks for. (The fixed default did: in prod, nine
  * pods at the HPA minimum with a 1-cpu limit each already exceeded `limits.cpu: "8"`.)
  */
-import { DEFAULT_BARMAN_SIDECAR_RESOURCES } from '../constructs/cloudnative-pg-database.js';
-import type { NamespaceQuota } from '../constructs/platform-namespace.js';
-import { parseQuantity } from '../constructs/quantity.js';
+import { DEFAULT_BARMAN_SIDECAR_RESOURCES, type NamespaceQuota, parseQuantity } from '@todo-platform/hardened-constructs';
 import type { ContainerResources, EnvironmentConfig } from './config.js';
 
 /** Room for pods the platform does not declare: cert-manager's ACME solvers, a manual backup or restore Job. */

@@ -6,8 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { App, type Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { BARMAN_OBJECT_STORE_KIND } from '../constructs/cloudnative-pg-database.js';
-import { checkManifests, formatViolation, validateSchemas, type PolicyOptions, type SchemaOptions } from '../constructs/policy/index.js';
+import {
+  BARMAN_OBJECT_STORE_KIND,
+  checkManifests,
+  formatViolation,
+  type PolicyOptions,
+  type SchemaOptions,
+  validateSchemas,
+} from '@todo-platform/hardened-constructs';
 import { ARGOCD_FOLDER, GitOpsChart } from './argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig, type EnvironmentImages } from './config.js';
 import { writeFolder, type KubeObject } from './output.js';

@@ -3,7 +3,7 @@
  * committed environment, so it is proven here by synthesizing prod with it.
  */
 import { expect } from 'chai';
-import { isAllowed, namespacesOf } from '../../constructs/network-policy-eval.js';
+import { isAllowed, namespacesOf } from '@todo-platform/hardened-constructs';
 import { ENVIRONMENTS, type EnvironmentConfig } from '../config.js';
 import { buildPlatform } from '../synth.js';
 

@@ -5,8 +5,14 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { allowedFlows, namespacesOf, type NamedEndpoint } from '../../constructs/network-policy-eval.js';
-import { checkManifests, formatViolation, validateSchemas } from '../../constructs/policy/index.js';
+import {
+  allowedFlows,
+  checkManifests,
+  formatViolation,
+  type NamedEndpoint,
+  namespacesOf,
+  validateSchemas,
+} from '@todo-platform/hardened-constructs';
 import { ARGOCD_FOLDER } from '../argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig } from '../config.js';
 import { GENERATED_HEADER, type KubeObject } from '../output.js';

@@ -4,7 +4,7 @@
  * that cannot scale, a rollout that cannot surge), which no other check would notice.
  */
 import { expect } from 'chai';
-import { parseQuantity } from '../../constructs/quantity.js';
+import { parseQuantity } from '@todo-platform/hardened-constructs';
 import { ENVIRONMENTS } from '../config.js';
 import { quotaFor } from '../quota.js';
 import { readDistObjects } from './support/dist.js';

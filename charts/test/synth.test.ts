@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { parseImage } from '../../constructs/image-reference.js';
+import { parseImage } from '@todo-platform/hardened-constructs';
 import { ENVIRONMENTS, loadImages, type EnvironmentImages } from '../config.js';
 import { buildPlatform } from '../synth.js';
 import { DIST } from './support/dist.js';

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, IMAGES_FILE, type EnvironmentImages } from '../config.js';
-import { parseImage } from '../../constructs/image-reference.js';
+import { parseImage } from '@todo-platform/hardened-constructs';
 
 const SERVICES: readonly (keyof EnvironmentImages)[] = ['todo-api', 'chat-gateway', 'frontend'];
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

@@ -1,0 +1,25 @@
+/**
+ * The construct library: hardened, validated Kubernetes building blocks for cdk8s.
+ * One construct per file; this file re-exports the public API. See constructs/README.md.
+ */
+export * from './labels.js';
+export * from './errors.js';
+export * from './contracts.js';
+export * from './quantity.js';
+export * from './image-reference.js';
+export * from './names.js';
+export * from './hardened-deployment.js';
+export * from './probed-service.js';
+export * from './web-service.js';
+export * from './network-peers.js';
+export * from './workload-network-policy.js';
+export * from './network-policy-eval.js';
+export * from './platform-namespace.js';
+export * from './tls-ingress.js';
+export * from './cluster-issuer.js';
+export * from './self-signed-cluster-issuer.js';
+export * from './cloudnative-pg-database.js';
+export * from './postgres-statefulset.js';
+export * from './external-secret-file.js';
+export * from './slo-alerts.js';
+export * from './policy/index.js';

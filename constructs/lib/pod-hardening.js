@@ -1,0 +1,159 @@
+/**
+ * The pod-level hardening of shared/hardening.md as small functions, so every construct that makes
+ * pods (HardenedDeployment, PostgresStatefulSet, PgDumpBackup, ...) emits the same fields: security
+ * contexts (S03–S09), resources (R01, R02), size-limited scratch directories (S08), secret files
+ * (S19) and scheduling spread (A04, A05). Each returns plain Kubernetes JSON (typed with the
+ * kubernetes-models interfaces), in the shape HardenedDeployment synthesizes, plus the prop checks
+ * that go with it.
+ */
+import { posix } from 'node:path';
+import { invalidProp } from './errors.js';
+import { parseQuantity } from './quantity.js';
+/** uid/gid the hardened pods run as: above 10000, so it never maps to a host user (S06). */
+export const DEFAULT_RUN_AS_ID = 10001;
+/** Size limit of a scratch directory when none is given: scratch space, not storage. */
+export const DEFAULT_SCRATCH_SIZE = '64Mi';
+/** Mode of mounted secret files: owner and group (the fsGroup) may read, nobody else. */
+export const SECRET_FILE_MODE = 0o440;
+/** The restricted pod securityContext (S05, S06, S07, S09). */
+export function podSecurityContext(ids, fsGroupChangePolicy) {
+    return {
+        runAsNonRoot: true,
+        runAsUser: ids.runAsUser,
+        runAsGroup: ids.runAsGroup,
+        fsGroup: ids.fsGroup,
+        seccompProfile: { type: 'RuntimeDefault' },
+        ...(fsGroupChangePolicy !== undefined ? { fsGroupChangePolicy } : {}),
+    };
+}
+/** The restricted container securityContext (S02, S03, S04, S05, S06, S08, S09). */
+export function containerSecurityContext(ids) {
+    return {
+        runAsNonRoot: true,
+        runAsUser: ids.runAsUser,
+        runAsGroup: ids.runAsGroup,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+    };
+}
+/** cpu, memory and ephemeral-storage requests and limits, rendered as quantity strings (R01, R02). */
+export function containerResources(resources) {
+    const quantities = (q) => ({
+        cpu: q.cpu,
+        memory: q.memory,
+        'ephemeral-storage': q.ephemeralStorage,
+    });
+    return { requests: quantities(resources.requests), limits: quantities(resources.limits) };
+}
+/** One size-limited emptyDir volume and its mount per directory, in order. */
+export function scratchVolumes(directories) {
+    const volumes = [];
+    const mounts = [];
+    directories.forEach((dir, index) => {
+        const name = scratchVolumeName(dir, index);
+        volumes.push({ name, emptyDir: { sizeLimit: dir.sizeLimit ?? DEFAULT_SCRATCH_SIZE } });
+        mounts.push({ name, mountPath: dir.path });
+    });
+    return { volumes, mounts };
+}
+function scratchVolumeName(dir, index) {
+    return dir.volumeName ?? (dir.path === '/tmp' ? 'tmp' : `scratch-${index}`);
+}
+/**
+ * A secret volume holding one key (or all), mode 0440 (readable through the fsGroup), mounted
+ * read-only as a directory (not `subPath`, so a rotated Secret reaches the file). Secrets are files,
+ * never env (S19). `filePath` is the key's file, or the directory without a key.
+ */
+export function secretFileVolume(volumeName, file) {
+    const items = file.key !== undefined ? { items: [{ key: file.key, path: file.key }] } : {};
+    return {
+        volume: { name: volumeName, secret: { secretName: file.secretName, defaultMode: SECRET_FILE_MODE, ...items } },
+        mount: { name: volumeName, mountPath: file.mountPath, readOnly: true },
+        filePath: file.key !== undefined ? posix.join(file.mountPath, file.key) : file.mountPath,
+    };
+}
+/** Preferred anti-affinity: the scheduler keeps the selected pods on different nodes when it can (A04). */
+export function preferredHostAntiAffinity(selector) {
+    return {
+        podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                    weight: 100,
+                    podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...selector } } },
+                },
+            ],
+        },
+    };
+}
+/** Spread the selected pods over zones, without blocking scheduling where there is only one (A05). */
+export function zoneSpread(selector) {
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: { matchLabels: { ...selector } },
+        },
+    ];
+}
+/** Refuses ids below 10001 (S06), naming the construct path. */
+export function checkRunAsIds(scope, ids) {
+    for (const [prop, id] of Object.entries(ids)) {
+        if (!Number.isInteger(id) || id < DEFAULT_RUN_AS_ID) {
+            invalidProp(scope, prop, id, 'must be an integer >= 10001 so it never maps to a host user (S06)');
+        }
+    }
+}
+/** Refuses missing or malformed quantities and limits below their requests (R01, R02). */
+export function checkContainerResources(scope, prop, resources) {
+    if (resources === undefined)
+        invalidProp(scope, prop, resources, 'requests and limits for cpu, memory and ephemeralStorage are required (R01, R02)');
+    const keys = ['cpu', 'memory', 'ephemeralStorage'];
+    for (const kind of ['requests', 'limits']) {
+        for (const key of keys) {
+            const value = resources[kind]?.[key];
+            if (value === undefined)
+                invalidProp(scope, `${prop}.${kind}.${key}`, value, 'is required (R01, R02)');
+            const parsed = parseQuantity(value);
+            if (parsed === undefined || parsed <= 0) {
+                invalidProp(scope, `${prop}.${kind}.${key}`, value, 'must be a positive Kubernetes quantity such as "250m" or "256Mi"');
+            }
+        }
+    }
+    for (const key of keys) {
+        if (parseQuantity(resources.limits[key]) < parseQuantity(resources.requests[key])) {
+            invalidProp(scope, `${prop}.limits.${key}`, resources.limits[key], `is below the request ${JSON.stringify(resources.requests[key])}`);
+        }
+    }
+}
+/**
+ * Refuses relative, unnormalized or duplicate paths, duplicate volume names, bad size limits, and
+ * scratch space that does not fit the container's ephemeral-storage limit (the kubelet would evict).
+ */
+export function checkScratchDirectories(scope, prop, directories, ephemeralStorageLimit) {
+    const paths = new Set();
+    const names = new Set();
+    let total = 0;
+    directories.forEach((dir, index) => {
+        if (!dir.path.startsWith('/') || posix.normalize(dir.path) !== dir.path || dir.path === '/') {
+            invalidProp(scope, prop, dir.path, 'must be an absolute, normalized path other than "/"');
+        }
+        if (paths.has(dir.path))
+            invalidProp(scope, prop, dir.path, 'is mounted twice');
+        paths.add(dir.path);
+        const name = scratchVolumeName(dir, index);
+        if (names.has(name))
+            invalidProp(scope, prop, name, 'duplicate volume name');
+        names.add(name);
+        const size = parseQuantity(dir.sizeLimit ?? DEFAULT_SCRATCH_SIZE);
+        if (size === undefined || size <= 0)
+            invalidProp(scope, prop, dir, 'sizeLimit must be a positive Kubernetes quantity');
+        total += size;
+    });
+    const limit = parseQuantity(ephemeralStorageLimit);
+    if (limit === undefined || total > limit) {
+        invalidProp(scope, 'resources.limits.ephemeralStorage', ephemeralStorageLimit, `is smaller than the emptyDir size limits it must hold (${total} bytes)`);
+    }
+}

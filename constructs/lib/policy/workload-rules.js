@@ -1,0 +1,163 @@
+import { REPLICATED_KINDS, declaredNamespace, isEmptySelector, isRecord, list, nameOf, rec, selectorMatches, stringMap } from './kube.js';
+import { show } from './pod-rules.js';
+const RECOMMENDED_LABELS = ['name', 'instance', 'version', 'component', 'part-of', 'managed-by'].map((l) => `app.kubernetes.io/${l}`);
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const ZONE_KEY = 'topology.kubernetes.io/zone';
+const HOSTNAME_KEY = 'kubernetes.io/hostname';
+export function checkServiceAccounts(ctx) {
+    const users = new Map();
+    for (const w of ctx.workloads) {
+        const spec = w.template.spec;
+        const sa = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : spec.serviceAccount;
+        if (typeof sa !== 'string' || sa === '' || sa === 'default') {
+            ctx.report(w.object, 'S18', `pod uses the default ServiceAccount; give the workload its own`);
+            continue;
+        }
+        const key = `${w.namespace}/${sa}`;
+        users.set(key, [...(users.get(key) ?? []), w]);
+        const external = w.namespace !== undefined && ctx.externalNamespaces.has(w.namespace);
+        if (!external && ctx.inNamespace('ServiceAccount', w.namespace).every((o) => nameOf(o) !== sa)) {
+            ctx.report(w.object, 'S18', `ServiceAccount "${sa}" is not in the output`);
+        }
+    }
+    for (const [key, sharing] of users) {
+        if (sharing.length < 2)
+            continue;
+        const names = sharing.map((w) => `${w.object.kind}/${nameOf(w.object)}`).join(', ');
+        for (const w of sharing)
+            ctx.report(w.object, 'S18', `ServiceAccount "${key.split('/')[1]}" is shared by ${names}`);
+    }
+    for (const sa of ctx.objects.filter((o) => o.kind === 'ServiceAccount')) {
+        if (sa.automountServiceAccountToken !== false) {
+            ctx.report(sa, 'S18', `automountServiceAccountToken is ${show(sa.automountServiceAccountToken)}, expected false`);
+        }
+    }
+}
+function hpaFor(ctx, w) {
+    return ctx.inNamespace('HorizontalPodAutoscaler', w.namespace).find((h) => {
+        const ref = rec(rec(h.spec).scaleTargetRef);
+        return ref.kind === w.object.kind && ref.name === nameOf(w.object);
+    });
+}
+export function checkAvailability(ctx) {
+    for (const w of ctx.workloads.filter((x) => REPLICATED_KINDS.has(x.object.kind))) {
+        const o = w.object;
+        const spec = rec(o.spec);
+        const hpa = hpaFor(ctx, w);
+        const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
+        const minReplicas = ctx.singleNode ? 1 : 2;
+        if (!hpa && replicas < minReplicas) {
+            ctx.report(o, 'A01', `replicas is ${show(spec.replicas)} without an HPA, expected >= ${minReplicas}`);
+        }
+        if (hpa && spec.replicas !== undefined) {
+            ctx.report(o, 'A02', `sets spec.replicas ${show(spec.replicas)} although HorizontalPodAutoscaler "${nameOf(hpa)}" scales it`);
+        }
+        if (hpa || replicas >= 2)
+            checkBudgetFor(ctx, w);
+        checkAntiAffinity(ctx, w);
+        checkZoneSpread(ctx, w);
+        if (o.kind === 'Deployment')
+            checkRollout(ctx, o);
+    }
+    for (const w of ctx.workloads.filter((x) => x.object.kind !== 'Pod' && x.object.kind !== 'Job' && x.object.kind !== 'CronJob')) {
+        const selector = rec(w.object.spec).selector;
+        if (!isRecord(selector) || isEmptySelector(selector))
+            ctx.report(w.object, 'A07', 'spec.selector is missing or empty');
+        else if (!selectorMatches(selector, w.template.labels))
+            ctx.report(w.object, 'A07', 'spec.selector does not match the pod template labels');
+    }
+    checkAutoscalers(ctx);
+    checkBudgets(ctx);
+}
+function checkBudgetFor(ctx, w) {
+    const budgets = ctx.inNamespace('PodDisruptionBudget', w.namespace).filter((p) => {
+        const selector = rec(p.spec).selector;
+        return isRecord(selector) && !isEmptySelector(selector) && selectorMatches(selector, w.template.labels);
+    });
+    if (budgets.length === 0)
+        ctx.report(w.object, 'A03', 'no PodDisruptionBudget selects its pods');
+    if (budgets.length > 1)
+        ctx.report(w.object, 'A03', `${budgets.length} PodDisruptionBudgets select its pods (evictions fail), expected one`);
+}
+function checkAntiAffinity(ctx, w) {
+    const preferred = list(rec(rec(w.template.spec.affinity).podAntiAffinity).preferredDuringSchedulingIgnoredDuringExecution);
+    const ok = preferred.some((p) => {
+        const term = rec(p.podAffinityTerm);
+        return term.topologyKey === HOSTNAME_KEY && isRecord(term.labelSelector) && !isEmptySelector(term.labelSelector)
+            && selectorMatches(term.labelSelector, w.template.labels);
+    });
+    if (!ok)
+        ctx.report(w.object, 'A04', `no preferred pod anti-affinity on ${HOSTNAME_KEY} selecting its own pods`);
+}
+function checkZoneSpread(ctx, w) {
+    const zone = list(w.template.spec.topologySpreadConstraints).filter((t) => t.topologyKey === ZONE_KEY);
+    if (zone.length === 0) {
+        ctx.report(w.object, 'A05', `no topologySpreadConstraint on ${ZONE_KEY}`);
+        return;
+    }
+    for (const t of zone) {
+        if (typeof t.maxSkew !== 'number' || t.maxSkew < 1)
+            ctx.report(w.object, 'A05', `zone spread maxSkew is ${show(t.maxSkew)}, expected >= 1`);
+        if (t.whenUnsatisfiable !== 'ScheduleAnyway')
+            ctx.report(w.object, 'A05', `zone spread whenUnsatisfiable is ${show(t.whenUnsatisfiable)}, expected ScheduleAnyway`);
+        if (!isRecord(t.labelSelector) || isEmptySelector(t.labelSelector) || !selectorMatches(t.labelSelector, w.template.labels)) {
+            ctx.report(w.object, 'A05', 'zone spread labelSelector does not select its own pods');
+        }
+    }
+}
+function checkRollout(ctx, o) {
+    const strategy = rec(rec(o.spec).strategy);
+    const maxUnavailable = rec(strategy.rollingUpdate).maxUnavailable;
+    if (strategy.type !== 'RollingUpdate')
+        ctx.report(o, 'A06', `strategy.type is ${show(strategy.type)}, expected RollingUpdate`);
+    else if (maxUnavailable !== 0 && maxUnavailable !== '0%') {
+        ctx.report(o, 'A06', `rollingUpdate.maxUnavailable is ${show(maxUnavailable)}, expected 0`);
+    }
+}
+function checkAutoscalers(ctx) {
+    for (const hpa of ctx.objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
+        const spec = rec(hpa.spec);
+        const ref = rec(spec.scaleTargetRef);
+        const target = ctx.inNamespace(String(ref.kind), declaredNamespace(hpa)).find((o) => nameOf(o) === ref.name);
+        if (!target)
+            ctx.report(hpa, 'A02', `scaleTargetRef ${show(ref.kind)} ${show(ref.name)} is not in the output`);
+        const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
+        if (min < 2)
+            ctx.report(hpa, 'A02', `minReplicas is ${show(spec.minReplicas)}, expected >= 2`);
+        if (typeof spec.maxReplicas !== 'number' || spec.maxReplicas <= min) {
+            ctx.report(hpa, 'A02', `maxReplicas is ${show(spec.maxReplicas)}, expected more than minReplicas ${min}`);
+        }
+    }
+}
+function checkBudgets(ctx) {
+    for (const pdb of ctx.objects.filter((o) => o.kind === 'PodDisruptionBudget')) {
+        const spec = rec(pdb.spec);
+        if (spec.maxUnavailable !== 1)
+            ctx.report(pdb, 'A03', `maxUnavailable is ${show(spec.maxUnavailable)}, expected 1`);
+        if (spec.minAvailable !== undefined)
+            ctx.report(pdb, 'A03', `sets minAvailable ${show(spec.minAvailable)}; use maxUnavailable: 1`);
+        if (spec.unhealthyPodEvictionPolicy === undefined)
+            ctx.report(pdb, 'A03', 'unhealthyPodEvictionPolicy is not set');
+        const selector = spec.selector;
+        const selectsWorkload = isRecord(selector) && !isEmptySelector(selector) && ctx.workloads.some((w) => w.namespace === declaredNamespace(pdb) && selectorMatches(selector, w.template.labels));
+        if (!selectsWorkload)
+            ctx.report(pdb, 'A03', 'selector matches the pods of no workload in its namespace');
+    }
+}
+export function checkLabels(ctx) {
+    for (const o of ctx.objects)
+        checkLabelSet(ctx, o, stringMap(o.metadata?.labels), 'metadata.labels');
+    for (const w of ctx.workloads) {
+        if (w.object.kind !== 'Pod')
+            checkLabelSet(ctx, w.object, w.template.labels, 'pod template labels');
+    }
+}
+function checkLabelSet(ctx, o, labels, where) {
+    const missing = RECOMMENDED_LABELS.filter((l) => !labels[l]);
+    if (missing.length > 0)
+        ctx.report(o, 'A08', `${where} lack ${missing.join(', ')}`);
+    for (const [key, value] of Object.entries(labels)) {
+        if (value.length > 63 || !LABEL_VALUE.test(value))
+            ctx.report(o, 'A08', `${where} ${key} has invalid value ${show(value)}`);
+    }
+}

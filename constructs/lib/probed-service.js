@@ -1,0 +1,91 @@
+import { Construct } from 'constructs';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { invalidProp } from './errors.js';
+import { isValidLabelValue } from './labels.js';
+import { addKubeObject, addModelObject } from './model-object.js';
+/** The health endpoints every service of the design serves (design.md, "Services: shared conventions"). */
+export const PROBE_CONTRACT = { livenessPath: '/livez', readinessPath: '/readyz' };
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+/**
+ * A ClusterIP Service in front of a HardenedDeployment's pods, by named targetPort, that refuses
+ * pods without the design's probe contract on that port, with an optional ServiceMonitor.
+ */
+export class ProbedService extends Construct {
+    serviceName;
+    namespace;
+    /** The Service port's name (same as the container port's name). */
+    portName;
+    port;
+    /** The container port number behind it (what NetworkPolicies allow: they see pod ports). */
+    targetPortNumber;
+    /** The Service object. */
+    service;
+    /** The ServiceMonitor, when `metrics` is on. */
+    serviceMonitor;
+    constructor(scope, id, props) {
+        super(scope, id);
+        const { workload } = props;
+        const fail = (prop, value, why) => invalidProp(this, prop, value, why);
+        const portName = props.portName ?? workload.probes.portName;
+        const containerPort = workload.ports.find((p) => p.name === portName);
+        if (containerPort === undefined) {
+            fail('portName', portName, `is not a port of ${workload.node.path} (ports: ${workload.ports.map((p) => p.name).join(', ')})`);
+        }
+        if (workload.probes.portName !== portName) {
+            fail('portName', portName, `the workload's probes are on port "${workload.probes.portName}", so this port's health is unchecked`);
+        }
+        if (workload.probes.livenessPath !== PROBE_CONTRACT.livenessPath || workload.probes.readinessPath !== PROBE_CONTRACT.readinessPath) {
+            fail('workload', workload.probes, `pods must probe ${PROBE_CONTRACT.livenessPath} (liveness) and ${PROBE_CONTRACT.readinessPath} (readiness)`);
+        }
+        const port = props.port ?? 80;
+        if (!Number.isInteger(port) || port < 1 || port > 65535)
+            fail('port', port, 'must be an integer from 1 to 65535');
+        const name = props.name ?? workload.deploymentName;
+        if (!DNS_LABEL.test(name) || name.length > 63)
+            fail('name', name, 'must be a DNS-1035 label (Service names are DNS names)');
+        const metrics = props.metrics === true ? {} : props.metrics === false ? undefined : props.metrics;
+        if (metrics !== undefined) {
+            const path = metrics.path ?? '/metrics';
+            if (!path.startsWith('/'))
+                fail('metrics.path', path, 'must be an absolute HTTP path');
+            if (metrics.interval !== undefined && !PROMETHEUS_DURATION.test(metrics.interval)) {
+                fail('metrics.interval', metrics.interval, 'must be a Prometheus duration such as "30s"');
+            }
+            for (const [key, value] of Object.entries(metrics.labels ?? {})) {
+                if (!isValidLabelValue(value))
+                    fail('metrics.labels', { [key]: value }, 'is not a valid label value');
+            }
+        }
+        this.serviceName = name;
+        this.namespace = workload.namespace;
+        this.portName = portName;
+        this.port = port;
+        this.targetPortNumber = containerPort.port;
+        const metadata = (labels) => ({
+            name,
+            namespace: workload.namespace,
+            labels: { ...labels, ...workload.labels },
+        });
+        this.service = addKubeObject(this, 'Service', {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: metadata({}),
+            spec: {
+                type: 'ClusterIP',
+                selector: { ...workload.selectorLabels },
+                ports: [{ name: portName, port, targetPort: portName, protocol: 'TCP' }],
+            },
+        });
+        if (metrics !== undefined) {
+            this.serviceMonitor = addModelObject(this, 'ServiceMonitor', new ServiceMonitor({
+                metadata: metadata(metrics.labels ?? {}),
+                spec: {
+                    selector: { matchLabels: { ...workload.selectorLabels } },
+                    namespaceSelector: { matchNames: [workload.namespace] },
+                    endpoints: [{ port: portName, path: metrics.path ?? '/metrics', interval: metrics.interval ?? '30s', scheme: 'http' }],
+                },
+            }));
+        }
+    }
+}

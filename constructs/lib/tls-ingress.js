@@ -1,0 +1,284 @@
+import { Construct } from 'constructs';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
+import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { ReferenceGrant } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant';
+import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import { invalidProp } from './errors.js';
+import { addModelObject } from './model-object.js';
+import { NAMESPACE_NAME_LABEL, checkNamespace, identityLabels } from './network-peers.js';
+import { isDnsLabel, isDnsSubdomain } from './names.js';
+export const CLUSTER_ISSUER_ANNOTATION = 'cert-manager.io/cluster-issuer';
+const NGINX = 'nginx.ingress.kubernetes.io';
+const WEBSOCKET_TIMEOUT_SECONDS = '3600';
+const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const SAFE_PATH = /^\/[A-Za-z0-9/_.~-]*$/;
+// ingress-nginx's strict path validation (on by default since 1.8) accepts only these for Prefix.
+const NGINX_STRICT_PATH = /^\/[A-Za-z0-9/_-]*$/;
+const NGINX_SIZE = /^\d+[kKmMgG]?$/;
+/**
+ * HTTPS routes to in-namespace Services with a certificate from a cert-manager ClusterIssuer and
+ * forced HTTPS (N03, N04, N05). In `ingress` mode, routes with the same options share an Ingress
+ * (nginx annotations apply per object), named `<name>`, `<name>-websocket`, `<name>-body-<size>`;
+ * every Ingress carries the same `tls` entry (all hosts, one Secret) so they share one certificate.
+ * In `gateway-api` mode, one HTTPRoute per host (`<name>-<host>`), optionally the Gateway itself.
+ */
+export class TlsIngress extends Construct {
+    /** The hosts served, in declaration order. */
+    hosts;
+    /** The Secret holding the certificate for every host. */
+    tlsSecretName;
+    mode;
+    /**
+     * Names of the Ingress or HTTPRoute objects emitted (and of the Gateway, if created, or the
+     * Certificate and ReferenceGrant for a Gateway owned elsewhere), in emission order.
+     */
+    objectNames;
+    /** The emitted objects. */
+    objects;
+    constructor(scope, id, props) {
+        super(scope, id);
+        if (!isDnsLabel(props.name))
+            invalidProp(this, 'name', props.name, 'must be an RFC 1123 label (a-z, 0-9, -; <= 63 chars)');
+        checkNamespace(this, 'namespace', props.namespace);
+        if (!isDnsLabel(props.clusterIssuer))
+            invalidProp(this, 'clusterIssuer', props.clusterIssuer, 'not a valid ClusterIssuer name');
+        this.mode = props.mode ?? 'ingress';
+        this.tlsSecretName = props.tlsSecretName ?? `${props.name}-tls`;
+        if (!isDnsSubdomain(this.tlsSecretName))
+            invalidProp(this, 'tlsSecretName', this.tlsSecretName, 'not a valid Secret name');
+        const annotations = { ...props.annotations };
+        for (const key of Object.keys(annotations)) {
+            if (key.toLowerCase().includes('snippet'))
+                invalidProp(this, 'annotations', key, 'snippet annotations inject raw proxy configuration (N05)');
+            if (key === CLUSTER_ISSUER_ANNOTATION || key.startsWith(`${NGINX}/`)) {
+                invalidProp(this, 'annotations', key, 'set by the construct from its props (clusterIssuer, websocket, maxBodySize)');
+            }
+        }
+        const routes = this.resolveRoutes(props);
+        this.hosts = [...new Set(routes.map((route) => route.host))];
+        const labels = identityLabels(this, { name: props.name, component: 'ingress', partOf: props.partOf, version: props.version });
+        this.objects =
+            this.mode === 'ingress'
+                ? this.emitIngresses(props, routes, labels, annotations)
+                : this.emitGatewayApi(props, routes, labels, annotations);
+        this.objectNames = this.objects.map((object) => object.name);
+    }
+    resolveRoutes(props) {
+        if (props.routes.length === 0)
+            invalidProp(this, 'routes', [], 'at least one route is needed');
+        const seen = new Set();
+        return props.routes.map((route, index) => {
+            const prop = `routes[${index}]`;
+            checkHost(this, `${prop}.host`, route.host);
+            const path = route.path ?? '/';
+            if (!path.startsWith('/'))
+                invalidProp(this, `${prop}.path`, path, "must start with '/'");
+            if (!SAFE_PATH.test(path))
+                invalidProp(this, `${prop}.path`, path, 'only letters, digits and / _ . ~ - are allowed (no regex, no spaces)');
+            const key = `${route.host}${path}`;
+            if (seen.has(key))
+                invalidProp(this, `${prop}`, key, 'duplicate host + path: another route already serves it');
+            seen.add(key);
+            if (route.backend.namespace !== props.namespace) {
+                invalidProp(this, `${prop}.backend`, `${route.backend.namespace}/${route.backend.serviceName}`, `is outside the routes' namespace "${props.namespace}"`);
+            }
+            if (route.maxBodySize !== undefined) {
+                if (!NGINX_SIZE.test(route.maxBodySize))
+                    invalidProp(this, `${prop}.maxBodySize`, route.maxBodySize, 'must be an nginx size such as 8m or 512k');
+                if (this.mode === 'gateway-api') {
+                    invalidProp(this, `${prop}.maxBodySize`, route.maxBodySize, 'Gateway API has no portable body-size limit: configure it on the Gateway implementation');
+                }
+            }
+            return { host: route.host, path, backend: route.backend, websocket: route.websocket ?? false, maxBodySize: route.maxBodySize };
+        });
+    }
+    emitIngresses(props, routes, labels, extraAnnotations) {
+        const className = props.ingressClassName ?? 'nginx';
+        if (!isDnsSubdomain(className))
+            invalidProp(this, 'ingressClassName', className, 'not a valid IngressClass name');
+        if (props.gateway)
+            invalidProp(this, 'gateway', props.gateway.name, "only used in mode 'gateway-api'");
+        const groups = new Map();
+        for (const route of routes) {
+            const suffix = [route.websocket ? 'websocket' : '', route.maxBodySize ? `body-${route.maxBodySize.toLowerCase()}` : '']
+                .filter(Boolean)
+                .join('-');
+            const name = suffix ? `${props.name}-${suffix}` : props.name;
+            groups.set(name, [...(groups.get(name) ?? []), route]);
+        }
+        return [...groups].map(([name, group]) => {
+            const { websocket, maxBodySize } = group[0];
+            const annotations = {
+                ...extraAnnotations,
+                [CLUSTER_ISSUER_ANNOTATION]: props.clusterIssuer,
+                [`${NGINX}/force-ssl-redirect`]: 'true',
+                ...(websocket ? { [`${NGINX}/proxy-read-timeout`]: WEBSOCKET_TIMEOUT_SECONDS, [`${NGINX}/proxy-send-timeout`]: WEBSOCKET_TIMEOUT_SECONDS } : {}),
+                ...(maxBodySize ? { [`${NGINX}/proxy-body-size`]: maxBodySize } : {}),
+            };
+            const hosts = [...new Set(group.map((route) => route.host))];
+            const ingress = new Ingress({
+                metadata: { name, namespace: props.namespace, labels, annotations },
+                spec: {
+                    ingressClassName: className,
+                    // The same tls entry on every Ingress: one certificate for all hosts, no Certificates fighting over the Secret.
+                    tls: [{ hosts: [...this.hosts], secretName: this.tlsSecretName }],
+                    rules: hosts.map((host) => ({
+                        host,
+                        http: {
+                            paths: group
+                                .filter((route) => route.host === host)
+                                .map((route) => ({
+                                path: route.path,
+                                // Paths with '.' or '~' fail ingress-nginx's strict Prefix validation; they are prefixes there too.
+                                pathType: NGINX_STRICT_PATH.test(route.path) ? 'Prefix' : 'ImplementationSpecific',
+                                backend: { service: { name: route.backend.serviceName, port: { name: route.backend.portName } } },
+                            })),
+                        },
+                    })),
+                },
+            });
+            return addModelObject(this, name, ingress);
+        });
+    }
+    emitGatewayApi(props, routes, labels, annotations) {
+        const gateway = props.gateway;
+        if (!gateway)
+            return invalidProp(this, 'gateway', undefined, "mode 'gateway-api' needs the Gateway to attach to");
+        if (props.ingressClassName !== undefined)
+            invalidProp(this, 'ingressClassName', props.ingressClassName, "only used in mode 'ingress'");
+        if (!isDnsSubdomain(gateway.name))
+            invalidProp(this, 'gateway.name', gateway.name, 'not a valid Gateway name');
+        const gatewayNamespace = gateway.namespace ?? props.namespace;
+        checkNamespace(this, 'gateway.namespace', gatewayNamespace);
+        for (const [prop, section] of [['gateway.sectionName', gateway.sectionName], ['gateway.httpSectionName', gateway.httpSectionName]]) {
+            if (section !== undefined && !isDnsSubdomain(section))
+                invalidProp(this, prop, section, 'not a valid listener name');
+        }
+        const httpSection = gateway.httpSectionName ?? (gateway.create ? 'http' : undefined);
+        const parentRef = (sectionName) => ({
+            group: 'gateway.networking.k8s.io',
+            kind: 'Gateway',
+            name: gateway.name,
+            namespace: gatewayNamespace,
+            ...(sectionName ? { sectionName } : {}),
+        });
+        const meta = (name, withAnnotations) => ({
+            name,
+            namespace: props.namespace,
+            labels,
+            ...(Object.keys(withAnnotations).length > 0 ? { annotations: withAnnotations } : {}),
+        });
+        const objects = [];
+        if (gateway.create) {
+            if (!isDnsSubdomain(gateway.create.gatewayClassName)) {
+                invalidProp(this, 'gateway.create.gatewayClassName', gateway.create.gatewayClassName, 'not a valid GatewayClass name');
+            }
+            const allowedRoutes = gatewayNamespace === props.namespace
+                ? { namespaces: { from: 'Same' } }
+                : { namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.namespace } } } };
+            const gatewayObject = new Gateway({
+                metadata: { name: gateway.name, namespace: gatewayNamespace, labels, annotations: { [CLUSTER_ISSUER_ANNOTATION]: props.clusterIssuer } },
+                spec: {
+                    gatewayClassName: gateway.create.gatewayClassName,
+                    listeners: [
+                        // cert-manager's gateway-shim needs a hostname per listener to know the certificate's names.
+                        ...this.hosts.map((host) => ({
+                            name: listenerName(host),
+                            hostname: host,
+                            port: 443,
+                            protocol: 'HTTPS',
+                            tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: this.tlsSecretName }] },
+                            allowedRoutes,
+                        })),
+                        { name: httpSection ?? 'http', port: 80, protocol: 'HTTP', allowedRoutes },
+                    ],
+                },
+            });
+            objects.push(addModelObject(this, 'Gateway', gatewayObject));
+        }
+        for (const host of this.hosts) {
+            const name = `${props.name}-${hostSlug(host)}`;
+            if (name.length > 253)
+                invalidProp(this, 'name', name, 'the HTTPRoute name for this host exceeds 253 characters');
+            const sectionName = gateway.sectionName ?? (gateway.create ? listenerName(host) : undefined);
+            const route = new HTTPRoute({
+                metadata: meta(name, annotations),
+                spec: {
+                    parentRefs: [parentRef(sectionName)],
+                    hostnames: [host],
+                    rules: routes
+                        .filter((candidate) => candidate.host === host)
+                        .map((candidate) => ({
+                        matches: [{ path: { type: 'PathPrefix', value: candidate.path } }],
+                        backendRefs: [{ name: candidate.backend.serviceName, port: candidate.backend.port }],
+                        ...(candidate.websocket && (gateway.supportsTimeouts ?? true) ? { timeouts: { request: '0s' } } : {}),
+                    })),
+                },
+            });
+            objects.push(addModelObject(this, `Route-${name}`, route));
+        }
+        if (httpSection) {
+            const name = `${props.name}-https-redirect`;
+            const redirect = new HTTPRoute({
+                metadata: meta(name, annotations),
+                spec: {
+                    parentRefs: [parentRef(httpSection)],
+                    hostnames: [...this.hosts],
+                    rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+                },
+            });
+            objects.push(addModelObject(this, 'HttpsRedirect', redirect));
+        }
+        if (!gateway.create)
+            objects.push(...this.emitCertificate(props, gatewayNamespace, labels));
+        return objects;
+    }
+    /**
+     * For a Gateway owned elsewhere, nothing would ask cert-manager for the hosts' certificate (its
+     * gateway-shim reads only the Gateway's annotations): a Certificate into the TLS Secret, and a
+     * ReferenceGrant so a Gateway in another namespace may reference that Secret.
+     */
+    emitCertificate(props, gatewayNamespace, labels) {
+        const certificate = new Certificate({
+            metadata: { name: this.tlsSecretName, namespace: props.namespace, labels },
+            spec: {
+                secretName: this.tlsSecretName,
+                dnsNames: [...this.hosts],
+                issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.clusterIssuer },
+            },
+        });
+        const objects = [addModelObject(this, 'Certificate', certificate)];
+        if (gatewayNamespace !== props.namespace) {
+            if (this.tlsSecretName.length > 245)
+                invalidProp(this, 'tlsSecretName', this.tlsSecretName, 'leaves no room for the "-gateway" ReferenceGrant name (253 characters)');
+            const grant = new ReferenceGrant({
+                metadata: { name: `${this.tlsSecretName}-gateway`, namespace: props.namespace, labels },
+                spec: {
+                    from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: gatewayNamespace }],
+                    to: [{ group: '', kind: 'Secret', name: this.tlsSecretName }],
+                },
+            });
+            objects.push(addModelObject(this, 'CertificateReferenceGrant', grant));
+        }
+        return objects;
+    }
+}
+/** RFC 1123 host name, lowercase, not an IP address; `*` only as the whole leftmost label. */
+function checkHost(scope, prop, host) {
+    const labels = host.split('.');
+    const wildcard = labels[0] === '*';
+    const named = wildcard ? labels.slice(1) : labels;
+    if (host.length > 253 || named.length === 0 || !named.every((label) => label.length <= 63 && HOST_LABEL.test(label))) {
+        invalidProp(scope, prop, host, 'not an RFC 1123 host name (lowercase a-z, 0-9, -, dots; a wildcard only as the leftmost label "*.")');
+    }
+    if (IPV4.test(host))
+        invalidProp(scope, prop, host, 'an IP address is not a host name; TLS certificates need a DNS name');
+}
+function hostSlug(host) {
+    return host.replace(/^\*\./, 'wildcard.').replaceAll('.', '-');
+}
+function listenerName(host) {
+    return `https-${hostSlug(host)}`;
+}
