@@ -16,7 +16,7 @@ import {
   validateSchemas,
   WebService,
 } from '@todo-platform/hardened-constructs';
-import { writeFolder, type KubeObject } from '../charts/output.js';
+import { writeTree, type KubeObject } from '../charts/output.js';
 
 const count = Number(process.argv[2]);
 const started = performance.now();
@@ -52,7 +52,7 @@ const objects = chart.toJson() as KubeObject[];
 const violations = [...checkManifests(objects, {}), ...(await validateSchemas(objects))];
 if (violations.length > 0) throw new Error(`${violations.length} violations, e.g. ${JSON.stringify(violations[0])}`);
 const outdir = mkdtempSync(join(tmpdir(), 'synth-bench-'));
-writeFolder(outdir, 'bench', objects);
+writeTree(outdir, new Map([['bench', objects]]));
 rmSync(outdir, { recursive: true });
 const elapsedMs = performance.now() - started;
 console.log(JSON.stringify({ services: count, objects: objects.length, inProcessMs: elapsedMs, maxRssKb: process.resourceUsage().maxRSS }));

@@ -3,8 +3,8 @@
  * saying how the file is made, deterministic bytes, and a hard failure (instead of cdk8s's silent
  * overwrite, cdk8s#2821) when two objects would share a file.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 
 /** A Kubernetes object as plain JSON. */
@@ -58,18 +58,32 @@ export function renderObject(object: KubeObject): string {
 }
 
 /**
- * Writes a folder of objects, one per file. The folder is emptied first, so an object removed from
- * the source disappears from the output (and from the cluster, through Argo CD's prune) even when
- * the app runs without the CLI, which would otherwise do it.
+ * Writes the output tree `<outdir>/<folder>/<kind>-<name>.yaml` as one step: every file goes into a
+ * temporary sibling folder, which then replaces `outdir` by two renames. A removed object leaves no
+ * stale file behind, and a failure before the swap (a clash, a full disk) leaves `outdir` byte for
+ * byte as it was — the committed dist/ is never half-written or lost.
  */
-export function writeFolder(outdir: string, folder: string, objects: readonly KubeObject[]): string[] {
-  assertNoCollisions(folder, objects);
-  const dir = join(outdir, folder);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  return objects.map((object) => {
-    const file = fileNameOf(object);
-    writeFileSync(join(dir, file), renderObject(object));
-    return join(folder, file);
-  });
+export function writeTree(outdir: string, folders: ReadonlyMap<string, readonly KubeObject[]>): string[] {
+  for (const [folder, objects] of folders) assertNoCollisions(folder, objects);
+  const target = resolve(outdir);
+  const staging = `${target}.partial-${process.pid}`;
+  const previous = `${target}.previous-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const files = [...folders].flatMap(([folder, objects]) => {
+      mkdirSync(join(staging, folder), { recursive: true });
+      return objects.map((object) => {
+        const file = join(folder, fileNameOf(object));
+        writeFileSync(join(staging, file), renderObject(object));
+        return file;
+      });
+    });
+    mkdirSync(dirname(target), { recursive: true });
+    if (existsSync(target)) renameSync(target, previous);
+    renameSync(staging, target);
+    return files;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(previous, { recursive: true, force: true });
+  }
 }

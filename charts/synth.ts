@@ -16,7 +16,7 @@ import {
 } from '@todo-platform/hardened-constructs';
 import { ARGOCD_FOLDER, GitOpsChart } from './argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig, type EnvironmentImages } from './config.js';
-import { writeFolder, type KubeObject } from './output.js';
+import { writeTree, type KubeObject } from './output.js';
 import { TodoPlatformChart } from './platform.js';
 import { withSyncWaves } from './sync-waves.js';
 
@@ -101,8 +101,11 @@ export async function buildPlatform(options: BuildOptions = {}): Promise<Platfor
   return { folders };
 }
 
-/** Builds, checks and writes the platform under `outdir`; returns the files written (relative). */
-export async function synthesizePlatform(outdir: string, options: BuildOptions = {}): Promise<string[]> {
+/**
+ * Builds, checks and writes the platform under each of `outdirs` (each replaced as a whole, see
+ * writeTree); returns the files written, relative to an outdir. Nothing is written if any check fails.
+ */
+export async function synthesizePlatform(outdirs: readonly string[], options: BuildOptions = {}): Promise<string[]> {
   const { folders } = await buildPlatform(options);
-  return [...folders.entries()].flatMap(([folder, objects]) => writeFolder(outdir, folder, objects));
+  return outdirs.map((outdir) => writeTree(outdir, folders))[0] ?? [];
 }

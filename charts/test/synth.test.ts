@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -114,7 +114,21 @@ describe('cdk8s synth', function () {
     expect(cluster['metadata'].labels['app.kubernetes.io/version'], 'the tag, not the digest').to.equal(parseImage(prod.database.imageName).tag);
   });
 
-  it('the CLI exits non-zero and prints the problem when synth is refused', async () => {
+  it('a refused `npx cdk8s synth` exits non-zero, names the problem, and leaves dist/ byte for byte as it was', async () => {
+    const before = snapshotTree(join(ROOT, 'dist'));
+    const failure = await run('npx', ['--no-install', 'cdk8s', 'synth'], {
+      cwd: ROOT,
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', TODO_PLATFORM_IMAGES_FILE: join(ROOT, 'charts/test/fixtures/images-latest.json') },
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string; stdout: string }) => error,
+    );
+    expect(failure?.code).to.equal(1);
+    expect(failure?.stdout + failure!.stderr).to.match(/dev\/todo-api\/Workload: invalid image "ghcr.io\/example-org\/todo-api:latest"/);
+    expect(snapshotTree(join(ROOT, 'dist'))).to.deep.equal(before);
+  });
+
+  it('the app alone, refused, writes nothing into its CDK8S_OUTDIR', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'synth-bad-'));
     const failure = await run('node', ['charts/synth-app.mjs'], {
       cwd: ROOT,
@@ -126,7 +140,5 @@ describe('cdk8s synth', function () {
     expect(failure?.code).to.equal(1);
     expect(failure?.stderr).to.match(/dev\/todo-api\/Workload: invalid image "ghcr.io\/example-org\/todo-api:latest"/);
     expect(readdirSync(outdir), 'nothing written').to.deep.equal([]);
-    const bundles = join(ROOT, 'build/synth');
-    expect(existsSync(bundles) ? readdirSync(bundles) : [], 'the bundle is removed, even on failure').to.deep.equal([]);
   });
 });
