@@ -1,0 +1,78 @@
+/**
+ * The package as another team gets it: `npm pack` in constructs/, a real `npm install` of the
+ * tarball into an empty project outside this repository, and `npx cdk8s synth` of a small app there
+ * (constructs/test/fixtures/outside-app/). Slow by nature (an npm install): one install serves
+ * every case.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+
+const run = promisify(execFile);
+const CONSTRUCTS = new URL('../', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
+const FIXTURE = new URL('./fixtures/outside-app/', import.meta.url).pathname;
+const PACKAGE = JSON.parse(readFileSync(join(CONSTRUCTS, 'package.json'), 'utf8')) as { name: string; version: string };
+
+/** The version this repository has installed, so the outside project installs from npm's cache. */
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly [key: string]: unknown;
+}
+
+function manifestsIn(dir: string): Manifest[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.yaml'))
+    .flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => doc.toJSON() as Manifest));
+}
+
+describe(`package ${PACKAGE.name}`, function () {
+  this.timeout(240_000);
+  const project = mkdtempSync(join(tmpdir(), 'outside-project-'));
+  const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', npm_config_loglevel: 'error' };
+
+  before(async () => {
+    const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', project], { cwd: CONSTRUCTS, env });
+    const tarball = join(project, stdout.trim().split('\n').pop()!);
+    cpSync(FIXTURE, project, { recursive: true });
+    await run('npm', ['init', '-y'], { cwd: project, env });
+    await run('npm', ['pkg', 'set', 'type=module'], { cwd: project, env });
+    const tools = ['cdk8s', 'constructs', 'cdk8s-cli', 'tsx', 'typescript'].map((name) => `${name}@${installedVersion(name)}`);
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...tools], { cwd: project, env });
+  });
+
+  after(() => rmSync(project, { recursive: true, force: true }));
+
+  it('installs from the tarball with its runtime dependencies, and nothing from this repository', () => {
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules', PACKAGE.name, 'package.json'), 'utf8')) as { version: string };
+    expect(installed.version).to.equal(PACKAGE.version);
+    const files = readdirSync(join(project, 'node_modules', PACKAGE.name, 'lib'));
+    expect(files).to.include.members(['index.js', 'index.d.ts']);
+    expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')), 'no TypeScript sources').to.deep.equal([]);
+    expect(readdirSync(join(project, 'node_modules', 'kubernetes-models')).length).to.be.greaterThan(0);
+  });
+
+  it('type-checks an app against the published declarations', async () => {
+    await run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], { cwd: project, env });
+  });
+
+  it('`npx cdk8s synth` writes what the app asked for', async () => {
+    await run('npx', ['--no-install', 'cdk8s', 'synth'], { cwd: project, env });
+    const objects = manifestsIn(join(project, 'dist'));
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names).to.include.members(['Namespace/shop', 'Deployment/storefront', 'Service/storefront', 'Ingress/storefront', 'NetworkPolicy/storefront']);
+    const deployment = objects.find((o) => o.kind === 'Deployment') as any;
+    expect(deployment.spec.template.spec.containers[0].image).to.equal('ghcr.io/acme/storefront:1.0.0');
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).to.equal(true);
+  });
+});
