@@ -49,6 +49,12 @@ export type DatabaseConfig =
       readonly backupSchedule: string;
       readonly backupDestinationPath: string;
       readonly backupCredentialsSecret: string;
+      /**
+       * The Kubernetes API server's addresses (the instance manager watches its Cluster on 443/6443)
+       * and the backup object store's (443): the database's only egress besides DNS and its peers.
+       */
+      readonly apiServerCidrs: readonly string[];
+      readonly objectStoreCidrs: readonly string[];
     }
   /** A database run elsewhere; its connection string is in an existing Secret; egress to its CIDR only. */
   | { readonly kind: 'external'; readonly cidr: string; readonly port: number };
@@ -199,6 +205,9 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
       backupSchedule: '0 0 2 * * *',
       backupDestinationPath: 's3://example-todo-backups/staging',
       backupCredentialsSecret: 'todo-db-backup-s3',
+      // The staging cluster's control-plane subnet and its object store's VPC endpoint subnet.
+      apiServerCidrs: ['10.10.0.0/28'],
+      objectStoreCidrs: ['10.10.8.0/24'],
     },
     secrets: {
       kind: 'external-secrets',
@@ -233,6 +242,9 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
       backupSchedule: '0 0 2 * * *',
       backupDestinationPath: 's3://example-todo-backups/prod',
       backupCredentialsSecret: 'todo-db-backup-s3',
+      // The production cluster's control-plane subnet and its object store's VPC endpoint subnet.
+      apiServerCidrs: ['10.20.0.0/28'],
+      objectStoreCidrs: ['10.20.8.0/24'],
     },
     secrets: {
       kind: 'external-secrets',

@@ -231,6 +231,8 @@ export class TodoPlatformChart extends Chart {
             destinationPath: env.database.backupDestinationPath,
             credentialsSecret: env.database.backupCredentialsSecret,
           },
+          apiServerCidrs: env.database.apiServerCidrs,
+          objectStoreCidrs: env.database.objectStoreCidrs,
         });
         if (env.secrets.kind === 'external-secrets') {
           new ExternalSecretFile(this, 'database-backup-credentials', {

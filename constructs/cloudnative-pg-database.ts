@@ -64,19 +64,38 @@ export interface CloudNativePgDatabaseProps {
   /** Backups; without them a lost volume is lost data. */
   readonly backup: CloudNativePgBackup;
   /**
-   * The namespace the CloudNativePG operator runs in; it calls each instance's status port.
-   * @default 'cnpg-system' - where the operator's manifests and Helm chart install it
+   * The CloudNativePG operator's pods: the only callers of each instance's status port besides the
+   * other instances.
+   * @default - namespace `cnpg-system`, pods labelled `app.kubernetes.io/name: cloudnative-pg`: where and
+   *   how the operator's manifests and Helm chart install it; any other pod of that namespace stays out
    */
-  readonly operatorNamespace?: string;
+  readonly operator?: NamespacePeer;
   /**
-   * Address ranges of the Kubernetes API server and the backup object store, reached on 443 and
-   * 6443: the instance manager watches its Cluster through the API, and WAL archiving writes to the store.
-   * @default ['0.0.0.0/0'] - their addresses differ per cluster and cloud; narrow this where known
+   * Address ranges of the Kubernetes API server (reached on 443 and 6443: the instance manager watches
+   * its Cluster through the API). Required, because the default would be the whole internet: name your
+   * cluster's API endpoints (e.g. the control plane's subnet).
    */
-  readonly controlPlaneAndStoreCidrs?: readonly string[];
+  readonly apiServerCidrs: readonly string[];
+  /**
+   * Address ranges of the backup object store (reached on 443 for WAL archiving and base backups), e.g.
+   * the VPC endpoint's or the on-premises store's subnet. Required, for the same reason.
+   */
+  readonly objectStoreCidrs: readonly string[];
+  /**
+   * The uid and gid PostgreSQL runs as in the instance pods (CloudNativePG's `postgresUID` and
+   * `postgresGID`; the operator also makes the gid the pods' `fsGroup`, so the volumes are writable).
+   * @default 10001 / 10001 - the hardening bar (S06: >= 10001); the operator's own default, 26, is a
+   *   system id that kube-score and Polaris flag
+   */
+  readonly runAsIds?: { readonly uid: number; readonly gid: number };
 }
 
 /** The CloudNativePG instance manager's HTTP status port. */
+/** Where and how the operator's own manifests and Helm chart install it. */
+export const DEFAULT_CNPG_OPERATOR = new NamespacePeer('cnpg-system', { 'app.kubernetes.io/name': 'cloudnative-pg' });
+/** The lowest uid/gid the hardening bar accepts (S06). */
+const MIN_RUN_AS_ID = 10001;
+
 const STATUS_PORT = 8000;
 /** The name the Barman Cloud plugin registers with the operator. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -130,6 +149,13 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
       invalidProp(this, 'backup.destinationPath', props.backup.destinationPath, 'must be an s3:// URL');
     }
     checkContainerResources(this, 'resources', props.resources);
+    for (const prop of ['apiServerCidrs', 'objectStoreCidrs'] as const) checkCidrs(this, prop, props[prop]);
+    const runAsIds = props.runAsIds ?? { uid: MIN_RUN_AS_ID, gid: MIN_RUN_AS_ID };
+    for (const key of ['uid', 'gid'] as const) {
+      if (!Number.isInteger(runAsIds[key]) || runAsIds[key] < MIN_RUN_AS_ID) {
+        invalidProp(this, `runAsIds.${key}`, runAsIds[key], `must be a whole number >= ${MIN_RUN_AS_ID} (S06)`);
+      }
+    }
     const sidecarResources = props.backup.sidecarResources ?? DEFAULT_BARMAN_SIDECAR_RESOURCES;
     checkContainerResources(this, 'backup.sidecarResources', sidecarResources);
 
@@ -145,6 +171,8 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     const cluster: ICluster['spec'] = {
       instances,
       imageName: props.imageName,
+      postgresUID: runAsIds.uid,
+      postgresGID: runAsIds.gid,
       // Rolling updates restart replicas first and switch over to an updated one, never down.
       primaryUpdateStrategy: 'unsupervised',
       storage: { size: props.storage },
@@ -196,13 +224,12 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     // and the instance manager's status port between instances and from the operator, and egress to
     // the API server and the object store.
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'network-policy', { workload: this, identity: props.identity });
-    const operator = new NamespacePeer(props.operatorNamespace ?? 'cnpg-system');
+    const operator = props.operator ?? DEFAULT_CNPG_OPERATOR;
     for (const port of [this.port, STATUS_PORT]) {
       this.networkPolicy.allowFrom(this, port).allowTo(this, port).allowFrom(operator, port);
     }
-    for (const cidr of props.controlPlaneAndStoreCidrs ?? ['0.0.0.0/0']) {
-      this.networkPolicy.allowToCidr(cidr, 443).allowToCidr(cidr, 6443);
-    }
+    for (const cidr of props.apiServerCidrs) this.networkPolicy.allowToCidr(cidr, 443).allowToCidr(cidr, 6443);
+    for (const cidr of props.objectStoreCidrs) this.networkPolicy.allowToCidr(cidr, 443);
 
     new ApiObject(this, 'scheduled-backup', {
       apiVersion: 'postgresql.cnpg.io/v1',
@@ -216,6 +243,14 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
   public allowClient(client: INetworkPeer): this {
     this.networkPolicy.allowFrom(client, this.port);
     return this;
+  }
+}
+
+/** Refuses an empty list and any range that means "everywhere" (0.0.0.0/0, ::/0). */
+function checkCidrs(scope: Construct, prop: string, cidrs: readonly string[] | undefined): void {
+  if (!Array.isArray(cidrs) || cidrs.length === 0) invalidProp(scope, prop, cidrs, 'must name at least one address range');
+  for (const cidr of cidrs) {
+    if (/\/0$/.test(cidr)) invalidProp(scope, prop, cidr, 'is every address on the internet: name the ranges the database must reach');
   }
 }
 

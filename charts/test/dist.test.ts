@@ -52,6 +52,12 @@ function podLabels(objects: readonly KubeObject[]): Map<string, Record<string, s
 }
 
 /** Exactly the flows the platform needs (issue 3), for one environment. */
+/** The first host address of an IPv4 range, e.g. 10.10.0.1 for 10.10.0.0/28. */
+function firstAddress(cidr: string): string {
+  const [a, b, c, d] = cidr.split('/')[0]!.split('.').map(Number);
+  return `${a}.${b}.${c}.${d! + 1}`;
+}
+
 function intendedFlows(env: EnvironmentConfig, workloads: readonly string[]): string[] {
   const flows = [
     'ingress -> frontend:8080',
@@ -65,7 +71,8 @@ function intendedFlows(env: EnvironmentConfig, workloads: readonly string[]): st
   if (env.database.kind === 'in-cluster') flows.push('todo-db-backup -> todo-db:5432');
   if (env.database.kind === 'cloudnative-pg') {
     flows.push('todo-db -> todo-db:5432', 'todo-db -> todo-db:8000', 'cnpg-operator -> todo-db:5432', 'cnpg-operator -> todo-db:8000');
-    flows.push('todo-db -> internet:443');
+    // The API server and the object store at their configured ranges; never the internet at large.
+    flows.push('todo-db -> api-server:443', 'todo-db -> api-server:6443', 'todo-db -> object-store:443');
   }
   if (env.observability.serviceMonitors) flows.push('prometheus -> todo-api:8080', 'prometheus -> chat-gateway:8081');
   if (env.issuer.kind === 'acme') flows.push('ingress -> acme-solver:8089');
@@ -229,10 +236,16 @@ describe('dist/ (what Argo CD syncs)', () => {
           { name: 'stranger-in-namespace', endpoint: { namespace: env.namespace, labels: { app: 'debug' } } },
           { name: 'stranger-elsewhere', endpoint: { namespace: 'other', labels: { 'app.kubernetes.io/name': 'todo-api' } } },
           { name: 'internet', endpoint: { ip: '203.0.113.10' } },
+          ...(env.database.kind === 'cloudnative-pg'
+            ? [
+                { name: 'api-server', endpoint: { ip: firstAddress(env.database.apiServerCidrs[0]!) } },
+                { name: 'object-store', endpoint: { ip: firstAddress(env.database.objectStoreCidrs[0]!) } },
+              ]
+            : []),
         ];
         const inNamespace = new Set(endpoints.filter((e) => 'namespace' in e.endpoint && e.endpoint.namespace === env.namespace).map((e) => e.name));
         const namespaces = { ...namespacesOf(objects), 'kube-system': {}, monitoring: {}, other: {}, 'cnpg-system': {}, [env.ingressController.namespace]: {} };
-        const flows = allowedFlows(objects, namespaces, endpoints, [53, 443, 5432, 8000, 8080, 8081, 8089]).filter((flow) => {
+        const flows = allowedFlows(objects, namespaces, endpoints, [53, 443, 5432, 6443, 8000, 8080, 8081, 8089]).filter((flow) => {
           // Flows between two outside parties are not this platform's to allow or deny.
           const [from, to] = flow.split(/ -> |:/);
           return inNamespace.has(from!) || inNamespace.has(to!);

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import type { ContainerResources } from './pod-hardening.js';
 import { type AppIdentity } from './labels.js';
+import { NamespacePeer } from './network-peers.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
 /**
  * Continuous backup to an S3-compatible object store (WAL archive plus scheduled base backups),
@@ -54,17 +55,37 @@ export interface CloudNativePgDatabaseProps {
     /** Backups; without them a lost volume is lost data. */
     readonly backup: CloudNativePgBackup;
     /**
-     * The namespace the CloudNativePG operator runs in; it calls each instance's status port.
-     * @default 'cnpg-system' - where the operator's manifests and Helm chart install it
+     * The CloudNativePG operator's pods: the only callers of each instance's status port besides the
+     * other instances.
+     * @default - namespace `cnpg-system`, pods labelled `app.kubernetes.io/name: cloudnative-pg`: where and
+     *   how the operator's manifests and Helm chart install it; any other pod of that namespace stays out
      */
-    readonly operatorNamespace?: string;
+    readonly operator?: NamespacePeer;
     /**
-     * Address ranges of the Kubernetes API server and the backup object store, reached on 443 and
-     * 6443: the instance manager watches its Cluster through the API, and WAL archiving writes to the store.
-     * @default ['0.0.0.0/0'] - their addresses differ per cluster and cloud; narrow this where known
+     * Address ranges of the Kubernetes API server (reached on 443 and 6443: the instance manager watches
+     * its Cluster through the API). Required, because the default would be the whole internet: name your
+     * cluster's API endpoints (e.g. the control plane's subnet).
      */
-    readonly controlPlaneAndStoreCidrs?: readonly string[];
+    readonly apiServerCidrs: readonly string[];
+    /**
+     * Address ranges of the backup object store (reached on 443 for WAL archiving and base backups), e.g.
+     * the VPC endpoint's or the on-premises store's subnet. Required, for the same reason.
+     */
+    readonly objectStoreCidrs: readonly string[];
+    /**
+     * The uid and gid PostgreSQL runs as in the instance pods (CloudNativePG's `postgresUID` and
+     * `postgresGID`; the operator also makes the gid the pods' `fsGroup`, so the volumes are writable).
+     * @default 10001 / 10001 - the hardening bar (S06: >= 10001); the operator's own default, 26, is a
+     *   system id that kube-score and Polaris flag
+     */
+    readonly runAsIds?: {
+        readonly uid: number;
+        readonly gid: number;
+    };
 }
+/** The CloudNativePG instance manager's HTTP status port. */
+/** Where and how the operator's own manifests and Helm chart install it. */
+export declare const DEFAULT_CNPG_OPERATOR: NamespacePeer;
 /** The name the Barman Cloud plugin registers with the operator. */
 export declare const BARMAN_CLOUD_PLUGIN = "barman-cloud.cloudnative-pg.io";
 /**

@@ -8,6 +8,10 @@ import { checkContainerResources } from './pod-hardening.js';
 import { parseQuantity } from './quantity.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
 /** The CloudNativePG instance manager's HTTP status port. */
+/** Where and how the operator's own manifests and Helm chart install it. */
+export const DEFAULT_CNPG_OPERATOR = new NamespacePeer('cnpg-system', { 'app.kubernetes.io/name': 'cloudnative-pg' });
+/** The lowest uid/gid the hardening bar accepts (S06). */
+const MIN_RUN_AS_ID = 10001;
 const STATUS_PORT = 8000;
 /** The name the Barman Cloud plugin registers with the operator. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -62,6 +66,14 @@ export class CloudNativePgDatabase extends Construct {
             invalidProp(this, 'backup.destinationPath', props.backup.destinationPath, 'must be an s3:// URL');
         }
         checkContainerResources(this, 'resources', props.resources);
+        for (const prop of ['apiServerCidrs', 'objectStoreCidrs'])
+            checkCidrs(this, prop, props[prop]);
+        const runAsIds = props.runAsIds ?? { uid: MIN_RUN_AS_ID, gid: MIN_RUN_AS_ID };
+        for (const key of ['uid', 'gid']) {
+            if (!Number.isInteger(runAsIds[key]) || runAsIds[key] < MIN_RUN_AS_ID) {
+                invalidProp(this, `runAsIds.${key}`, runAsIds[key], `must be a whole number >= ${MIN_RUN_AS_ID} (S06)`);
+            }
+        }
         const sidecarResources = props.backup.sidecarResources ?? DEFAULT_BARMAN_SIDECAR_RESOURCES;
         checkContainerResources(this, 'backup.sidecarResources', sidecarResources);
         const name = props.identity.name;
@@ -75,6 +87,8 @@ export class CloudNativePgDatabase extends Construct {
         const cluster = {
             instances,
             imageName: props.imageName,
+            postgresUID: runAsIds.uid,
+            postgresGID: runAsIds.gid,
             // Rolling updates restart replicas first and switch over to an updated one, never down.
             primaryUpdateStrategy: 'unsupervised',
             storage: { size: props.storage },
@@ -125,13 +139,14 @@ export class CloudNativePgDatabase extends Construct {
         // and the instance manager's status port between instances and from the operator, and egress to
         // the API server and the object store.
         this.networkPolicy = new WorkloadNetworkPolicy(this, 'network-policy', { workload: this, identity: props.identity });
-        const operator = new NamespacePeer(props.operatorNamespace ?? 'cnpg-system');
+        const operator = props.operator ?? DEFAULT_CNPG_OPERATOR;
         for (const port of [this.port, STATUS_PORT]) {
             this.networkPolicy.allowFrom(this, port).allowTo(this, port).allowFrom(operator, port);
         }
-        for (const cidr of props.controlPlaneAndStoreCidrs ?? ['0.0.0.0/0']) {
+        for (const cidr of props.apiServerCidrs)
             this.networkPolicy.allowToCidr(cidr, 443).allowToCidr(cidr, 6443);
-        }
+        for (const cidr of props.objectStoreCidrs)
+            this.networkPolicy.allowToCidr(cidr, 443);
         new ApiObject(this, 'scheduled-backup', {
             apiVersion: 'postgresql.cnpg.io/v1',
             kind: 'ScheduledBackup',
@@ -143,6 +158,15 @@ export class CloudNativePgDatabase extends Construct {
     allowClient(client) {
         this.networkPolicy.allowFrom(client, this.port);
         return this;
+    }
+}
+/** Refuses an empty list and any range that means "everywhere" (0.0.0.0/0, ::/0). */
+function checkCidrs(scope, prop, cidrs) {
+    if (!Array.isArray(cidrs) || cidrs.length === 0)
+        invalidProp(scope, prop, cidrs, 'must name at least one address range');
+    for (const cidr of cidrs) {
+        if (/\/0$/.test(cidr))
+            invalidProp(scope, prop, cidr, 'is every address on the internet: name the ranges the database must reach');
     }
 }
 /** Resource requests and limits as the operator CRDs spell them (plain quantity strings). */

@@ -95,6 +95,8 @@ describe('CloudNativePgDatabase', () => {
       limits: { cpu: '2', memory: '1Gi', ephemeralStorage: '2Gi' },
     },
     backup: { schedule: '0 0 2 * * *', destinationPath: 's3://backups/todo', credentialsSecret: 'todo-db-backup-s3' },
+    apiServerCidrs: ['10.0.0.0/28'],
+    objectStoreCidrs: ['10.20.0.0/24'],
   };
   const client = { peerName: 'todo-api', namespace: 'todo' };
   const objects = synth((chart) => new CloudNativePgDatabase(chart, 'db', props).allowClient(client));
@@ -109,6 +111,7 @@ describe('CloudNativePgDatabase', () => {
     expect(cluster.spec.enablePDB).to.equal(true);
     expect(cluster.spec.affinity).to.deep.equal({ enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' });
     expect(cluster.spec.bootstrap.initdb).to.deep.equal({ database: 'todo', owner: 'todo' });
+    expect(cluster.spec, 'runs as 10001, not the operator default 26 (S06)').to.deep.include({ postgresUID: 10001, postgresGID: 10001 });
     expect(cluster.spec.resources).to.deep.equal({
       requests: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '1Gi' },
       limits: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '2Gi' },
@@ -177,9 +180,21 @@ describe('CloudNativePgDatabase', () => {
     expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }), 5432)).to.equal(true);
     expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }), 8000)).to.equal(false);
     expect(allowed(db, 5432)).to.equal(true);
-    expect(allowed(pod({ app: 'cnpg' }, 'cnpg-system'), 8000)).to.equal(true);
+    expect(allowed(pod({ 'app.kubernetes.io/name': 'cloudnative-pg' }, 'cnpg-system'), 8000)).to.equal(true);
+    expect(allowed(pod({ app: 'something-else' }, 'cnpg-system'), 8000), 'another pod of the operator namespace').to.equal(false);
     expect(allowed(pod({ 'app.kubernetes.io/name': 'frontend' }), 5432)).to.equal(false);
     expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }, 'elsewhere'), 5432)).to.equal(false);
+  });
+
+  it('reaches the API server and the object store only at their configured ranges, never the whole internet', () => {
+    const egress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'todo-db')!.spec.egress as { to: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[];
+    const byCidr = new Map<string, number[]>();
+    for (const rule of egress) {
+      for (const peer of rule.to) {
+        if (peer.ipBlock) byCidr.set(peer.ipBlock.cidr, [...(byCidr.get(peer.ipBlock.cidr) ?? []), ...rule.ports.map((p) => p.port)].sort());
+      }
+    }
+    expect(Object.fromEntries(byCidr)).to.deep.equal({ '10.0.0.0/28': [443, 6443], '10.20.0.0/24': [443] });
   });
 
   it('passes the CloudNativePG schemas; the ObjectStore, which has no published schema, only when allow-listed', async () => {
@@ -199,6 +214,9 @@ describe('CloudNativePgDatabase', () => {
     ['a bad storage size', { storage: '50 GB' }, 'invalid storage "50 GB": must be a quantity'],
     ['a bad database name', { database: 'Todo-DB' }, 'invalid database "Todo-DB": must be a lowercase SQL identifier'],
     ['a five-field schedule', { backup: { ...props.backup, schedule: '0 2 * * *' } }, 'invalid backup.schedule "0 2 * * *": must be a six-field cron'],
+    ['the whole internet as the API server', { apiServerCidrs: ['0.0.0.0/0'] }, 'invalid apiServerCidrs "0.0.0.0/0": is every address on the internet'],
+    ['no object store range', { objectStoreCidrs: [] }, 'invalid objectStoreCidrs []: must name at least one address range'],
+    ['a system uid', { runAsIds: { uid: 26, gid: 10001 } }, 'invalid runAsIds.uid 26: must be a whole number >= 10001 (S06)'],
     ['a non-S3 destination', { backup: { ...props.backup, destinationPath: '/backups' } }, 'invalid backup.destinationPath "/backups": must be an s3:// URL'],
   ] as const) {
     it(`refuses ${what}, naming the construct`, () => {
