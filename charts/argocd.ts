@@ -98,7 +98,8 @@ export class GitOpsChart extends Chart {
           name: `${gitops.project}-${env.name}`,
           namespace: gitops.argocdNamespace,
           labels: { ...labels, 'app.kubernetes.io/instance': `${gitops.project}-${env.name}` },
-          // Deleting the Application deletes what it deployed, instead of orphaning it.
+          // Deleting the Application deletes what it deployed, instead of orphaning it — except the
+          // namespace and the data, which carry Delete=false,Prune=false (charts/retention.ts).
           finalizers: ['resources-finalizer.argocd.argoproj.io'],
         },
         spec,

@@ -18,6 +18,7 @@ import { ARGOCD_FOLDER, GitOpsChart } from './argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig, type EnvironmentImages } from './config.js';
 import { writeTree, type KubeObject } from './output.js';
 import { TodoPlatformChart } from './platform.js';
+import { withRetention } from './retention.js';
 import { withSyncWaves } from './sync-waves.js';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -67,7 +68,7 @@ function validateConstructs(root: IConstruct): void {
  * the schema models of the kinds the chart uses are imported on demand).
  */
 async function checkedObjects(chart: Chart, options: PolicyOptions, problems: string[]): Promise<KubeObject[]> {
-  const objects = withSyncWaves(chart.toJson() as KubeObject[]);
+  const objects = withRetention(withSyncWaves(chart.toJson() as KubeObject[]));
   const violations = [...checkManifests(objects, options), ...(await validateSchemas(objects, SCHEMA_OPTIONS))];
   problems.push(...violations.map((v) => `${chart.node.id}: ${formatViolation(v)}`));
   return objects;

@@ -105,6 +105,17 @@ describe('dist/ (what Argo CD syncs)', () => {
     describe(`${env.name}/`, () => {
       const objects = readDistObjects(env.name);
 
+      it('keeps the namespace and every object that holds data when Argo CD deletes the Application or prunes', () => {
+        const kept = objects
+          .filter((o) => (o.metadata.annotations as Record<string, string> | undefined)?.['argocd.argoproj.io/sync-options'] === 'Delete=false,Prune=false')
+          .map((o) => o.kind)
+          .sort();
+        const expected = env.database.kind === 'in-cluster' ? ['Namespace', 'PersistentVolumeClaim', 'StatefulSet'] : env.database.kind === 'cloudnative-pg' ? ['Cluster', 'Namespace', 'ObjectStore'] : ['Namespace'];
+        expect(kept).to.deep.equal(expected);
+        const stateless = objects.filter((o) => ['Deployment', 'Service', 'ConfigMap'].includes(o.kind));
+        expect(stateless.every((o) => !(o.metadata.annotations as Record<string, string> | undefined)?.['argocd.argoproj.io/sync-options']), 'the rest is deleted with the Application').to.equal(true);
+      });
+
       it('passes every hardening rule, with no waiver', () => {
         expect(checkManifests(objects, policyOptionsFor(env)).map(formatViolation)).to.deep.equal([]);
         expect(JSON.stringify(objects)).to.not.include('waive-');
