@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export CDK8S_CHECK_UPGRADE := false
 
-.PHONY: synth test dev build bench soak typecheck clean
+.PHONY: synth test dev build bench soak flows typecheck clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -13,6 +13,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 ## make synth: build every environment, check it, write dist/ (committed; Argo CD syncs it)
 synth: node_modules/.package-lock.json
 	npx cdk8s synth
+
+## make flows: per environment of the committed dist/, every connection its NetworkPolicies allow
+flows: node_modules/.package-lock.json
+	@node --conditions=@todo-platform/source --import tsx charts/tools/flows.ts
 
 ## make test: every test, type-check included (see README "Tests")
 test: node_modules/.package-lock.json

@@ -23,3 +23,4 @@ export * from './postgres-statefulset.js';
 export * from './external-secret-file.js';
 export * from './slo-alerts.js';
 export * from './policy/index.js';
+export * from './network-flows.js';
