@@ -4,6 +4,7 @@
  * `images.json`, because the release workflow rewrites them on every release.
  */
 import { readFileSync } from 'node:fs';
+import { TODO_SERVICES, type PlatformService } from './services.js';
 
 /** A resource request and limit pair, as Kubernetes quantity strings. */
 export interface RequestLimit {
@@ -85,6 +86,8 @@ export interface EnvironmentConfig {
   readonly namespace: string;
   /** The public host name of the platform's single route. */
   readonly host: string;
+  /** The services deployed here (charts/services.ts): everything per service derives from this list. */
+  readonly services: readonly PlatformService[];
   /**
    * A single-node cluster (minikube, kind): one replica is allowed and no disruption budget is
    * made, since there is nowhere to reschedule to.
@@ -124,12 +127,8 @@ export interface GitOpsConfig {
   readonly project: string;
 }
 
-/** The images of one environment, as written by the release workflow. */
-export interface EnvironmentImages {
-  readonly 'todo-api': string;
-  readonly 'chat-gateway': string;
-  readonly frontend: string;
-}
+/** The images of one environment by service name, as written by the release workflow. */
+export type EnvironmentImages = Readonly<Record<string, string>>;
 
 export const PART_OF = 'todo-platform';
 
@@ -162,6 +161,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     name: 'dev',
     namespace: 'todo-dev',
     host: 'todo.localtest.me',
+    services: TODO_SERVICES,
     singleNode: true,
     scaling: { replicas: 1 },
     resources: SMALL,
@@ -186,6 +186,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     name: 'staging',
     namespace: 'todo-staging',
     host: 'staging.todo-platform.dev',
+    services: TODO_SERVICES,
     singleNode: false,
     scaling: { replicas: 2 },
     resources: SMALL,
@@ -227,6 +228,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     name: 'prod',
     namespace: 'todo',
     host: 'app.todo-platform.dev',
+    services: TODO_SERVICES,
     singleNode: false,
     scaling: { minReplicas: 3, maxReplicas: 10, targetCpuUtilization: 70 },
     resources: PRODUCTION,
@@ -266,18 +268,24 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
 export const IMAGES_FILE = new URL('./images.json', import.meta.url);
 
 /**
- * Reads every environment's image references; fails naming the environment that has none.
+ * Reads every environment's image references; fails naming the environment and the service that has
+ * none, and an image for a service the environment does not run (a stale entry after a removal).
  * `TODO_PLATFORM_IMAGES_FILE` points at another file (a local override, or a test's bad input).
  */
 export function loadImages(
   file: URL | string = process.env['TODO_PLATFORM_IMAGES_FILE'] ?? IMAGES_FILE,
+  environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
 ): Readonly<Record<string, EnvironmentImages>> {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, EnvironmentImages>;
-  for (const env of ENVIRONMENTS) {
-    const images = parsed[env.name];
-    for (const service of ['todo-api', 'chat-gateway', 'frontend'] as const) {
-      if (typeof images?.[service] !== 'string') {
-        throw new Error(`${String(file)}: environment "${env.name}" has no image for "${service}"`);
+  for (const env of environments) {
+    const images = parsed[env.name] ?? {};
+    const services = env.services.map((service) => service.name);
+    for (const service of services) {
+      if (typeof images[service] !== 'string') throw new Error(`${String(file)}: environment "${env.name}" has no image for "${service}"`);
+    }
+    for (const service of Object.keys(images)) {
+      if (!services.includes(service)) {
+        throw new Error(`${String(file)}: environment "${env.name}" has an image for "${service}", which it does not run (services: ${services.join(', ')})`);
       }
     }
   }

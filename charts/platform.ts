@@ -3,7 +3,6 @@
  * database, the three services, and the one public route. Every object passes the hardening
  * policy with no waiver; the construct library makes that the default.
  */
-import { readFileSync } from 'node:fs';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
@@ -25,17 +24,13 @@ import {
   type WebServiceProps,
 } from '@todo-platform/hardened-constructs';
 import { PART_OF, type ContainerResources, type EnvironmentConfig, type EnvironmentImages } from './config.js';
+import type { PlatformService } from './services.js';
 import { quotaFor } from './quota.js';
-
-/** The frontend's nginx server block: the same file the image ships, so the app and its CSP never drift apart. */
-export const FRONTEND_NGINX_CONF = new URL('../services/frontend/nginx/default.conf', import.meta.url);
 
 /** Where Prometheus runs, allowed to scrape the services' /metrics when observability is on. */
 const PROMETHEUS = new NamespacePeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
 
 const SECRETS_DIR = '/var/run/secrets/todo';
-/** todo-api, chat-gateway and frontend: what the namespace quota is sized for. */
-const SERVICE_COUNT = 3;
 
 export interface TodoPlatformChartProps {
   readonly env: EnvironmentConfig;
@@ -51,16 +46,28 @@ function workloadResources(resources: ContainerResources): WorkloadResources {
   };
 }
 
+/** Refuses a service list whose names repeat or whose `calls` name no service of the list. */
+function checkServices(scope: Construct, services: readonly PlatformService[]): void {
+  const names = services.map((service) => service.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) throw new Error(`${scope.node.path}: invalid services: "${repeated}" is listed twice`);
+  for (const service of services) {
+    for (const callee of service.calls ?? []) {
+      if (!names.includes(callee)) throw new Error(`${scope.node.path}: invalid services[${service.name}].calls "${callee}": no such service (services: ${names.join(', ')})`);
+    }
+  }
+}
+
 /** The platform of one environment; its id is the environment's name and its output folder. */
 export class TodoPlatformChart extends Chart {
-  public readonly todoApi: WebService;
-  public readonly chatGateway: WebService;
-  public readonly frontend: WebService;
+  /** The environment's services by name, in the order of its service list. */
+  public readonly services: ReadonlyMap<string, WebService>;
   public readonly route: TlsIngress;
 
   constructor(scope: Construct, id: string, props: TodoPlatformChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const { env, images, version } = props;
+    checkServices(this, env.services);
     const namespace = env.namespace;
     const ingressController = new NamespacePeer(env.ingressController.namespace, env.ingressController.podLabels);
 
@@ -68,7 +75,7 @@ export class TodoPlatformChart extends Chart {
       name: namespace,
       partOf: PART_OF,
       version,
-      quota: quotaFor(env, SERVICE_COUNT),
+      quota: quotaFor(env),
       ...(env.issuer.kind === 'acme' ? { acmeSolver: { ingressController } } : {}),
     });
 
@@ -87,77 +94,15 @@ export class TodoPlatformChart extends Chart {
           })
         : new SelfSignedClusterIssuer(this, 'issuer', { name: env.issuer.name, partOf: PART_OF, version });
 
-    const jwtSecret = this.jwtSigningKey(env, version);
     const { database, databaseUrl } = this.database(env, version);
-
-    // The Node services serve Prometheus metrics; the static frontend (nginx) has none to scrape.
-    const scraped = env.observability.serviceMonitors ? { metrics: true, scrapedBy: PROMETHEUS } : {};
-    const scaling: Pick<WebServiceProps, 'replicas' | 'autoscaling'> =
-      'replicas' in env.scaling
-        ? { replicas: env.scaling.replicas }
-        : {
-            autoscaling: {
-              minReplicas: env.scaling.minReplicas,
-              maxReplicas: env.scaling.maxReplicas,
-              targetCpuUtilization: env.scaling.targetCpuUtilization,
-            },
-          };
-    const common = {
-      namespace,
-      partOf: PART_OF,
-      requireDigest: env.requireDigests,
-      resources: workloadResources(env.resources),
-      ingressController,
-      ...scaling,
-    };
-    const origin = `https://${env.host}`;
-
-    this.todoApi = new WebService(this, 'todo-api', {
-      ...common,
-      name: 'todo-api',
-      component: 'api',
-      image: images['todo-api'],
-      ports: [{ name: 'http', port: 8080 }],
-      config: {
-        PORT: '8080',
-        LOG_LEVEL: env.logLevel,
-        ALLOWED_ORIGINS: origin,
-        // Client addresses come from the ingress controller's X-Forwarded-For (rate limits are per client).
-        TRUST_PROXY: 'true',
-      },
-      secretFiles: [jwtSecret, databaseUrl],
-      ...scraped,
-      ...(database ? { database } : {}),
-      ...(env.database.kind === 'external'
-        ? { allowToCidrs: [{ cidr: env.database.cidr, port: env.database.port }] }
-        : {}),
-    });
-
-    this.chatGateway = new WebService(this, 'chat-gateway', {
-      ...common,
-      name: 'chat-gateway',
-      component: 'chat',
-      image: images['chat-gateway'],
-      ports: [{ name: 'http', port: 8081 }],
-      config: {
-        PORT: '8081',
-        LOG_LEVEL: env.logLevel,
-        ALLOWED_ORIGINS: origin,
-        TODO_API_URL: `http://todo-api.${namespace}.svc.cluster.local`,
-      },
-      calls: [this.todoApi],
-      ...scraped,
-    });
-    database?.allowClient(this.todoApi);
-
-    this.frontend = new WebService(this, 'frontend', {
-      ...common,
-      name: 'frontend',
-      component: 'frontend',
-      image: images.frontend,
-      ports: [{ name: 'http', port: 8080 }],
-      configFiles: { mountPath: '/etc/nginx/conf.d', files: { 'default.conf': readFileSync(FRONTEND_NGINX_CONF, 'utf8') } },
-    });
+    const services = new Map(
+      env.services.map((service) => [service.name, this.service(env, version, service, images, { database, databaseUrl }, ingressController)] as const),
+    );
+    for (const service of env.services) {
+      for (const callee of service.calls ?? []) services.get(service.name)!.call(services.get(callee)!);
+      if (service.usesDatabase) database?.allowClient(services.get(service.name)!);
+    }
+    this.services = services;
 
     this.route = new TlsIngress(this, 'route', {
       name: 'todo',
@@ -168,27 +113,66 @@ export class TodoPlatformChart extends Chart {
       mode: env.routeKind,
       ...(env.routeKind === 'ingress' ? { ingressClassName: env.ingressClassName } : {}),
       ...(env.routeKind === 'gateway-api' && env.gateway ? { gateway: env.gateway } : {}),
-      routes: [
-        { host: env.host, path: '/', backend: this.frontend.backend },
-        // The API refuses bodies over 64 KiB itself; ingress-nginx refuses them before they cost anything
-        // (Gateway API has no portable body-size field: there the API's own limit is the only one).
-        { host: env.host, path: '/api', backend: this.todoApi.backend, ...(env.routeKind === 'ingress' ? { maxBodySize: '64k' } : {}) },
-        { host: env.host, path: '/.well-known', backend: this.todoApi.backend },
-        { host: env.host, path: '/ws', backend: this.chatGateway.backend, websocket: true },
-      ],
+      routes: env.services.flatMap((service) =>
+        (service.routes ?? []).map((route) => ({
+          host: env.host,
+          path: route.path,
+          backend: services.get(service.name)!.backend,
+          ...(route.websocket ? { websocket: true } : {}),
+          ...(route.maxBodySize && env.routeKind === 'ingress' ? { maxBodySize: route.maxBodySize } : {}),
+        })),
+      ),
     });
 
     if (env.observability.alerts) {
-      new SloAlerts(this, 'todo-api-slo', { identity: this.todoApi.workload.identity, namespace });
+      for (const service of env.services.filter((s) => s.sloAlerts)) {
+        new SloAlerts(this, `${service.name}-slo`, { identity: services.get(service.name)!.workload.identity, namespace });
+      }
     }
   }
 
+  /** One service of the list as a WebService, wired to its database, secrets, callees and (if routed) the ingress controller. */
+  private service(
+    env: EnvironmentConfig,
+    version: string,
+    service: PlatformService,
+    images: EnvironmentImages,
+    { database, databaseUrl }: ReturnType<TodoPlatformChart['database']>,
+    ingressController: NamespacePeer,
+  ): WebService {
+    const secretFiles = [...(service.signsTokens ? [this.jwtSigningKey(env, service, version)] : []), ...(service.usesDatabase ? [databaseUrl] : [])];
+    const routed = (service.routes ?? []).length > 0;
+    const observed = service.metrics && env.observability.serviceMonitors;
+    return new WebService(this, service.name, {
+      name: service.name,
+      namespace: env.namespace,
+      component: service.component,
+      partOf: PART_OF,
+      image: images[service.name]!,
+      requireDigest: env.requireDigests,
+      resources: workloadResources(service.resources?.(env) ?? env.resources),
+      ...scalingOf(env),
+      ports: [{ name: 'http', port: service.port }],
+      // Only a routed service lets the ingress controller in; any other is reachable by its callers alone.
+      ...(routed ? { ingressController } : {}),
+      ...(service.config ? { config: service.config(env) } : {}),
+      ...(service.configFiles ? { configFiles: service.configFiles() } : {}),
+      ...(secretFiles.length > 0 ? { secretFiles } : {}),
+      // The Node services serve Prometheus metrics; the static frontend (nginx) has none to scrape.
+      ...(observed ? { metrics: true, scrapedBy: PROMETHEUS } : {}),
+      ...(service.usesDatabase && database ? { database } : {}),
+      ...(service.usesDatabase && env.database.kind === 'external'
+        ? { allowToCidrs: [{ cidr: env.database.cidr, port: env.database.port }] }
+        : {}),
+    });
+  }
+
   /** The JWT signing key Secret, mounted as a file; from the secret store, or created out of band. */
-  private jwtSigningKey(env: EnvironmentConfig, version: string): SecretFileSpec {
-    const secretName = 'todo-api-jwt';
+  private jwtSigningKey(env: EnvironmentConfig, service: PlatformService, version: string): SecretFileSpec {
+    const secretName = `${service.name}-jwt`;
     if (env.secrets.kind === 'external-secrets') {
       new ExternalSecretFile(this, 'jwt-secret', {
-        identity: { name: 'todo-api', version, component: 'api', partOf: PART_OF },
+        identity: { name: service.name, version, component: service.component, partOf: PART_OF },
         namespace: env.namespace,
         secretName,
         store: { name: env.secrets.storeName, kind: env.secrets.storeKind },
@@ -279,4 +263,17 @@ export class TodoPlatformChart extends Chart {
       }
     }
   }
+}
+
+/** Replica count or autoscaling range, from the environment. */
+function scalingOf(env: EnvironmentConfig): Pick<WebServiceProps, 'replicas' | 'autoscaling'> {
+  return 'replicas' in env.scaling
+    ? { replicas: env.scaling.replicas }
+    : {
+        autoscaling: {
+          minReplicas: env.scaling.minReplicas,
+          maxReplicas: env.scaling.maxReplicas,
+          targetCpuUtilization: env.scaling.targetCpuUtilization,
+        },
+      };
 }

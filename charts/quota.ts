@@ -18,13 +18,13 @@ export interface ContainerGroup {
 }
 
 /**
- * Every container the environment can run at once: each service at its largest scale plus the one surge
- * pod of a rolling update (`maxSurge: 1`), and the database — CloudNativePG instances with their
+ * Every container the environment can run at once: each of its services (`env.services`) at its largest
+ * scale plus the one surge pod of a rolling update (`maxSurge: 1`), and the database — CloudNativePG instances with their
  * Barman Cloud sidecar plus one bootstrap/join Job pod, or the PostgreSQL pod plus its backup Job.
  */
-export function peakContainers(env: EnvironmentConfig, serviceCount: number): ContainerGroup[] {
+export function peakContainers(env: EnvironmentConfig): ContainerGroup[] {
   const replicas = 'replicas' in env.scaling ? env.scaling.replicas : env.scaling.maxReplicas;
-  const groups: ContainerGroup[] = [{ count: serviceCount * (replicas + 1), resources: env.resources }];
+  const groups: ContainerGroup[] = env.services.map((service) => ({ count: replicas + 1, resources: service.resources?.(env) ?? env.resources }));
   if (env.database.kind === 'cloudnative-pg') {
     const { requests, limits } = DEFAULT_BARMAN_SIDECAR_RESOURCES;
     const sidecar: ContainerResources = {
@@ -40,8 +40,8 @@ export function peakContainers(env: EnvironmentConfig, serviceCount: number): Co
 }
 
 /** The quota: the peak pods' requests and limits, plus `QUOTA_HEADROOM`, in millicores and MiB. */
-export function quotaFor(env: EnvironmentConfig, serviceCount: number): NamespaceQuota {
-  const groups = peakContainers(env, serviceCount);
+export function quotaFor(env: EnvironmentConfig): NamespaceQuota {
+  const groups = peakContainers(env);
   const total = (pick: (r: ContainerResources) => string) =>
     QUOTA_HEADROOM * groups.reduce((sum, group) => sum + group.count * parseQuantity(pick(group.resources))!, 0);
   const cpu = (pick: (r: ContainerResources) => string) => `${Math.ceil(total(pick) * 1000)}m`;

@@ -16,7 +16,7 @@ import {
 import { ARGOCD_FOLDER } from '../argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig } from '../config.js';
 import { GENERATED_HEADER, type KubeObject } from '../output.js';
-import { FRONTEND_NGINX_CONF } from '../platform.js';
+import { FRONTEND_NGINX_CONF } from '../services.js';
 import { SYNC_WAVE_ANNOTATION } from '../sync-waves.js';
 import { SCHEMA_OPTIONS, policyOptionsFor } from '../synth.js';
 import { DIST, readDistFolder, readDistObjects } from './support/dist.js';

@@ -70,6 +70,6 @@ describe('charts/quota', () => {
   it('sizes prod for 3 services x (10 + 1 surge) pods plus 3 database instances, their sidecars and a job, with 25% headroom', () => {
     const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
     // 33 service pods and 4 database pods at 250m/1 cpu, 3 sidecars at 50m/100m, times 1.25.
-    expect(quotaFor(prod, 3)).to.deep.include({ requestsCpu: '11750m', limitsCpu: '46625m', pods: 47 });
+    expect(quotaFor(prod)).to.deep.include({ requestsCpu: '11750m', limitsCpu: '46625m', pods: 47 });
   });
 });

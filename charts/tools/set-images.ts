@@ -13,7 +13,6 @@ import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, IMAGES_FILE, type EnvironmentImages } from '../config.js';
 import { parseImage } from '@todo-platform/hardened-constructs';
 
-const SERVICES: readonly (keyof EnvironmentImages)[] = ['todo-api', 'chat-gateway', 'frontend'];
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** Checks one image reference; returns why it is unacceptable, or undefined. */
@@ -31,22 +30,27 @@ export function setImages(
   environments: readonly string[],
   assignments: readonly string[],
 ): Record<string, EnvironmentImages> {
-  const known = new Set(ENVIRONMENTS.map((env) => env.name));
-  const updates: Partial<Record<keyof EnvironmentImages, string>> = {};
+  if (environments.length === 0) throw new Error('name at least one --env');
+  const targets = environments.map((name) => {
+    const env = ENVIRONMENTS.find((e) => e.name === name);
+    if (!env) throw new Error(`unknown environment "${name}"; known: ${ENVIRONMENTS.map((e) => e.name).join(', ')}`);
+    return env;
+  });
+  const updates: Record<string, string> = {};
   for (const assignment of assignments) {
     const [service, reference] = assignment.split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!SERVICES.includes(service as keyof EnvironmentImages) || !reference) {
-      throw new Error(`"${assignment}" is not <service>=<image>, with service one of ${SERVICES.join(', ')}`);
+    const services = [...new Set(targets.flatMap((env) => env.services.map((s) => s.name)))];
+    if (!services.includes(service) || !reference) {
+      throw new Error(`"${assignment}" is not <service>=<image>, with service one of ${services.join(', ')}`);
     }
     const problem = imageProblem(reference);
     if (problem) throw new Error(`image for ${service} "${reference}" ${problem}`);
-    updates[service as keyof EnvironmentImages] = reference;
+    updates[service] = reference;
   }
-  if (environments.length === 0) throw new Error('name at least one --env');
   const next: Record<string, EnvironmentImages> = { ...document };
-  for (const env of environments) {
-    if (!known.has(env)) throw new Error(`unknown environment "${env}"; known: ${[...known].join(', ')}`);
-    next[env] = { ...document[env], ...updates } as EnvironmentImages;
+  for (const env of targets) {
+    const own = Object.fromEntries(Object.entries(updates).filter(([service]) => env.services.some((s) => s.name === service)));
+    next[env.name] = { ...document[env.name], ...own };
   }
   return next;
 }

@@ -1,0 +1,117 @@
+/**
+ * The services of the todo platform, as data: the chart, the namespace quota, the images
+ * (images.json, the release workflow's build matrix), the network policies and the tests all derive
+ * from this one list. Adding a service to the platform is one entry here and its image in images.json.
+ */
+import { readFileSync } from 'node:fs';
+import type { ContainerResources, EnvironmentConfig } from './config.js';
+
+/** A path on the environment's host that is routed to a service. */
+export interface ServiceRoute {
+  /** Path prefix, e.g. `/api`. */
+  readonly path: string;
+  /** A WebSocket route: long read/send timeouts. */
+  readonly websocket?: boolean;
+  /** The largest request body the ingress controller lets through (ingress-nginx only), e.g. `64k`. */
+  readonly maxBodySize?: string;
+}
+
+/** How the release workflow builds a service's image. */
+export interface ServiceBuild {
+  /** The Dockerfile, relative to the repository root (the build context). */
+  readonly dockerfile: string;
+  /** The image repository under the registry owner, e.g. `todo-frontend`. */
+  readonly repository: string;
+}
+
+/** One service of the platform. */
+export interface PlatformService {
+  /** The workload's name and `app.kubernetes.io/name`, and its key in images.json. */
+  readonly name: string;
+  /** `app.kubernetes.io/component`. */
+  readonly component: string;
+  /** The container port it serves HTTP on, `/livez` and `/readyz` included. */
+  readonly port: number;
+  /** Paths on the environment's host routed to it; none: only its callers (`calls` of others) reach it. */
+  readonly routes?: readonly ServiceRoute[];
+  /** The platform services it calls over HTTP, by name: its egress and their ingress, nothing more. */
+  readonly calls?: readonly string[];
+  /** Serves Prometheus metrics at `/metrics`: scraped where the environment has ServiceMonitors. */
+  readonly metrics?: boolean;
+  /**
+   * Has the HTTP service-level alerts (SloAlerts) where the environment has alerting; needs prom-client's
+   * `http_requests_total` and `http_request_duration_seconds` among its metrics.
+   */
+  readonly sloAlerts?: boolean;
+  /** Connects to the platform's database: its connection string mounted as a file, its egress opened. */
+  readonly usesDatabase?: boolean;
+  /** Signs the platform's tokens: the JWT signing key mounted as a file. */
+  readonly signsTokens?: boolean;
+  /** Its plain settings in this environment (a ConfigMap, one env var each). */
+  readonly config?: (env: EnvironmentConfig) => Readonly<Record<string, string>>;
+  /** Configuration files mounted read-only into the container. */
+  readonly configFiles?: () => { readonly mountPath: string; readonly files: Readonly<Record<string, string>> };
+  /**
+   * Its container resources in this environment.
+   * @default the environment's `resources`
+   */
+  readonly resources?: (env: EnvironmentConfig) => ContainerResources;
+  readonly build: ServiceBuild;
+}
+
+/** The in-cluster URL of a platform service. */
+export function serviceUrl(name: string, env: EnvironmentConfig): string {
+  return `http://${name}.${env.namespace}.svc.cluster.local`;
+}
+
+/** The frontend's nginx server block: the same file the image ships, so the app and its CSP never drift apart. */
+export const FRONTEND_NGINX_CONF = new URL('../services/frontend/nginx/default.conf', import.meta.url);
+
+const origin = (env: EnvironmentConfig) => `https://${env.host}`;
+
+/** The todo platform: the API, the chat gateway and the web frontend. */
+export const TODO_SERVICES: readonly PlatformService[] = [
+  {
+    name: 'todo-api',
+    component: 'api',
+    port: 8080,
+    // The API refuses bodies over 64 KiB itself; ingress-nginx refuses them before they cost anything
+    // (Gateway API has no portable body-size field: there the API's own limit is the only one).
+    routes: [{ path: '/api', maxBodySize: '64k' }, { path: '/.well-known' }],
+    metrics: true,
+    sloAlerts: true,
+    usesDatabase: true,
+    signsTokens: true,
+    config: (env) => ({
+      PORT: '8080',
+      LOG_LEVEL: env.logLevel,
+      ALLOWED_ORIGINS: origin(env),
+      // Client addresses come from the ingress controller's X-Forwarded-For (rate limits are per client).
+      TRUST_PROXY: 'true',
+    }),
+    build: { dockerfile: 'services/todo-api/Dockerfile', repository: 'todo-api' },
+  },
+  {
+    name: 'chat-gateway',
+    component: 'chat',
+    port: 8081,
+    routes: [{ path: '/ws', websocket: true }],
+    calls: ['todo-api'],
+    metrics: true,
+    config: (env) => ({
+      PORT: '8081',
+      LOG_LEVEL: env.logLevel,
+      ALLOWED_ORIGINS: origin(env),
+      TODO_API_URL: serviceUrl('todo-api', env),
+    }),
+    build: { dockerfile: 'services/chat-gateway/Dockerfile', repository: 'chat-gateway' },
+  },
+  {
+    name: 'frontend',
+    component: 'frontend',
+    port: 8080,
+    routes: [{ path: '/' }],
+    configFiles: () => ({ mountPath: '/etc/nginx/conf.d', files: { 'default.conf': readFileSync(FRONTEND_NGINX_CONF, 'utf8') } }),
+    build: { dockerfile: 'services/frontend/Dockerfile', repository: 'todo-frontend' },
+  },
+];
