@@ -53,9 +53,17 @@ export class TaskListView {
       // The <ol> already tells screen readers the position; the digits are for the eye.
       h('span', { class: 'number', 'aria-hidden': 'true' }, String(number)),
       checkbox,
-      h('label', { for: checkboxId, class: 'title' }, task.title),
-      h('span', { class: `priority priority-${task.priority}` }, priorityLabel(task.priority), h('span', { class: 'sr-only' }, ' priority')),
-      task.dueAt ? h('span', { class: 'due' }, `${overdue ? 'Overdue' : 'Due'} ${formatDue(task.dueAt, { now, timeZone })}`) : null,
+      h(
+        'div',
+        { class: 'body' },
+        h('label', { for: checkboxId, class: 'title' }, task.title),
+        h(
+          'div',
+          { class: 'meta' },
+          h('span', { class: `priority priority-${task.priority}` }, priorityLabel(task.priority), h('span', { class: 'sr-only' }, ' priority')),
+          task.dueAt ? h('span', { class: 'due' }, `${overdue ? 'Overdue' : 'Due'} ${formatDue(task.dueAt, { now, timeZone })}`) : null,
+        ),
+      ),
       h(
         'span',
         { class: 'item-actions' },
