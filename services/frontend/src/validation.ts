@@ -8,8 +8,12 @@ export const TITLE_MAX = 200;
 /** The API's password minimum (on sign-up; logging in only needs something typed). */
 export const PASSWORD_MIN = 8;
 
-/** Characters that take no visible space: whitespace, zero-width and other format characters, blank fillers. */
-const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}\u115F\u1160\u2800\u3164\uFE00-\uFE0F\uFFA0]/gu;
+/**
+ * What a reader cannot see: whitespace, controls, format characters (zero-width space and joiners,
+ * bidi marks), other default-ignorable code points (Hangul fillers, variation selectors) and the
+ * blank braille cell — the same set the todo-api's title pattern refuses on its own.
+ */
+const INVISIBLE = /[\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 /** Length in code points, as the API counts ("👍" is 1, not 2 UTF-16 units). */
 export function codePointLength(text: string): number {

@@ -13,7 +13,7 @@ describe('frontend form rules', () => {
 
   it('refuses empty titles and titles of only invisible characters, in plain words', () => {
     expect(titleProblem('')).to.equal('Give the task a title.');
-    for (const invisible of [' ', '\u200B', '\u200B\u200C\u200D\uFEFF', '\u00A0\u3000', '\u2060\u00AD', '\u3164', '\u2800', '\t\n']) {
+    for (const invisible of [' ', '\u200B', '\u200B\u200C\u200D\uFEFF', '\u00A0\u3000', '\u2060\u00AD', '\u3164', '\u2800', '\t\n', '\u115F\uFFA0', '\uFE0F', '\u202E\u200E', '\u034F']) {
       expect(isInvisibleOnly(invisible), JSON.stringify(invisible)).to.equal(true);
       expect(titleProblem(invisible)).to.equal('The title has only spaces or invisible characters. Type some visible text.');
     }
