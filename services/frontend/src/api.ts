@@ -1,7 +1,7 @@
 /** Client for the todo-api (services/todo-api/README.md): bearer auth, problem+json errors. */
 
 export type { Priority, Task } from '../../shared/todo-api-types.js';
-import type { Task } from '../../shared/todo-api-types.js';
+import type { Priority, Task } from '../../shared/todo-api-types.js';
 
 export interface TaskPage {
   readonly items: readonly Task[];
@@ -20,12 +20,14 @@ export interface TaskQuery {
 export interface NewTask {
   readonly title: string;
   readonly dueAt?: string | null;
+  readonly priority?: Priority;
 }
 
 export interface TaskPatch {
   readonly title?: string;
   readonly completed?: boolean;
   readonly dueAt?: string | null;
+  readonly priority?: Priority;
 }
 
 /** Field name (as the form knows it) → message for the person. */
@@ -99,17 +101,6 @@ export function extractFieldErrors(errors: unknown): FieldErrors {
   return out;
 }
 
-/**
- * A field message as a sentence next to its field: validators say "is already registered" or
- * "must NOT have fewer than 8 characters"; the person reads "Email is already registered."
- */
-export function sentenceForField(label: string, message: string): string {
-  const text = message.trim();
-  if (text === '') return `${label} is not valid.`;
-  const sentence = /^[a-z]/.test(text) && !text.toLowerCase().startsWith(label.toLowerCase()) ? `${label} ${text}` : text;
-  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
-}
-
 /** Maps an HTTP error response (status + parsed body, if any) to an ApiError in words. */
 export function problemToApiError(status: number, body: unknown): ApiError {
   const problem = asRecord(body);
@@ -169,6 +160,7 @@ export class ApiClient {
   createTask(task: NewTask): Promise<Task> {
     const body: Record<string, unknown> = { title: task.title };
     if (task.dueAt) body['dueAt'] = task.dueAt;
+    if (task.priority) body['priority'] = task.priority;
     return this.request('POST', '/api/tasks', body);
   }
 

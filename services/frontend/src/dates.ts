@@ -1,4 +1,7 @@
-/** Due dates: ISO 8601 on the wire, local time in the UI. */
+/**
+ * Due dates: ISO 8601 on the wire, local time in the UI. How a due is written is
+ * services/shared/due-format.ts (shared with the assistant).
+ */
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -21,24 +24,6 @@ export function fromDateTimeLocal(value: string): string | null | undefined {
   const date = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
   if (date.getMonth() !== Number(mo) - 1 || date.getDate() !== Number(d)) return undefined;
   return date.toISOString();
-}
-
-function startOfDay(d: Date): number {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-}
-
-/** "Today 17:00", "Tomorrow 09:30", "Fri 28 Nov 17:00"; whole days compared in local time. */
-export function formatDue(iso: string, now: Date, locale?: string): string {
-  const due = new Date(iso);
-  if (Number.isNaN(due.getTime())) return '';
-  const days = Math.round((startOfDay(due) - startOfDay(now)) / 86_400_000);
-  const time = due.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
-  if (days === 0) return `Today ${time}`;
-  if (days === 1) return `Tomorrow ${time}`;
-  if (days === -1) return `Yesterday ${time}`;
-  const sameYear = due.getFullYear() === now.getFullYear();
-  const date = due.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }) });
-  return `${date} ${time}`;
 }
 
 /** Due and not done yet. */

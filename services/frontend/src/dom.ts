@@ -19,7 +19,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 }
 
 /** Shows (or clears) an error next to a field and links it for screen readers. */
-export function setFieldError(input: HTMLInputElement, errorEl: HTMLElement, message: string | undefined): void {
+export function setFieldError(input: HTMLElement, errorEl: HTMLElement, message: string | undefined): void {
   errorEl.textContent = message ?? '';
   errorEl.hidden = !message;
   if (message) {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiClient, ApiError, describeStatus, extractFieldErrors, fieldNameFromPath, problemToApiError, sentenceForField } from '../src/api.js';
+import { ApiClient, ApiError, describeStatus, extractFieldErrors, fieldNameFromPath, problemToApiError } from '../src/api.js';
 
 interface Seen {
   method: string;
@@ -156,14 +156,6 @@ describe('frontend problem+json mapping', () => {
     expect(problemToApiError(429, { title: 'Too Many Requests' }).message).to.equal('Too Many Requests');
     expect(problemToApiError(404, null).message).to.equal('That item no longer exists.');
     expect(problemToApiError(418, null).message).to.equal('The request failed (HTTP 418).');
-  });
-
-  it('turns field fragments into sentences that name the field', () => {
-    expect(sentenceForField('Email', 'is already registered')).to.equal('Email is already registered.');
-    expect(sentenceForField('Password', 'must NOT have fewer than 8 characters')).to.equal('Password must NOT have fewer than 8 characters.');
-    expect(sentenceForField('Email', 'Enter your email address.')).to.equal('Enter your email address.');
-    expect(sentenceForField('Title', 'title is required')).to.equal('title is required.');
-    expect(sentenceForField('Title', '')).to.equal('Title is not valid.');
   });
 
   it('reduces paths to the field name', () => {
