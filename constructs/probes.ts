@@ -219,7 +219,7 @@ function checkProbe(scope: IConstruct, prop: string, probe: Probe, ports: readon
     if (!c.path.startsWith('/') || !NO_WHITESPACE.test(c.path)) invalidProp(scope, `${prop}.path`, c.path, 'must be an absolute HTTP path without spaces');
     if (c.scheme !== undefined && c.scheme !== 'HTTP' && c.scheme !== 'HTTPS') invalidProp(scope, `${prop}.scheme`, c.scheme, 'must be "HTTP" or "HTTPS"');
   }
-  if (c.type === 'grpc' && c.service !== undefined && !NO_WHITESPACE.test(c.service)) {
+  if (c.type === 'grpc' && c.service !== undefined && c.service !== '' && !NO_WHITESPACE.test(c.service)) {
     invalidProp(scope, `${prop}.service`, c.service, 'must be a gRPC health service name without spaces');
   }
   for (const [key, value] of Object.entries(probe.options)) {
