@@ -266,7 +266,12 @@ export function checkContainerFilesystem(
     if (!isDnsSubdomain(file.secretName)) fail('secretFiles.secretName', file.secretName, 'must be a DNS-1123 subdomain');
     if (file.key !== undefined && !OBJECT_KEY.test(file.key)) fail('secretFiles.key', file.key, 'must be a Secret key');
     addMount('secretFiles.mountPath', file.mountPath);
-    if (file.envVarForPath !== undefined) env.add(`${propPrefix}secretFiles.envVarForPath`, file.envVarForPath);
+    if (file.envVarForPath !== undefined) {
+      env.add(`${propPrefix}secretFiles.envVarForPath`, file.envVarForPath);
+      if (looksLikeSecretName(file.envVarForPath)) {
+        fail('secretFiles.envVarForPath', file.envVarForPath, 'looks like a secret, so S19 would report its value: name the path variable NAME_FILE');
+      }
+    }
   }
 }
 
