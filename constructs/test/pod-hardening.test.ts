@@ -208,7 +208,7 @@ describe('pod-hardening', () => {
   describe('scheduling props', () => {
     const NODE_AFFINITY = {
       requiredDuringSchedulingIgnoredDuringExecution: {
-        nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64', 'amd64'] }] }],
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In' as const, values: ['arm64', 'amd64'] }] }],
       },
     };
     const ZONE_ANTI_AFFINITY = {
