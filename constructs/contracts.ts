@@ -2,6 +2,7 @@
  * Small interfaces that let constructs refer to each other without depending on each other's
  * classes: a route needs a Service port, a network policy needs a set of pods.
  */
+import type { AppProtocol } from './containers.js';
 
 /** A Service port that a route (Ingress or HTTPRoute) can send traffic to. */
 export interface IRouteBackend {
@@ -13,6 +14,11 @@ export interface IRouteBackend {
   readonly portName: string;
   /** The Service port's number (HTTPRoute backendRefs need the number). */
   readonly port: number;
+  /**
+   * What the port speaks; `grpc` makes routes to it gRPC routes by default.
+   * @default - undeclared: HTTP/1.1
+   */
+  readonly appProtocol?: AppProtocol;
 }
 
 /** A workload's pods as network policies see them: one name label in one namespace. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -8,65 +7,80 @@ import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisrup
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer as Container } from 'kubernetes-models/v1/Container';
 import type { IEnvVar as EnvVar } from 'kubernetes-models/v1/EnvVar';
-import type { IProbe as Probe } from 'kubernetes-models/v1/Probe';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IVolume as Volume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount as VolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import { autoscalerSpec, checkAutoscaling } from './autoscaling.js';
+import type { AutoscalingSpec } from './autoscaling.js';
+import {
+  EnvNames,
+  OBJECT_KEY,
+  checkContainerFilesystem,
+  checkContainerPorts,
+  containerFilesystem,
+  defaultProbePort,
+  hardenedContainer,
+  renderExtraContainers,
+  resolveExtraContainers,
+} from './containers.js';
+import type { ContainerFilesystemSpec, ContainerPortSpec, ExtraContainersSpec } from './containers.js';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import { checkImage } from './image-reference.js';
 import { isValidLabelValue, recommendedLabels, selectorLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
-import { isDns1035Label, isDnsSubdomain } from './names.js';
-import {
-  DEFAULT_RUN_AS_ID,
-  DEFAULT_SCRATCH_SIZE,
-  checkContainerResources,
-  checkRunAsIds,
-  checkScratchDirectories,
-  containerResources,
-  containerSecurityContext,
-  podSecurityContext,
-  preferredHostAntiAffinity,
-  scratchVolumes,
-  secretFileVolume,
-  zoneSpread,
-} from './pod-hardening.js';
-import type { ContainerResources, ScratchDirectory } from './pod-hardening.js';
+import { isDns1035Label } from './names.js';
+import { DEFAULT_RUN_AS_ID, checkContainerResources, checkPodScheduling, checkRunAsIds, podScheduling, podSecurityContext } from './pod-hardening.js';
+import type { ContainerResources, PodSchedulingSpec } from './pod-hardening.js';
 import { looksLikeSecretName } from './policy/secret-names.js';
-import { parseQuantity } from './quantity.js';
+import { Probe, resolveProbes } from './probes.js';
+import type { ResolvedContainerProbes } from './probes.js';
 
 export type { ContainerResources, ResourceQuantities } from './pod-hardening.js';
+export type { ContainerPortSpec, SecretFileSpec, WritablePathSpec } from './containers.js';
+export type { AutoscalingSpec } from './autoscaling.js';
 
-/** A named container port. */
-export interface ContainerPortSpec {
-  /** IANA service name (<= 15 chars, lowercase, a letter, no `--`); Services and probes refer to the port by it. */
-  readonly name: string;
-  /** Port number, 1024–65535: unprivileged, so the container never needs `NET_BIND_SERVICE`. */
-  readonly port: number;
-}
-
-/** The HTTP health-probe contract of the container. */
+/**
+ * The main container's health probes: the design's `/readyz` + `/livez` HTTP contract by default,
+ * or any `Probe` (HTTP on any path and port, gRPC, TCP, exec) per probe kind.
+ */
 export interface ProbeSpec {
   /**
-   * Name of the declared container port the probes call.
+   * Readiness probe: failing takes the pod out of its Service (dependencies down, starting, draining).
+   * Replaces `readinessPath`.
+   * @default - `Probe.http(readinessPath)` on `port`
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe: failing restarts the container; must not depend on anything outside the process,
+   * and must differ from readiness (P02). Replaces `livenessPath`.
+   * @default - `Probe.http(livenessPath)` on `port`
+   */
+  readonly liveness?: Probe;
+  /**
+   * Startup probe: liveness and readiness wait until it succeeds once. Replaces `startupPath`.
+   * @default - `Probe.http(startupPath)` with a path given, else the liveness check
+   */
+  readonly startup?: Probe;
+  /**
+   * Name of the declared container port probes call when they name none.
    * @default - the port named `http`, else the first port: the design serves health on the app port
    */
   readonly port?: string;
   /**
-   * Readiness path: failing takes the pod out of its Service (dependencies down, starting, draining).
+   * Readiness path of the default HTTP readiness probe.
    * @default '/readyz' - the design's contract
    */
   readonly readinessPath?: string;
   /**
-   * Liveness path: failing restarts the container; must not depend on anything outside the process.
+   * Liveness path of the default HTTP liveness probe.
    * @default '/livez' - the design's contract
    */
   readonly livenessPath?: string;
   /**
-   * Startup path: liveness and readiness wait until this answers once, so slow starts are not killed.
-   * @default - the liveness path: "the process is up" is what startup waits for
+   * Startup path of an HTTP startup probe.
+   * @default - the liveness check: "the process is up" is what startup waits for
    */
   readonly startupPath?: string;
   /**
@@ -74,36 +88,6 @@ export interface ProbeSpec {
    * @default 60 - migrations on a cold database fit comfortably
    */
   readonly startupTimeoutSeconds?: number;
-}
-
-/** A key (or all keys) of an existing Secret mounted read-only as files. */
-export interface SecretFileSpec {
-  /** Name of an existing Secret in the same namespace (made by an operator or ExternalSecret, never by us). */
-  readonly secretName: string;
-  /**
-   * One key to mount, as the file `<mountPath>/<key>`.
-   * @default - every key of the Secret, one file each
-   */
-  readonly key?: string;
-  /** Absolute directory to mount the files in. */
-  readonly mountPath: string;
-  /**
-   * An env var set to the file's path (`<mountPath>/<key>`, or the directory without a key), for
-   * services that read `NAME_FILE`, e.g. `DATABASE_URL_FILE`.
-   * @default - no env var
-   */
-  readonly envVarForPath?: string;
-}
-
-/** A writable directory: an emptyDir with a size limit, since the root filesystem is read-only. */
-export interface WritablePathSpec {
-  /** Absolute path in the container. */
-  readonly path: string;
-  /**
-   * Most the directory may hold before the pod is evicted.
-   * @default '64Mi' - scratch space, not storage
-   */
-  readonly sizeLimit?: string;
 }
 
 /** Plain configuration files, e.g. a web server's config, mounted read-only from a ConfigMap. */
@@ -114,23 +98,15 @@ export interface ConfigFilesSpec {
   readonly files: Readonly<Record<string, string>>;
 }
 
-/** Horizontal autoscaling on CPU (autoscaling/v2). */
-export interface AutoscalingSpec {
-  /** Fewest pods, >= 2 so one pod's loss never takes the service down. */
-  readonly minReplicas: number;
-  /** Most pods, > minReplicas. */
-  readonly maxReplicas: number;
-  /**
-   * Average CPU utilization (percent of `requests.cpu`) the HPA steers to.
-   * @default 70 - leaves headroom for the time a new pod takes to become ready
-   */
-  readonly targetCpuUtilization?: number;
-}
-
 /** How the container pauses before SIGTERM so endpoints are removed before it stops accepting. */
 export type PreStopMode = 'exec' | 'sleep-action';
 
-export interface HardenedDeploymentProps {
+/**
+ * Props of HardenedDeployment. Besides its own: the main container's files (`secretFiles`,
+ * `writablePaths`, `tmpSizeLimit`), `sidecars` and `initContainers`, and the scheduling props
+ * (`priorityClassName`, `tolerations`, `nodeSelector`, `affinity`, `imagePullSecrets`).
+ */
+export interface HardenedDeploymentProps extends ContainerFilesystemSpec, ExtraContainersSpec, PodSchedulingSpec {
   /** `app.kubernetes.io/name` and the name of every object (Deployment, ServiceAccount, ...): a DNS-1035 label. */
   readonly name: string;
   /** Namespace of every object; `default` and `kube-*` are refused (N07). */
@@ -159,12 +135,12 @@ export interface HardenedDeploymentProps {
   /** cpu, memory and ephemeral-storage requests and limits; required because defaults hide capacity decisions. */
   readonly resources: ContainerResources;
   /**
-   * Container ports.
+   * Container ports, each optionally with the `appProtocol` it speaks (`http`, `h2c`, `grpc`).
    * @default [{ name: 'http', port: 8080 }] - the design's service port
    */
   readonly ports?: readonly ContainerPortSpec[];
   /**
-   * Health probes.
+   * Health probes: any `Probe` per kind, or the HTTP contract's paths.
    * @default - /readyz and /livez on the `http` port, startup on /livez
    */
   readonly probes?: ProbeSpec;
@@ -182,27 +158,13 @@ export interface HardenedDeploymentProps {
    */
   readonly configFiles?: ConfigFilesSpec;
   /**
-   * Existing Secrets mounted read-only as files (never env vars: env leaks into logs and child processes).
-   * @default - none
-   */
-  readonly secretFiles?: readonly SecretFileSpec[];
-  /**
-   * Writable directories besides `/tmp` (which is always mounted).
-   * @default - only /tmp
-   */
-  readonly writablePaths?: readonly WritablePathSpec[];
-  /**
-   * Size limit of the `/tmp` emptyDir.
-   * @default '64Mi' - scratch space for a web service; it counts against the ephemeral-storage limit
-   */
-  readonly tmpSizeLimit?: string;
-  /**
    * Fixed replica count, ignored with `autoscaling`. 1 is the single-node dev mode: no PodDisruptionBudget.
    * @default 2 - survives the loss of a pod or node
    */
   readonly replicas?: number;
   /**
-   * Autoscale with an HPA instead of a fixed count; the Deployment then omits `spec.replicas`.
+   * Autoscale with an HPA (CPU by default; memory, Pods, Object and External metrics with `metrics`)
+   * instead of a fixed count; the Deployment then omits `spec.replicas`.
    * @default - fixed replicas
    */
   readonly autoscaling?: AutoscalingSpec;
@@ -246,20 +208,16 @@ export interface HardenedDeploymentProps {
 
 /** The probe contract as the container ends up with it (ProbedService checks it). */
 export interface ResolvedProbes {
-  /** The container port the three probes call. */
+  /** The port the readiness probe calls (the default probe port for an exec readiness probe). */
   readonly portName: string;
-  /** The readiness probe's path. */
-  readonly readinessPath: string;
-  /** The liveness probe's path. */
-  readonly livenessPath: string;
-  /** The startup probe's path. */
-  readonly startupPath: string;
+  /** The readiness probe's path, when it is an HTTP probe. */
+  readonly readinessPath?: string;
+  /** The liveness probe's path, when it is an HTTP probe. */
+  readonly livenessPath?: string;
+  /** The startup probe's path, when it is an HTTP probe. */
+  readonly startupPath?: string;
 }
 
-const IANA_SERVICE_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A ConfigMap or Secret key (and so a file name in the mounted directory). */
-const OBJECT_KEY = /^[-._a-zA-Z0-9]+$/;
 const DEFAULT_PORTS: readonly ContainerPortSpec[] = [{ name: 'http', port: 8080 }];
 const CONFIG_FILE_MODE = 0o444;
 
@@ -289,6 +247,10 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
   public readonly ports: readonly ContainerPortSpec[];
   /** The probe contract the container carries. */
   public readonly probes: ResolvedProbes;
+  /** The main container's three probes, defaults filled in (any kind: HTTP, gRPC, TCP, exec). */
+  public readonly containerProbes: ResolvedContainerProbes;
+  /** Names of every container in the pod: the main one, then sidecars and init containers. */
+  public readonly containerNames: readonly string[];
   /** Name of the ConfigMap holding `config`, if any. */
   public readonly configMapName?: string;
   /** sha256 of the config data (the pod annotation `checksum/config`), if any. */
@@ -325,6 +287,8 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     this.podLabels = { ...this.labels };
     this.ports = ports;
     this.probes = probes;
+    this.containerProbes = resolved.containerProbes;
+    this.containerNames = [props.name, ...resolved.extra.sidecars.map((c) => c.spec.name), ...resolved.extra.initContainers.map((c) => c.name)];
     this.replicated = props.autoscaling !== undefined || (props.replicas ?? 2) > 1;
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.labels } });
 
@@ -359,7 +323,8 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
 
     const files = filesystem(props);
     env.push(...files.env);
-    const container = hardenedContainer(props, resolved, env, files.mounts);
+    const container = mainContainer(props, resolved, env, files.mounts);
+    const extra = renderExtraContainers(resolved.extra, { runAsUser, runAsGroup });
 
     this.deployment = addKubeObject<IDeployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
@@ -384,10 +349,10 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
             enableServiceLinks: false,
             terminationGracePeriodSeconds: gracePeriod,
             securityContext: podSecurityContext({ runAsUser, runAsGroup, fsGroup }),
-            affinity: preferredHostAntiAffinity(this.selectorLabels),
-            topologySpreadConstraints: zoneSpread(this.selectorLabels),
+            ...podScheduling(props, this.selectorLabels),
+            ...(extra.initContainers.length > 0 ? { initContainers: extra.initContainers } : {}),
             containers: [container],
-            volumes: files.volumes,
+            volumes: [...files.volumes, ...extra.volumes],
           },
         },
       },
@@ -417,20 +382,7 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
         metadata: metadata(this.deploymentName),
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName },
-          minReplicas: props.autoscaling.minReplicas,
-          maxReplicas: props.autoscaling.maxReplicas,
-          metrics: [
-            {
-              type: 'Resource',
-              resource: {
-                name: 'cpu',
-                target: { type: 'Utilization', averageUtilization: props.autoscaling.targetCpuUtilization ?? 70 },
-              },
-            },
-          ],
-        },
+        spec: autoscalerSpec(props.autoscaling, { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName }),
       });
     }
   }
@@ -462,59 +414,14 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
 
     const ports = props.ports ?? DEFAULT_PORTS;
     if (ports.length === 0) fail('ports', ports, 'declare at least one port: probes and Services need one');
-    const seenPortNames = new Set<string>();
-    const seenPortNumbers = new Set<number>();
-    for (const port of ports) {
-      if (!Number.isInteger(port.port) || port.port < 1024 || port.port > 65535 || port.port === 22) {
-        fail('ports', port, 'port must be an integer from 1024 to 65535 and never 22 (P05)');
-      }
-      if (port.name.length > 15 || !IANA_SERVICE_NAME.test(port.name)) {
-        fail('ports', port, 'name must be an IANA service name: <= 15 lowercase letters, digits and single dashes (P04)');
-      }
-      if (seenPortNames.has(port.name) || seenPortNumbers.has(port.port)) fail('ports', port, 'duplicate port name or number (P04)');
-      seenPortNames.add(port.name);
-      seenPortNumbers.add(port.port);
-    }
-
-    const probeSpec = props.probes ?? {};
-    const portName = probeSpec.port ?? (ports.find((p) => p.name === 'http') ?? ports[0]!).name;
-    if (!seenPortNames.has(portName)) {
-      fail('probes.port', portName, `is not a declared port (declared: ${[...seenPortNames].join(', ')}) (P03)`);
-    }
-    const livenessPath = probeSpec.livenessPath ?? '/livez';
-    const probes: ResolvedProbes = {
-      portName,
-      readinessPath: probeSpec.readinessPath ?? '/readyz',
-      livenessPath,
-      startupPath: probeSpec.startupPath ?? livenessPath,
-    };
-    for (const [prop, path] of [
-      ['probes.readinessPath', probes.readinessPath],
-      ['probes.livenessPath', probes.livenessPath],
-      ['probes.startupPath', probes.startupPath],
-    ] as const) {
-      if (!path.startsWith('/')) fail(prop, path, 'must be an absolute HTTP path');
-    }
-    if (probes.readinessPath === probes.livenessPath) {
-      fail('probes.readinessPath', probes.readinessPath, 'readiness and liveness must differ: a failing dependency must not restart pods (P02)');
-    }
-    const startupTimeoutSeconds = probeSpec.startupTimeoutSeconds ?? 60;
-    if (!(startupTimeoutSeconds > 0)) fail('probes.startupTimeoutSeconds', startupTimeoutSeconds, 'must be positive');
+    checkContainerPorts(this, 'ports', ports);
+    const { probes, containerProbes } = this.resolveMainProbes(props.probes ?? {}, ports);
 
     if (props.autoscaling !== undefined) {
-      const { minReplicas, maxReplicas, targetCpuUtilization } = props.autoscaling;
       if (props.replicas !== undefined) {
         fail('replicas', props.replicas, 'conflicts with autoscaling: the HPA owns the replica count (A02)');
       }
-      if (!Number.isInteger(minReplicas) || minReplicas < 2) {
-        fail('autoscaling.minReplicas', minReplicas, 'must be an integer >= 2 (A02)');
-      }
-      if (!Number.isInteger(maxReplicas) || maxReplicas <= minReplicas) {
-        fail('autoscaling.maxReplicas', maxReplicas, `must be an integer greater than minReplicas ${minReplicas} (A02)`);
-      }
-      if (targetCpuUtilization !== undefined && !(Number.isInteger(targetCpuUtilization) && targetCpuUtilization > 0 && targetCpuUtilization <= 100)) {
-        fail('autoscaling.targetCpuUtilization', targetCpuUtilization, 'must be an integer percentage from 1 to 100');
-      }
+      checkAutoscaling(this, 'autoscaling', props.autoscaling);
     } else if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
       fail('replicas', props.replicas, 'must be an integer >= 1 (1 only for a single-node dev environment)');
     }
@@ -538,41 +445,58 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     }
 
     this.validateFilesAndEnv(props, fail);
+    checkPodScheduling(this, props);
+    const extra = resolveExtraContainers(this, props, { containerNames: [props.name], ports, requireDigest: props.requireDigest ?? false });
 
-    return { ports, probes, version, runAsUser, runAsGroup, fsGroup, preStopSeconds, gracePeriod, preStopMode, startupTimeoutSeconds };
+    return { ports, probes, containerProbes, extra, version, runAsUser, runAsGroup, fsGroup, preStopSeconds, gracePeriod, preStopMode };
+  }
+
+  /**
+   * The main container's probes: the given Probes, or HTTP probes on the contract's paths. Paths and
+   * Probes of the same kind together are refused: one of them would be silently ignored.
+   */
+  private resolveMainProbes(spec: ProbeSpec, ports: readonly ContainerPortSpec[]): { probes: ResolvedProbes; containerProbes: ResolvedContainerProbes } {
+    const portName = spec.port ?? defaultProbePort(ports)!;
+    if (!ports.some((p) => p.name === portName)) {
+      invalidProp(this, 'probes.port', portName, `is not a declared port (declared: ${ports.map((p) => p.name).join(', ')}) (P03)`);
+    }
+    for (const [kind, path] of [['readiness', spec.readinessPath], ['liveness', spec.livenessPath], ['startup', spec.startupPath]] as const) {
+      if (path === undefined) continue;
+      if (spec[kind] !== undefined) invalidProp(this, `probes.${kind}Path`, path, `conflicts with probes.${kind}: give the path or the Probe`);
+      if (!path.startsWith('/')) invalidProp(this, `probes.${kind}Path`, path, 'must be an absolute HTTP path');
+    }
+    const readinessPath = spec.readinessPath ?? '/readyz';
+    const livenessPath = spec.livenessPath ?? '/livez';
+    if (spec.readiness === undefined && spec.liveness === undefined && readinessPath === livenessPath) {
+      invalidProp(this, 'probes.readinessPath', readinessPath, 'readiness and liveness must differ: a failing dependency must not restart pods (P02)');
+    }
+    const containerProbes = resolveProbes(
+      this,
+      'probes',
+      {
+        readiness: spec.readiness ?? Probe.http(readinessPath),
+        liveness: spec.liveness ?? Probe.http(livenessPath),
+        ...(spec.startup !== undefined ? { startup: spec.startup } : spec.startupPath !== undefined ? { startup: Probe.http(spec.startupPath) } : {}),
+        ...(spec.startupTimeoutSeconds !== undefined ? { startupTimeoutSeconds: spec.startupTimeoutSeconds } : {}),
+      },
+      ports,
+      portName,
+    );
+    const pathOf = (probe: Probe) => (probe.check.type === 'http' ? probe.check.path : undefined);
+    const probes: ResolvedProbes = {
+      portName: containerProbes.readiness.port ?? portName,
+      ...optional('readinessPath', pathOf(containerProbes.readiness)),
+      ...optional('livenessPath', pathOf(containerProbes.liveness)),
+      ...optional('startupPath', pathOf(containerProbes.startup)),
+    };
+    return { probes, containerProbes };
   }
 
   private validateFilesAndEnv(props: HardenedDeploymentProps, fail: (prop: string, value: unknown, why: string) => never) {
-    const envNames = new Set<string>();
-    const addEnv = (prop: string, name: string) => {
-      if (!ENV_NAME.test(name)) fail(prop, name, 'must be an env var name: letters, digits and "_", not starting with a digit');
-      if (envNames.has(name)) fail(prop, name, 'duplicate env var name (S20)');
-      envNames.add(name);
-    };
-    for (const [name] of Object.entries(props.config ?? {})) {
-      addEnv('config', name);
-      if (looksLikeSecretName(name)) {
-        fail('config', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
-      }
-    }
-
-    const tmpSize = parseQuantity(props.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE);
-    if (tmpSize === undefined || tmpSize <= 0) fail('tmpSizeLimit', props.tmpSizeLimit, 'must be a positive Kubernetes quantity');
-    const scratch = scratchDirectories(props);
-    checkScratchDirectories(this, 'writablePaths', scratch, props.resources.limits.ephemeralStorage);
-
-    // Config and secret directories must not shadow a scratch directory or each other.
-    const mountPaths = new Set(scratch.map((dir) => dir.path));
-    const addMount = (prop: string, path: string) => {
-      if (!path.startsWith('/') || posix.normalize(path) !== path || path === '/') {
-        fail(prop, path, 'must be an absolute, normalized path other than "/"');
-      }
-      if (mountPaths.has(path)) fail(prop, path, 'is mounted twice');
-      mountPaths.add(path);
-    };
+    const env = new EnvNames(this);
+    for (const name of Object.keys(props.config ?? {})) env.addPlain('config', name);
 
     if (props.configFiles !== undefined) {
-      addMount('configFiles.mountPath', props.configFiles.mountPath);
       const names = Object.keys(props.configFiles.files);
       if (names.length === 0) fail('configFiles.files', props.configFiles.files, 'name at least one file');
       for (const name of names) {
@@ -580,66 +504,45 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
         if (looksLikeSecretName(name)) fail('configFiles.files', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
       }
     }
-
-    for (const file of props.secretFiles ?? []) {
-      if (!isDnsSubdomain(file.secretName)) fail('secretFiles.secretName', file.secretName, 'must be a DNS-1123 subdomain');
-      if (file.key !== undefined && !OBJECT_KEY.test(file.key)) fail('secretFiles.key', file.key, 'must be a Secret key');
-      addMount('secretFiles.mountPath', file.mountPath);
-      if (file.envVarForPath !== undefined) addEnv('secretFiles.envVarForPath', file.envVarForPath);
-    }
+    // Config and secret directories must not shadow a scratch directory or each other.
+    const configMount = props.configFiles !== undefined ? [{ prop: 'configFiles.mountPath', path: props.configFiles.mountPath }] : [];
+    checkContainerFilesystem(this, '', props, props.resources.limits.ephemeralStorage, env, configMount);
   }
 }
 
 type ResolvedProps = ReturnType<HardenedDeployment['validate']>;
 
-/** `/tmp` (always) and the writable paths: the size-limited emptyDirs of the read-only root filesystem (S08). */
-function scratchDirectories(props: HardenedDeploymentProps): ScratchDirectory[] {
-  return [{ path: '/tmp', sizeLimit: props.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE }, ...(props.writablePaths ?? [])];
-}
-
-/** The container's writable and secret mounts: size-limited emptyDirs, read-only Secret files, and their NAME_FILE env vars. */
+/** The main container's writable and secret mounts, and the config files directory. */
 function filesystem(props: HardenedDeploymentProps): { volumes: Volume[]; mounts: VolumeMount[]; env: EnvVar[] } {
-  const { volumes, mounts } = scratchVolumes(scratchDirectories(props));
-  const env: EnvVar[] = [];
+  const { volumes, mounts, env } = containerFilesystem(props);
   if (props.configFiles !== undefined) {
-    volumes.push({ name: 'config-files', configMap: { name: `${props.name}-files`, defaultMode: CONFIG_FILE_MODE } });
-    mounts.push({ name: 'config-files', mountPath: props.configFiles.mountPath, readOnly: true });
+    // After the scratch directories and before the Secrets, where the names have always been.
+    const at = 1 + (props.writablePaths?.length ?? 0);
+    volumes.splice(at, 0, { name: 'config-files', configMap: { name: `${props.name}-files`, defaultMode: CONFIG_FILE_MODE } });
+    mounts.splice(at, 0, { name: 'config-files', mountPath: props.configFiles.mountPath, readOnly: true });
   }
-  (props.secretFiles ?? []).forEach((file, index) => {
-    const secret = secretFileVolume(`secret-${index}`, file);
-    volumes.push(secret.volume);
-    mounts.push(secret.mount);
-    if (file.envVarForPath !== undefined) env.push({ name: file.envVarForPath, value: secret.filePath });
-  });
   return { volumes, mounts, env };
 }
 
-/** The one container: restricted securityContext, resources, the three HTTP probes, the preStop pause. */
-function hardenedContainer(props: HardenedDeploymentProps, resolved: ResolvedProps, env: EnvVar[], volumeMounts: VolumeMount[]): Container {
-  const { probes, runAsUser, runAsGroup, preStopSeconds } = resolved;
-  const probePort = probes.portName;
-  const httpProbe = (path: string, timing: Omit<Probe, 'httpGet'>): Probe => ({ httpGet: { path, port: probePort }, timeoutSeconds: 2, ...timing });
-  const startupPeriod = 2;
+/** The main container: the hardened container with its probes and the preStop pause. */
+function mainContainer(props: HardenedDeploymentProps, resolved: ResolvedProps, env: EnvVar[], volumeMounts: VolumeMount[]): Container {
+  const { runAsUser, runAsGroup, preStopSeconds } = resolved;
   return {
-    name: props.name,
-    image: props.image,
-    imagePullPolicy: 'Always',
-    ...(props.command !== undefined ? { command: [...props.command] } : {}),
-    ...(props.args !== undefined ? { args: [...props.args] } : {}),
-    ports: resolved.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-    ...(env.length > 0 ? { env } : {}),
-    resources: containerResources(props.resources),
-    securityContext: containerSecurityContext({ runAsUser, runAsGroup }),
-    startupProbe: httpProbe(probes.startupPath, {
-      periodSeconds: startupPeriod,
-      failureThreshold: Math.ceil(resolved.startupTimeoutSeconds / startupPeriod),
+    ...hardenedContainer({
+      ...props,
+      ports: resolved.ports,
+      env,
+      ids: { runAsUser, runAsGroup },
+      probes: resolved.containerProbes,
+      volumeMounts,
     }),
-    readinessProbe: httpProbe(probes.readinessPath, { periodSeconds: 5, failureThreshold: 2 }),
-    livenessProbe: httpProbe(probes.livenessPath, { periodSeconds: 10, failureThreshold: 3 }),
     // 'sleep-action' is added as a patch after rendering (see the constructor).
     ...(resolved.preStopMode === 'exec' ? { lifecycle: { preStop: { exec: { command: ['sleep', String(preStopSeconds)] } } } } : {}),
-    volumeMounts,
   };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value !== undefined ? ({ [key]: value } as Record<K, string>) : {};
 }
 
 /** A copy with keys sorted, so the ConfigMap and its checksum do not depend on prop order. */

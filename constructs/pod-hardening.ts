@@ -2,11 +2,13 @@
  * The pod-level hardening of shared/hardening.md as small functions, so every construct that makes
  * pods (HardenedDeployment, PostgresStatefulSet, PgDumpBackup, ...) emits the same fields: security
  * contexts (S03–S09), resources (R01, R02), size-limited scratch directories (S08), secret files
- * (S19) and scheduling spread (A04, A05). Each returns plain Kubernetes JSON (typed with the
+ * (S19), scheduling spread (A04, A05) and the scheduling props every workload takes (priority,
+ * tolerations, node selection, extra affinity, image pull secrets). Each returns plain Kubernetes JSON (typed with the
  * kubernetes-models interfaces), in the shape HardenedDeployment synthesizes, plus the prop checks
  * that go with it.
  */
 import { posix } from 'node:path';
+import { Affinity as AffinityModel } from 'kubernetes-models/v1/Affinity';
 import type { IAffinity as Affinity } from 'kubernetes-models/v1/Affinity';
 import type { IPodSecurityContext as PodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { IResourceRequirements as ResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
@@ -16,6 +18,8 @@ import type { IVolume as Volume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount as VolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { IConstruct } from 'constructs';
 import { invalidProp } from './errors.js';
+import { isDnsSubdomain } from './names.js';
+import { checkLabels } from './network-peers.js';
 import { parseQuantity } from './quantity.js';
 
 /** One set of cpu, memory and ephemeral-storage quantities. */
@@ -210,7 +214,13 @@ export function checkContainerResources(scope: IConstruct, prop: string, resourc
  * Refuses relative, unnormalized or duplicate paths, duplicate volume names, bad size limits, and
  * scratch space that does not fit the container's ephemeral-storage limit (the kubelet would evict).
  */
-export function checkScratchDirectories(scope: IConstruct, prop: string, directories: readonly ScratchDirectory[], ephemeralStorageLimit: string): void {
+export function checkScratchDirectories(
+  scope: IConstruct,
+  prop: string,
+  directories: readonly ScratchDirectory[],
+  ephemeralStorageLimit: string,
+  limitProp = 'resources.limits.ephemeralStorage',
+): void {
   const paths = new Set<string>();
   const names = new Set<string>();
   let total = 0;
@@ -229,6 +239,156 @@ export function checkScratchDirectories(scope: IConstruct, prop: string, directo
   });
   const limit = parseQuantity(ephemeralStorageLimit);
   if (limit === undefined || total > limit) {
-    invalidProp(scope, 'resources.limits.ephemeralStorage', ephemeralStorageLimit, `is smaller than the emptyDir size limits it must hold (${total} bytes)`);
+    invalidProp(scope, limitProp, ephemeralStorageLimit, `is smaller than the emptyDir size limits it must hold (${total} bytes)`);
   }
+}
+
+/** A taint's effect. */
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+/** Lets the pods run on nodes with a matching taint (e.g. a dedicated GPU or batch pool). */
+export interface TolerationSpec {
+  /** The taint key; required, since a toleration without one tolerates every taint. */
+  readonly key: string;
+  /**
+   * `Equal` matches `value`; `Exists` matches any value.
+   * @default - `Equal` with a value, else `Exists`
+   */
+  readonly operator?: 'Equal' | 'Exists';
+  /**
+   * The taint value (`Equal` only).
+   * @default - none (`Exists`)
+   */
+  readonly value?: string;
+  /**
+   * The taint effect to match.
+   * @default - every effect
+   */
+  readonly effect?: TaintEffect;
+  /**
+   * How long the pods stay on a node after the taint appears (`NoExecute` only).
+   * @default - forever
+   */
+  readonly tolerationSeconds?: number;
+}
+
+/** Where and how urgently the pods are scheduled, and how their images are pulled. */
+export interface PodSchedulingSpec {
+  /**
+   * A PriorityClass: higher-priority pods are scheduled first and may preempt others.
+   * @default - the cluster's global default PriorityClass (none: priority 0)
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Taints the pods tolerate. Tolerating every taint (no key) or control-plane taints is refused.
+   * @default - none: the pods run only on untainted nodes
+   */
+  readonly tolerations?: readonly TolerationSpec[];
+  /**
+   * Node labels a node must carry, e.g. `{ 'kubernetes.io/arch': 'arm64' }`.
+   * @default - any node
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * More affinity rules (node affinity, pod affinity, pod anti-affinity), merged with the default
+   * preferred anti-affinity on `kubernetes.io/hostname` (A04), which is always kept.
+   * @default - only the default anti-affinity
+   */
+  readonly affinity?: Affinity;
+  /**
+   * Secrets (type `kubernetes.io/dockerconfigjson`) with credentials for a private registry.
+   * @default - none: the node's credentials or a public registry
+   */
+  readonly imagePullSecrets?: readonly string[];
+}
+
+/** Reserved for node- and cluster-critical pods; the API admits them only in kube-system by default. */
+const SYSTEM_PRIORITY_CLASSES = new Set(['system-node-critical', 'system-cluster-critical']);
+const CONTROL_PLANE_TAINTS = new Set(['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master']);
+const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const TAINT_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** Refuses bad names, tolerations of everything or of the control plane, bad node labels and affinity that fails its schema. */
+export function checkPodScheduling(scope: IConstruct, spec: PodSchedulingSpec): void {
+  if (spec.priorityClassName !== undefined) {
+    if (!isDnsSubdomain(spec.priorityClassName)) invalidProp(scope, 'priorityClassName', spec.priorityClassName, 'must be a DNS-1123 subdomain');
+    if (SYSTEM_PRIORITY_CLASSES.has(spec.priorityClassName)) {
+      invalidProp(scope, 'priorityClassName', spec.priorityClassName, 'is reserved for node- and cluster-critical pods in kube-system');
+    }
+  }
+  (spec.tolerations ?? []).forEach((t, index) => {
+    const prop = `tolerations[${index}]`;
+    if (typeof t.key !== 'string' || t.key === '' || !TAINT_KEY.test(t.key)) {
+      invalidProp(scope, `${prop}.key`, t.key, 'must be a taint key; a toleration without one tolerates every taint');
+    }
+    if (CONTROL_PLANE_TAINTS.has(t.key)) invalidProp(scope, `${prop}.key`, t.key, 'workloads do not run on control-plane nodes');
+    const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
+    if (operator !== 'Equal' && operator !== 'Exists') invalidProp(scope, `${prop}.operator`, t.operator, 'must be "Equal" or "Exists"');
+    if (operator === 'Exists' && t.value !== undefined) invalidProp(scope, `${prop}.value`, t.value, 'operator "Exists" matches any value; drop the value or use "Equal"');
+    if (operator === 'Equal' && t.value === undefined) invalidProp(scope, `${prop}.value`, t.value, 'operator "Equal" needs the value to match');
+    if (t.effect !== undefined && !TAINT_EFFECTS.includes(t.effect)) invalidProp(scope, `${prop}.effect`, t.effect, `must be one of ${TAINT_EFFECTS.join(', ')}`);
+    if (t.tolerationSeconds !== undefined) {
+      if (t.effect !== 'NoExecute') invalidProp(scope, `${prop}.tolerationSeconds`, t.tolerationSeconds, 'only applies to effect "NoExecute"');
+      if (!Number.isInteger(t.tolerationSeconds) || t.tolerationSeconds < 0) invalidProp(scope, `${prop}.tolerationSeconds`, t.tolerationSeconds, 'must be an integer >= 0');
+    }
+  });
+  if (spec.nodeSelector !== undefined) checkLabels(scope, 'nodeSelector', spec.nodeSelector);
+  if (spec.affinity !== undefined) checkAffinity(scope, spec.affinity);
+  const pullSecrets = new Set<string>();
+  for (const name of spec.imagePullSecrets ?? []) {
+    if (!isDnsSubdomain(name)) invalidProp(scope, 'imagePullSecrets', name, 'must be a Secret name (DNS-1123 subdomain)');
+    if (pullSecrets.has(name)) invalidProp(scope, 'imagePullSecrets', name, 'is listed twice');
+    pullSecrets.add(name);
+  }
+}
+
+function checkAffinity(scope: IConstruct, affinity: Affinity): void {
+  try {
+    new AffinityModel(affinity).validate();
+  } catch (error) {
+    invalidProp(scope, 'affinity', affinity, `fails the Affinity schema: ${(error as Error).message}`);
+  }
+  const preferred = [
+    ...(affinity.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+    ...(affinity.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+    ...(affinity.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+  ];
+  for (const term of preferred) {
+    if (!Number.isInteger(term.weight) || term.weight < 1 || term.weight > 100) {
+      invalidProp(scope, 'affinity', term, 'every preferred term needs a weight from 1 to 100');
+    }
+  }
+}
+
+/**
+ * The pod-spec scheduling fields: the default anti-affinity (A04) merged with `spec.affinity`, the
+ * zone spread (A05), and the optional priority, tolerations, node selector and pull secrets.
+ */
+export function podScheduling(spec: PodSchedulingSpec, selector: Readonly<Record<string, string>>) {
+  const own = preferredHostAntiAffinity(selector).podAntiAffinity!;
+  const extra = spec.affinity ?? {};
+  const required = extra.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const affinity: Affinity = {
+    ...(extra.nodeAffinity !== undefined ? { nodeAffinity: extra.nodeAffinity } : {}),
+    ...(extra.podAffinity !== undefined ? { podAffinity: extra.podAffinity } : {}),
+    podAntiAffinity: {
+      ...(required !== undefined ? { requiredDuringSchedulingIgnoredDuringExecution: required } : {}),
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        ...own.preferredDuringSchedulingIgnoredDuringExecution!,
+        ...(extra.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+      ],
+    },
+  };
+  return {
+    ...(spec.priorityClassName !== undefined ? { priorityClassName: spec.priorityClassName } : {}),
+    ...(spec.nodeSelector !== undefined ? { nodeSelector: { ...spec.nodeSelector } } : {}),
+    ...(spec.tolerations !== undefined && spec.tolerations.length > 0
+      ? { tolerations: spec.tolerations.map((t) => ({ ...t, operator: t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists') })) }
+      : {}),
+    affinity,
+    topologySpreadConstraints: zoneSpread(selector),
+    ...(spec.imagePullSecrets !== undefined && spec.imagePullSecrets.length > 0
+      ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }
+      : {}),
+  };
 }

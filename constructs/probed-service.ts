@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import type { ApiObject } from 'cdk8s';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { SERVICE_APP_PROTOCOL } from './containers.js';
+import type { AppProtocol } from './containers.js';
 import type { IRouteBackend } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { HardenedDeployment } from './hardened-deployment.js';
@@ -30,9 +32,21 @@ export interface MetricsScrapeSpec {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the Service demands of the pods' probes before it sends them traffic:
+ * `livez-readyz` - HTTP `/livez` (liveness) and `/readyz` (readiness) on the exposed port, the design's contract;
+ * `readiness-on-port` - any HTTP, gRPC or TCP readiness probe on the exposed port (gRPC health, actuator paths, ...).
+ */
+export type ProbeContract = 'livez-readyz' | 'readiness-on-port';
+
 export interface ProbedServiceProps {
-  /** The workload whose pods the Service sends traffic to; it must carry the /livez + /readyz contract. */
+  /** The workload whose pods the Service sends traffic to; its probes must meet `probeContract`. */
   readonly workload: HardenedDeployment;
+  /**
+   * What the workload's probes must check on the exposed port.
+   * @default 'livez-readyz' - the design's contract, so every service is health-checked the same way
+   */
+  readonly probeContract?: ProbeContract;
   /**
    * Name of the workload's container port to expose (the Service's `targetPort`, by name).
    * @default - the port the workload's probes use: the one the contract is checked on
@@ -60,7 +74,8 @@ const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 /**
  * A ClusterIP Service in front of a HardenedDeployment's pods, by named targetPort, that refuses
- * pods without the design's probe contract on that port, with an optional ServiceMonitor.
+ * pods whose readiness is not checked on that port (by default: without the design's /livez +
+ * /readyz contract), with the port's appProtocol and an optional ServiceMonitor.
  */
 export class ProbedService extends Construct implements IRouteBackend {
   public readonly serviceName: string;
@@ -68,6 +83,8 @@ export class ProbedService extends Construct implements IRouteBackend {
   /** The Service port's name (same as the container port's name). */
   public readonly portName: string;
   public readonly port: number;
+  /** What the port speaks (from the container port), when declared; also the Service port's `appProtocol`. */
+  public readonly appProtocol?: AppProtocol;
   /** The container port number behind it (what NetworkPolicies allow: they see pod ports). */
   public readonly targetPortNumber: number;
   /** The Service object. */
@@ -85,11 +102,16 @@ export class ProbedService extends Construct implements IRouteBackend {
     if (containerPort === undefined) {
       fail('portName', portName, `is not a port of ${workload.node.path} (ports: ${workload.ports.map((p) => p.name).join(', ')})`);
     }
+    const contract = props.probeContract ?? 'livez-readyz';
+    if (contract !== 'livez-readyz' && contract !== 'readiness-on-port') fail('probeContract', contract, 'must be "livez-readyz" or "readiness-on-port"');
+    if (workload.containerProbes.readiness.check.type === 'exec') {
+      fail('workload', workload.containerProbes.readiness.check, 'the readiness probe runs a command, so the health of the Service\'s port is unchecked: probe the port');
+    }
     if (workload.probes.portName !== portName) {
       fail('portName', portName, `the workload's probes are on port "${workload.probes.portName}", so this port's health is unchecked`);
     }
-    if (workload.probes.livenessPath !== PROBE_CONTRACT.livenessPath || workload.probes.readinessPath !== PROBE_CONTRACT.readinessPath) {
-      fail('workload', workload.probes, `pods must probe ${PROBE_CONTRACT.livenessPath} (liveness) and ${PROBE_CONTRACT.readinessPath} (readiness)`);
+    if (contract === 'livez-readyz' && (workload.probes.livenessPath !== PROBE_CONTRACT.livenessPath || workload.probes.readinessPath !== PROBE_CONTRACT.readinessPath)) {
+      fail('workload', workload.probes, `pods must probe ${PROBE_CONTRACT.livenessPath} (liveness) and ${PROBE_CONTRACT.readinessPath} (readiness), or set probeContract 'readiness-on-port'`);
     }
     const port = props.port ?? 80;
     if (!Number.isInteger(port) || port < 1 || port > 65535) fail('port', port, 'must be an integer from 1 to 65535');
@@ -112,6 +134,7 @@ export class ProbedService extends Construct implements IRouteBackend {
     this.portName = portName;
     this.port = port;
     this.targetPortNumber = containerPort.port;
+    if (containerPort.appProtocol !== undefined) this.appProtocol = containerPort.appProtocol;
     const metadata = (labels: Readonly<Record<string, string>>) => ({
       name,
       namespace: workload.namespace,
@@ -125,7 +148,15 @@ export class ProbedService extends Construct implements IRouteBackend {
       spec: {
         type: 'ClusterIP',
         selector: { ...workload.selectorLabels },
-        ports: [{ name: portName, port, targetPort: portName, protocol: 'TCP' }],
+        ports: [
+          {
+            name: portName,
+            port,
+            targetPort: portName,
+            protocol: 'TCP',
+            ...(this.appProtocol !== undefined ? { appProtocol: SERVICE_APP_PROTOCOL[this.appProtocol] } : {}),
+          },
+        ],
       },
     });
 

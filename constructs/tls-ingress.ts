@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
+import { GRPCRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GRPCRoute';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { ReferenceGrant } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant';
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
@@ -34,7 +35,22 @@ export interface TlsRoute {
    * @default - the controller's default (1m for ingress-nginx)
    */
   readonly maxBodySize?: string;
+  /**
+   * `grpc` routes gRPC calls: a GRPCRoute in gateway-api mode, ingress-nginx's `backend-protocol: GRPC`
+   * in ingress mode. gRPC routes match services, not paths, so `path` stays `/`; in gateway-api mode a
+   * host carries either HTTP or gRPC routes (the spec accepts only one kind per hostname and listener).
+   * @default - `grpc` when the backend's `appProtocol` is `grpc`, else `http`
+   */
+  readonly protocol?: RouteProtocol;
+  /**
+   * gRPC, gateway-api mode: route only this fully-qualified service, e.g. `todo.v1.Tasks`.
+   * @default - every service on the host
+   */
+  readonly grpcService?: string;
 }
+
+/** What a route carries: HTTP requests or gRPC calls. */
+export type RouteProtocol = 'http' | 'grpc';
 
 /** Which API the routes are emitted as. */
 export type RouteMode = 'ingress' | 'gateway-api';
@@ -122,6 +138,8 @@ const SAFE_PATH = /^\/[A-Za-z0-9/_.~-]*$/;
 // ingress-nginx's strict path validation (on by default since 1.8) accepts only these for Prefix.
 const NGINX_STRICT_PATH = /^\/[A-Za-z0-9/_-]*$/;
 const NGINX_SIZE = /^\d+[kKmMgG]?$/;
+/** A protobuf fully-qualified service name: dot-separated identifiers. */
+const GRPC_SERVICE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 interface ResolvedRoute {
   readonly host: string;
@@ -129,6 +147,8 @@ interface ResolvedRoute {
   readonly backend: IRouteBackend;
   readonly websocket: boolean;
   readonly maxBodySize?: string;
+  readonly protocol: RouteProtocol;
+  readonly grpcService?: string;
 }
 
 /**
@@ -136,7 +156,8 @@ interface ResolvedRoute {
  * forced HTTPS (N03, N04, N05). In `ingress` mode, routes with the same options share an Ingress
  * (nginx annotations apply per object), named `<name>`, `<name>-websocket`, `<name>-body-<size>`;
  * every Ingress carries the same `tls` entry (all hosts, one Secret) so they share one certificate.
- * In `gateway-api` mode, one HTTPRoute per host (`<name>-<host>`), optionally the Gateway itself.
+ * In `gateway-api` mode, one HTTPRoute (or, for a host of gRPC routes, one GRPCRoute) per host
+ * (`<name>-<host>`), optionally the Gateway itself.
  */
 export class TlsIngress extends Construct {
   /** The hosts served, in declaration order. */
@@ -187,7 +208,11 @@ export class TlsIngress extends Construct {
       const path = route.path ?? '/';
       if (!path.startsWith('/')) invalidProp(this, `${prop}.path`, path, "must start with '/'");
       if (!SAFE_PATH.test(path)) invalidProp(this, `${prop}.path`, path, 'only letters, digits and / _ . ~ - are allowed (no regex, no spaces)');
-      const key = `${route.host}${path}`;
+      const protocol = route.protocol ?? (route.backend.appProtocol === 'grpc' ? 'grpc' : 'http');
+      if (protocol !== 'http' && protocol !== 'grpc') invalidProp(this, `${prop}.protocol`, protocol, 'must be "http" or "grpc"');
+      if (protocol === 'grpc') this.checkGrpcRoute(prop, route, path);
+      else if (route.grpcService !== undefined) invalidProp(this, `${prop}.grpcService`, route.grpcService, 'only gRPC routes match a service: set protocol "grpc"');
+      const key = protocol === 'grpc' ? `${route.host} grpc ${route.grpcService ?? '*'}` : `${route.host}${path}`;
       if (seen.has(key)) invalidProp(this, `${prop}`, key, 'duplicate host + path: another route already serves it');
       seen.add(key);
       if (route.backend.namespace !== props.namespace) {
@@ -199,8 +224,29 @@ export class TlsIngress extends Construct {
           invalidProp(this, `${prop}.maxBodySize`, route.maxBodySize, 'Gateway API has no portable body-size limit: configure it on the Gateway implementation');
         }
       }
-      return { host: route.host, path, backend: route.backend, websocket: route.websocket ?? false, maxBodySize: route.maxBodySize };
+      return {
+        host: route.host,
+        path,
+        backend: route.backend,
+        websocket: route.websocket ?? false,
+        maxBodySize: route.maxBodySize,
+        protocol,
+        ...(route.grpcService !== undefined ? { grpcService: route.grpcService } : {}),
+      };
     });
+  }
+
+  /** gRPC needs an HTTP/2 backend, matches services rather than paths, and is not a WebSocket. */
+  private checkGrpcRoute(prop: string, route: TlsRoute, path: string): void {
+    if (route.backend.appProtocol === 'http') {
+      invalidProp(this, `${prop}.backend`, route.backend.serviceName, 'speaks HTTP/1.1 (appProtocol "http"); gRPC needs HTTP/2: declare its port with appProtocol "grpc" or "h2c"');
+    }
+    if (path !== '/') invalidProp(this, `${prop}.path`, path, 'gRPC routes match services, not paths: use grpcService');
+    if (route.websocket) invalidProp(this, `${prop}.websocket`, route.websocket, 'a gRPC route is not a WebSocket route');
+    if (route.grpcService !== undefined) {
+      if (!GRPC_SERVICE.test(route.grpcService)) invalidProp(this, `${prop}.grpcService`, route.grpcService, 'must be a fully-qualified gRPC service name such as "todo.v1.Tasks"');
+      if (this.mode === 'ingress') invalidProp(this, `${prop}.grpcService`, route.grpcService, "matching a gRPC service needs mode 'gateway-api' (GRPCRoute)");
+    }
   }
 
   private emitIngresses(
@@ -214,20 +260,25 @@ export class TlsIngress extends Construct {
     if (props.gateway) invalidProp(this, 'gateway', props.gateway.name, "only used in mode 'gateway-api'");
     const groups = new Map<string, ResolvedRoute[]>();
     for (const route of routes) {
-      const suffix = [route.websocket ? 'websocket' : '', route.maxBodySize ? `body-${route.maxBodySize.toLowerCase()}` : '']
+      const suffix = [
+        route.protocol === 'grpc' ? 'grpc' : '',
+        route.websocket ? 'websocket' : '',
+        route.maxBodySize ? `body-${route.maxBodySize.toLowerCase()}` : '',
+      ]
         .filter(Boolean)
         .join('-');
       const name = suffix ? `${props.name}-${suffix}` : props.name;
       groups.set(name, [...(groups.get(name) ?? []), route]);
     }
     return [...groups].map(([name, group]) => {
-      const { websocket, maxBodySize } = group[0]!;
+      const { websocket, maxBodySize, protocol } = group[0]!;
       const annotations: Record<string, string> = {
         ...extraAnnotations,
         [CLUSTER_ISSUER_ANNOTATION]: props.clusterIssuer,
         [`${NGINX}/force-ssl-redirect`]: 'true',
         ...(websocket ? { [`${NGINX}/proxy-read-timeout`]: WEBSOCKET_TIMEOUT_SECONDS, [`${NGINX}/proxy-send-timeout`]: WEBSOCKET_TIMEOUT_SECONDS } : {}),
         ...(maxBodySize ? { [`${NGINX}/proxy-body-size`]: maxBodySize } : {}),
+        ...(protocol === 'grpc' ? { [`${NGINX}/backend-protocol`]: 'GRPC' } : {}),
       };
       const hosts = [...new Set(group.map((route) => route.host))];
       const ingress = new Ingress({
@@ -317,22 +368,38 @@ export class TlsIngress extends Construct {
 
     for (const host of this.hosts) {
       const name = `${props.name}-${hostSlug(host)}`;
-      if (name.length > 253) invalidProp(this, 'name', name, 'the HTTPRoute name for this host exceeds 253 characters');
+      if (name.length > 253) invalidProp(this, 'name', name, 'the route name for this host exceeds 253 characters');
       const sectionName = gateway.sectionName ?? (gateway.create ? listenerName(host) : undefined);
-      const route = new HTTPRoute({
-        metadata: meta(name, annotations),
-        spec: {
-          parentRefs: [parentRef(sectionName)],
-          hostnames: [host],
-          rules: routes
-            .filter((candidate) => candidate.host === host)
-            .map((candidate) => ({
-              matches: [{ path: { type: 'PathPrefix', value: candidate.path } }],
-              backendRefs: [{ name: candidate.backend.serviceName, port: candidate.backend.port }],
-              ...(candidate.websocket && (gateway.supportsTimeouts ?? true) ? { timeouts: { request: '0s' } } : {}),
-            })),
-        },
-      });
+      const hostRoutes = routes.filter((candidate) => candidate.host === host);
+      const grpc = hostRoutes.filter((candidate) => candidate.protocol === 'grpc');
+      if (grpc.length > 0 && grpc.length < hostRoutes.length) {
+        invalidProp(this, 'routes', host, 'mixes HTTP and gRPC routes: Gateway API accepts only one of an HTTPRoute and a GRPCRoute per hostname on a listener; use another host for gRPC');
+      }
+      const route =
+        grpc.length > 0
+          ? new GRPCRoute({
+              metadata: meta(name, annotations),
+              spec: {
+                parentRefs: [parentRef(sectionName)],
+                hostnames: [host],
+                rules: grpc.map((candidate) => ({
+                  ...(candidate.grpcService !== undefined ? { matches: [{ method: { type: 'Exact' as const, service: candidate.grpcService } }] } : {}),
+                  backendRefs: [{ name: candidate.backend.serviceName, port: candidate.backend.port }],
+                })),
+              },
+            })
+          : new HTTPRoute({
+              metadata: meta(name, annotations),
+              spec: {
+                parentRefs: [parentRef(sectionName)],
+                hostnames: [host],
+                rules: hostRoutes.map((candidate) => ({
+                  matches: [{ path: { type: 'PathPrefix', value: candidate.path } }],
+                  backendRefs: [{ name: candidate.backend.serviceName, port: candidate.backend.port }],
+                  ...(candidate.websocket && (gateway.supportsTimeouts ?? true) ? { timeouts: { request: '0s' } } : {}),
+                })),
+              },
+            });
       objects.push(addModelObject(this, `Route-${name}`, route));
     }
 

@@ -5,9 +5,9 @@ import { HardenedDeployment } from './hardened-deployment.js';
 import type { HardenedDeploymentProps } from './hardened-deployment.js';
 import type { DnsServer, NamespacePeer } from './network-peers.js';
 import { ProbedService } from './probed-service.js';
-import type { MetricsScrapeSpec } from './probed-service.js';
+import type { MetricsScrapeSpec, ProbeContract } from './probed-service.js';
 import { TlsIngress } from './tls-ingress.js';
-import type { GatewayAttachment, RouteMode } from './tls-ingress.js';
+import type { GatewayAttachment, RouteMode, RouteProtocol } from './tls-ingress.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
 import type { CidrConnection, OutboundConnection } from './workload-network-policy.js';
 
@@ -36,10 +36,20 @@ export interface WebServiceRoute {
    * @default - the controller's default
    */
   readonly maxBodySize?: string;
+  /**
+   * `grpc` for a gRPC route (a GRPCRoute in gateway-api mode); see `TlsRoute.protocol`.
+   * @default - `grpc` when the service port's appProtocol is `grpc`, else `http`
+   */
+  readonly protocol?: RouteProtocol;
+  /**
+   * gRPC in gateway-api mode: route only this fully-qualified service.
+   * @default - every service
+   */
+  readonly grpcService?: string;
   /** The cert-manager ClusterIssuer that signs the route's certificate. */
   readonly clusterIssuer: string;
   /**
-   * Ingress (ingress-nginx) or Gateway API HTTPRoute.
+   * Ingress (ingress-nginx) or Gateway API HTTPRoute / GRPCRoute.
    * @default 'ingress' - still the most widely installed controller API
    */
   readonly mode?: RouteMode;
@@ -96,6 +106,12 @@ export interface WebServiceProps extends HardenedDeploymentProps {
    */
   readonly servicePort?: number;
   /**
+   * What the Service demands of the probes: the design's `/livez` + `/readyz`, or any readiness probe
+   * on the service port (gRPC health, other paths) with `readiness-on-port`.
+   * @default 'livez-readyz' - the design's contract
+   */
+  readonly probeContract?: ProbeContract;
+  /**
    * Emit a ServiceMonitor for `/metrics`; requires `scrapedBy` so the network policy lets Prometheus in.
    * @default false - clusters without the Prometheus Operator reject the kind
    */
@@ -141,6 +157,7 @@ export class WebService extends Construct implements INetworkPeer {
     this.service = new ProbedService(this, 'Service', {
       workload: this.workload,
       ...(props.servicePort !== undefined ? { port: props.servicePort } : {}),
+      ...(props.probeContract !== undefined ? { probeContract: props.probeContract } : {}),
       ...(props.metrics !== undefined ? { metrics: props.metrics } : {}),
     });
     this.peerName = this.workload.peerName;
@@ -163,14 +180,24 @@ export class WebService extends Construct implements INetworkPeer {
     for (const callee of props.calls ?? []) this.call(callee);
 
     if (props.route !== undefined) {
-      const { host, path, websocket, maxBodySize, ...ingress } = props.route;
+      const { host, path, websocket, maxBodySize, protocol, grpcService, ...ingress } = props.route;
       this.ingress = new TlsIngress(this, 'Route', {
         ...ingress,
         name: this.service.serviceName,
         namespace: this.namespace,
         partOf: props.partOf,
         version: this.workload.identity.version,
-        routes: [{ host, backend: this.service, ...(path !== undefined ? { path } : {}), ...(websocket !== undefined ? { websocket } : {}), ...(maxBodySize !== undefined ? { maxBodySize } : {}) }],
+        routes: [
+          {
+            host,
+            backend: this.service,
+            ...(path !== undefined ? { path } : {}),
+            ...(websocket !== undefined ? { websocket } : {}),
+            ...(maxBodySize !== undefined ? { maxBodySize } : {}),
+            ...(protocol !== undefined ? { protocol } : {}),
+            ...(grpcService !== undefined ? { grpcService } : {}),
+          },
+        ],
       });
     }
   }

@@ -365,6 +365,7 @@ describe('HardenedDeployment', () => {
       ['port 22', { ports: [{ name: 'ssh', port: 22 }] }, 'invalid ports {"name":"ssh","port":22}: port must be'],
       ['a port name over 15 characters', { ports: [{ name: 'http-application', port: 8080 }] }, 'invalid ports {"name":"http-application","port":8080}: name must be an IANA'],
       ['duplicate ports', { ports: [{ name: 'http', port: 8080 }, { name: 'http', port: 8081 }] }, 'invalid ports {"name":"http","port":8081}: duplicate'],
+      ['an unknown appProtocol', { ports: [{ name: 'grpc', port: 9090, appProtocol: 'http2' as never }] }, 'invalid ports {"name":"grpc","port":9090,"appProtocol":"http2"}: appProtocol must be one of http, h2c, grpc'],
       ['a probe on an undeclared port', { probes: { port: 'admin' } }, 'invalid probes.port "admin": is not a declared port'],
       ['readiness equal to liveness', { probes: { readinessPath: '/livez' } }, 'invalid probes.readinessPath "/livez": readiness and liveness must differ'],
       ['minReplicas below 2', { autoscaling: { minReplicas: 1, maxReplicas: 3 } }, 'invalid autoscaling.minReplicas 1: must be an integer >= 2'],

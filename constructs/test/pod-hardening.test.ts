@@ -11,12 +11,17 @@ import {
   checkScratchDirectories,
   containerResources,
   containerSecurityContext,
+  checkPodScheduling,
+  podScheduling,
   podSecurityContext,
   preferredHostAntiAffinity,
   scratchVolumes,
   secretFileVolume,
   zoneSpread,
 } from '../pod-hardening.js';
+import type { PodSchedulingSpec } from '../pod-hardening.js';
+import { WebService } from '../web-service.js';
+import { INGRESS_NGINX, environment, hardeningViolations } from './support/policy.js';
 import { only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -198,5 +203,103 @@ describe('pod-hardening', () => {
       );
       expect(() => checkScratchDirectories(Testing.chart(), 'writablePaths', [{ path: '/tmp' }, { path: '/a', sizeLimit: '192Mi' }], '256Mi')).not.to.throw();
     });
+  });
+
+  describe('scheduling props', () => {
+    const NODE_AFFINITY = {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In' as const, values: ['arm64', 'amd64'] }] }],
+      },
+    };
+    const ZONE_ANTI_AFFINITY = {
+      weight: 50,
+      podAffinityTerm: { topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-db' } } },
+    };
+    const SCHEDULING: PodSchedulingSpec = {
+      priorityClassName: 'todo-high',
+      tolerations: [
+        { key: 'dedicated', value: 'todo', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', tolerationSeconds: 30 },
+      ],
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      affinity: { nodeAffinity: NODE_AFFINITY, podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [ZONE_ANTI_AFFINITY] } },
+      imagePullSecrets: ['ghcr-pull'],
+    };
+
+    it('merges extra affinity with the default host anti-affinity, which stays first (A04)', () => {
+      const fields = podScheduling(SCHEDULING, SELECTOR);
+      expect(fields.affinity).to.deep.equal({
+        nodeAffinity: NODE_AFFINITY,
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: SELECTOR } } },
+            ZONE_ANTI_AFFINITY,
+          ],
+        },
+      });
+      expect(fields.topologySpreadConstraints).to.deep.equal(zoneSpread(SELECTOR));
+    });
+
+    it('renders priority, tolerations (operator spelled out), node selector and pull secrets', () => {
+      const fields = podScheduling(SCHEDULING, SELECTOR);
+      expect(fields.priorityClassName).to.equal('todo-high');
+      expect(fields.tolerations).to.deep.equal([
+        { key: 'dedicated', value: 'todo', effect: 'NoSchedule', operator: 'Equal' },
+        { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', tolerationSeconds: 30, operator: 'Exists' },
+      ]);
+      expect(fields.nodeSelector).to.deep.equal({ 'kubernetes.io/os': 'linux' });
+      expect(fields.imagePullSecrets).to.deep.equal([{ name: 'ghcr-pull' }]);
+    });
+
+    it('adds nothing but the defaults without props (the snapshots stay as they were)', () => {
+      expect(podScheduling({}, SELECTOR)).to.deep.equal({ affinity: preferredHostAntiAffinity(SELECTOR), topologySpreadConstraints: zoneSpread(SELECTOR) });
+    });
+
+    it('a WebService with every scheduling prop passes the hardening policy with no waiver', async () => {
+      const objects = environment((chart) => {
+        new WebService(chart, 'Api', {
+          name: 'todo-api',
+          namespace: 'todo',
+          component: 'api',
+          partOf: 'todo',
+          image: 'ghcr.io/example/todo-api:1.4.2',
+          resources: RESOURCES,
+          ingressController: INGRESS_NGINX,
+          ...SCHEDULING,
+          affinity: { ...SCHEDULING.affinity, podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [ZONE_ANTI_AFFINITY.podAffinityTerm] } },
+        });
+      });
+      const spec = only(objects, 'Deployment').spec.template.spec;
+      expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).to.deep.equal([ZONE_ANTI_AFFINITY.podAffinityTerm]);
+      expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).to.have.length(1);
+      expect(spec.priorityClassName).to.equal('todo-high');
+      expect(await hardeningViolations(objects)).to.deep.equal([]);
+    });
+
+    const cases: ReadonlyArray<[string, PodSchedulingSpec, string]> = [
+      ['a system priority class', { priorityClassName: 'system-node-critical' }, 'test: invalid priorityClassName "system-node-critical": is reserved for node- and cluster-critical pods'],
+      ['a priority class that is not a name', { priorityClassName: 'High_Priority' }, 'test: invalid priorityClassName "High_Priority": must be a DNS-1123 subdomain'],
+      ['a toleration of every taint', { tolerations: [{ operator: 'Exists' } as never] }, 'test: invalid tolerations[0].key undefined: must be a taint key; a toleration without one tolerates every taint'],
+      ['a control-plane toleration', { tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] }, 'test: invalid tolerations[0].key "node-role.kubernetes.io/control-plane": workloads do not run on control-plane nodes'],
+      ['Exists with a value', { tolerations: [{ key: 'dedicated', operator: 'Exists', value: 'todo' }] }, 'test: invalid tolerations[0].value "todo": operator "Exists" matches any value'],
+      ['Equal without a value', { tolerations: [{ key: 'dedicated', operator: 'Equal' }] }, 'test: invalid tolerations[0].value undefined: operator "Equal" needs the value'],
+      ['an unknown effect', { tolerations: [{ key: 'dedicated', effect: 'NoRun' as never }] }, 'test: invalid tolerations[0].effect "NoRun"'],
+      ['tolerationSeconds without NoExecute', { tolerations: [{ key: 'dedicated', effect: 'NoSchedule', tolerationSeconds: 60 }] }, 'test: invalid tolerations[0].tolerationSeconds 60: only applies to effect "NoExecute"'],
+      ['a bad node selector value', { nodeSelector: { 'kubernetes.io/os': 'linux os' } }, 'test: invalid nodeSelector "linux os"'],
+      [
+        'an affinity term without a weight in range',
+        { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ ...ZONE_ANTI_AFFINITY, weight: 0 }] } } },
+        'test: invalid affinity {"weight":0,',
+      ],
+      [
+        'affinity that fails its schema',
+        { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: {} } as never] } } },
+        'test: invalid affinity {"podAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":[{"labelSelector":{}}]}}: fails the Affinity schema',
+      ],
+      ['a pull secret listed twice', { imagePullSecrets: ['ghcr', 'ghcr'] }, 'test: invalid imagePullSecrets "ghcr": is listed twice'],
+    ];
+    for (const [what, spec, message] of cases) {
+      it(`refuses ${what}`, () => expectInvalid((scope) => checkPodScheduling(scope, spec), message));
+    }
   });
 });

@@ -7,6 +7,7 @@ import { InvalidPropsError } from '../errors.js';
 import { HardenedDeployment } from '../hardened-deployment.js';
 import type { HardenedDeploymentProps } from '../hardened-deployment.js';
 import { ProbedService } from '../probed-service.js';
+import { Probe } from '../probes.js';
 import type { ProbedServiceProps } from '../probed-service.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
@@ -142,6 +143,53 @@ describe('ProbedService', () => {
       expect(svc.spec.ports[0]).to.include({ port: 8081, targetPort: 'http' });
     });
   });
+});
+
+describe('ProbedService: application protocols and other probe contracts', () => {
+  const GRPC_WORKLOAD: Partial<HardenedDeploymentProps> = {
+    ports: [{ name: 'grpc', port: 9090, appProtocol: 'grpc' }],
+    probes: { readiness: Probe.grpc({ service: 'readiness' }), liveness: Probe.grpc() },
+  };
+
+  it('carries the port appProtocol to the Service port (h2c for gRPC, as Gateway API conformance expects)', () => {
+    const { service, objects } = build(GRPC_WORKLOAD, { probeContract: 'readiness-on-port' });
+    expect(only(objects, 'Service').spec.ports).to.deep.equal([
+      { name: 'grpc', port: 80, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' },
+    ]);
+    expect(service.appProtocol).to.equal('grpc');
+    new Service(only(objects, 'Service') as never).validate();
+  });
+
+  it('an http port is declared as such, and an undeclared protocol stays undeclared', () => {
+    const http = build({ ports: [{ name: 'http', port: 8081, appProtocol: 'http' }] });
+    expect(only(http.objects, 'Service').spec.ports[0].appProtocol).to.equal('http');
+    expect(only(build().objects, 'Service').spec.ports[0]).not.to.have.property('appProtocol');
+  });
+
+  it('accepts an HTTP readiness probe on another path with readiness-on-port', () => {
+    const { service } = build({ probes: { readiness: Probe.http('/actuator/health/readiness'), liveness: Probe.http('/actuator/health/liveness') } }, { probeContract: 'readiness-on-port' });
+    expect(service.portName).to.equal('http');
+  });
+
+  const cases: ReadonlyArray<[string, Partial<HardenedDeploymentProps>, Omit<ProbedServiceProps, 'workload'>, string]> = [
+    ['gRPC probes under the default contract', GRPC_WORKLOAD, {}, 'test/svc: invalid workload {"portName":"grpc"}: pods must probe /livez (liveness) and /readyz (readiness), or set probeContract'],
+    [
+      'an exec readiness probe in front of a Service',
+      { probes: { readiness: Probe.exec(['test', '-f', '/tmp/ready']), liveness: Probe.http('/livez') } },
+      { probeContract: 'readiness-on-port' },
+      'test/svc: invalid workload {"type":"exec","command":["test","-f","/tmp/ready"]}: the readiness probe runs a command',
+    ],
+    [
+      'a readiness probe on another port than the exposed one',
+      { ports: [{ name: 'http', port: 8081 }, { name: 'admin', port: 9000 }], probes: { readiness: Probe.http('/ready', { port: 'admin' }), liveness: Probe.http('/alive') } },
+      { portName: 'http', probeContract: 'readiness-on-port' },
+      `test/svc: invalid portName "http": the workload's probes are on port "admin"`,
+    ],
+    ['an unknown contract', {}, { probeContract: 'none' as never }, 'test/svc: invalid probeContract "none"'],
+  ];
+  for (const [what, workloadOverrides, serviceProps, message] of cases) {
+    it(`refuses ${what}`, () => expect(() => build(workloadOverrides, serviceProps)).to.throw(InvalidPropsError, message));
+  }
 });
 
 function pick(service: ProbedService) {

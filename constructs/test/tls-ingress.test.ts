@@ -217,6 +217,80 @@ describe('TlsIngress (gateway-api mode)', () => {
   });
 });
 
+describe('TlsIngress gRPC routes', () => {
+  const grpcBackend: IRouteBackend = { serviceName: 'orders', namespace: 'todo', portName: 'grpc', port: 80, appProtocol: 'grpc' };
+  const gatewayApi = { mode: 'gateway-api' as const, gateway: { name: 'edge', namespace: 'gateways', sectionName: 'https' } };
+
+  it('emits a GRPCRoute for a host of gRPC routes, next to the HTTPRoutes of other hosts', () => {
+    const { objects } = synth({
+      ...gatewayApi,
+      routes: [
+        { host: 'todo.example.org', backend: frontend },
+        // gRPC by default: the backend port's appProtocol is grpc.
+        { host: 'grpc.example.org', backend: grpcBackend, grpcService: 'todo.v1.Orders' },
+        { host: 'grpc.example.org', backend: backend('reflection'), protocol: 'grpc' },
+      ],
+    });
+    expect(objects.filter((o) => o.kind.endsWith('Route')).map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).to.deep.equal([
+      'gateway.networking.k8s.io/v1 HTTPRoute/todo-todo-example-org',
+      'gateway.networking.k8s.io/v1 GRPCRoute/todo-grpc-example-org',
+    ]);
+    const route = named(objects, 'todo-grpc-example-org');
+    expect(route.spec).to.deep.equal({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'gateways', sectionName: 'https' }],
+      hostnames: ['grpc.example.org'],
+      rules: [
+        { matches: [{ method: { type: 'Exact', service: 'todo.v1.Orders' } }], backendRefs: [{ name: 'orders', port: 80 }] },
+        { backendRefs: [{ name: 'reflection', port: 80 }] },
+      ],
+    });
+    expect(route.metadata.labels['app.kubernetes.io/name']).to.equal('todo');
+  });
+
+  it('marks gRPC Ingresses with backend-protocol GRPC in ingress mode', () => {
+    const { objects } = synth({ routes: [{ host: 'todo.example.org', backend: frontend }, { host: 'grpc.example.org', backend: grpcBackend }] });
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Ingress/todo', 'Ingress/todo-grpc']);
+    expect(named(objects, 'todo-grpc').metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol']).to.equal('GRPC');
+    expect(named(objects, 'todo').metadata.annotations).not.to.have.property('nginx.ingress.kubernetes.io/backend-protocol');
+  });
+
+  it('passes N03 when the backend Service exists, and is caught when it does not', () => {
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'orders', namespace: 'todo', labels: recommendedLabels({ name: 'orders', version: '1.2.3', component: 'api', partOf: 'todo' }) },
+      spec: { selector: { 'app.kubernetes.io/name': 'orders' }, ports: [{ name: 'grpc', port: 80, targetPort: 'grpc', appProtocol: 'kubernetes.io/h2c' }] },
+    };
+    const { objects } = synth({ ...gatewayApi, routes: [{ host: 'grpc.example.org', backend: grpcBackend }] });
+    const n03 = (all: Manifest[]) => checkManifests(all as KubeObject[]).filter((v) => v.rule === 'N03').map(formatViolation);
+    expect(n03([...objects, service])).to.deep.equal([]);
+    expect(n03(objects)).to.deep.equal(['GRPCRoute/todo/todo-grpc-example-org: N03 backendRef Service "orders" is not in namespace "todo"']);
+  });
+
+  const cases: Array<[string, Partial<TlsIngressProps>, string]> = [
+    [
+      'HTTP and gRPC routes on one host in gateway-api mode',
+      { ...gatewayApi, routes: [{ host: 'todo.example.org', backend: frontend }, { host: 'todo.example.org', backend: grpcBackend }] },
+      'test/Routes: invalid routes "todo.example.org": mixes HTTP and gRPC routes',
+    ],
+    ['a gRPC route with a path', { routes: [{ host: 'g.example.org', path: '/orders', backend: grpcBackend }] }, 'test/Routes: invalid routes[0].path "/orders": gRPC routes match services, not paths'],
+    [
+      'gRPC to an HTTP/1.1 backend',
+      { routes: [{ host: 'g.example.org', protocol: 'grpc', backend: { ...frontend, appProtocol: 'http' } }] },
+      'test/Routes: invalid routes[0].backend "frontend": speaks HTTP/1.1',
+    ],
+    ['a gRPC service match in ingress mode', { routes: [{ host: 'g.example.org', backend: grpcBackend, grpcService: 'todo.v1.Orders' }] }, "test/Routes: invalid routes[0].grpcService \"todo.v1.Orders\": matching a gRPC service needs mode 'gateway-api'"],
+    ['a malformed gRPC service', { ...gatewayApi, routes: [{ host: 'g.example.org', backend: grpcBackend, grpcService: 'todo/v1' }] }, 'test/Routes: invalid routes[0].grpcService "todo/v1": must be a fully-qualified gRPC service name'],
+    ['a gRPC service on an HTTP route', { routes: [{ host: 'g.example.org', backend: frontend, grpcService: 'a.B' }] }, 'test/Routes: invalid routes[0].grpcService "a.B": only gRPC routes match a service'],
+    ['the same gRPC service twice', { ...gatewayApi, routes: [{ host: 'g.example.org', backend: grpcBackend }, { host: 'g.example.org', backend: grpcBackend }] }, 'test/Routes: invalid routes[1] "g.example.org grpc *": duplicate'],
+    ['a WebSocket gRPC route', { routes: [{ host: 'g.example.org', backend: grpcBackend, websocket: true }] }, 'test/Routes: invalid routes[0].websocket true: a gRPC route is not a WebSocket route'],
+    ['an unknown protocol', { routes: [{ host: 'g.example.org', backend: frontend, protocol: 'tcp' as never }] }, 'test/Routes: invalid routes[0].protocol "tcp"'],
+  ];
+  for (const [name, props, message] of cases) {
+    it(`refuses ${name}`, () => expect(() => synth(props)).to.throw(message));
+  }
+});
+
 describe('TlsIngress and the synth-time hardening check', () => {
   // Only the rules about routes: the Services here are bare objects, not backed by workloads (N01).
   const routeRules = new Set(['N03', 'N04', 'N05', 'N07', 'N08', 'A08', 'K01']);

@@ -7,11 +7,14 @@ import { NamespacePeer } from '../network-peers.js';
 import { allowedFlows, namespacesOf } from '../network-policy-eval.js';
 import type { NamedEndpoint } from '../network-policy-eval.js';
 import { PlatformNamespace } from '../platform-namespace.js';
+import { Probe } from '../probes.js';
+import { ScalingMetric } from '../autoscaling.js';
 import { checkManifests, formatViolation, validateSchemas } from '../policy/index.js';
 import type { KubeObject } from '../policy/index.js';
 import { WebService } from '../web-service.js';
 import type { WebServiceProps } from '../web-service.js';
 import { WorkloadNetworkPolicy } from '../workload-network-policy.js';
+import { environment, hardeningViolations } from './support/policy.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -248,6 +251,43 @@ describe('WebService', () => {
       const chart = Testing.chart();
       new WebService(chart, 'svc', props('todo-api', 8080));
       expect(() => Testing.synth(chart)).to.throw('test/svc/NetworkPolicy: invalid ingress []: no caller declared');
+    });
+  });
+
+  describe('a gRPC service with a sidecar, scheduling props and memory autoscaling', () => {
+    const objects = environment((chart) => {
+      new WebService(chart, 'Orders', props('orders', 9090, {
+        ports: [{ name: 'grpc', port: 9090, appProtocol: 'grpc' }],
+        probes: { readiness: Probe.grpc({ service: 'readiness' }), liveness: Probe.grpc() },
+        probeContract: 'readiness-on-port',
+        sidecars: [{
+          name: 'otel-agent',
+          image: 'otel/opentelemetry-collector:0.120.0',
+          resources: RESOURCES,
+          ports: [{ name: 'otlp', port: 4317 }, { name: 'otel-health', port: 13133 }],
+          probes: { readiness: Probe.http('/', { port: 'otel-health' }), liveness: Probe.tcp({ port: 'otlp' }) },
+        }],
+        priorityClassName: 'todo-high',
+        tolerations: [{ key: 'dedicated', value: 'todo', effect: 'NoSchedule' }],
+        autoscaling: { minReplicas: 2, maxReplicas: 8, metrics: [ScalingMetric.cpu({ utilization: 70 }), ScalingMetric.memory({ utilization: 80 })] },
+        ingressController: new NamespacePeer('gateways', { 'app.kubernetes.io/name': 'envoy' }),
+        route: { host: 'orders.example.com', clusterIssuer: 'letsencrypt-prod', mode: 'gateway-api', gateway: { name: 'edge', namespace: 'gateways', sectionName: 'https' } },
+      }));
+    });
+
+    it('routes gRPC with a GRPCRoute to a Service port declared as HTTP/2', () => {
+      expect(only(objects, 'GRPCRoute').spec.rules).to.deep.equal([{ backendRefs: [{ name: 'orders', port: 80 }] }]);
+      expect(objects.map((o) => o.kind)).not.to.include('HTTPRoute');
+      expect(only(objects, 'Service').spec.ports[0].appProtocol).to.equal('kubernetes.io/h2c');
+    });
+
+    it('admits the Gateway only to the gRPC port, not the sidecar ports', () => {
+      const policy = only(objects.filter((o) => o.metadata.name === 'orders'), 'NetworkPolicy');
+      expect(JSON.stringify(policy.spec.ingress)).to.include('9090').and.not.to.include('4317');
+    });
+
+    it('passes the hardening policy with no waiver', async () => {
+      expect(await hardeningViolations(objects)).to.deep.equal([]);
     });
   });
 
