@@ -62,6 +62,13 @@ describe(`package ${PACKAGE.name}`, function () {
     expect(readdirSync(join(project, 'node_modules', 'kubernetes-models')).length).to.be.greaterThan(0);
   });
 
+  it('is the app and configuration constructs/README.md shows', () => {
+    const readme = readFileSync(join(CONSTRUCTS, 'README.md'), 'utf8');
+    for (const file of ['main.ts', 'cdk8s.yaml']) {
+      expect(readme, `constructs/README.md must show test/fixtures/outside-app/${file}`).to.include(readFileSync(join(FIXTURE, file), 'utf8').trimEnd());
+    }
+  });
+
   it('type-checks an app against the published declarations', async () => {
     await run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], { cwd: project, env });
   });
