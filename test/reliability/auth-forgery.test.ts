@@ -1,3 +1,4 @@
+import { DATABASE_SERVER, requireOrSkip } from '../support/requirements.js';
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign as signBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { exportJWK, SignJWT, type JWK } from 'jose';
@@ -159,10 +160,7 @@ describe(`reliability: token forgery and cross-user access (${backend.name})`, f
   });
 
   it('a deleted user’s still-unexpired token gets no data (server path)', async function () {
-    if (!databaseUrl) {
-      console.log('      skipped: needs DATABASE_URL to delete a user row underneath the API');
-      this.skip();
-    }
+    requireOrSkip(this, Boolean(databaseUrl), DATABASE_SERVER);
     const carol = await register(`carol.${randomUUID()}@example.com`);
     await call(api.url, 'POST', '/api/tasks', { token: carol.token, json: { title: 'carol task' } });
     await adminQuery('delete from users where id = $1', [carol.id], databaseUrl);

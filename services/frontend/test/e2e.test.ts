@@ -7,6 +7,7 @@
  * Without /usr/bin/chromium the browser part is skipped with a message — unless
  * REQUIRE_BROWSER=1 (CI), where a missing browser fails it.
  */
+import { BROWSER, requireOrSkip } from '../../../test/support/requirements.js';
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -221,13 +222,7 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
     }
 
     before(async function () {
-      if (!existsSync(CHROMIUM)) {
-        if (process.env['REQUIRE_BROWSER'] === '1') {
-          throw new Error(`Chromium not found at ${CHROMIUM}, and REQUIRE_BROWSER=1 requires the browser end-to-end tests (apt-get install chromium)`);
-        }
-        console.log(`    [skip] Chromium not found at ${CHROMIUM}: browser end-to-end tests SKIPPED (apt-get install chromium, or set CHROMIUM_PATH; CI sets REQUIRE_BROWSER=1 to fail instead)`);
-        this.skip();
-      }
+      requireOrSkip(this, existsSync(CHROMIUM), BROWSER);
       shotsDir = path.join(workDir, 'screenshots');
       console.log(`    screenshots: ${shotsDir}`);
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

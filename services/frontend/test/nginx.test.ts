@@ -5,6 +5,7 @@
  * Skipped, with a message, when no nginx binary is installed (`apt-get install nginx-light`),
  * unless REQUIRE_NGINX=1 (CI), where that fails.
  */
+import { NGINX as NGINX_REQUIREMENT, requireOrSkip } from '../../../test/support/requirements.js';
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -39,11 +40,7 @@ describe('frontend nginx config under real nginx', function () {
   const site = readNginxSite();
 
   before(async function () {
-    if (!NGINX) {
-      if (process.env['REQUIRE_NGINX'] === '1') throw new Error('nginx is not installed, and REQUIRE_NGINX=1 requires the real-nginx checks (apt-get install nginx-light)');
-      console.log('    [skip] nginx is not installed here: the real-nginx checks of nginx/default.conf are SKIPPED (apt-get install nginx-light; CI sets REQUIRE_NGINX=1 to fail instead)');
-      this.skip();
-    }
+    requireOrSkip(this, Boolean(NGINX), NGINX_REQUIREMENT);
     dir = await mkdtemp(path.join(os.tmpdir(), 'frontend-nginx-'));
     await chmod(dir, 0o755); // nginx workers may run as another user when the tests run as root
     built = await buildFrontend({ outDir: path.join(dir, 'html') });

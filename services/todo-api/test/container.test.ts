@@ -1,3 +1,4 @@
+import { requireOrSkip, ROOT } from '../../../test/support/requirements.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -76,7 +77,7 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
   const stores = backends();
 
   before(async function () {
-    if (process.getuid?.() !== 0) this.skip(); // needs root to drop to uid 10001
+    requireOrSkip(this, process.getuid?.() === 0, ROOT);
     root = await mkdtemp(path.join(os.tmpdir(), 'todo-api-image-'));
     await chmod(root, 0o755);
     await bundleTodoApi(path.join(root, 'app/build/todo-api'));

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
 import { startTodoApi, type TodoApiHandle } from '../src/server.js';
+import { DATABASE_SERVER, requireOrSkip } from '../../../test/support/requirements.js';
 import { adminQuery, backends, call, databaseUrlFor, openEvents, registerUser, serverUrl, TEST_CONFIG, type Backend, type Reply } from './helpers.js';
 
 /**
@@ -31,8 +32,11 @@ function expect503(reply: Reply): void {
   expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
 }
 
-(server ? describe : describe.skip)('todo-api database faults (PostgreSQL server)', function () {
+describe('todo-api database faults (PostgreSQL server)', function () {
   this.timeout(60_000);
+  before(function () {
+    requireOrSkip(this, server !== undefined, DATABASE_SERVER);
+  });
   const backend = server as Backend;
   let api: TodoApiHandle;
   let databaseName: string;
@@ -129,7 +133,10 @@ function expect503(reply: Reply): void {
   });
 });
 
-(server ? describe : describe.skip)('todo-api migrations under concurrency (PostgreSQL server)', function () {
+describe('todo-api migrations under concurrency (PostgreSQL server)', function () {
+  before(function () {
+    requireOrSkip(this, server !== undefined, DATABASE_SERVER);
+  });
   this.timeout(60_000);
   const backend = server as Backend;
   after(() => backend.cleanup());

@@ -1,3 +1,4 @@
+import { DATABASE_SERVER, requireOrSkip } from '../../../test/support/requirements.js';
 import { expect } from 'chai';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -13,8 +14,11 @@ interface Scratch {
   items: { id: number; label: string };
 }
 
-(server ? describe : describe.skip)('todo-api named prepared statements (PostgreSQL server)', function () {
+describe('todo-api named prepared statements (PostgreSQL server)', function () {
   this.timeout(60_000);
+  before(function () {
+    requireOrSkip(this, server !== undefined, DATABASE_SERVER);
+  });
   const backend = server as Backend;
   let databaseUrl: string;
   let pool: pg.Pool;
