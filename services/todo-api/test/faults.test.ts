@@ -51,9 +51,9 @@ describe('todo-api database faults (PostgreSQL server)', function () {
     taskId = (await call(api.url, 'POST', '/api/tasks', { token, json: { title: 'survives outages' } })).body.id;
   });
   after(async () => {
-    await adminQuery(`alter database ${databaseName} allow_connections true`).catch(() => {});
+    if (databaseName) await adminQuery(`alter database ${databaseName} allow_connections true`).catch(() => {});
     await api?.close();
-    await backend.cleanup();
+    await backend?.cleanup();
   });
 
   const terminateAll = () => adminQuery('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [databaseName]);
@@ -139,7 +139,7 @@ describe('todo-api migrations under concurrency (PostgreSQL server)', function (
   });
   this.timeout(60_000);
   const backend = server as Backend;
-  after(() => backend.cleanup());
+  after(() => backend?.cleanup());
 
   it('a start that fails (port taken) rejects and leaves no database connection behind', async () => {
     const overrides = await backend.create();

@@ -27,7 +27,7 @@ describe('todo-api named prepared statements (PostgreSQL server)', function () {
   before(async () => {
     databaseUrl = (await backend.create()).databaseUrl!;
   });
-  after(() => backend.cleanup());
+  after(() => backend?.cleanup());
 
   /** One connection, so pg_prepared_statements (per session) shows what the queries left there. */
   async function open(maxNamed?: number): Promise<void> {
