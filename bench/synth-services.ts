@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { App, Chart } from 'cdk8s';
 import { NamespacePeer } from '../constructs/network-peers.js';
 import { PlatformNamespace } from '../constructs/platform-namespace.js';
-import { checkManifests, validateSchemas } from '../constructs/policy/index.js';
+import { HardeningValidation } from '../constructs/policy/index.js';
 import { TlsIngress } from '../constructs/tls-ingress.js';
 import { WebService } from '../constructs/web-service.js';
 import { writeFolder, type KubeObject } from '../charts/output.js';
@@ -46,7 +46,7 @@ new TlsIngress(chart, 'route', {
   routes: services.map((s, i) => ({ host: 'bench.todo-platform.dev', path: `/svc-${i}`, backend: s.backend })),
 });
 const objects = chart.toJson() as KubeObject[];
-const violations = [...checkManifests(objects, {}), ...(await validateSchemas(objects))];
+const violations = await new HardeningValidation().check(objects);
 if (violations.length > 0) throw new Error(`${violations.length} violations, e.g. ${JSON.stringify(violations[0])}`);
 const outdir = mkdtempSync(join(tmpdir(), 'synth-bench-'));
 writeFolder(outdir, 'bench', objects);
