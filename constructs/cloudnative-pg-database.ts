@@ -1,12 +1,12 @@
 import type { ICluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster';
 import type { IScheduledBackup } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ScheduledBackup';
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { ContainerResources } from './pod-hardening.js';
 import { checkImage } from './image-reference.js';
 import { recommendedLabels, type AppIdentity } from './labels.js';
+import { addKubeObject } from './model-object.js';
 import { NamespacePeer } from './network-peers.js';
 import { checkContainerResources } from './pod-hardening.js';
 import { parseQuantity } from './quantity.js';
@@ -158,7 +158,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
       plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: this.objectStoreName } }],
     };
     // Before the Cluster in the same apply: the plugin's sidecar reads the store when the first instance starts.
-    new ApiObject(this, 'object-store', {
+    addKubeObject(this, 'object-store', {
       apiVersion: 'barmancloud.cnpg.io/v1',
       kind: 'ObjectStore',
       metadata: { name: this.objectStoreName, namespace: props.namespace, labels },
@@ -176,7 +176,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
         instanceSidecarConfiguration: { resources: resourceRequirements(sidecarResources) },
       },
     });
-    new ApiObject(this, 'cluster', {
+    addKubeObject<ICluster>(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
       metadata: { name, namespace: props.namespace, labels },
@@ -204,7 +204,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
       this.networkPolicy.allowToCidr(cidr, 443).allowToCidr(cidr, 6443);
     }
 
-    new ApiObject(this, 'scheduled-backup', {
+    addKubeObject<IScheduledBackup>(this, 'scheduled-backup', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'ScheduledBackup',
       metadata: { name: `${name}-daily`, namespace: props.namespace, labels },
