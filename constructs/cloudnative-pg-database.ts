@@ -82,7 +82,8 @@ const STATUS_PORT = 8000;
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 /**
  * The ObjectStore's `apiVersion/kind`: no published kubernetes-models package has its schema, so
- * schema validation (K01) must be told to accept it: `validateSchemas(objects, { allowUnknownKinds: [BARMAN_OBJECT_STORE_KIND] })`.
+ * the policy must be told to accept it: `new HardeningValidation({ allowUnknownKinds: [BARMAN_OBJECT_STORE_KIND] })`
+ * (or given its CRD with `crdFiles`).
  */
 export const BARMAN_OBJECT_STORE_KIND = 'barmancloud.cnpg.io/v1/ObjectStore';
 /** The Barman Cloud sidecar's resources unless `backup.sidecarResources` says otherwise (namespace quotas need them). */
