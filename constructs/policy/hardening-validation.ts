@@ -52,8 +52,9 @@ export class HardeningValidation {
 
   /**
    * Every finding of a complete set of objects (one environment's output): built-in rules, custom
-   * rules and schemas, after waivers, sorted by object then rule. Fails (throws) only when the
-   * configuration is broken (a custom rule module that does not load, an unknown rule id in severity).
+   * rules and schemas, after waivers, sorted by object then rule. Rejects only when the configuration
+   * is broken: a rule module or CRD file that does not load, a custom rule that throws, an unknown
+   * rule id in severity.
    */
   async check(objects: readonly unknown[]): Promise<Finding[]> {
     return (await this.evaluate(objects, this.props)).map((l) => l.finding);
@@ -89,7 +90,7 @@ export class HardeningValidation {
   /** The report text of a rule: what it checks and why, and how to fix it. */
   private describe(rule: string): { recommendation: string; fix: string } {
     if (isRuleId(rule)) return { recommendation: `${RULES[rule].checks} (${RULES[rule].why})`, fix: RULES[rule].fix };
-    const custom = this.props.rules?.find((r) => r.id === rule) ?? this.loadedRules.find((r) => r.id === rule);
+    const custom = this.loadedRules.find((r) => r.id === rule);
     return { recommendation: custom?.description ?? rule, fix: custom?.fix ?? '' };
   }
 
