@@ -109,7 +109,7 @@ export const RULES = {
   K02: rule('every apiVersion/kind has a schema (built-in, kubernetes-models, a registered CRD schema, or a CRD in the output)', 'a typo in apiVersion or kind must not pass unvalidated',
     'correct apiVersion/kind, or register the CRD\'s schema (crdSchemas / crdFiles) or allow-list it (allowUnknownKinds)'),
   W01: rule('every waiver annotation names a known, waivable rule, gives a reason, and a valid expiry date if any', 'a waiver is a reviewed decision, not an escape hatch',
-    'fix the annotation: <prefix>waive-<RULE>[.<container>]: "[expires=YYYY-MM-DD; ]<reason>"', false),
+    'fix the annotation: `<prefix>waive-<RULE>[.<container>]: "[expires=YYYY-MM-DD; ]<reason>"`', false),
   W02: rule('no waiver past its expiry date', 'a temporary exception must be revisited when it said it would be',
     'fix the finding the waiver covered, or renew the waiver with a new date and reason', false),
   W03: rule('every waiver waives a finding', 'a waiver that waives nothing hides the next real finding of its rule',
