@@ -8,14 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App, Chart } from 'cdk8s';
-import {
-  checkManifests,
-  NamespacePeer,
-  PlatformNamespace,
-  TlsIngress,
-  validateSchemas,
-  WebService,
-} from '@todo-platform/hardened-constructs';
+import { HardeningValidation, NamespacePeer, PlatformNamespace, TlsIngress, WebService } from '@todo-platform/hardened-constructs';
 import { writeTree, type KubeObject } from '../charts/output.js';
 
 const count = Number(process.argv[2]);
@@ -49,7 +42,7 @@ new TlsIngress(chart, 'route', {
   routes: services.map((s, i) => ({ host: 'bench.todo-platform.dev', path: `/svc-${i}`, backend: s.backend })),
 });
 const objects = chart.toJson() as KubeObject[];
-const violations = [...checkManifests(objects, {}), ...(await validateSchemas(objects))];
+const violations = await new HardeningValidation().check(objects);
 if (violations.length > 0) throw new Error(`${violations.length} violations, e.g. ${JSON.stringify(violations[0])}`);
 const outdir = mkdtempSync(join(tmpdir(), 'synth-bench-'));
 writeTree(outdir, new Map([['bench', objects]]));

@@ -6,14 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { App, type Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import {
-  BARMAN_OBJECT_STORE_KIND,
-  checkManifests,
-  formatViolation,
-  type PolicyOptions,
-  type SchemaOptions,
-  validateSchemas,
-} from '@todo-platform/hardened-constructs';
+import { BARMAN_OBJECT_STORE_KIND, formatFinding, HardeningValidation, type HardeningValidationProps } from '@todo-platform/hardened-constructs';
 import { ARGOCD_FOLDER, GitOpsChart } from './argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig, type EnvironmentImages } from './config.js';
 import { writeTree, type KubeObject } from './output.js';
@@ -33,17 +26,18 @@ function externalNamespaces(environments: readonly EnvironmentConfig[]): string[
   return [...names].sort();
 }
 
-/** The policy options for one environment. */
-export function policyOptionsFor(env: EnvironmentConfig): PolicyOptions {
+/** Kinds the platform emits that no installed schema package describes (each is covered by its construct's tests). */
+const ALLOW_UNKNOWN_KINDS = [BARMAN_OBJECT_STORE_KIND];
+
+/** The policy properties for one environment. */
+export function policyOptionsFor(env: EnvironmentConfig): HardeningValidationProps {
   return {
     singleNode: env.singleNode,
     requireDigests: env.requireDigests,
     externalNamespaces: externalNamespaces(ENVIRONMENTS),
+    allowUnknownKinds: ALLOW_UNKNOWN_KINDS,
   };
 }
-
-/** Kinds the platform emits that no installed schema package describes (each is covered by its construct's tests). */
-export const SCHEMA_OPTIONS: SchemaOptions = { allowUnknownKinds: [BARMAN_OBJECT_STORE_KIND] };
 
 export interface PlatformBuild {
   /** Objects per output folder (`dev`, `staging`, `prod`, `argocd`), in the order they are written. */
@@ -64,13 +58,13 @@ function validateConstructs(root: IConstruct): void {
 }
 
 /**
- * The checked objects of one chart: sync waves set, then hardening policy and schema checks (async:
- * the schema models of the kinds the chart uses are imported on demand).
+ * The checked objects of one chart: sync waves set, then the hardening policy (rules and schemas;
+ * async: the schema models of the kinds the chart uses are imported on demand).
  */
-async function checkedObjects(chart: Chart, options: PolicyOptions, problems: string[]): Promise<KubeObject[]> {
+async function checkedObjects(chart: Chart, options: HardeningValidationProps, problems: string[]): Promise<KubeObject[]> {
   const objects = withRetention(withSyncWaves(chart.toJson() as KubeObject[]));
-  const violations = [...checkManifests(objects, options), ...(await validateSchemas(objects, SCHEMA_OPTIONS))];
-  problems.push(...violations.map((v) => `${chart.node.id}: ${formatViolation(v)}`));
+  const findings = await new HardeningValidation(options).check(objects);
+  problems.push(...findings.map((f) => `${chart.node.id}: ${formatFinding(f)}`));
   return objects;
 }
 

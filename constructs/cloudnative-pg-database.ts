@@ -1,12 +1,12 @@
 import type { ICluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster';
 import type { IScheduledBackup } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ScheduledBackup';
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { ContainerResources } from './pod-hardening.js';
 import { checkImage } from './image-reference.js';
 import { recommendedLabels, type AppIdentity } from './labels.js';
+import { addKubeObject } from './model-object.js';
 import { NamespacePeer } from './network-peers.js';
 import { checkContainerResources } from './pod-hardening.js';
 import { parseQuantity } from './quantity.js';
@@ -101,7 +101,8 @@ const STATUS_PORT = 8000;
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 /**
  * The ObjectStore's `apiVersion/kind`: no published kubernetes-models package has its schema, so
- * schema validation (K01) must be told to accept it: `validateSchemas(objects, { allowUnknownKinds: [BARMAN_OBJECT_STORE_KIND] })`.
+ * the policy must be told to accept it: `new HardeningValidation({ allowUnknownKinds: [BARMAN_OBJECT_STORE_KIND] })`
+ * (or given its CRD with `crdFiles`).
  */
 export const BARMAN_OBJECT_STORE_KIND = 'barmancloud.cnpg.io/v1/ObjectStore';
 /** The Barman Cloud sidecar's resources unless `backup.sidecarResources` says otherwise (namespace quotas need them). */
@@ -186,7 +187,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
       plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: this.objectStoreName } }],
     };
     // Before the Cluster in the same apply: the plugin's sidecar reads the store when the first instance starts.
-    new ApiObject(this, 'object-store', {
+    addKubeObject(this, 'object-store', {
       apiVersion: 'barmancloud.cnpg.io/v1',
       kind: 'ObjectStore',
       metadata: { name: this.objectStoreName, namespace: props.namespace, labels },
@@ -204,7 +205,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
         instanceSidecarConfiguration: { resources: resourceRequirements(sidecarResources) },
       },
     });
-    new ApiObject(this, 'cluster', {
+    addKubeObject<ICluster>(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
       metadata: { name, namespace: props.namespace, labels },
@@ -231,7 +232,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     for (const cidr of props.apiServerCidrs) this.networkPolicy.allowToCidr(cidr, 443).allowToCidr(cidr, 6443);
     for (const cidr of props.objectStoreCidrs) this.networkPolicy.allowToCidr(cidr, 443);
 
-    new ApiObject(this, 'scheduled-backup', {
+    addKubeObject<IScheduledBackup>(this, 'scheduled-backup', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'ScheduledBackup',
       metadata: { name: `${name}-daily`, namespace: props.namespace, labels },

@@ -3,7 +3,7 @@ import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v
 import type { ApiObject } from 'cdk8s';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { invalidProp } from './errors.js';
-import { addModelObject } from './model-object.js';
+import { addKubeObject } from './model-object.js';
 import { checkIssuerName, issuerLabels } from './issuer-identity.js';
 import { checkNamespace } from './network-peers.js';
 import { isDnsSubdomain } from './names.js';
@@ -84,7 +84,7 @@ export class AcmeClusterIssuer extends Construct {
       'ingressClassName' in solver
         ? { ingress: { ingressClassName: this.checkClassName(solver.ingressClassName) } }
         : { gatewayHTTPRoute: { parentRefs: [this.gatewayParentRef(solver.gateway)] } };
-    this.issuer = addModelObject(
+    this.issuer = addKubeObject(
       this,
       'Resource',
       new ClusterIssuer({

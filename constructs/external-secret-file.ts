@@ -1,8 +1,8 @@
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalidProp } from './errors.js';
 import { recommendedLabels, type AppIdentity } from './labels.js';
+import { addKubeObject } from './model-object.js';
 
 /** One key of the target Secret and where its value comes from in the store. */
 export interface ExternalSecretKey {
@@ -69,7 +69,7 @@ export class ExternalSecretFile extends Construct {
         remoteRef: { key: key.remoteKey, ...(key.property ? { property: key.property } : {}) },
       })),
     };
-    new ApiObject(this, 'external-secret', {
+    addKubeObject<IExternalSecret>(this, 'external-secret', {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
       metadata: { name: props.secretName, namespace: props.namespace, labels },

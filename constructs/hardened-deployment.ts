@@ -222,7 +222,7 @@ const DEFAULT_PORTS: readonly ContainerPortSpec[] = [{ name: 'http', port: 8080 
 const CONFIG_FILE_MODE = 0o444;
 
 /**
- * A Deployment that passes every S, I, R, P and A row of `shared/hardening.md` by default, with its
+ * A Deployment that passes every S, I, R, P and A rule of constructs/docs/rules.md by default, with its
  * own ServiceAccount, an optional ConfigMap, a PodDisruptionBudget when replicated and an optional
  * HPA. Every object has a stable name (no hash suffix), the namespace and the recommended labels.
  */

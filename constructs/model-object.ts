@@ -2,40 +2,51 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type { ApiObjectProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 
-/** What the constructs need from a kubernetes-models object: its schema check and its plain JSON. */
-export interface SchemaModel {
+/** What a kubernetes-models instance offers: its schema check and its plain JSON. */
+interface SchemaModel {
   validate(): void;
   toJSON(): unknown;
 }
 
+/** Any Kubernetes object: a kubernetes-models instance, or plain JSON typed by its kubernetes-models interface. */
+export interface KubeManifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
+export interface AddKubeObjectOptions {
+  /**
+   * The kind has no namespace (Namespace, ClusterIssuer, ...): drop the one cdk8s copies from the chart.
+   * @default false - namespaced kinds keep the chart's default namespace
+   */
+  readonly clusterScoped?: boolean;
+}
+
+function isSchemaModel(value: unknown): value is SchemaModel {
+  const model = value as Partial<SchemaModel>;
+  return typeof model.validate === 'function' && typeof model.toJSON === 'function';
+}
+
 /**
- * Adds a kubernetes-models object to the tree as an ApiObject, after checking it against its
- * OpenAPI schema, so a malformed object fails at synth with the construct path rather than at
- * `kubectl apply`. Cluster-scoped kinds drop the chart's default namespace (cdk8s would add it).
+ * The one way the constructs emit a Kubernetes object. Give it a kubernetes-models instance
+ * (`new ClusterIssuer({...})`): it is checked against its OpenAPI schema here, so a malformed
+ * object fails at construction with the construct path. Or give it plain JSON typed by the
+ * kubernetes-models interface (`addKubeObject<IService>(...)`, a type-only import, so no generated
+ * class is loaded at synth): the policy's schema rule (K01) validates it when the output is checked.
  */
-export function addModelObject(
-  scope: Construct,
-  id: string,
-  model: SchemaModel,
-  options: { readonly clusterScoped?: boolean } = {},
-): ApiObject {
-  try {
-    model.validate();
-  } catch (error) {
-    throw new Error(`${scope.node.path}/${id}: generated object fails its schema: ${(error as Error).message}`);
+export function addKubeObject<T extends KubeManifest>(scope: Construct, id: string, manifest: T, options: AddKubeObjectOptions = {}): ApiObject {
+  let json: unknown = manifest;
+  if (isSchemaModel(manifest)) {
+    try {
+      manifest.validate();
+    } catch (error) {
+      throw new Error(`${scope.node.path}/${id}: generated object fails its schema: ${(error as Error).message}`);
+    }
+    json = manifest.toJSON();
   }
-  const object = new ApiObject(scope, id, model.toJSON() as ApiObjectProps);
+  const object = new ApiObject(scope, id, json as ApiObjectProps);
   if (options.clusterScoped && Chart.of(scope).namespace !== undefined) {
     object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
   return object;
-}
-
-/**
- * Adds a Kubernetes object given as plain JSON, typed by its kubernetes-models interface
- * (`addKubeObject<IService>(...)`). The interfaces are type-only imports, so no generated class
- * library is loaded at synth.
- */
-export function addKubeObject<T extends { readonly apiVersion: string; readonly kind: string }>(scope: Construct, id: string, manifest: T): ApiObject {
-  return new ApiObject(scope, id, manifest as unknown as ApiObjectProps);
 }

@@ -5,7 +5,7 @@ import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { ApiObject } from 'cdk8s';
 import { invalidProp } from './errors.js';
-import { addModelObject } from './model-object.js';
+import { addKubeObject } from './model-object.js';
 import { KUBE_DNS, checkLabels, identityLabels, checkNamespace, dnsEgressRule, podPeerJson } from './network-peers.js';
 import type { DnsServer, NamespacePeer } from './network-peers.js';
 import { parseQuantity } from './quantity.js';
@@ -156,11 +156,11 @@ export class PlatformNamespace extends Construct {
       psa[`pod-security.kubernetes.io/${mode}`] = 'restricted';
       psa[`pod-security.kubernetes.io/${mode}-version`] = psaVersion;
     }
-    this.namespace = addModelObject(this, 'Namespace', new Namespace({ metadata: { name: props.name, labels: { ...labels, ...psa } } }), {
+    this.namespace = addKubeObject(this, 'Namespace', new Namespace({ metadata: { name: props.name, labels: { ...labels, ...psa } } }), {
       clusterScoped: true,
     });
 
-    addModelObject(
+    addKubeObject(
       this,
       'ResourceQuota',
       new ResourceQuota({
@@ -181,7 +181,7 @@ export class PlatformNamespace extends Construct {
       }),
     );
 
-    addModelObject(
+    addKubeObject(
       this,
       'LimitRange',
       new LimitRange({
@@ -229,7 +229,7 @@ export class PlatformNamespace extends Construct {
         }),
       ]);
     }
-    for (const [id, policy] of policies) addModelObject(this, id, policy);
+    for (const [id, policy] of policies) addKubeObject(this, id, policy);
     this.policyNames = policies.map(([, policy]) => policy.metadata!.name!);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The pod-level hardening of shared/hardening.md as small functions, so every construct that makes
+ * The pod-level hardening of constructs/docs/rules.md as small functions, so every construct that makes
  * pods (HardenedDeployment, PostgresStatefulSet, PgDumpBackup, ...) emits the same fields: security
  * contexts (S03–S09), resources (R01, R02), size-limited scratch directories (S08), secret files
  * (S19), scheduling spread (A04, A05) and the scheduling props every workload takes (priority,

@@ -8,7 +8,7 @@ import type { IRouteBackend } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { HardenedDeployment } from './hardened-deployment.js';
 import { isValidLabelValue } from './labels.js';
-import { addKubeObject, addModelObject } from './model-object.js';
+import { addKubeObject } from './model-object.js';
 
 /** The health endpoints every service of the design serves (design.md, "Services: shared conventions"). */
 export const PROBE_CONTRACT = { livenessPath: '/livez', readinessPath: '/readyz' } as const;
@@ -161,7 +161,7 @@ export class ProbedService extends Construct implements IRouteBackend {
     });
 
     if (metrics !== undefined) {
-      this.serviceMonitor = addModelObject(
+      this.serviceMonitor = addKubeObject(
         this,
         'ServiceMonitor',
         new ServiceMonitor({

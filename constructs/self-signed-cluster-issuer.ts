@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import type { ApiObject } from 'cdk8s';
 import { checkIssuerName, issuerLabels } from './issuer-identity.js';
-import { addModelObject } from './model-object.js';
+import { addKubeObject } from './model-object.js';
 
 export interface SelfSignedClusterIssuerProps {
   /** The ClusterIssuer's name. */
@@ -27,7 +27,7 @@ export class SelfSignedClusterIssuer extends Construct {
     super(scope, id);
     checkIssuerName(this, props.name);
     this.issuerName = props.name;
-    this.issuer = addModelObject(
+    this.issuer = addKubeObject(
       this,
       'Resource',
       new ClusterIssuer({ metadata: { name: props.name, labels: issuerLabels(this, props) }, spec: { selfSigned: {} } }),

@@ -1,8 +1,8 @@
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalidProp } from './errors.js';
 import { recommendedLabels, type AppIdentity } from './labels.js';
+import { addKubeObject } from './model-object.js';
 
 /** The service-level targets of one HTTP service, alerted on by a Prometheus Operator PrometheusRule. */
 export interface SloAlertsProps {
@@ -96,7 +96,7 @@ export class SloAlerts extends Construct {
         },
       ],
     };
-    new ApiObject(this, 'rule', {
+    addKubeObject<IPrometheusRule>(this, 'rule', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: this.ruleName, namespace: props.namespace, labels: recommendedLabels(props.identity) },

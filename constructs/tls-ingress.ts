@@ -8,7 +8,7 @@ import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/
 import type { ApiObject } from 'cdk8s';
 import type { IRouteBackend } from './contracts.js';
 import { invalidProp } from './errors.js';
-import { addModelObject } from './model-object.js';
+import { addKubeObject } from './model-object.js';
 import { NAMESPACE_NAME_LABEL, checkNamespace, identityLabels } from './network-peers.js';
 import { isDnsLabel, isDnsSubdomain } from './names.js';
 
@@ -302,7 +302,7 @@ export class TlsIngress extends Construct {
           })),
         },
       });
-      return addModelObject(this, name, ingress);
+      return addKubeObject(this, name, ingress);
     });
   }
 
@@ -363,7 +363,7 @@ export class TlsIngress extends Construct {
           ],
         },
       } as never);
-      objects.push(addModelObject(this, 'Gateway', gatewayObject));
+      objects.push(addKubeObject(this, 'Gateway', gatewayObject));
     }
 
     for (const host of this.hosts) {
@@ -400,7 +400,7 @@ export class TlsIngress extends Construct {
                 })),
               },
             });
-      objects.push(addModelObject(this, `Route-${name}`, route));
+      objects.push(addKubeObject(this, `Route-${name}`, route));
     }
 
     if (httpSection) {
@@ -413,7 +413,7 @@ export class TlsIngress extends Construct {
           rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
         },
       });
-      objects.push(addModelObject(this, 'HttpsRedirect', redirect));
+      objects.push(addKubeObject(this, 'HttpsRedirect', redirect));
     }
 
     if (!gateway.create) objects.push(...this.emitCertificate(props, gatewayNamespace, labels));
@@ -434,7 +434,7 @@ export class TlsIngress extends Construct {
         issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.clusterIssuer },
       },
     });
-    const objects = [addModelObject(this, 'Certificate', certificate)];
+    const objects = [addKubeObject(this, 'Certificate', certificate)];
     if (gatewayNamespace !== props.namespace) {
       if (this.tlsSecretName.length > 245) invalidProp(this, 'tlsSecretName', this.tlsSecretName, 'leaves no room for the "-gateway" ReferenceGrant name (253 characters)');
       const grant = new ReferenceGrant({
@@ -444,7 +444,7 @@ export class TlsIngress extends Construct {
           to: [{ group: '', kind: 'Secret', name: this.tlsSecretName }],
         },
       });
-      objects.push(addModelObject(this, 'CertificateReferenceGrant', grant));
+      objects.push(addKubeObject(this, 'CertificateReferenceGrant', grant));
     }
     return objects;
   }

@@ -1,10 +1,12 @@
 import { isIP } from 'node:net';
-import { ApiObject, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { AppIdentity } from './labels.js';
+import { addKubeObject } from './model-object.js';
 import { cidrContains } from './network-policy-eval.js';
 import { NamespacePeer, KUBE_DNS, checkLabels, identityLabels, checkNamespace, checkPeer, checkPort, dnsEgressRule, peerJson, peerPodLabels } from './network-peers.js';
 import type { DnsServer, PolicyPort } from './network-peers.js';
@@ -114,7 +116,7 @@ export class WorkloadNetworkPolicy extends Construct {
     props.egress?.forEach(({ to, port }) => this.allowTo(to, port));
     props.egressToCidrs?.forEach(({ cidr, port, except }) => this.allowToCidr(cidr, port, except));
 
-    this.policy = new ApiObject(this, 'Resource', {
+    this.policy = addKubeObject<INetworkPolicy>(this, 'Resource', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: this.policyName, namespace: this.namespace, labels },

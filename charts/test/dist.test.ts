@@ -5,20 +5,13 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  allowedFlows,
-  checkManifests,
-  formatViolation,
-  type NamedEndpoint,
-  namespacesOf,
-  validateSchemas,
-} from '@todo-platform/hardened-constructs';
+import { allowedFlows, formatFinding, HardeningValidation, type NamedEndpoint, namespacesOf } from '@todo-platform/hardened-constructs';
 import { ARGOCD_FOLDER } from '../argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig } from '../config.js';
 import { GENERATED_HEADER, type KubeObject } from '../output.js';
 import { FRONTEND_NGINX_CONF } from '../services.js';
 import { SYNC_WAVE_ANNOTATION } from '../sync-waves.js';
-import { SCHEMA_OPTIONS, policyOptionsFor } from '../synth.js';
+import { policyOptionsFor } from '../synth.js';
 import { DIST, readDistFolder, readDistObjects } from './support/dist.js';
 import { loadConfig as loadTodoApiConfig } from '../../services/todo-api/src/config.js';
 import { loadConfig as loadGatewayConfig } from '../../services/chat-gateway/src/config.js';
@@ -116,13 +109,9 @@ describe('dist/ (what Argo CD syncs)', () => {
         expect(stateless.every((o) => !(o.metadata.annotations as Record<string, string> | undefined)?.['argocd.argoproj.io/sync-options']), 'the rest is deleted with the Application').to.equal(true);
       });
 
-      it('passes every hardening rule, with no waiver', () => {
-        expect(checkManifests(objects, policyOptionsFor(env)).map(formatViolation)).to.deep.equal([]);
+      it('passes every hardening rule and the Kubernetes and CRD OpenAPI schemas, with no waiver', async () => {
+        expect((await new HardeningValidation(policyOptionsFor(env)).check(objects)).map(formatFinding)).to.deep.equal([]);
         expect(JSON.stringify(objects)).to.not.include('waive-');
-      });
-
-      it('passes the Kubernetes and CRD OpenAPI schemas', async () => {
-        expect((await validateSchemas(objects, SCHEMA_OPTIONS)).map(formatViolation)).to.deep.equal([]);
       });
 
       it('holds no Secret and no secret material; secrets are mounted files', () => {
@@ -307,8 +296,7 @@ describe('dist/ (what Argo CD syncs)', () => {
     }
 
     it('passes the hardening rules and the Argo CD schemas', async () => {
-      expect(checkManifests(objects, { externalNamespaces: [GITOPS.argocdNamespace] }).map(formatViolation)).to.deep.equal([]);
-      expect((await validateSchemas(objects)).map(formatViolation)).to.deep.equal([]);
+      expect((await new HardeningValidation({ externalNamespaces: [GITOPS.argocdNamespace] }).check(objects)).map(formatFinding)).to.deep.equal([]);
     });
   });
 });

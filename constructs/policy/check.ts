@@ -1,12 +1,11 @@
-/** The rule engine: every rule of shared/hardening.md over a set of plain manifests. */
-import type { KubeObject, PolicyOptions, Violation } from './types.js';
-import { formatViolation } from './types.js';
+/** The built-in rule engine: every rule of constructs/docs/rules.md over a set of plain manifests. */
+import type { KubeObject } from './types.js';
+import type { RawFinding, RuleOptions } from './context.js';
 import { CheckContext } from './context.js';
 import { apiGroup, displayNamespace, nameOf } from './kube.js';
 import { checkPods } from './pod-rules.js';
 import { checkAvailability, checkLabels, checkServiceAccounts } from './workload-rules.js';
 import { checkApiVersions, checkNamespaces, checkNetworkPolicies, checkRoutes, checkServices, checkSnippets } from './network-rules.js';
-import { applyWaivers } from './waivers.js';
 
 const RULE_SETS = [
   checkPods, checkServiceAccounts, checkAvailability, checkLabels,
@@ -15,15 +14,14 @@ const RULE_SETS = [
 ] as const;
 
 /**
- * Checks a complete set of manifests (one environment's output) against every rule, honouring
- * waiver annotations. Cross-object rules (ServiceAccounts, Services, routes, budgets, policies,
- * namespaces) look only inside this set, so pass all of it at once.
- * @returns the violations, sorted by object then rule; empty when the set complies
+ * Every built-in rule over a complete set of manifests (one environment's output), before waivers.
+ * Cross-object rules (ServiceAccounts, Services, routes, budgets, policies, namespaces) look only
+ * inside this set.
  */
-export function checkManifests(objects: readonly KubeObject[], options: PolicyOptions = {}): Violation[] {
+export function runBuiltInRules(objects: readonly KubeObject[], options: RuleOptions): RawFinding[] {
   const ctx = new CheckContext(objects, options);
   for (const ruleSet of RULE_SETS) ruleSet(ctx);
-  return sortViolations(applyWaivers(objects, ctx.violations));
+  return ctx.findings;
 }
 
 /** X01: two objects with the same API group, kind, namespace and name; the later silently replaces the earlier. */
@@ -31,16 +29,7 @@ function checkCollisions(ctx: CheckContext): void {
   const seen = new Set<string>();
   for (const o of ctx.objects) {
     const key = `${apiGroup(o.apiVersion)}/${o.kind}/${displayNamespace(o)}/${nameOf(o)}`;
-    if (seen.has(key)) ctx.report(o, 'X01', `another ${o.kind} in API group "${apiGroup(o.apiVersion) || 'core'}" has the same namespace and name`);
+    if (seen.has(key)) ctx.report(o, 'X01', `another ${o.kind} in API group "${apiGroup(o.apiVersion) || 'core'}" has the same namespace and name`, { path: 'metadata.name' });
     seen.add(key);
   }
-}
-
-/** Stable order for reports and diffs: by object, then rule, then message. */
-export function sortViolations(violations: readonly Violation[]): Violation[] {
-  return [...violations].sort((a, b) => compare(formatViolation(a), formatViolation(b)));
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

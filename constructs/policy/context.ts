@@ -1,5 +1,5 @@
-/** What every rule sees: the whole object set, indexed, and a way to report a violation. */
-import type { KubeObject, PolicyOptions, Violation } from './types.js';
+/** What every built-in rule sees: the whole object set, indexed, and a way to report a finding. */
+import type { KubeObject } from './types.js';
 import type { RuleId } from './rules.js';
 import type { PodTemplate } from './kube.js';
 import { ScopeTable, declaredNamespace, displayNamespace, nameOf, podTemplateOf } from './kube.js';
@@ -12,8 +12,34 @@ export interface Workload {
   readonly namespace: string | undefined;
 }
 
-/** Where a violation is reported: an object in the set, or one that should be (e.g. a missing Namespace). */
+/** Where a finding is reported: an object in the set, or one that should be (e.g. a missing Namespace). */
 export type Subject = KubeObject | { readonly kind: string; readonly namespace: string; readonly name: string };
+
+/** Where in the object a finding is: the field path, and the container when there is one. */
+export interface Location {
+  readonly path?: string;
+  readonly container?: string;
+}
+
+/** A finding before waivers and severities: the rule, the object (when in the set) and where. */
+export interface RawFinding {
+  readonly rule: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly path: string;
+  readonly container?: string;
+  readonly message: string;
+  /** The object reported on, when it is in the set (not for a missing Namespace). */
+  readonly object?: KubeObject;
+}
+
+/** The environment assumptions the built-in rules read. */
+export interface RuleOptions {
+  readonly singleNode: boolean;
+  readonly requireDigests: boolean;
+  readonly externalNamespaces: ReadonlySet<string>;
+}
 
 export class CheckContext {
   readonly workloads: readonly Workload[];
@@ -21,28 +47,34 @@ export class CheckContext {
   readonly singleNode: boolean;
   readonly requireDigests: boolean;
   readonly externalNamespaces: ReadonlySet<string>;
-  readonly violations: Violation[] = [];
+  readonly findings: RawFinding[] = [];
 
-  constructor(readonly objects: readonly KubeObject[], options: PolicyOptions) {
+  constructor(readonly objects: readonly KubeObject[], options: RuleOptions) {
     this.scopes = new ScopeTable(objects);
-    this.singleNode = options.singleNode ?? false;
-    this.requireDigests = options.requireDigests ?? false;
-    this.externalNamespaces = new Set(options.externalNamespaces ?? []);
+    this.singleNode = options.singleNode;
+    this.requireDigests = options.requireDigests;
+    this.externalNamespaces = options.externalNamespaces;
     this.workloads = objects.flatMap((object) => {
       const template = podTemplateOf(object);
       return template ? [{ object, template, namespace: declaredNamespace(object) }] : [];
     });
   }
 
-  report(subject: Subject, rule: RuleId, message: string): void {
-    const where = 'apiVersion' in subject || 'metadata' in subject
-      ? { kind: String(subject.kind), namespace: displayNamespace(subject as KubeObject), name: nameOf(subject as KubeObject) }
-      : { kind: subject.kind, namespace: subject.namespace, name: subject.name };
-    this.violations.push({ rule, ...where, message });
+  report(subject: Subject, rule: RuleId, message: string, at: Location = {}): void {
+    this.findings.push(findingOn(subject, rule, message, at));
   }
 
   /** Objects of a kind in a namespace. */
   inNamespace(kind: string, namespace: string | undefined): KubeObject[] {
     return this.objects.filter((o) => o.kind === kind && declaredNamespace(o) === namespace);
   }
+}
+
+/** A finding on a subject, naming it the way every report does. */
+export function findingOn(subject: Subject, rule: string, message: string, at: Location = {}): RawFinding {
+  const inSet = 'apiVersion' in subject || 'metadata' in subject;
+  const where = inSet
+    ? { kind: String(subject.kind), namespace: displayNamespace(subject as KubeObject), name: nameOf(subject as KubeObject), object: subject as KubeObject }
+    : { kind: subject.kind, namespace: subject.namespace, name: subject.name };
+  return { rule, ...where, path: at.path ?? '', ...(at.container === undefined ? {} : { container: at.container }), message };
 }

@@ -83,8 +83,17 @@ export function displayNamespace(o: KubeObject): string {
   return declaredNamespace(o) ?? CLUSTER_SCOPE;
 }
 
-/** Kinds whose objects carry a pod template (or are a pod). */
-export const POD_BEARING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+/** Built-in kinds and where their pod spec is; any other kind is searched at every path of POD_SPEC_PATHS. */
+const BUILT_IN_POD_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['spec', 'template'], StatefulSet: ['spec', 'template'], DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'], Job: ['spec', 'template'], CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  PodTemplate: ['template'],
+};
+/**
+ * Where a custom resource embeds a pod template (Argo Rollouts, OpenKruise, KEDA ScaledJob, ...):
+ * the same places as the built-in kinds. A template there counts when its spec has a containers list.
+ */
+const POD_TEMPLATE_PATHS: readonly (readonly string[])[] = [['spec', 'template'], ['spec', 'jobTemplate', 'spec', 'template'], ['template']];
 /** Kinds whose pods run to completion: no probes, and nothing needs to reach them. */
 export const RUN_TO_COMPLETION_KINDS = new Set(['Job', 'CronJob']);
 /** Kinds whose replicas count matters for availability (A rules). */
@@ -95,17 +104,37 @@ export interface PodTemplate {
   readonly spec: Json;
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
+  /** Where the pod spec is in the object, e.g. `spec.template.spec`. */
+  readonly path: string;
 }
 
-export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
-  if (!POD_BEARING_KINDS.has(o.kind)) return undefined;
-  if (o.kind === 'Pod') {
-    return { spec: rec(o.spec), labels: stringMap(o.metadata?.labels), annotations: stringMap(o.metadata?.annotations) };
-  }
-  const spec = rec(o.spec);
-  const template = o.kind === 'CronJob' ? rec(rec(rec(spec.jobTemplate).spec).template) : rec(spec.template);
+function at(o: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((value, key) => rec(value)[key], o);
+}
+
+function templateAt(o: KubeObject, path: readonly string[]): PodTemplate {
+  const template = rec(at(o, path));
   const meta = rec(template.metadata);
-  return { spec: rec(template.spec), labels: stringMap(meta.labels), annotations: stringMap(meta.annotations) };
+  return { spec: rec(template.spec), labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), path: [...path, 'spec'].join('.') };
+}
+
+/**
+ * The pod spec an object runs, whatever its kind: a Pod's spec, a built-in workload's template, or
+ * a pod template embedded by a custom resource at spec.template, spec.jobTemplate.spec.template or template.
+ */
+export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
+  if (o.kind === 'Pod' && o.apiVersion === 'v1') {
+    return { spec: rec(o.spec), labels: stringMap(o.metadata?.labels), annotations: stringMap(o.metadata?.annotations), path: 'spec' };
+  }
+  const builtIn = isBuiltInGroup(apiGroup(String(o.apiVersion))) ? BUILT_IN_POD_TEMPLATES[o.kind] : undefined;
+  if (builtIn) return templateAt(o, builtIn);
+  const path = POD_TEMPLATE_PATHS.find((p) => Array.isArray(rec(rec(at(o, p)).spec).containers));
+  return path ? templateAt(o, path) : undefined;
+}
+
+/** The core group, or a group without a dot (apps, batch, ...): where Kubernetes' own kinds live. */
+function isBuiltInGroup(group: string): boolean {
+  return !group.includes('.');
 }
 
 /** A container with how it runs. */
@@ -114,15 +143,23 @@ export interface ContainerRef {
   readonly name: string;
   /** An init container that is not a restartable sidecar. */
   readonly init: boolean;
+  /** Where the container is in the object, e.g. `spec.template.spec.containers[0]`. */
+  readonly path: string;
 }
 
-export function containersOf(podSpec: Json): ContainerRef[] {
-  const toRef = (c: Json, init: boolean): ContainerRef => ({
+export function containersOf(template: PodTemplate): ContainerRef[] {
+  const toRef = (c: Json, init: boolean, index: number): ContainerRef => ({
     container: c,
     name: typeof c.name === 'string' ? c.name : '<unnamed>',
     init: init && c.restartPolicy !== 'Always',
+    path: `${template.path}.${init ? 'initContainers' : 'containers'}[${index}]`,
   });
-  return [...list(podSpec.initContainers).map((c) => toRef(c, true)), ...list(podSpec.containers).map((c) => toRef(c, false))];
+  const indexed = (value: unknown): [Json, number][] => (Array.isArray(value) ? value.map((c, i): [unknown, number] => [c, i]) : [])
+    .filter((entry): entry is [Json, number] => isRecord(entry[0]));
+  return [
+    ...indexed(template.spec.initContainers).map(([c, i]) => toRef(c, true, i)),
+    ...indexed(template.spec.containers).map(([c, i]) => toRef(c, false, i)),
+  ];
 }
 
 /** Whether a LabelSelector (matchLabels + matchExpressions) selects a set of labels. Empty selects all. */

@@ -25,23 +25,24 @@ export function checkServices(ctx: CheckContext): void {
   for (const svc of ctx.objects.filter((o) => o.kind === 'Service')) {
     const spec = rec(svc.spec);
     const type = spec.type ?? 'ClusterIP';
-    if (type !== 'ClusterIP') ctx.report(svc, 'N02', `type is ${show(type)}, expected ClusterIP`);
+    if (type !== 'ClusterIP') ctx.report(svc, 'N02', `type is ${show(type)}, expected ClusterIP`, { path: 'spec.type' });
     if (type === 'ExternalName') continue;
     const selector = stringMap(spec.selector);
     const selected = Object.keys(selector).length === 0 ? [] : ctx.workloads.filter(
       (w) => w.namespace === declaredNamespace(svc) && matchLabels(selector, w.template.labels));
     if (selected.length === 0) {
-      ctx.report(svc, 'N01', Object.keys(selector).length === 0 ? 'has no selector' : `selector ${JSON.stringify(selector)} matches the pods of no workload in its namespace`);
+      ctx.report(svc, 'N01', Object.keys(selector).length === 0 ? 'has no selector' : `selector ${JSON.stringify(selector)} matches the pods of no workload in its namespace`, { path: 'spec.selector' });
     }
-    const podPortNames = new Set(selected.flatMap((w) => containersOf(w.template.spec).flatMap((c) => list(c.container.ports).map((p) => p.name))));
-    for (const p of list(spec.ports)) {
+    const podPortNames = new Set(selected.flatMap((w) => containersOf(w.template).flatMap((c) => list(c.container.ports).map((p) => p.name))));
+    list(spec.ports).forEach((p, i) => {
       const where = `port ${show(p.port)}`;
-      if (typeof p.name !== 'string') ctx.report(svc, 'P04', `${where} has no name`);
-      else if (!isIanaServiceName(p.name)) ctx.report(svc, 'P04', `${where} name "${p.name}" is not a valid IANA service name`);
-      if (typeof p.targetPort !== 'string') ctx.report(svc, 'P04', `${where} targetPort is ${show(p.targetPort)}, expected a container port name`);
-      else if (selected.length > 0 && !podPortNames.has(p.targetPort)) ctx.report(svc, 'P04', `${where} targetPort "${p.targetPort}" is not a port name of the selected pods`);
-      if (p.nodePort !== undefined) ctx.report(svc, 'N02', `${where} sets nodePort ${show(p.nodePort)}`);
-    }
+      const at = (f: string) => ({ path: `spec.ports[${i}].${f}` });
+      if (typeof p.name !== 'string') ctx.report(svc, 'P04', `${where} has no name`, at('name'));
+      else if (!isIanaServiceName(p.name)) ctx.report(svc, 'P04', `${where} name "${p.name}" is not a valid IANA service name`, at('name'));
+      if (typeof p.targetPort !== 'string') ctx.report(svc, 'P04', `${where} targetPort is ${show(p.targetPort)}, expected a container port name`, at('targetPort'));
+      else if (selected.length > 0 && !podPortNames.has(p.targetPort)) ctx.report(svc, 'P04', `${where} targetPort "${p.targetPort}" is not a port name of the selected pods`, at('targetPort'));
+      if (p.nodePort !== undefined) ctx.report(svc, 'N02', `${where} sets nodePort ${show(p.nodePort)}`, at('nodePort'));
+    });
   }
 }
 
@@ -104,13 +105,14 @@ function checkIngressTls(ctx: CheckContext, ing: KubeObject): void {
 export function checkSnippets(ctx: CheckContext): void {
   for (const o of ctx.objects) {
     for (const key of Object.keys(stringMap(o.metadata?.annotations))) {
-      if (key.toLowerCase().includes('snippet')) ctx.report(o, 'N05', `annotation "${key}" is a snippet`);
+      if (key.toLowerCase().includes('snippet')) ctx.report(o, 'N05', `annotation "${key}" is a snippet`, { path: `metadata.annotations.${key}` });
     }
   }
   for (const w of ctx.workloads) {
-    if (w.object.kind === 'Pod') continue;
+    if (w.template.path === 'spec') continue;
+    const annotations = `${w.template.path.replace(/\.spec$/, '')}.metadata.annotations`;
     for (const key of Object.keys(w.template.annotations)) {
-      if (key.toLowerCase().includes('snippet')) ctx.report(w.object, 'N05', `pod template annotation "${key}" is a snippet`);
+      if (key.toLowerCase().includes('snippet')) ctx.report(w.object, 'N05', `pod template annotation "${key}" is a snippet`, { path: `${annotations}.${key}` });
     }
   }
 }
@@ -192,9 +194,9 @@ export function checkNamespaces(ctx: CheckContext): void {
   for (const o of ctx.objects) {
     const ns = declaredNamespace(o);
     if (ctx.scopes.isClusterScoped(o)) {
-      if (ns !== undefined) ctx.report(o, 'N07', `is cluster-scoped but sets metadata.namespace "${ns}"`);
-    } else if (ns === undefined) ctx.report(o, 'N07', 'has no metadata.namespace');
-    else if (ns === 'default') ctx.report(o, 'N07', 'is in the default namespace');
+      if (ns !== undefined) ctx.report(o, 'N07', `is cluster-scoped but sets metadata.namespace "${ns}"`, { path: 'metadata.namespace' });
+    } else if (ns === undefined) ctx.report(o, 'N07', 'has no metadata.namespace', { path: 'metadata.namespace' });
+    else if (ns === 'default') ctx.report(o, 'N07', 'is in the default namespace', { path: 'metadata.namespace' });
   }
   for (const ns of ownNamespaces(ctx)) {
     const object = ctx.objects.find((o) => o.kind === 'Namespace' && nameOf(o) === ns);
@@ -205,7 +207,7 @@ export function checkNamespaces(ctx: CheckContext): void {
       const labels = stringMap(object.metadata?.labels);
       for (const mode of PSA_MODES) {
         const value = labels[`pod-security.kubernetes.io/${mode}`];
-        if (value !== 'restricted') ctx.report(object, 'N09', `label pod-security.kubernetes.io/${mode} is ${show(value)}, expected "restricted"`);
+        if (value !== 'restricted') ctx.report(object, 'N09', `label pod-security.kubernetes.io/${mode} is ${show(value)}, expected "restricted"`, { path: `metadata.labels.pod-security.kubernetes.io/${mode}` });
       }
     }
     if (ctx.inNamespace('ResourceQuota', ns).length === 0) ctx.report(subject, 'N09', 'has no ResourceQuota');
@@ -219,9 +221,9 @@ export function checkApiVersions(ctx: CheckContext): void {
     const group = apiGroup(o.apiVersion);
     const builtIn = (group === '' || !group.includes('.') || group.endsWith('.k8s.io')) && !CRD_GROUPS_NAMED_LIKE_BUILTINS.has(group);
     if (required !== undefined && apiGroup(required) === group && o.apiVersion !== required) {
-      ctx.report(o, 'N08', `apiVersion ${o.apiVersion} is not the stable ${required}`);
+      ctx.report(o, 'N08', `apiVersion ${o.apiVersion} is not the stable ${required}`, { path: 'apiVersion' });
     } else if (builtIn && /\/v\d+(alpha|beta)\d*$/.test(o.apiVersion)) {
-      ctx.report(o, 'N08', `apiVersion ${o.apiVersion} is not a stable version`);
+      ctx.report(o, 'N08', `apiVersion ${o.apiVersion} is not a stable version`, { path: 'apiVersion' });
     }
   }
 }

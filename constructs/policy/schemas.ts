@@ -1,21 +1,26 @@
 /**
- * Schema validation (K01) with the OpenAPI-generated models of `kubernetes-models` and the
- * `@kubernetes-models/*` CRD packages: each object is validated by the model class of its
- * apiVersion and kind, so the API server (or Argo CD) cannot reject at sync what passed synth.
+ * Schema validation (K01, K02): each object is validated against the schema of its apiVersion and
+ * kind, so the API server (or Argo CD) cannot reject at sync what passed synth. Schemas come from,
+ * in order: kubernetes-models classes registered by the user, JSON Schemas registered by the user
+ * (inline or from CRD manifests), CustomResourceDefinitions in the checked output itself, and the
+ * OpenAPI-generated models of `kubernetes-models` and the `@kubernetes-models/*` CRD packages.
  *
  * Only the model module of each apiVersion/kind met is loaded (`<package>/<group>/<version>/<Kind>`,
  * a few dozen modules), not the packages' root indexes (thousands of modules, seconds per process).
- * The packages are ESM-only with "import"-only exports, so loading is a dynamic `import()` and
- * therefore async: `loadSchemas` (or `validateSchemas`, which calls it) loads, and
- * `validateLoadedSchemas` is the synchronous check for callers that cannot await (a cdk8s
- * validation inside `app.synth()`).
+ * The packages are ESM-only, so loading is a dynamic `import()` inside the (async) check: nothing
+ * is loaded at module load, which keeps this module free of top-level await and `require()`-able.
  */
-import type { KubeObject, Violation } from './types.js';
-import { displayNamespace, isRecord, nameOf } from './kube.js';
-import { applyWaivers } from './waivers.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from './types.js';
+import type { RawFinding } from './context.js';
+import { findingOn } from './context.js';
+import { isRecord, list, rec } from './kube.js';
 
-/** A generated model: validate() throws a ValidationError naming each failing field. */
-interface ModelClass {
+/** A kubernetes-models class (generated model): validate() throws a ValidationError naming each failing field. */
+export interface ModelClass {
   readonly apiVersion: string;
   readonly kind: string;
   new (data: unknown): { validate(): void };
@@ -38,14 +43,11 @@ const CRD_PACKAGES: Readonly<Record<string, string>> = {
   // cloudnative-pg also has a monitoring.coreos.com folder, but only with field types, no kinds.
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
-/** Every package above plus `kubernetes-models`, for `knownSchemaKinds`. */
-const PACKAGES = ['kubernetes-models', ...new Set(Object.values(CRD_PACKAGES))];
-
 const GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VERSION = /^v[0-9]+[a-z0-9]*$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 
-/** Loaded models by `apiVersion/kind`; `undefined` means "looked for, none installed". */
+/** Loaded package models by `apiVersion/kind`; `undefined` means "looked for, none installed". Shared by every check in the process. */
 const loaded = new Map<string, ModelClass | undefined>();
 const loading = new Map<string, Promise<void>>();
 
@@ -86,14 +88,10 @@ async function loadModel(apiVersion: string, kind: string): Promise<void> {
   loaded.set(keyOf(apiVersion, kind), model);
 }
 
-/**
- * Loads the model of every apiVersion/kind among `objects` (once per process, concurrently), so
- * `validateLoadedSchemas` can check them synchronously. Objects without an apiVersion or kind are skipped.
- */
-export async function loadSchemas(objects: readonly KubeObject[]): Promise<void> {
+/** Loads the package model of every apiVersion/kind among `objects` (once per process, concurrently). */
+async function loadPackageModels(objects: readonly KubeObject[]): Promise<void> {
   const waits: Promise<void>[] = [];
   for (const o of objects) {
-    if (!isRecord(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') continue;
     const key = keyOf(o.apiVersion, o.kind);
     if (loaded.has(key)) continue;
     let wait = loading.get(key);
@@ -106,12 +104,110 @@ export async function loadSchemas(objects: readonly KubeObject[]): Promise<void>
   await Promise.all(waits);
 }
 
-/** `validateLoadedSchemas` met an apiVersion/kind whose model `loadSchemas` was never asked for: a caller's bug. */
-export class SchemasNotLoadedError extends Error {
-  override readonly name = 'SchemasNotLoadedError';
+/** The JSON Schema of one custom resource kind, e.g. from a CRD's `openAPIV3Schema`. */
+export interface CrdSchema {
+  /** `group/version`, e.g. `barmancloud.cnpg.io/v1`. */
+  readonly apiVersion: string;
+  /** The kind, e.g. `ObjectStore`. */
+  readonly kind: string;
+  /** A JSON Schema (OpenAPI v3 structural schema) the whole object must validate against. */
+  readonly schema: Record<string, unknown>;
 }
 
-/** The `apiVersion/kind` pairs that have a schema, e.g. `apps/v1/Deployment`: loads every package in full (seconds), so for tooling only. */
+/** The schema of each served version of a CustomResourceDefinition object. */
+export function schemasOfCrd(crd: unknown): CrdSchema[] {
+  const o = rec(crd);
+  if (o.kind !== 'CustomResourceDefinition') return [];
+  const spec = rec(o.spec);
+  const kind = rec(spec.names).kind;
+  if (typeof spec.group !== 'string' || typeof kind !== 'string') return [];
+  return list(spec.versions).flatMap((v) => {
+    const schema = rec(v.schema).openAPIV3Schema;
+    return typeof v.name === 'string' && isRecord(schema) ? [{ apiVersion: `${spec.group}/${v.name}`, kind, schema }] : [];
+  });
+}
+
+/** The CRD schemas of YAML files of CustomResourceDefinitions (paths relative to the working directory). */
+export async function readCrdFiles(paths: readonly string[]): Promise<CrdSchema[]> {
+  const schemas: CrdSchema[] = [];
+  for (const path of paths) {
+    const docs = parseAllDocuments(await readFile(resolve(path), 'utf8'));
+    const found = docs.flatMap((d) => schemasOfCrd(d.toJS()));
+    if (found.length === 0) throw new Error(`HardeningValidation: crdFiles ${JSON.stringify(path)} holds no CustomResourceDefinition with an openAPIV3Schema`);
+    schemas.push(...found);
+  }
+  return schemas;
+}
+
+/** A way to validate one apiVersion/kind: a model class or a compiled JSON Schema. */
+type Validator = (object: KubeObject) => string | undefined;
+
+/** Where the schemas registered for one check come from. */
+export interface SchemaSources {
+  readonly models: readonly ModelClass[];
+  readonly crdSchemas: readonly CrdSchema[];
+  readonly allowUnknownKinds: readonly string[];
+}
+
+function modelValidator(Model: ModelClass): Validator {
+  return (o) => {
+    try {
+      new Model(o).validate();
+      return undefined;
+    } catch (error) {
+      return (error as Error).message.replace(/(^|, )data\//g, '$1/');
+    }
+  };
+}
+
+function jsonSchemaValidator(validate: ValidateFunction): Validator {
+  return (o) => (validate(o) ? undefined : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join(', '));
+}
+
+/**
+ * K01 (invalid against its schema) and K02 (no schema known) for every object. Objects without an
+ * apiVersion or kind never reach here (the caller reports them as K01).
+ */
+export async function validateSchemas(objects: readonly KubeObject[], sources: SchemaSources): Promise<RawFinding[]> {
+  const validators = new Map<string, Validator>();
+  // JSON Schemas are compiled on first use: one Ajv per check, OpenAPI keywords (x-kubernetes-*) ignored.
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const schemas = new Map<string, Record<string, unknown>>();
+  for (const s of [...objects.flatMap(schemasOfCrd), ...sources.crdSchemas]) schemas.set(keyOf(s.apiVersion, s.kind), s.schema);
+  for (const Model of sources.models) validators.set(keyOf(Model.apiVersion, Model.kind), modelValidator(Model));
+  const allowed = new Set(sources.allowUnknownKinds);
+  await loadPackageModels(objects.filter((o) => {
+    const key = keyOf(o.apiVersion, o.kind);
+    return !validators.has(key) && !schemas.has(key);
+  }));
+
+  const findings: RawFinding[] = [];
+  for (const o of objects) {
+    const key = keyOf(o.apiVersion, o.kind);
+    let validator = validators.get(key);
+    if (!validator) {
+      const schema = schemas.get(key);
+      const Model = loaded.get(key);
+      if (schema) validator = jsonSchemaValidator(ajv.compile(schema));
+      else if (Model) validator = modelValidator(Model);
+      if (validator) validators.set(key, validator);
+    }
+    if (!validator) {
+      if (!allowed.has(key)) {
+        findings.push(findingOn(o, 'K02', `no schema is known for ${o.apiVersion} ${o.kind} (register it in crdSchemas or crdFiles, or allow-list it in allowUnknownKinds)`, { path: 'apiVersion' }));
+      }
+      continue;
+    }
+    const problem = validator(o);
+    if (problem !== undefined) findings.push(findingOn(o, 'K01', `schema: ${problem}`));
+  }
+  return findings;
+}
+
+/** Every package of CRD_PACKAGES plus `kubernetes-models`, for `knownSchemaKinds`. */
+const PACKAGES = ['kubernetes-models', ...new Set(Object.values(CRD_PACKAGES))];
+
+/** The `apiVersion/kind` pairs the installed packages define, e.g. `apps/v1/Deployment`: loads every package in full (seconds), so for tests and tooling only. */
 export async function knownSchemaKinds(): Promise<string[]> {
   const kinds = new Set<string>();
   const seen = new Set<unknown>();
@@ -127,59 +223,4 @@ export async function knownSchemaKinds(): Promise<string[]> {
   };
   for (const name of PACKAGES) visit(await import(name));
   return [...kinds].sort();
-}
-
-/** What schema validation may accept without a schema. */
-export interface SchemaOptions {
-  /**
-   * `apiVersion/kind` pairs with no installed schema that are accepted unvalidated, e.g.
-   * `external-secrets.io/v1/ExternalSecret` (a CRD version newer than the installed package).
-   * @default [] - an object nobody can validate is reported, so a typo in apiVersion or kind cannot pass
-   */
-  readonly allowUnknownKinds?: readonly string[];
-}
-
-/**
- * Validates every object against its schema, loading the models it needs first; an object of an
- * unknown apiVersion/kind is reported unless allow-listed. Waiver annotations for K01 are honoured.
- */
-export async function validateSchemas(objects: readonly KubeObject[], options: SchemaOptions = {}): Promise<Violation[]> {
-  await loadSchemas(objects);
-  return validateLoadedSchemas(objects, options);
-}
-
-/**
- * `validateSchemas` without loading, for synchronous callers: every apiVersion/kind among `objects`
- * must have gone through `loadSchemas` (throws SchemasNotLoadedError naming the first that did not).
- */
-export function validateLoadedSchemas(objects: readonly KubeObject[], options: SchemaOptions = {}): Violation[] {
-  const allowed = new Set(options.allowUnknownKinds ?? []);
-  const violations: Violation[] = [];
-  for (const o of objects) {
-    const report = (message: string): void => {
-      violations.push({ rule: 'K01', kind: String(o.kind), namespace: displayNamespace(o), name: nameOf(o), message });
-    };
-    if (!isRecord(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') {
-      report('has no apiVersion or kind');
-      continue;
-    }
-    const key = keyOf(o.apiVersion, o.kind);
-    if (!loaded.has(key)) {
-      throw new SchemasNotLoadedError(
-        `the schema of ${o.apiVersion} ${o.kind} was not loaded: await loadSchemas(objects) first (loadSchemasFor(app) before app.synth())`,
-      );
-    }
-    const Model = loaded.get(key);
-    if (!Model) {
-      if (!allowed.has(key)) report(`no schema is installed for ${o.apiVersion} ${o.kind} (allow-list it in allowUnknownKinds if it is right)`);
-      continue;
-    }
-    try {
-      new Model(o).validate();
-    } catch (error) {
-      report(`schema: ${(error as Error).message.replace(/(^|, )data\//g, '$1/')}`);
-    }
-  }
-  // Invalid waivers themselves (W01) are checkManifests' to report.
-  return applyWaivers(objects, violations).filter((v) => v.rule === 'K01');
 }

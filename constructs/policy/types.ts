@@ -1,5 +1,3 @@
-import type { RuleId } from './rules.js';
-
 /** Object metadata as the policy reads it. */
 export interface KubeMetadata {
   readonly name?: string;
@@ -17,46 +15,33 @@ export interface KubeObject {
   readonly [key: string]: unknown;
 }
 
+/** How much a finding matters: an `error` fails the check, a `warning` is only reported. */
+export type Severity = 'error' | 'warning';
+
 /** One broken rule on one object. */
-export interface Violation {
-  /** The rule id, e.g. `S08`. */
-  readonly rule: RuleId;
+export interface Finding {
+  /** The rule id, e.g. `S08` (a built-in rule) or the id of a custom rule. */
+  readonly rule: string;
   /** The object's kind. */
   readonly kind: string;
   /** The object's namespace; `-` for cluster-scoped objects (and for namespaced ones missing it). */
   readonly namespace: string;
   /** The object's name. */
   readonly name: string;
+  /** The field the finding is about, e.g. `spec.template.spec.containers[0].securityContext.privileged`; `` for the whole object. */
+  readonly path: string;
+  /** The container the finding is about, when there is one (a waiver can be narrowed to it). */
+  readonly container?: string;
   /** What is wrong, naming the container, field and value where there is one. */
   readonly message: string;
+  /** `error` unless the rule's severity was lowered with the `severity` property. */
+  readonly severity: Severity;
 }
 
-/** What the check may assume about the environment the manifests are for. */
-export interface PolicyOptions {
-  /**
-   * A single-node dev environment: A01 accepts `replicas: 1` and a workload with one replica needs
-   * no PodDisruptionBudget (A03).
-   * @default false - every environment but a single-node dev one needs redundancy
-   */
-  readonly singleNode?: boolean;
-  /**
-   * Every image must be pinned by `@sha256:` digest (I02).
-   * @default false - tags are enough where images are built and pushed by the same pipeline
-   */
-  readonly requireDigests?: boolean;
-  /**
-   * Namespaces that exist outside this output (e.g. `argocd`, `kube-system`, `ingress-nginx`):
-   * the namespace rules (N06 default-deny, N09) do not demand them, and route backends there are
-   * not resolved (N03).
-   * @default [] - every namespace an object uses must be in the output
-   */
-  readonly externalNamespaces?: readonly string[];
-}
-
-/** The namespace shown for cluster-scoped objects in violations. */
+/** The namespace shown for cluster-scoped objects in findings. */
 export const CLUSTER_SCOPE = '-';
 
 /** `<kind>/<namespace>/<name>: <rule id> <what is wrong>`, e.g. `Deployment/todo/api: S08 container "api" ...`. */
-export function formatViolation(v: Violation): string {
-  return `${v.kind}/${v.namespace}/${v.name}: ${v.rule} ${v.message}`;
+export function formatFinding(f: Finding): string {
+  return `${f.kind}/${f.namespace}/${f.name}: ${f.rule} ${f.message}`;
 }

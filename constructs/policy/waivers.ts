@@ -1,50 +1,124 @@
 /**
- * Waivers: one object, one rule, a written reason, carried in the output as an annotation
- * (`hardening.todo-platform.dev/waive-S08: "<reason>"`) so the pull-request diff shows every one.
+ * Waivers: one object, one rule (optionally one container), a written reason and an optional
+ * expiry, carried in the output as an annotation so the pull-request diff shows every one:
+ *
+ *   hardening.todo-platform.dev/waive-S08.nginx: "expires=2027-03-31; vendor image writes /var/cache (#123)"
+ *
+ * A waiver that names no known waivable rule, gives no reason or a bad date is W01; one past its
+ * expiry no longer waives and is W02; one that waives nothing is W03.
  */
 import type { ApiObject } from 'cdk8s';
-import type { KubeObject, Violation } from './types.js';
-import type { RuleId } from './rules.js';
+import type { KubeObject } from './types.js';
+import type { RawFinding } from './context.js';
+import { findingOn } from './context.js';
 import { RULES, isRuleId } from './rules.js';
-import { displayNamespace, nameOf, stringMap } from './kube.js';
+import { stringMap } from './kube.js';
 
-export const WAIVER_PREFIX = 'hardening.todo-platform.dev/waive-';
+/** The annotation prefix of this package's waivers (`<prefix>waive-<RULE>`). */
+export const DEFAULT_WAIVER_PREFIX = 'hardening.todo-platform.dev/';
 
-/**
- * Waives one rule for one object, with the reason a reviewer will read in the output.
- * Throws if the rule is unknown or not waivable, or the reason is empty.
- */
-export function waive(apiObject: ApiObject, rule: RuleId, reason: string): void {
-  const path = apiObject.node.path;
-  if (!isRuleId(rule)) throw new Error(`${path}: cannot waive unknown rule ${JSON.stringify(rule)}`);
-  if (!RULES[rule].waivable) throw new Error(`${path}: rule ${rule} cannot be waived`);
-  if (typeof reason !== 'string' || reason.trim() === '') throw new Error(`${path}: waiver of ${rule} needs a written reason`);
-  apiObject.metadata.addAnnotation(`${WAIVER_PREFIX}${rule}`, reason.trim());
+const CUSTOM_RULE_ID = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const EXPIRES = /^\s*expires=([^;]*);\s*/;
+
+/** How to narrow or time-limit a waiver. */
+export interface WaiverOptions {
+  /** Waive the rule only for this container's findings. @default - every finding of the rule on the object */
+  readonly container?: string;
+  /** ISO date (`2027-03-31`, valid through that day, UTC) or date-time after which the waiver is itself a finding (W02). @default - never expires */
+  readonly expires?: string;
+  /** The annotation prefix the check is configured with. @default DEFAULT_WAIVER_PREFIX */
+  readonly prefix?: string;
 }
 
-const identity = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
+/** When a waiver stops waiving, or undefined for a malformed date. */
+export function expiryOf(value: string): Date | undefined {
+  if (!DATE.test(value) && !DATE_TIME.test(value)) return undefined;
+  const at = new Date(DATE.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(at.getTime())) return undefined;
+  if (DATE.test(value)) {
+    if (at.toISOString().slice(0, 10) !== value) return undefined; // 2027-02-30 rolls over: refuse it
+    at.setUTCDate(at.getUTCDate() + 1);
+  }
+  return at;
+}
 
 /**
- * Drops violations their object waives, and reports waiver annotations that name an unknown or
- * unwaivable rule or give no reason (W01).
+ * Waives one rule for one object (optionally one container, until a date), with the reason a
+ * reviewer will read in the output. Throws, naming the construct path, if the rule cannot be
+ * waived, the reason is empty, the container is not a container name or the date is not ISO.
  */
-export function applyWaivers(objects: readonly KubeObject[], violations: readonly Violation[]): Violation[] {
-  const waived = new Set<string>();
-  const invalid: Violation[] = [];
-  for (const o of objects) {
-    const where = { kind: o.kind, namespace: displayNamespace(o), name: nameOf(o) };
-    for (const [key, reason] of Object.entries(stringMap(o.metadata?.annotations))) {
-      if (!key.startsWith(WAIVER_PREFIX)) continue;
-      const rule = key.slice(WAIVER_PREFIX.length);
-      if (!isRuleId(rule) || !RULES[rule].waivable) {
-        invalid.push({ rule: 'W01', ...where, message: `waiver annotation "${key}" names ${isRuleId(rule) ? 'a rule that cannot be waived' : 'an unknown rule'}` });
-      } else if (reason.trim() === '') {
-        invalid.push({ rule: 'W01', ...where, message: `waiver annotation "${key}" gives no reason` });
+export function waive(apiObject: ApiObject, rule: string, reason: string, options: WaiverOptions = {}): void {
+  const path = apiObject.node.path;
+  if (isRuleId(rule) ? !RULES[rule].waivable : !CUSTOM_RULE_ID.test(rule)) {
+    throw new Error(`${path}: cannot waive ${isRuleId(rule) ? `rule ${rule}` : `unknown rule ${JSON.stringify(rule)}`}`);
+  }
+  if (typeof reason !== 'string' || reason.trim() === '') throw new Error(`${path}: waiver of ${rule} needs a written reason`);
+  if (options.container !== undefined && !CONTAINER_NAME.test(options.container)) {
+    throw new Error(`${path}: waiver of ${rule}: invalid container name ${JSON.stringify(options.container)}`);
+  }
+  if (options.expires !== undefined && expiryOf(options.expires) === undefined) {
+    throw new Error(`${path}: waiver of ${rule}: expires ${JSON.stringify(options.expires)} is not an ISO date (YYYY-MM-DD) or date-time`);
+  }
+  const key = `${options.prefix ?? DEFAULT_WAIVER_PREFIX}waive-${rule}${options.container === undefined ? '' : `.${options.container}`}`;
+  const value = `${options.expires === undefined ? '' : `expires=${options.expires}; `}${reason.trim()}`;
+  apiObject.metadata.addAnnotation(key, value);
+}
+
+/** One parsed, valid, unexpired waiver annotation. */
+interface Waiver {
+  readonly object: KubeObject;
+  readonly key: string;
+  readonly rule: string;
+  readonly container: string | undefined;
+  used: boolean;
+}
+
+/** What applyWaivers needs to know: the prefix, which rule ids exist and may be waived, and the time. */
+export interface WaiverSettings {
+  readonly prefix: string;
+  /** Every rule id (built-in and custom) with whether it may be waived. */
+  readonly rules: ReadonlyMap<string, boolean>;
+  readonly now: Date;
+}
+
+/** Drops the findings their object waives, and adds the findings about the waivers themselves (W01–W03). */
+export function applyWaivers(objects: readonly KubeObject[], findings: readonly RawFinding[], settings: WaiverSettings): RawFinding[] {
+  const waivers: Waiver[] = [];
+  const problems: RawFinding[] = [];
+  const marker = `${settings.prefix}waive-`;
+  for (const object of objects) {
+    for (const [key, raw] of Object.entries(stringMap(object.metadata?.annotations))) {
+      if (!key.startsWith(marker)) continue;
+      const at = { path: `metadata.annotations.${key}` };
+      const [rule = '', container, ...rest] = key.slice(marker.length).split('.');
+      const expires = EXPIRES.exec(raw);
+      const reason = expires ? raw.slice(expires[0].length) : raw;
+      const expiry = expires ? expiryOf(expires[1]!.trim()) : undefined;
+      const problem = !settings.rules.has(rule) ? 'names an unknown rule'
+        : settings.rules.get(rule) === false ? 'names a rule that cannot be waived'
+        : rest.length > 0 || (container !== undefined && !CONTAINER_NAME.test(container)) ? 'names no valid container after the rule'
+        : expires && expiry === undefined ? `has expires=${expires[1]!.trim()}, not an ISO date (YYYY-MM-DD) or date-time`
+        : reason.trim() === '' ? 'gives no reason'
+        : undefined;
+      if (problem) {
+        problems.push(findingOn(object, 'W01', `waiver annotation "${key}" ${problem}`, at));
+      } else if (expiry && expiry <= settings.now) {
+        problems.push(findingOn(object, 'W02', `waiver annotation "${key}" expired on ${expires![1]!.trim()}; its findings are reported again`, at));
       } else {
-        waived.add(`${identity(where.kind, where.namespace, where.name)}#${rule}`);
+        waivers.push({ object, key, rule, container, used: false });
       }
     }
   }
-  const kept = violations.filter((v) => !waived.has(`${identity(v.kind, v.namespace, v.name)}#${v.rule}`));
-  return [...kept, ...invalid];
+  const kept = findings.filter((f) => {
+    const matching = waivers.filter((w) => w.object === f.object && w.rule === f.rule && (w.container === undefined || w.container === f.container));
+    for (const w of matching) w.used = true;
+    return matching.length === 0;
+  });
+  for (const w of waivers.filter((x) => !x.used)) {
+    problems.push(findingOn(w.object, 'W03', `waiver annotation "${w.key}" waives nothing: no ${w.rule} finding${w.container ? ` on container "${w.container}"` : ''}`, { path: `metadata.annotations.${w.key}` }));
+  }
+  return [...kept, ...problems];
 }

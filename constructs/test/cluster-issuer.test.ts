@@ -3,7 +3,7 @@ import { Chart, Testing } from 'cdk8s';
 import { AcmeClusterIssuer, LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING } from '../cluster-issuer.js';
 import { SelfSignedClusterIssuer } from '../self-signed-cluster-issuer.js';
 import type { AcmeClusterIssuerProps } from '../cluster-issuer.js';
-import { checkManifests, formatViolation } from '../policy/index.js';
+import { HardeningValidation, formatFinding } from '../policy/index.js';
 import type { KubeObject } from '../policy/index.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
@@ -51,8 +51,8 @@ describe('AcmeClusterIssuer', () => {
     expect(issuer.server).to.equal(LETS_ENCRYPT_PRODUCTION);
   });
 
-  it('passes the synth-time hardening check (N07 cluster scope, A08 labels, K01 schema)', () => {
-    expect(checkManifests([synth(), synth({ name: 'letsencrypt-gateway', http01: { gateway: { name: 'edge', namespace: 'gateways' } } })] as KubeObject[]).map(formatViolation)).to.deep.equal([]);
+  it('passes the synth-time hardening check (N07 cluster scope, A08 labels, K01 schema)', async () => {
+    expect((await new HardeningValidation().check([synth(), synth({ name: 'letsencrypt-gateway', http01: { gateway: { name: 'edge', namespace: 'gateways' } } })] as KubeObject[])).map(formatFinding)).to.deep.equal([]);
   });
 
   it('matches the snapshot', () => {

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { Chart, Testing } from 'cdk8s';
 import { NamespacePeer } from '../network-peers.js';
-import { checkManifests, formatViolation } from '../policy/index.js';
-import type { KubeObject } from '../policy/index.js';
+import { HardeningValidation, formatFinding } from '../policy/index.js';
 import { isAllowed, namespacesOf } from '../network-policy-eval.js';
 import type { PodEndpoint } from '../network-policy-eval.js';
 import { PlatformNamespace } from '../platform-namespace.js';
@@ -122,9 +121,9 @@ describe('PlatformNamespace', () => {
     expect(namespace.policyNames).to.deep.equal(['default-deny', 'allow-dns']);
   });
 
-  it('passes the synth-time hardening check (N06 default-deny, N07, N09, K01 schemas)', () => {
+  it('passes the synth-time hardening check (N06 default-deny, N07, N09, K01 schemas)', async () => {
     const objects = synth({ acmeSolver: { ingressController: new NamespacePeer('ingress-nginx') } });
-    expect(checkManifests(objects as KubeObject[]).map(formatViolation)).to.deep.equal([]);
+    expect((await new HardeningValidation().check(objects)).map(formatFinding)).to.deep.equal([]);
   });
 
   it('matches the snapshot', () => {

@@ -4,8 +4,7 @@ import { InvalidPropsError } from '../errors.js';
 import { NamespacePeer } from '../network-peers.js';
 import { allowedFlows, namespacesOf } from '../network-policy-eval.js';
 import { PlatformNamespace } from '../platform-namespace.js';
-import { checkHardening, formatViolation, validateSchemas } from '../policy/index.js';
-import type { KubeObject } from '../policy/index.js';
+import { HardeningValidation, formatFinding } from '../policy/index.js';
 import { PostgresStatefulSet } from '../postgres-statefulset.js';
 import type { PostgresStatefulSetProps } from '../postgres-statefulset.js';
 import { PG_DUMP_SCRIPT } from '../pg-dump-backup.js';
@@ -311,16 +310,15 @@ describe('PostgresStatefulSet', () => {
     }
 
     it('passes every hardening rule and schema with { singleNode: true }', async () => {
-      const { app, objects } = platform();
+      const { objects } = platform();
       expect(objects.map((o) => o.kind)).to.include.members(['Namespace', 'StatefulSet', 'CronJob', 'Deployment']);
-      expect((await validateSchemas(objects as KubeObject[])).map(formatViolation), 'schema errors').to.deep.equal([]);
-      const violations = await checkHardening(app, { singleNode: true, externalNamespaces: ['kube-system', 'ingress-nginx'] });
-      expect(violations.map(formatViolation)).to.deep.equal([]);
+      const findings = await new HardeningValidation({ singleNode: true, externalNamespaces: ['kube-system', 'ingress-nginx'] }).check(objects);
+      expect(findings.map(formatFinding)).to.deep.equal([]);
     });
 
     it('is refused by the policy without singleNode (A01): a lone StatefulSet is not HA', async () => {
-      const violations = await checkHardening(platform().app, { externalNamespaces: ['kube-system', 'ingress-nginx'] });
-      expect(violations.map(formatViolation)).to.include('StatefulSet/todo/todo-db: A01 replicas is 1 without an HPA, expected >= 2');
+      const findings = await new HardeningValidation({ externalNamespaces: ['kube-system', 'ingress-nginx'] }).check(platform().objects);
+      expect(findings.map(formatFinding)).to.include('StatefulSet/todo/todo-db: A01 replicas is 1 without an HPA, expected >= 2');
     });
 
     it('lets exactly api -> db and backup -> db through, checked against the pods\' own labels', () => {

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { Testing } from 'cdk8s';
 import type { IRouteBackend } from '../contracts.js';
 import { recommendedLabels } from '../labels.js';
-import { checkManifests, formatViolation } from '../policy/index.js';
-import type { KubeObject } from '../policy/index.js';
+import { HardeningValidation, formatFinding, type KubeObject } from '../policy/index.js';
 import { TlsIngress } from '../tls-ingress.js';
 import type { TlsIngressProps } from '../tls-ingress.js';
 import { expectSnapshot } from './support/snapshot.js';
@@ -254,7 +253,7 @@ describe('TlsIngress gRPC routes', () => {
     expect(named(objects, 'todo').metadata.annotations).not.to.have.property('nginx.ingress.kubernetes.io/backend-protocol');
   });
 
-  it('passes N03 when the backend Service exists, and is caught when it does not', () => {
+  it('passes N03 when the backend Service exists, and is caught when it does not', async () => {
     const service = {
       apiVersion: 'v1',
       kind: 'Service',
@@ -262,9 +261,9 @@ describe('TlsIngress gRPC routes', () => {
       spec: { selector: { 'app.kubernetes.io/name': 'orders' }, ports: [{ name: 'grpc', port: 80, targetPort: 'grpc', appProtocol: 'kubernetes.io/h2c' }] },
     };
     const { objects } = synth({ ...gatewayApi, routes: [{ host: 'grpc.example.org', backend: grpcBackend }] });
-    const n03 = (all: Manifest[]) => checkManifests(all as KubeObject[]).filter((v) => v.rule === 'N03').map(formatViolation);
-    expect(n03([...objects, service])).to.deep.equal([]);
-    expect(n03(objects)).to.deep.equal(['GRPCRoute/todo/todo-grpc-example-org: N03 backendRef Service "orders" is not in namespace "todo"']);
+    const n03 = async (all: Manifest[]) => (await new HardeningValidation().check(all as KubeObject[])).filter((f) => f.rule === 'N03').map(formatFinding);
+    expect(await n03([...objects, service])).to.deep.equal([]);
+    expect(await n03(objects)).to.deep.equal(['GRPCRoute/todo/todo-grpc-example-org: N03 backendRef Service "orders" is not in namespace "todo"']);
   });
 
   const cases: Array<[string, Partial<TlsIngressProps>, string]> = [
@@ -301,17 +300,17 @@ describe('TlsIngress and the synth-time hardening check', () => {
       metadata: { name, namespace: 'todo', labels: recommendedLabels({ name, version: '1.2.3', component: 'api', partOf: 'todo' }) },
       spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
     }));
-  const violations = (objects: Manifest[]) => checkManifests(objects as KubeObject[]).filter((v) => routeRules.has(v.rule)).map(formatViolation);
+  const violations = async (objects: Manifest[]) => (await new HardeningValidation().check(objects)).filter((v) => routeRules.has(v.rule)).map(formatFinding);
 
-  it('passes N03-N05 in both modes when the backends exist', () => {
+  it('passes N03-N05 in both modes when the backends exist', async () => {
     const all = services(['frontend', 'todo-api', 'chat-gateway']);
-    expect(violations([...synth().objects, ...all])).to.deep.equal([]);
+    expect(await violations([...synth().objects, ...all])).to.deep.equal([]);
     const gatewayMode = synth({ mode: 'gateway-api', routes: base.routes.filter((r) => !r.maxBodySize), gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } } });
-    expect(violations([...gatewayMode.objects, ...all])).to.deep.equal([]);
+    expect(await violations([...gatewayMode.objects, ...all])).to.deep.equal([]);
   });
 
-  it('is caught by N03 when a backend Service is missing (the check can fail)', () => {
-    expect(violations([...synth().objects, ...services(['frontend', 'todo-api'])])).to.deep.equal([
+  it('is caught by N03 when a backend Service is missing (the check can fail)', async () => {
+    expect(await violations([...synth().objects, ...services(['frontend', 'todo-api'])])).to.deep.equal([
       'Ingress/todo/todo-websocket: N03 backend Service "chat-gateway" is not in namespace "todo"',
     ]);
   });

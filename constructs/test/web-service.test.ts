@@ -9,8 +9,7 @@ import type { NamedEndpoint } from '../network-policy-eval.js';
 import { PlatformNamespace } from '../platform-namespace.js';
 import { Probe } from '../probes.js';
 import { ScalingMetric } from '../autoscaling.js';
-import { checkManifests, formatViolation, validateSchemas } from '../policy/index.js';
-import type { KubeObject } from '../policy/index.js';
+import { HardeningValidation, formatFinding } from '../policy/index.js';
 import { WebService } from '../web-service.js';
 import type { WebServiceProps } from '../web-service.js';
 import { WorkloadNetworkPolicy } from '../workload-network-policy.js';
@@ -155,7 +154,7 @@ describe('WebService', () => {
 
   describe('hardening policy (constructs/policy) over a whole environment', () => {
     const violations = async (objects: Manifest[], singleNode: boolean) =>
-      [...checkManifests(objects as KubeObject[], { singleNode }), ...(await validateSchemas(objects as KubeObject[]))].map(formatViolation);
+      (await new HardeningValidation({ singleNode }).check(objects)).map(formatFinding);
 
     function environment(mode: 'prod' | 'dev'): Manifest[] {
       const chart = Testing.chart();

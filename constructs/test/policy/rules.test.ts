@@ -4,10 +4,10 @@
  * exactly the named rule on exactly the named object(s): proof that every check can fail.
  */
 import { expect } from 'chai';
-import type { PolicyOptions, RuleId } from '../../policy/index.js';
-import { RULES, checkManifests } from '../../policy/index.js';
+import type { HardeningValidationProps, RuleId } from '../../policy/index.js';
+import { RULES } from '../../policy/index.js';
 import type { Json } from './support.js';
-import { OPTIONS, apiPod, compliant, find, includeViolations, synthViolations, where } from './support.js';
+import { OPTIONS, apiPod, compliant, find, findings, includeViolations, synthViolations, where } from './support.js';
 
 interface Case {
   readonly rule: RuleId;
@@ -17,9 +17,11 @@ interface Case {
   readonly expected: readonly string[];
   /** A fragment the message must contain. */
   readonly message: string;
-  readonly options?: PolicyOptions;
+  readonly options?: HardeningValidationProps;
   /** Synthesize as Included YAML instead of raw ApiObjects. */
   readonly include?: boolean;
+  /** Check the plain objects, without cdk8s (which cannot hold an object without apiVersion or kind). */
+  readonly plain?: boolean;
 }
 
 const API = 'Deployment/todo/api';
@@ -163,7 +165,8 @@ const CASES: Case[] = [
     expected: ['X01 ConfigMap/todo/api-config'], message: 'another ConfigMap in API group "core" has the same namespace and name',
   },
   { rule: 'K01', title: 'malformed object', breakIt: (o) => { find(o, 'ConfigMap', 'api-config').data.LOG_LEVEL = 5; }, expected: ['K01 ConfigMap/todo/api-config'], message: 'schema: /data/LOG_LEVEL must be string' },
-  { rule: 'K01', title: 'unknown kind', breakIt: (o) => { o.push({ ...find(o, 'ConfigMap', 'api-config'), apiVersion: 'example.com/v1', kind: 'Widget' }); }, expected: ['K01 Widget/todo/api-config'], message: 'no schema is installed for example.com/v1 Widget' },
+  { rule: 'K01', title: 'not a Kubernetes object', plain: true, breakIt: (o) => { o.push({ metadata: { name: 'stray', namespace: 'todo' } }); }, expected: ['K01 <no kind>/todo/stray'], message: 'is not a Kubernetes object: it has no apiVersion or kind' },
+  { rule: 'K02', title: 'unknown kind', breakIt: (o) => { o.push({ ...find(o, 'ConfigMap', 'api-config'), apiVersion: 'example.com/v1', kind: 'Widget' }); }, expected: ['K02 Widget/todo/api-config'], message: 'no schema is known for example.com/v1 Widget' },
   {
     rule: 'W01', title: 'waiver of an unknown rule',
     breakIt: (o) => { find(o, 'Service', 'api').metadata.annotations = { 'hardening.todo-platform.dev/waive-S99': 'because' }; },
@@ -174,10 +177,29 @@ const CASES: Case[] = [
     breakIt: (o) => { find(o, 'Service', 'api').metadata.annotations = { 'hardening.todo-platform.dev/waive-N02': ' ' }; },
     expected: ['W01 Service/todo/api'], message: 'gives no reason',
   },
+  {
+    rule: 'W01', title: 'waiver with a malformed expiry date',
+    breakIt: (o) => { find(o, 'Service', 'api').metadata.annotations = { 'hardening.todo-platform.dev/waive-N02': 'expires=31.12.2027; edge' }; },
+    expected: ['W01 Service/todo/api'], message: 'has expires=31.12.2027, not an ISO date',
+  },
+  {
+    rule: 'W02', title: 'expired waiver (its finding comes back)',
+    breakIt: (o) => {
+      const svc = find(o, 'Service', 'api');
+      svc.spec.type = 'LoadBalancer';
+      svc.metadata.annotations = { 'hardening.todo-platform.dev/waive-N02': 'expires=2020-01-31; the edge load balancer until the gateway lands' };
+    },
+    expected: ['N02 Service/todo/api', 'W02 Service/todo/api'], message: 'waiver annotation "hardening.todo-platform.dev/waive-N02" expired on 2020-01-31',
+  },
+  {
+    rule: 'W03', title: 'waiver that waives nothing',
+    breakIt: (o) => { find(o, 'Service', 'api').metadata.annotations = { 'hardening.todo-platform.dev/waive-N02': 'edge load balancer' }; },
+    expected: ['W03 Service/todo/api'], message: 'waiver annotation "hardening.todo-platform.dev/waive-N02" waives nothing: no N02 finding',
+  },
 ];
 
 describe('policy: every rule can fail', () => {
-  it('has a failing case for every rule id', () => {
+  it('has a failing case for every rule id', async () => {
     expect([...new Set(CASES.map((c) => c.rule))].sort()).to.deep.equal(Object.keys(RULES).sort());
   });
 
@@ -185,7 +207,7 @@ describe('policy: every rule can fail', () => {
     it(`${c.rule}: ${c.title}${c.include ? ' (Included YAML)' : ''}`, async () => {
       const objects = compliant();
       c.breakIt(objects);
-      const violations = await (c.include ? includeViolations : synthViolations)(objects, c.options ?? OPTIONS);
+      const violations = await (c.plain ? findings : c.include ? includeViolations : synthViolations)(objects, c.options ?? OPTIONS);
       expect(where(violations)).to.have.members(c.expected);
       expect(where(violations)).to.have.length(c.expected.length);
       expect(violations.filter((v) => v.rule === c.rule).map((v) => v.message).join('\n')).to.contain(c.message);
@@ -194,43 +216,43 @@ describe('policy: every rule can fail', () => {
 });
 
 describe('policy: options', () => {
-  it('singleNode accepts one replica without an HPA and needs no budget for it', () => {
+  it('singleNode accepts one replica without an HPA and needs no budget for it', async () => {
     const objects = compliant();
     for (const kind of ['HorizontalPodAutoscaler', 'PodDisruptionBudget']) objects.splice(objects.indexOf(find(objects, kind, 'api')), 1);
     find(objects, 'Deployment', 'api').spec.replicas = 1;
-    expect(where(checkManifests(objects, { ...OPTIONS, singleNode: true }))).to.deep.equal([]);
-    expect(where(checkManifests(objects, OPTIONS))).to.deep.equal([`A01 ${API}`]);
+    expect(where(await findings(objects, { ...OPTIONS, singleNode: true }))).to.deep.equal([]);
+    expect(where(await findings(objects, OPTIONS))).to.deep.equal([`A01 ${API}`]);
   });
 
-  it('still wants a budget for two replicas on a single node', () => {
+  it('still wants a budget for two replicas on a single node', async () => {
     const objects = compliant();
     objects.splice(objects.indexOf(find(objects, 'PodDisruptionBudget', 'api')), 1);
-    expect(where(checkManifests(objects, { ...OPTIONS, singleNode: true }))).to.deep.equal([`A03 ${API}`]);
+    expect(where(await findings(objects, { ...OPTIONS, singleNode: true }))).to.deep.equal([`A03 ${API}`]);
   });
 
-  it('objects of the same kind and name in different namespaces do not collide (X01)', () => {
+  it('objects of the same kind and name in different namespaces do not collide (X01)', async () => {
     const objects = compliant();
     const copy = structuredClone(find(objects, 'ConfigMap', 'api-config'));
     copy.metadata.namespace = 'ingress-nginx';
-    expect(checkManifests([...objects, copy], OPTIONS)).to.deep.equal([]);
+    expect(await findings([...objects, copy], OPTIONS)).to.deep.equal([]);
   });
 
-  it('requireDigests passes when every image is pinned', () => {
+  it('requireDigests passes when every image is pinned', async () => {
     const objects = compliant();
     const pinned = apiPod(objects).container.image;
     apiPod(objects).init.image = pinned;
     find(objects, 'CronJob', 'cleanup').spec.jobTemplate.spec.template.spec.containers[0].image = pinned;
-    expect(checkManifests(objects, { ...OPTIONS, requireDigests: true })).to.deep.equal([]);
+    expect(await findings(objects, { ...OPTIONS, requireDigests: true })).to.deep.equal([]);
   });
 
-  it('without externalNamespaces, the namespaces a set points to must be in it', () => {
+  it('without externalNamespaces, the namespaces a set points to must be in it', async () => {
     const objects = compliant();
     find(objects, 'HTTPRoute', 'api').spec.rules[0].backendRefs[0].namespace = 'shared';
-    expect(where(checkManifests(objects, OPTIONS))).to.deep.equal(['N03 HTTPRoute/todo/api']);
-    expect(checkManifests(objects, { externalNamespaces: [...(OPTIONS.externalNamespaces ?? []), 'shared'] })).to.deep.equal([]);
+    expect(where(await findings(objects, OPTIONS))).to.deep.equal(['N03 HTTPRoute/todo/api']);
+    expect(await findings(objects, { externalNamespaces: [...(OPTIONS.externalNamespaces ?? []), 'shared'] })).to.deep.equal([]);
   });
 
-  it('accepts env vars that point at or describe a secret, and names that only contain a secret word', () => {
+  it('accepts env vars that point at or describe a secret, and names that only contain a secret word', async () => {
     const objects = compliant();
     apiPod(objects).container.env.push(
       { name: 'JWT_PRIVATE_KEY_FILE', value: '/var/run/secrets/jwt/key.pem' },
@@ -240,23 +262,23 @@ describe('policy: options', () => {
       { name: 'CACHE_TTL', value: '60s' },
       { name: 'PGHOST', value: 'todo-db' },
     );
-    expect(checkManifests(objects, OPTIONS)).to.deep.equal([]);
+    expect(await findings(objects, OPTIONS)).to.deep.equal([]);
   });
 
-  it('flags run-together secret names and connection strings that embed a password', () => {
+  it('flags run-together secret names and connection strings that embed a password', async () => {
     for (const [name, value] of [['PGPASSWORD', 'hunter2'], ['DBPASSWORD', 'hunter2'], ['REDIS_PASS', 'hunter2'], ['DATABASE_URL', 'postgres://app:hunter2@db/app']]) {
       const objects = compliant();
       apiPod(objects).container.env.push({ name, value });
-      expect(where(checkManifests(objects, OPTIONS)), name).to.deep.equal([`S19 ${API}`]);
-      expect(checkManifests(objects, OPTIONS).map((v) => v.message), name).to.deep.equal([`container "api" env ${name} holds a literal secret-looking value; mount the secret as a file`]);
+      expect(where(await findings(objects, OPTIONS)), name).to.deep.equal([`S19 ${API}`]);
+      expect((await findings(objects, OPTIONS)).map((v) => v.message), name).to.deep.equal([`container "api" env ${name} holds a literal secret-looking value; mount the secret as a file`]);
     }
   });
 
-  it('flags secret-looking names in any case style', () => {
+  it('flags secret-looking names in any case style', async () => {
     for (const name of ['DB_PASSWORD', 'apiToken', 'SECRET_KEY_BASE', 'stripe-api-key', 'ClientSecret']) {
       const objects = compliant();
       apiPod(objects).container.env.push({ name, value: 'x' });
-      expect(where(checkManifests(objects, OPTIONS)), name).to.deep.equal([`S19 ${API}`]);
+      expect(where(await findings(objects, OPTIONS)), name).to.deep.equal([`S19 ${API}`]);
     }
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Testing } from 'cdk8s';
 import { HardenedDeployment } from '../../hardened-deployment.js';
 import { InvalidPropsError } from '../../errors.js';
-import { checkManifests } from '../../policy/index.js';
+import { HardeningValidation } from '../../policy/index.js';
 import { looksLikeSecretName } from '../../policy/secret-names.js';
 import { OPTIONS, apiPod, compliant } from './support.js';
 
@@ -27,11 +27,12 @@ describe('policy: looksLikeSecretName (S19), shared by the policy and the constr
     expect(NOT_SECRET.filter((name) => looksLikeSecretName(name)), 'falsely flagged').to.deep.equal([]);
   });
 
-  it('is what both the policy (a literal env value) and HardenedDeployment (a config name) go by', () => {
+  it('is what both the policy (a literal env value) and HardenedDeployment (a config name) go by', async () => {
+    const policy = new HardeningValidation(OPTIONS);
     for (const name of [...SECRET, ...NOT_SECRET].filter((n) => n !== '' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) {
       const objects = compliant();
       apiPod(objects).container.env.push({ name, value: 'x' });
-      const policyFlags = checkManifests(objects, OPTIONS).some((v) => v.rule === 'S19');
+      const policyFlags = (await policy.check(objects)).some((v) => v.rule === 'S19');
       const build = () => new HardenedDeployment(Testing.chart(), 'api', {
         name: 'api', namespace: 'todo', component: 'api', partOf: 'todo', image: 'api:1.0.0',
         resources: { requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '128Mi' }, limits: { cpu: '1', memory: '256Mi', ephemeralStorage: '256Mi' } },

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ApiObject, App, Chart, Include } from 'cdk8s';
-import type { KubeObject, PolicyOptions, Violation } from '../../policy/index.js';
-import { checkHardening } from '../../policy/index.js';
+import type { Finding, HardeningValidationProps, KubeObject } from '../../policy/index.js';
+import { HardeningValidation } from '../../policy/index.js';
 
 export const COMPLIANT_YAML = fileURLToPath(new URL('./fixtures/compliant.yaml', import.meta.url));
 
 /** Namespaces the compliant set refers to but does not own. */
 export const EXTERNAL_NAMESPACES = ['ingress-nginx', 'kube-system', 'gateway-system'];
-export const OPTIONS: PolicyOptions = { externalNamespaces: EXTERNAL_NAMESPACES };
+export const OPTIONS: HardeningValidationProps = { externalNamespaces: EXTERNAL_NAMESPACES };
 
 /** A fresh, unshared copy of the compliant set (YAML aliases would otherwise share objects). */
 export function compliant(): Json[] {
@@ -45,25 +45,35 @@ export function synthApp(objects: readonly KubeObject[]): { app: App; chart: Cha
   return { app, chart };
 }
 
-/** Violations of a set after synthesis through cdk8s: rules and schemas. */
-export function synthViolations(objects: readonly KubeObject[], options: PolicyOptions = OPTIONS): Promise<Violation[]> {
-  return checkHardening(synthApp(objects).app, options);
+/** Every object the charts of an app synthesize, in the order cdk8s writes them. */
+export function appObjects(app: App): KubeObject[] {
+  return app.charts.flatMap((chart) => chart.toJson() as KubeObject[]);
 }
 
-/** `rule kind/namespace/name` of each violation: what a per-rule test asserts exactly. */
-export function where(violations: readonly Violation[]): string[] {
+/** Findings of a set of plain objects: rules and schemas. */
+export function findings(objects: readonly unknown[], props: HardeningValidationProps = OPTIONS): Promise<Finding[]> {
+  return new HardeningValidation(props).check(objects);
+}
+
+/** Findings of a set after synthesis through cdk8s: rules and schemas. */
+export function synthViolations(objects: readonly KubeObject[], options: HardeningValidationProps = OPTIONS): Promise<Finding[]> {
+  return findings(appObjects(synthApp(objects).app), options);
+}
+
+/** `rule kind/namespace/name` of each finding: what a per-rule test asserts exactly. */
+export function where(violations: readonly Finding[]): string[] {
   return [...new Set(violations.map((v) => `${v.rule} ${v.kind}/${v.namespace}/${v.name}`))];
 }
 
-/** Violations of a set Included as a YAML file into a cdk8s app (the way third-party YAML enters). */
-export async function includeViolations(objects: readonly KubeObject[], options: PolicyOptions = OPTIONS): Promise<Violation[]> {
+/** Findings of a set Included as a YAML file into a cdk8s app (the way third-party YAML enters). */
+export async function includeViolations(objects: readonly KubeObject[], options: HardeningValidationProps = OPTIONS): Promise<Finding[]> {
   const dir = mkdtempSync(join(tmpdir(), 'policy-include-'));
   try {
     const file = join(dir, 'objects.yaml');
     writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
     const app = new App({ outdir: join(dir, 'dist') });
     new Include(new Chart(app, 'included'), 'objects', { url: file });
-    return await checkHardening(app, options);
+    return await findings(appObjects(app), options);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
