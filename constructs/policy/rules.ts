@@ -55,7 +55,7 @@ export const RULES = {
   N03: rule('every Ingress / HTTPRoute backend names an existing Service and port', 'a dangling backend is a 503'),
   N04: rule('TLS on every Ingress host: cert-manager issuer annotation, tls[].hosts, secretName', 'no plain-HTTP hosts'),
   N05: rule('no annotation key containing "snippet"', 'ingress-nginx snippets allow configuration injection (CVE-2021-25742)'),
-  N06: rule('default-deny NetworkPolicy per namespace; one policy per workload selecting exactly app.kubernetes.io/name with both policyTypes and non-empty ingress and egress; DNS egress allowed', 'lateral movement needs an explicit allow'),
+  N06: rule('default-deny NetworkPolicy per namespace; one policy per workload selecting exactly app.kubernetes.io/name with both policyTypes, non-empty egress and non-empty ingress unless nothing can call it (a Job, a CronJob, a pod without container ports); DNS egress allowed', 'lateral movement needs an explicit allow'),
   N07: rule('every namespaced object has metadata.namespace, never default; cluster-scoped objects have none', 'objects must not land in whatever namespace kubectl or Argo CD happens to use'),
   N08: rule('stable API versions of built-in groups (apps/v1, networking.k8s.io/v1, policy/v1, autoscaling/v2, ...)', 'beta APIs are removed in later Kubernetes releases'),
   N09: rule('every namespace is in the output with Pod Security Admission enforce/audit/warn = restricted, a ResourceQuota and a LimitRange', 'the cluster enforces the profile even for objects that skip this check'),
