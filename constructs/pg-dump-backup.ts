@@ -16,7 +16,6 @@ import type { PortedPeer } from './web-service.js';
 import type { WorkloadNetworkPolicy } from './workload-network-policy.js';
 
 export { PG_DUMP_SCRIPT } from './pg-dump-script.js';
-export { checkCronSchedule, checkTimeZone } from './cron-job.js';
 
 /** The PostgreSQL server a backup reads, and how it logs in. */
 export interface PgDumpSource {

@@ -1,0 +1,21 @@
+import { App, Chart } from 'cdk8s';
+import { PlatformNamespace } from '../../platform-namespace.js';
+import { checkHardening, formatViolation } from '../../policy/index.js';
+import type { Manifest } from './snapshot.js';
+
+/**
+ * Builds `build`'s constructs into a chart next to a hardened `todo` namespace (default-deny,
+ * quota, limits) and returns the synthesized objects and every violation of the policy's rules and
+ * schemas, formatted: what `make synth` would refuse. No waiver is involved anywhere.
+ */
+export async function hardeningViolations(
+  build: (chart: Chart) => void,
+  options: { singleNode?: boolean } = {},
+): Promise<{ objects: Manifest[]; violations: string[] }> {
+  const app = new App({ outdir: '/nonexistent-hardening-test-outdir' });
+  const chart = new Chart(app, 'test', { disableResourceNameHashes: true });
+  new PlatformNamespace(chart, 'namespace', { name: 'todo', partOf: 'todo', version: '1.0.0' });
+  build(chart);
+  const violations = await checkHardening(app, { externalNamespaces: ['kube-system'], ...options });
+  return { objects: chart.toJson() as Manifest[], violations: violations.map(formatViolation) };
+}
