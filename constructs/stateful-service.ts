@@ -97,6 +97,12 @@ export interface StatefulServiceProps extends HardenedPodProps {
    */
   readonly ingress?: readonly InboundConnection[];
   /**
+   * Ports (names) the members call each other on, e.g. a replication or gossip port: opened both
+   * ways between this StatefulSet's own pods.
+   * @default - none: members that do not replicate never talk to each other
+   */
+  readonly memberPorts?: readonly string[];
+  /**
    * In-cluster callees. More with `networkPolicy.allowTo()`.
    * @default - none besides DNS
    */
@@ -240,6 +246,10 @@ export class StatefulService extends Construct implements INetworkPeer {
       ...(props.egressToCidrs !== undefined ? { egressToCidrs: props.egressToCidrs } : {}),
       ...(props.dns !== undefined ? { dns: props.dns } : {}),
     });
+    for (const port of props.memberPorts ?? []) {
+      this.networkPolicy.allowFrom(this, port);
+      this.networkPolicy.allowTo(this, port);
+    }
   }
 
   /** Lets `source` connect on `port` (a number or a container port's name). */
@@ -269,6 +279,9 @@ export class StatefulService extends Construct implements INetworkPeer {
       if (modes.length === 0 || modes.some((m) => !['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany'].includes(m))) {
         fail('volumeClaims.accessModes', modes, 'must be one or more of ReadWriteOnce, ReadWriteOncePod, ReadOnlyMany, ReadWriteMany');
       }
+    }
+    for (const port of props.memberPorts ?? []) {
+      if (!props.ports.some((p) => p.name === port)) fail('memberPorts', port, `is not a declared port (declared: ${props.ports.map((p) => p.name).join(', ')})`);
     }
     const policy = props.podManagementPolicy;
     if (policy !== undefined && policy !== 'OrderedReady' && policy !== 'Parallel') fail('podManagementPolicy', policy, 'must be "OrderedReady" or "Parallel"');
