@@ -248,8 +248,6 @@ export interface PodShape {
   readonly terminationGracePeriodSeconds?: number;
   /** A command run before SIGTERM. @default - none */
   readonly preStopCommand?: readonly string[];
-  /** Pod template annotations. @default - none */
-  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** The props as the pod ends up with them. */
@@ -447,7 +445,7 @@ function renderProbe(check: ProbeCheck, ports: readonly PodPort[], defaults: { p
  * `imagePullPolicy: Always` (I03), size-limited scratch and read-only secret files (S08, S19),
  * the shape's ports, probes, claims and, for replicated pods, host anti-affinity and zone spread.
  */
-export function hardenedPodTemplate(shape: PodShape): { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec } {
+export function hardenedPodTemplate(shape: PodShape): { metadata: { labels: Record<string, string> }; spec: PodSpec } {
   const { props, resolved } = shape;
   const scratch = scratchVolumes(scratchDirectories(props));
   const volumes: Volume[] = [...scratch.volumes];
@@ -485,9 +483,8 @@ export function hardenedPodTemplate(shape: PodShape): { metadata: { labels: Reco
     ...(shape.preStopCommand !== undefined ? { lifecycle: { preStop: { exec: { command: [...shape.preStopCommand] } } } } : {}),
     volumeMounts: mounts,
   };
-  const annotations = shape.annotations !== undefined && Object.keys(shape.annotations).length > 0 ? { annotations: { ...shape.annotations } } : {};
   return {
-    metadata: { labels: { ...resolved.labels }, ...annotations },
+    metadata: { labels: { ...resolved.labels } },
     spec: {
       serviceAccountName: props.name,
       automountServiceAccountToken: false,

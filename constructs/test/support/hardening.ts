@@ -1,6 +1,7 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { PlatformNamespace } from '../../platform-namespace.js';
-import { checkHardening, formatViolation } from '../../policy/index.js';
+import { checkHardening, checkManifests, formatViolation, validateSchemas } from '../../policy/index.js';
+import type { KubeObject } from '../../policy/index.js';
 import type { Manifest } from './snapshot.js';
 
 /**
@@ -18,4 +19,16 @@ export async function hardeningViolations(
   build(chart);
   const violations = await checkHardening(app, { externalNamespaces: ['kube-system'], ...options });
   return { objects: chart.toJson() as Manifest[], violations: violations.map(formatViolation) };
+}
+
+/**
+ * Every violation (rules and schemas, formatted) of synthesized objects placed in the hardened
+ * `todo` namespace: for examples that build in their own `Testing.chart()`.
+ */
+export async function violationsInNamespace(objects: readonly Manifest[], options: { singleNode?: boolean } = {}): Promise<string[]> {
+  const chart = Testing.chart();
+  new PlatformNamespace(chart, 'namespace', { name: 'todo', partOf: 'todo', version: '1.0.0' });
+  const all = [...(Testing.synth(chart) as Manifest[]), ...objects] as KubeObject[];
+  const policyOptions = { externalNamespaces: ['kube-system'], ...options };
+  return [...checkManifests(all, policyOptions), ...(await validateSchemas(all))].map(formatViolation);
 }
