@@ -120,6 +120,11 @@ export class Worker extends Construct implements INetworkPeer {
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
     const resolved = resolvePodProps(this, props, MAX_NAME, 'a label value');
+    for (const [kind, check] of Object.entries(props.probes ?? {})) {
+      if (check?.action !== undefined && !('exec' in check.action)) {
+        invalidProp(this, `probes.${kind}.action`, check.action, 'a Worker declares no port, so its probes are exec commands (docs/workloads.md)');
+      }
+    }
     checkHealthChecks(this, 'probes', props.probes, []);
     this.validate(props);
     this.peerName = props.name;

@@ -4,7 +4,7 @@ import { CronJob } from '../cron-job.js';
 import type { CronJobProps } from '../cron-job.js';
 import { InvalidPropsError } from '../errors.js';
 import { hardeningViolations } from './support/hardening.js';
-import { only } from './support/snapshot.js';
+import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
 const RESOURCES = {
@@ -57,6 +57,8 @@ describe('CronJob', () => {
     expect(cron.spec).not.to.have.property('suspend');
     expect(cron.spec.jobTemplate.spec).to.deep.include({ backoffLimit: 2, activeDeadlineSeconds: 3600 });
   });
+
+  it('matches the snapshot', () => expectSnapshot('cron-job', objects));
 
   it('sets no ttlSecondsAfterFinished on its Jobs: the history limits bound them (kube-linter job-ttl)', () => {
     expect(cron.spec.jobTemplate.spec).not.to.have.property('ttlSecondsAfterFinished');

@@ -5,7 +5,7 @@ import { WAIVER_PREFIX } from '../policy/index.js';
 import { Worker } from '../worker.js';
 import type { WorkerProps } from '../worker.js';
 import { hardeningViolations } from './support/hardening.js';
-import { only } from './support/snapshot.js';
+import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
 const RESOURCES = {
@@ -71,6 +71,8 @@ describe('Worker', () => {
       expect(pod.topologySpreadConstraints[0].topologyKey).to.equal('topology.kubernetes.io/zone');
       expect(deployment.spec.strategy).to.deep.equal({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     });
+
+    it('matches the snapshot', () => expectSnapshot('worker', objects));
 
     it('admits no connection at all and may reach only the queue and DNS (N06)', () => {
       const policy = only(objects, 'NetworkPolicy');
@@ -140,7 +142,8 @@ describe('Worker', () => {
     };
 
     it('refuses probes that need a port, equal readiness and liveness, and missing probes (P01-P03)', () => {
-      invalid({ probes: { readiness: { action: { http: { path: '/readyz', port: 'http' } } }, liveness: PROPS.probes.liveness } }, 'probes.readiness.action "http": is not a declared port (declared: none) (P03)');
+      invalid({ probes: { readiness: { action: { http: { path: '/readyz', port: 'http' } } }, liveness: PROPS.probes.liveness } }, 'probes.readiness.action {"http":{"path":"/readyz","port":"http"}}: a Worker declares no port, so its probes are exec commands');
+      invalid({ probes: { ...PROPS.probes, startup: { action: { tcp: { port: 'amqp' } } } } }, 'probes.startup.action {"tcp":{"port":"amqp"}}: a Worker declares no port');
       invalid({ probes: { readiness: PROPS.probes.liveness, liveness: PROPS.probes.liveness } }, 'probes.liveness {"exec":["node","dist/health.js","alive"]}: readiness and liveness must differ');
       invalid({ probes: undefined as never }, 'probes undefined: readiness and liveness are required for a long-running container (P01)');
       invalid({ probes: { ...PROPS.probes, startup: { action: { exec: [] } } } }, 'probes.startup.action.exec []: must be a non-empty command');
