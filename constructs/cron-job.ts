@@ -43,8 +43,8 @@ export interface CronJobProps extends BatchPodProps {
    */
   readonly failedJobsHistoryLimit?: number;
   /**
-   * Create no new runs (running ones continue).
-   * @default false
+   * Create no new runs (running ones continue): pause a job without deleting its history.
+   * @default false - a scheduled job runs
    */
   readonly suspend?: boolean;
 }

@@ -31,6 +31,7 @@ export interface VolumeClaimSpec {
    */
   readonly storageClassName?: string;
   /**
+   * How the volume may be mounted.
    * @default ['ReadWriteOnce'] - what every block-storage class offers; one pod per volume is what a StatefulSet is for
    */
   readonly accessModes?: readonly AccessMode[];
@@ -45,7 +46,9 @@ export type StatefulUpdateStrategy =
 
 /** What happens to the claims when the StatefulSet is deleted or scaled down. */
 export interface ClaimRetention {
+  /** The claims of every pod when the StatefulSet is deleted. */
   readonly whenDeleted: 'Retain' | 'Delete';
+  /** The claims of the removed pods when the StatefulSet is scaled down. */
   readonly whenScaled: 'Retain' | 'Delete';
 }
 
