@@ -106,7 +106,7 @@ export type ProbeAction =
   | { readonly grpc: { readonly port: string; readonly service?: string } };
 
 /** One probe: what it runs and how often. */
-export interface ProbeCheck {
+export interface WorkloadProbe {
   /** What the probe runs. */
   readonly action: ProbeAction;
   /**
@@ -132,11 +132,11 @@ export interface HealthChecks {
    * Gates readiness and liveness until it succeeds once, so a slow start is not killed.
    * @default - the liveness action every 5 s for up to one minute
    */
-  readonly startup?: ProbeCheck;
+  readonly startup?: WorkloadProbe;
   /** Failing takes the pod out of Services and holds a rollout (the next pod waits). */
-  readonly readiness: ProbeCheck;
+  readonly readiness: WorkloadProbe;
   /** Failing restarts the container; must differ from readiness (P02) and not depend on anything outside the process. */
-  readonly liveness: ProbeCheck;
+  readonly liveness: WorkloadProbe;
 }
 
 /** A named container port. */
@@ -423,7 +423,7 @@ function scratchDirectories(props: HardenedPodProps): ScratchDirectory[] {
   ];
 }
 
-function renderProbe(check: ProbeCheck, ports: readonly PodPort[], defaults: { periodSeconds: number; failureThreshold: number }): Probe {
+function renderProbe(check: WorkloadProbe, ports: readonly PodPort[], defaults: { periodSeconds: number; failureThreshold: number }): Probe {
   const action = check.action;
   const handler: Probe =
     'exec' in action ? { exec: { command: [...action.exec] } }
