@@ -1,34 +1,19 @@
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import type { IProbe as Probe } from 'kubernetes-models/v1/Probe';
-import type { IService } from 'kubernetes-models/v1/Service';
-import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
-import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { INetworkPeer } from './contracts.js';
+import { checkCronSchedule, checkTimeZone } from './cron-job.js';
 import { invalidProp } from './errors.js';
 import { checkImage } from './image-reference.js';
-import { isValidLabelValue, recommendedLabels, selectorLabels } from './labels.js';
+import { isValidLabelValue } from './labels.js';
 import type { AppIdentity } from './labels.js';
-import { addKubeObject } from './model-object.js';
 import { isDns1035Label } from './names.js';
 import { checkNamespace } from './network-peers.js';
-import { PgDumpBackup, SQL_IDENTIFIER, checkCronSchedule, checkPasswordSecret, checkStorage, checkTimeZone } from './pg-dump-backup.js';
-import {
-  DEFAULT_RUN_AS_ID,
-  checkContainerResources,
-  checkScratchDirectories,
-  containerResources,
-  containerSecurityContext,
-  podSecurityContext,
-  preferredHostAntiAffinity,
-  scratchVolumes,
-  secretFileVolume,
-  zoneSpread,
-} from './pod-hardening.js';
+import { PgDumpBackup, SQL_IDENTIFIER, checkPasswordSecret, checkStorage } from './pg-dump-backup.js';
+import { checkContainerResources, checkScratchDirectories } from './pod-hardening.js';
 import type { ContainerResources, ScratchDirectory } from './pod-hardening.js';
 import { parseQuantity } from './quantity.js';
-import { WorkloadNetworkPolicy } from './workload-network-policy.js';
+import { StatefulService } from './stateful-service.js';
+import type { WorkloadNetworkPolicy } from './workload-network-policy.js';
 
 /** The nightly pg_dump CronJob (PgDumpBackup) of the database. */
 export interface PostgresBackupSpec {
@@ -128,10 +113,9 @@ const PGDATA = `${DATA_MOUNT}/pgdata`;
 const SOCKET_DIR = '/var/run/postgresql';
 const SECRET_DIR = '/var/run/secrets/postgres';
 /** /tmp holds the entrypoint's nss_wrapper passwd files; the socket directory the socket, lock and pid files. */
-const SCRATCH: readonly ScratchDirectory[] = [
-  { path: '/tmp', sizeLimit: '16Mi' },
-  { path: SOCKET_DIR, sizeLimit: '1Mi', volumeName: 'run' },
-];
+const TMP_SIZE = '16Mi';
+const RUN_DIR = { path: SOCKET_DIR, sizeLimit: '1Mi', volumeName: 'run' };
+const SCRATCH: readonly ScratchDirectory[] = [{ path: '/tmp', sizeLimit: TMP_SIZE }, RUN_DIR];
 const MEMORY_SETTING = /^\d+(kB|MB|GB|TB)$/;
 /** Longest name: `<name>-backup-<11-char Job suffix>` stays a 63-character label and `<name>-headless` a Service name. */
 const MAX_NAME = 45;
@@ -162,6 +146,8 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
   public readonly user: string;
   /** The six recommended labels every object here carries. */
   public readonly identity: AppIdentity;
+  /** The StatefulService running the server. */
+  public readonly server: StatefulService;
   public readonly statefulSet: ApiObject;
   public readonly networkPolicy: WorkloadNetworkPolicy;
   public readonly backup: PgDumpBackup;
@@ -179,104 +165,44 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
     this.database = props.database;
     this.user = user;
     this.identity = { name: props.name, version, component: 'database', partOf: props.partOf };
-    const labels = recommendedLabels(this.identity);
-    const selector = selectorLabels(this.identity);
-    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...labels } });
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(props.name), automountServiceAccountToken: false });
-
-    const ports: IServicePort[] = [{ name: PORT_NAME, port: PORT, targetPort: PORT_NAME, protocol: 'TCP' }];
-    addKubeObject<IService>(this, 'HeadlessService', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: metadata(this.headlessServiceName),
-      spec: { type: 'ClusterIP', clusterIP: 'None', selector: { ...selector }, ports },
-    });
-    addKubeObject<IService>(this, 'Service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: metadata(this.serviceName),
-      spec: { type: 'ClusterIP', selector: { ...selector }, ports },
-    });
-
-    const ids = { runAsUser: DEFAULT_RUN_AS_ID, runAsGroup: DEFAULT_RUN_AS_ID, fsGroup: DEFAULT_RUN_AS_ID };
-    const scratch = scratchVolumes(SCRATCH);
-    const password = secretFileVolume('password', { secretName: props.passwordSecret.name, key: props.passwordSecret.key, mountPath: SECRET_DIR });
     // pg_isready over TCP: during first-start initialization the entrypoint's temporary server
     // listens on the socket only, so the pod is not ready (nor started) before the real server runs.
-    const pgIsReady: Probe['exec'] = {
-      command: ['pg_isready', '--host=127.0.0.1', `--port=${PORT}`, `--username=${user}`, `--dbname=${props.database}`, '--quiet'],
-    };
-
-    this.statefulSet = addKubeObject<IStatefulSet>(this, 'StatefulSet', {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: metadata(props.name),
-      spec: {
-        replicas: 1,
-        serviceName: this.headlessServiceName,
-        selector: { matchLabels: { ...selector } },
-        podManagementPolicy: 'OrderedReady',
-        updateStrategy: { type: 'RollingUpdate' },
-        revisionHistoryLimit: 5,
-        // Deleting or scaling the StatefulSet never deletes the data volume.
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: {
-          metadata: { labels: { ...labels } },
-          spec: {
-            serviceAccountName: props.name,
-            automountServiceAccountToken: false,
-            // Service links would inject e.g. TODO_DB_PORT=tcp://…, which the entrypoint and libpq do not expect.
-            enableServiceLinks: false,
-            // Room for the preStop fast shutdown and the checkpoint it writes.
-            terminationGracePeriodSeconds: 60,
-            // fsGroup makes the volume writable for uid 10001; OnRootMismatch skips the recursive
-            // chmod on later starts, which would make PGDATA group-writable (PostgreSQL refuses that).
-            securityContext: podSecurityContext(ids, 'OnRootMismatch'),
-            affinity: preferredHostAntiAffinity(selector),
-            topologySpreadConstraints: zoneSpread(selector),
-            containers: [
-              {
-                name: 'postgres',
-                image: props.image,
-                imagePullPolicy: 'Always',
-                args: ['-c', `shared_buffers=${sharedBuffers}`],
-                ports: [{ name: PORT_NAME, containerPort: PORT, protocol: 'TCP' }],
-                env: [
-                  { name: 'PGDATA', value: PGDATA },
-                  { name: 'POSTGRES_USER', value: user },
-                  { name: 'POSTGRES_DB', value: props.database },
-                  { name: 'POSTGRES_PASSWORD_FILE', value: password.filePath },
-                ],
-                resources: containerResources(props.resources),
-                securityContext: containerSecurityContext(ids),
-                startupProbe: { exec: pgIsReady, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
-                readinessProbe: { exec: pgIsReady, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-                // Liveness only asks whether the server accepts TCP: a slow query must not restart it.
-                livenessProbe: { tcpSocket: { port: PORT_NAME }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-                lifecycle: {
-                  // Kubernetes sends SIGTERM, which PostgreSQL treats as a "smart" shutdown that waits for every
-                  // client to disconnect (pooled clients never do); a fast shutdown ends sessions and checkpoints.
-                  preStop: { exec: { command: ['pg_ctl', 'stop', '--mode=fast', '--wait', `--pgdata=${PGDATA}`] } },
-                },
-                volumeMounts: [{ name: 'data', mountPath: DATA_MOUNT }, ...scratch.mounts, password.mount],
-              },
-            ],
-            volumes: [...scratch.volumes, password.volume],
-          },
-        },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels: { ...labels } },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}),
-              resources: { requests: { storage: props.storage } },
-            },
-          },
-        ],
+    const pgIsReady = { exec: ['pg_isready', '--host=127.0.0.1', `--port=${PORT}`, `--username=${user}`, `--dbname=${props.database}`, '--quiet'] };
+    this.server = new StatefulService(this, 'Server', {
+      name: props.name,
+      namespace: props.namespace,
+      component: 'database',
+      partOf: props.partOf,
+      version,
+      image: props.image,
+      containerName: 'postgres',
+      replicas: 1,
+      resources: props.resources,
+      args: ['-c', `shared_buffers=${sharedBuffers}`],
+      ports: [{ name: PORT_NAME, port: PORT }],
+      env: { PGDATA, POSTGRES_USER: user, POSTGRES_DB: props.database, POSTGRES_PASSWORD_FILE: `${SECRET_DIR}/${props.passwordSecret.key}` },
+      secretFiles: [{ secretName: props.passwordSecret.name, key: props.passwordSecret.key, mountPath: SECRET_DIR, volumeName: 'password' }],
+      tmpSizeLimit: TMP_SIZE,
+      writablePaths: [RUN_DIR],
+      volumeClaims: [{ name: 'data', mountPath: DATA_MOUNT, storage: props.storage, ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}) }],
+      // fsGroup makes the volume writable for uid 10001; OnRootMismatch skips the recursive chmod on
+      // later starts, which would make PGDATA group-writable (PostgreSQL refuses that).
+      fsGroupChangePolicy: 'OnRootMismatch',
+      probes: {
+        startup: { action: pgIsReady, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
+        readiness: { action: pgIsReady, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        // Liveness only asks whether the server accepts TCP: a slow query must not restart it.
+        liveness: { action: { tcp: { port: PORT_NAME } }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
       },
+      // Kubernetes sends SIGTERM, which PostgreSQL treats as a "smart" shutdown that waits for every
+      // client to disconnect (pooled clients never do); a fast shutdown ends sessions and checkpoints.
+      preStopCommand: ['pg_ctl', 'stop', '--mode=fast', '--wait', `--pgdata=${PGDATA}`],
+      // Room for the preStop fast shutdown and the checkpoint it writes.
+      terminationGracePeriodSeconds: 60,
     });
+    this.statefulSet = this.server.statefulSet;
+    this.networkPolicy = this.server.networkPolicy;
 
     this.backup = new PgDumpBackup(this, 'Backup', {
       name: `${props.name}-backup`,
@@ -293,7 +219,6 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
       ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}),
     });
 
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { workload: this, identity: this.identity });
     this.networkPolicy.allowFrom(this.backup, PORT);
     for (const client of props.clients ?? []) this.allowClient(client);
     this.node.addValidation({

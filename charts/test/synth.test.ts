@@ -8,9 +8,10 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { parseImage } from '@todo-platform/hardened-constructs';
 import { ENVIRONMENTS, loadImages, type EnvironmentImages } from '../config.js';
-import { buildPlatform } from '../synth.js';
+import { buildPlatform, policyOptionsFor } from '../synth.js';
 import { DIST } from './support/dist.js';
 
 const run = promisify(execFile);
@@ -140,5 +141,19 @@ describe('cdk8s synth', function () {
     expect(failure?.code).to.equal(1);
     expect(failure?.stderr).to.match(/dev\/todo-api\/Workload: invalid image "ghcr.io\/example-org\/todo-api:latest"/);
     expect(readdirSync(outdir), 'nothing written').to.deep.equal([]);
+  });
+
+  it("cdk8s.yaml runs the package's plugin with the same policy properties the app checks each environment with", () => {
+    const config = parse(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')) as {
+      validations: { package: string; class: string; version: string; properties: Record<string, unknown> & { directories?: Record<string, object> } }[];
+    };
+    const plugin = config.validations.find((v) => v.class === 'HardeningValidation')!;
+    expect(plugin.package).to.equal('./constructs');
+    expect(plugin.version).to.equal((JSON.parse(readFileSync(join(ROOT, 'constructs/package.json'), 'utf8')) as { version: string }).version);
+    const { directories = {}, ...shared } = plugin.properties;
+    for (const env of ENVIRONMENTS) {
+      const configured = { singleNode: false, requireDigests: false, ...shared, ...directories[env.name] };
+      expect(configured, env.name).to.deep.equal(policyOptionsFor(env));
+    }
   });
 });

@@ -179,7 +179,9 @@ function checkWorkloadPolicy(ctx: CheckContext, w: Workload): void {
     ctx.report(w.object, 'N06', `no NetworkPolicy selects its pods on exactly ${NAME_LABEL}=${name}`);
     return;
   }
-  const needsIngress = !RUN_TO_COMPLETION_KINDS.has(w.object.kind);
+  // Nobody calls a Job, a CronJob or a pod without a container port (a queue worker): deny-all ingress is correct.
+  const servesPorts = containersOf(w.template).some((c) => list(c.container.ports).length > 0);
+  const needsIngress = !RUN_TO_COMPLETION_KINDS.has(w.object.kind) && servesPorts;
   const problems = (np: KubeObject): string[] => [
     ...(hasBothTypes(np) ? [] : ['policyTypes lack Ingress or Egress']),
     ...(needsIngress && list(rec(np.spec).ingress).length === 0 ? ['no ingress rules'] : []),

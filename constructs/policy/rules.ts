@@ -94,7 +94,7 @@ export const RULES = {
     'add the cert-manager.io/cluster-issuer annotation and a tls entry with every host and a secretName'),
   N05: rule('no annotation key containing "snippet"', 'ingress-nginx snippets allow configuration injection (CVE-2021-25742)',
     'remove the snippet annotation; express the setting with a supported annotation or in the controller config'),
-  N06: rule('default-deny NetworkPolicy per namespace; one policy per workload selecting exactly app.kubernetes.io/name with both policyTypes and non-empty ingress and egress; DNS egress allowed', 'lateral movement needs an explicit allow',
+  N06: rule('default-deny NetworkPolicy per namespace; one policy per workload selecting exactly app.kubernetes.io/name with both policyTypes, non-empty egress and non-empty ingress unless nothing can call it (a Job, a CronJob, a pod without container ports); DNS egress allowed', 'lateral movement needs an explicit allow',
     'add a default-deny policy to the namespace and a WorkloadNetworkPolicy per workload allowing DNS and its peers'),
   N07: rule('every namespaced object has metadata.namespace, never default; cluster-scoped objects have none', 'objects must not land in whatever namespace kubectl or Argo CD happens to use',
     'set metadata.namespace (not default) on namespaced objects and remove it from cluster-scoped ones'),

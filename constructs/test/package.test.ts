@@ -47,7 +47,7 @@ describe(`package ${PACKAGE.name}`, function () {
     cpSync(FIXTURE, project, { recursive: true });
     await run('npm', ['init', '-y'], { cwd: project, env });
     await run('npm', ['pkg', 'set', 'type=module'], { cwd: project, env });
-    const tools = ['cdk8s', 'constructs', 'cdk8s-cli', 'tsx', 'typescript'].map((name) => `${name}@${installedVersion(name)}`);
+    const tools = ['cdk8s', 'constructs', 'cdk8s-cli', 'cdk8s-plus-28', 'tsx', 'typescript'].map((name) => `${name}@${installedVersion(name)}`);
     await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...tools], { cwd: project, env });
   });
 
@@ -73,13 +73,28 @@ describe(`package ${PACKAGE.name}`, function () {
     await run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], { cwd: project, env });
   });
 
-  it('`npx cdk8s synth` writes what the app asked for', async () => {
-    await run('npx', ['--no-install', 'cdk8s', 'synth'], { cwd: project, env });
+  it('`npx cdk8s synth` writes what the app asked for, and the plugin passes it with 0 findings', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'cdk8s', 'synth'], { cwd: project, env });
+    expect(stdout).to.match(/findings\s*│\s*0\s/);
+    expect(stdout).to.include('Validations ended succesfully');
     const objects = manifestsIn(join(project, 'dist'));
     const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(names).to.include.members(['Namespace/shop', 'Deployment/storefront', 'Service/storefront', 'Ingress/storefront', 'NetworkPolicy/storefront']);
     const deployment = objects.find((o) => o.kind === 'Deployment') as any;
     expect(deployment.spec.template.spec.containers[0].image).to.equal('ghcr.io/acme/storefront:1.0.0');
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).to.equal(true);
+  });
+
+  it('a plain cdk8s-plus-28 Deployment + Service + Ingress fails `npx cdk8s synth` with the plugin, listing its findings by rule id', async () => {
+    const failure = await run('npx', ['--no-install', 'cdk8s', 'synth', '--app', 'npx tsx plus.ts', '--output', 'dist-plus'], { cwd: project, env }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure, 'the synth must fail').to.not.equal(undefined);
+    expect(failure!.code).to.equal(2);
+    const rules = new Set([...failure!.stdout.matchAll(/\b([A-Z]\d\d)\b/g)].map((m) => m[1]));
+    // cdk8s-plus leaves out capabilities drop, uid/gid and seccomp; nginx:latest has no version; no TLS on the Ingress.
+    expect([...rules]).to.include.members(['S04', 'S06', 'S07', 'I01', 'N04']);
+    expect(failure!.stdout).to.include('Validation failed');
   });
 });

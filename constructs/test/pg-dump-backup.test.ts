@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -9,6 +9,7 @@ import pg from 'pg';
 import { InvalidPropsError } from '../errors.js';
 import { PG_DUMP_SCRIPT, PgDumpBackup } from '../pg-dump-backup.js';
 import type { PgDumpBackupProps } from '../pg-dump-backup.js';
+import { violationsInNamespace } from './support/hardening.js';
 import type { Manifest } from './support/snapshot.js';
 
 const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
@@ -42,6 +43,20 @@ describe('PgDumpBackup', () => {
       return Testing.synth(chart) as Manifest[];
     };
 
+    it('is a CronJob construct plus the claim, its Jobs without a TTL, passing the policy with no waiver', async () => {
+      const objects = synth({});
+      expect(objects.map((o) => `${o.kind} ${o.metadata.name}`)).to.deep.equal([
+        'PersistentVolumeClaim todo-db-backup',
+        'ServiceAccount todo-db-backup',
+        'CronJob todo-db-backup',
+        'NetworkPolicy todo-db-backup',
+      ]);
+      const cronJob = objects.find((o) => o.kind === 'CronJob')!;
+      expect(cronJob.spec.jobTemplate.spec).not.to.have.property('ttlSecondsAfterFinished');
+      expect(cronJob.spec.jobTemplate.spec.template.spec.containers[0].command).to.deep.equal(['/bin/bash', '-c', PG_DUMP_SCRIPT]);
+      expect(await violationsInNamespace(objects)).to.deep.equal([]);
+    });
+
     it('accepts cron ranges, steps, lists and names', () => {
       const objects = synth({ schedule: '*/15 1-5 1,15 JAN-MAR MON-FRI' });
       expect(objects.find((o) => o.kind === 'CronJob')!.spec.schedule).to.equal('*/15 1-5 1,15 JAN-MAR MON-FRI');
@@ -59,6 +74,21 @@ describe('PgDumpBackup', () => {
       invalid({ source: { ...PROPS.source, host: 'todo db' } }, 'source.host "todo db": must be a DNS name');
       invalid({ source: { ...PROPS.source, user: 'Todo' } }, 'source.user "Todo": must be a lowercase SQL identifier');
       invalid({ version: 'v 1' }, 'version "v 1": must be a non-empty label value');
+    });
+  });
+
+  describe('packaging', () => {
+    it('embeds the script: no library module reads a file at run time (a bundle or the npm package would not carry it)', () => {
+      const library = new URL('../', import.meta.url);
+      const modules = [
+        ...readdirSync(library).filter((f) => f.endsWith('.ts')).map((f) => new URL(f, library)),
+        ...readdirSync(new URL('policy/', library)).filter((f) => f.endsWith('.ts')).map((f) => new URL(`policy/${f}`, library)),
+      ];
+      expect(modules.length).to.be.greaterThan(20);
+      const reading = modules.filter((url) => /readFileSync|readFile\(|import\.meta\.url/.test(readFileSync(url, 'utf8')));
+      expect(reading.map((url) => url.pathname.split('/constructs/')[1])).to.deep.equal([]);
+      expect(readdirSync(library).filter((f) => f.endsWith('.sh'))).to.deep.equal([]);
+      expect(PG_DUMP_SCRIPT).to.match(/^# Nightly logical backup/).and.to.contain('password="${password//\\\\/\\\\\\\\}"');
     });
   });
 
