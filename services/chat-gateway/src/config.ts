@@ -27,8 +27,10 @@ export interface GatewayConfig {
   readonly rateLimitBurst: number;
   /** Sustained messages per second per socket. @default 2 (people type slower than that) */
   readonly rateLimitPerSecond: number;
-  /** Rejected messages in a row before the socket is closed with 1008. @default 20 */
+  /** Dropped (over-rate) messages a socket may send per strike window; one more closes it with 1008. @default 20 */
   readonly rateLimitStrikes: number;
+  /** The window over which strikes come back (refilled evenly, whatever is accepted meanwhile). @default 60000 ms */
+  readonly rateLimitStrikeWindowMs: number;
   /** A socket whose unsent bytes exceed this is terminated: the client is not reading. @default 1048576 (1 MiB) */
   readonly maxBufferedBytes: number;
   /** Ping interval; a peer that missed the previous pong is terminated. @default 30000 ms */
@@ -44,7 +46,9 @@ export interface GatewayConfig {
   readonly historyLimit: number;
   /** After SIGTERM, how long /readyz fails (and upgrades are refused) before sockets are closed, so load balancers stop sending clients here first. @default 2000 ms */
   readonly shutdownDelayMs: number;
-  /** Then, how long sockets get to close with 1001 before they are terminated. @default 10000 ms (delay + grace stay inside the pod's 30 s grace period) */
+  /** Then, how long replies still being worked on get to be sent; new messages meanwhile get a `shutting_down` error. @default 5000 ms */
+  readonly shutdownDrainMs: number;
+  /** Then, how long sockets get to close with 1001 before they are terminated. @default 10000 ms (delay + drain + grace stay inside the pod's 30 s grace period) */
   readonly shutdownGraceMs: number;
 }
 
@@ -64,6 +68,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   rateLimitBurst: 10,
   rateLimitPerSecond: 2,
   rateLimitStrikes: 20,
+  rateLimitStrikeWindowMs: 60_000,
   maxBufferedBytes: 1024 * 1024,
   heartbeatIntervalMs: 30_000,
   apiTimeoutMs: 3000,
@@ -72,6 +77,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   eventsRetryMaxMs: 30_000,
   historyLimit: 50,
   shutdownDelayMs: 2000,
+  shutdownDrainMs: 5000,
   shutdownGraceMs: 10_000,
 };
 
@@ -95,8 +101,8 @@ export function validateConfig(config: GatewayConfig): GatewayConfig {
   }
   const positive: (keyof GatewayConfig)[] = [
     'maxPayloadBytes', 'maxConnectionsPerUser', 'rateLimitBurst', 'rateLimitPerSecond', 'rateLimitStrikes',
-    'maxBufferedBytes', 'heartbeatIntervalMs', 'apiTimeoutMs', 'readinessIntervalMs', 'eventsRetryMinMs',
-    'eventsRetryMaxMs', 'historyLimit', 'shutdownGraceMs',
+    'rateLimitStrikeWindowMs', 'maxBufferedBytes', 'heartbeatIntervalMs', 'apiTimeoutMs', 'readinessIntervalMs', 'eventsRetryMinMs',
+    'eventsRetryMaxMs', 'historyLimit', 'shutdownDrainMs', 'shutdownGraceMs',
   ];
   if (!(config.shutdownDelayMs >= 0)) throw new Error(`shutdownDelayMs must be >= 0, got ${JSON.stringify(config.shutdownDelayMs)}`);
   for (const key of positive) {
@@ -124,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     rateLimitBurst: intFrom(env, 'RATE_LIMIT_BURST', d.rateLimitBurst, 1, 100_000),
     rateLimitPerSecond: intFrom(env, 'RATE_LIMIT_PER_SECOND', d.rateLimitPerSecond, 1, 100_000),
     rateLimitStrikes: intFrom(env, 'RATE_LIMIT_STRIKES', d.rateLimitStrikes, 1, 100_000),
+    rateLimitStrikeWindowMs: intFrom(env, 'RATE_LIMIT_STRIKE_WINDOW_MS', d.rateLimitStrikeWindowMs, 100, 3_600_000),
     maxBufferedBytes: intFrom(env, 'MAX_BUFFERED_BYTES', d.maxBufferedBytes, 1024, 1024 ** 3),
     heartbeatIntervalMs: intFrom(env, 'HEARTBEAT_INTERVAL_MS', d.heartbeatIntervalMs, 100, 3_600_000),
     apiTimeoutMs: intFrom(env, 'API_TIMEOUT_MS', d.apiTimeoutMs, 50, 60_000),
@@ -132,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     eventsRetryMaxMs: intFrom(env, 'EVENTS_RETRY_MAX_MS', d.eventsRetryMaxMs, 10, 3_600_000),
     historyLimit: intFrom(env, 'HISTORY_LIMIT', d.historyLimit, 1, 200),
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', d.shutdownDelayMs, 0, 600_000),
+    shutdownDrainMs: intFrom(env, 'SHUTDOWN_DRAIN_MS', d.shutdownDrainMs, 1, 600_000),
     shutdownGraceMs: intFrom(env, 'SHUTDOWN_GRACE_MS', d.shutdownGraceMs, 1, 600_000),
   });
 }

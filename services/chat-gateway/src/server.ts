@@ -29,7 +29,11 @@ export interface GatewayDependencies {
 export interface ChatGateway {
   readonly url: string;
   readonly port: number;
-  /** Fails readiness for shutdownDelayMs, stops accepting, closes every socket with 1001, waits up to the grace period, then releases everything. */
+  /**
+   * Fails readiness for shutdownDelayMs and refuses upgrades; then answers the messages already
+   * accepted (up to shutdownDrainMs, refusing new ones); then closes every socket with 1001, waits
+   * up to shutdownGraceMs, and releases everything.
+   */
   close(): Promise<void>;
 }
 
@@ -110,6 +114,9 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
     heartbeat.stop();
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // Replies still being worked on are sent before the sockets close: the action they report may already be applied.
+    const drained = await sessions.drain(config.shutdownDrainMs);
+    if (!drained) logger.warn({ limitMs: config.shutdownDrainMs }, 'closing with replies still being worked on');
     await sessions.closeAll(config.shutdownGraceMs);
     streams.closeAll();
     readiness.stop();

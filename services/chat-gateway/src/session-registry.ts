@@ -34,6 +34,18 @@ export class SessionRegistry {
     });
   }
 
+  /** Lets every session answer the messages it accepted, for at most `limitMs`; true when all did. */
+  async drain(limitMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), limitMs)));
+    const drained = Promise.all([...this.all].map((session) => session.drain())).then(() => true as const);
+    try {
+      return await Promise.race([drained, limit]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Closes every socket with 1001, waits up to `graceMs` for the closing handshakes, then terminates the rest. */
   async closeAll(graceMs: number): Promise<void> {
     const closed = Promise.all(

@@ -6,7 +6,7 @@ import { Conversation } from './conversation.js';
 import { isValidTimeZone } from './intent/dates.js';
 import type { IntentEngine } from './intent/engine.js';
 import type { GatewayMetrics } from './metrics.js';
-import { TokenBucket } from './rate-budget.js';
+import { RateBudget } from './rate-budget.js';
 import type { UserChangeStreams } from './task-events.js';
 import { TodoApiClient } from './todo-api-client.js';
 import type { SocketOwner } from './upgrade.js';
@@ -30,8 +30,11 @@ export class Session {
   alive = true;
   private readonly conversation: Conversation;
   private readonly api: TodoApiClient;
-  private readonly bucket: TokenBucket;
-  private strikes = 0;
+  private readonly budget: RateBudget;
+  /** Shutting down: messages already accepted are answered, new ones are refused. */
+  private draining = false;
+  /** Exchanges still being recorded in the history; shutdown waits for them too. */
+  private readonly recording = new Set<Promise<void>>();
   /** Closed for abuse: whatever the peer still sends is ignored, not parsed and counted again. */
   private refusing = false;
   /** Messages are handled one at a time, in order, so "add x" then "complete 1" mean what they say. */
@@ -47,7 +50,12 @@ export class Session {
   ) {
     const { config, metrics } = deps;
     this.log = deps.logger.child({ userId: owner.userId, requestId: owner.requestId });
-    this.bucket = new TokenBucket(config.rateLimitBurst, config.rateLimitPerSecond);
+    this.budget = new RateBudget({
+      burst: config.rateLimitBurst,
+      perSecond: config.rateLimitPerSecond,
+      strikes: config.rateLimitStrikes,
+      strikeWindowMs: config.rateLimitStrikeWindowMs,
+    });
     this.api = new TodoApiClient(config.todoApiUrl, owner.token, config.apiTimeoutMs, (method, outcome, seconds) =>
       metrics.apiRequestDuration.observe({ method, outcome }, seconds),
     );
@@ -88,6 +96,13 @@ export class Session {
     else this.ws.once('close', callback);
   }
 
+  /** Stops taking new messages; resolves once every accepted one is answered and recorded. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await this.queue;
+    await Promise.all(this.recording);
+  }
+
   closeForShutdown(): void {
     this.ws.close(1001, 'server shutting down');
   }
@@ -109,23 +124,20 @@ export class Session {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.refusing) return;
-    if (!this.bucket.take()) {
-      this.strikes += 1;
-      if (this.strikes >= this.deps.config.rateLimitStrikes) {
-        this.deps.metrics.disconnects.inc({ reason: 'rate_limit' });
-        this.log.warn({ strikes: this.strikes }, 'message flood; closing');
-        this.refusing = true;
-        this.ws.close(1008, 'rate limit exceeded');
-      } else {
-        this.error('rate_limited', 'You are sending messages too fast; this one was dropped.');
-      }
+    const spent = this.budget.spend();
+    if (spent === 'close') {
+      this.deps.metrics.disconnects.inc({ reason: 'rate_limit' });
+      this.log.warn('message flood; closing');
+      this.refusing = true;
+      this.ws.close(1008, 'rate limit exceeded');
       return;
     }
-    this.strikes = 0;
+    if (spent === 'drop') return this.error('rate_limited', 'You are sending messages too fast; this one was dropped.');
     if (isBinary) return this.error('bad_message', 'Messages must be JSON text.');
     const parsed = parseClientMessage(data.toString(), isValidTimeZone);
     if (!parsed.ok) return this.error(parsed.error.code, parsed.error.message, parsed.error.id);
     const { id, text, timeZone } = parsed.message;
+    if (this.draining) return this.error('shutting_down', 'The assistant is restarting; please send that again in a moment.', id);
     this.enqueue(() => this.say(id, text, timeZone ?? this.deps.config.defaultTimeZone));
   }
 
@@ -165,7 +177,11 @@ export class Session {
         { role: 'assistant' as const, text: outcome.text.slice(0, MAX_SAY_TEXT) },
       ];
       // Recording must not delay the reply; a lost line of history is logged, not shown.
-      this.api.appendChat(messages).catch((error: Error) => this.log.warn({ err: error.message }, 'could not record the exchange'));
+      const recorded = this.api
+        .appendChat(messages)
+        .catch((error: Error) => this.log.warn({ err: error.message }, 'could not record the exchange'))
+        .finally(() => this.recording.delete(recorded));
+      this.recording.add(recorded);
     }
   }
 }

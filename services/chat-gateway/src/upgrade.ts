@@ -8,6 +8,9 @@ import { tokenFromProtocols, type TokenVerifier } from './auth.js';
 import type { GatewayMetrics } from './metrics.js';
 import { problemBody } from './problem.js';
 
+/** The one answer to a missing or refused token, the todo-api's words: it tells an attacker nothing. */
+const UNAUTHORIZED = 'Missing or invalid bearer token.';
+
 /** Who opened a socket, as the upgrade established it. */
 export interface SocketOwner {
   readonly userId: string;
@@ -41,9 +44,9 @@ export function createUpgradeHandler(deps: UpgradeDependencies): (req: IncomingM
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
-    const refuse = (status: number, reason: string, detail: string) => {
+    const refuse = (status: number, reason: string, detail: string, tokenError?: string) => {
       deps.metrics.upgradeRejections.inc({ reason });
-      deps.logger.info({ requestId, status, reason }, 'websocket upgrade refused');
+      deps.logger.info({ requestId, status, reason, ...(tokenError ? { tokenError } : {}) }, 'websocket upgrade refused');
       refuseUpgrade(socket, status, detail);
     };
     if (deps.isDraining()) return refuse(503, 'draining', 'The gateway is shutting down.');
@@ -54,12 +57,13 @@ export function createUpgradeHandler(deps: UpgradeDependencies): (req: IncomingM
     if (!protocols.includes(CHAT_SUBPROTOCOL)) {
       return refuse(token ? 400 : 401, 'subprotocol', `Use the subprotocols ['${CHAT_SUBPROTOCOL}', 'bearer.<token>'].`);
     }
-    if (!token) return refuse(401, 'no_token', 'Missing bearer token.');
+    if (!token) return refuse(401, 'no_token', UNAUTHORIZED);
     let user;
     try {
       user = await deps.verifier.verify(token);
     } catch (error) {
-      return refuse(401, 'bad_token', `The token was refused: ${(error as Error).name}`);
+      // Why a token failed (expired, forged, unknown key…) is for our logs only, as the API does it.
+      return refuse(401, 'bad_token', UNAUTHORIZED, (error as { code?: string }).code ?? (error as Error).name);
     }
     if (deps.isDraining()) return refuse(503, 'draining', 'The gateway is shutting down.');
     if (deps.connectionCount(user.userId) >= deps.maxConnectionsPerUser) {
