@@ -1,4 +1,4 @@
-import { intFrom } from '../../shared/env.js';
+import { intFrom, readSecret } from '../../shared/env.js';
 import { isValidTimeZone } from './intent/dates.js';
 
 /** Everything the chat-gateway needs to run; `loadConfig` builds it from the environment. */
@@ -48,6 +48,14 @@ export interface GatewayConfig {
   readonly shutdownDelayMs: number;
   /** Then, how long replies still being worked on get to be sent; new messages meanwhile get a `shutting_down` error. @default 5000 ms */
   readonly shutdownDrainMs: number;
+  /** An OpenAI-compatible chat-completions API root (e.g. https://api.openai.com/v1); unset, the rule engine alone understands sentences. */
+  readonly llmBaseUrl?: string;
+  /** The model to ask; required with llmBaseUrl. */
+  readonly llmModel?: string;
+  /** Bearer key for llmBaseUrl (from LLM_API_KEY_FILE); never logged. */
+  readonly llmApiKey?: string;
+  /** Bound on one model call; past it the rule engine answers. @default 4000 ms */
+  readonly llmTimeoutMs: number;
   /** Then, how long sockets get to close with 1001 before they are terminated. @default 10000 ms (delay + drain + grace stay inside the pod's 30 s grace period) */
   readonly shutdownGraceMs: number;
 }
@@ -79,6 +87,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   shutdownDelayMs: 2000,
   shutdownDrainMs: 5000,
   shutdownGraceMs: 10_000,
+  llmTimeoutMs: 4000,
 };
 
 
@@ -93,6 +102,12 @@ export function validateConfig(config: GatewayConfig): GatewayConfig {
   if (apiUrl.protocol !== 'http:' && apiUrl.protocol !== 'https:') {
     throw new Error(`todoApiUrl must be an http(s) URL, got ${JSON.stringify(config.todoApiUrl)}`);
   }
+  if (config.llmBaseUrl !== undefined) {
+    if (!/^https?:\/\/\S+$/.test(config.llmBaseUrl) || !URL.canParse(config.llmBaseUrl)) {
+      throw new Error(`llmBaseUrl must be an http(s) URL, got ${JSON.stringify(config.llmBaseUrl)}`);
+    }
+    if (!config.llmModel) throw new Error('llmModel (LLM_MODEL) must be set when llmBaseUrl (LLM_BASE_URL) is');
+  }
   if (!isValidTimeZone(config.defaultTimeZone)) {
     throw new Error(`defaultTimeZone must be an IANA time zone, got ${JSON.stringify(config.defaultTimeZone)}`);
   }
@@ -102,7 +117,7 @@ export function validateConfig(config: GatewayConfig): GatewayConfig {
   const positive: (keyof GatewayConfig)[] = [
     'maxPayloadBytes', 'maxConnectionsPerUser', 'rateLimitBurst', 'rateLimitPerSecond', 'rateLimitStrikes',
     'rateLimitStrikeWindowMs', 'maxBufferedBytes', 'heartbeatIntervalMs', 'apiTimeoutMs', 'readinessIntervalMs', 'eventsRetryMinMs',
-    'eventsRetryMaxMs', 'historyLimit', 'shutdownDrainMs', 'shutdownGraceMs',
+    'eventsRetryMaxMs', 'historyLimit', 'shutdownDrainMs', 'shutdownGraceMs', 'llmTimeoutMs',
   ];
   if (!(config.shutdownDelayMs >= 0)) throw new Error(`shutdownDelayMs must be >= 0, got ${JSON.stringify(config.shutdownDelayMs)}`);
   for (const key of positive) {
@@ -141,5 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', d.shutdownDelayMs, 0, 600_000),
     shutdownDrainMs: intFrom(env, 'SHUTDOWN_DRAIN_MS', d.shutdownDrainMs, 1, 600_000),
     shutdownGraceMs: intFrom(env, 'SHUTDOWN_GRACE_MS', d.shutdownGraceMs, 1, 600_000),
+    llmTimeoutMs: intFrom(env, 'LLM_TIMEOUT_MS', d.llmTimeoutMs, 100, 120_000),
+    ...optional('llmBaseUrl', env.LLM_BASE_URL || undefined),
+    ...optional('llmModel', env.LLM_MODEL || undefined),
+    ...optional('llmApiKey', readSecret(env, 'LLM_API_KEY')),
   });
+}
+
+/** `{ key: value }`, or nothing when value is undefined: unset settings stay absent, not undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

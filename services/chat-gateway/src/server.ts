@@ -8,8 +8,9 @@ import { DEFAULT_CONFIG, validateConfig, type GatewayConfig } from './config.js'
 import { Heartbeat } from './heartbeat.js';
 import { createHttpHandler } from './http-routes.js';
 import type { IntentEngine } from './intent/engine.js';
+import { LlmIntentEngine } from './intent/llm-engine.js';
 import { RuleBasedIntentEngine } from './intent/rule-based-engine.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { SessionRegistry } from './session-registry.js';
 import { Session } from './session.js';
 import { UserChangeStreams } from './task-events.js';
@@ -20,7 +21,7 @@ export const SUBPROTOCOL = CHAT_SUBPROTOCOL;
 export const WS_PATH = '/ws';
 
 export interface GatewayDependencies {
-  /** Understands sentences. @default a RuleBasedIntentEngine */
+  /** Understands sentences. @default an LlmIntentEngine over the rules when config.llmBaseUrl is set, else a RuleBasedIntentEngine */
   readonly engine?: IntentEngine;
   /** @default pino JSON logs on stdout at config.logLevel */
   readonly logger?: Logger;
@@ -48,8 +49,8 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
   const logger =
     deps.logger ??
     pino({ level: config.logLevel, base: { service: 'chat-gateway' }, redact: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]'] });
-  const engine = deps.engine ?? new RuleBasedIntentEngine();
   const metrics = createMetrics();
+  const engine = deps.engine ?? defaultEngine(config, metrics, logger);
   const streams = new UserChangeStreams({
     todoApiUrl: config.todoApiUrl,
     connectTimeoutMs: config.apiTimeoutMs,
@@ -127,4 +128,25 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
 
   let closing: Promise<void> | undefined;
   return { url: `http://127.0.0.1:${port}`, port, close: () => (closing ??= shutdown()) };
+}
+
+/** The rules, with a model in front of them when one is configured. */
+function defaultEngine(config: GatewayConfig, metrics: GatewayMetrics, logger: Logger): IntentEngine {
+  const rules = new RuleBasedIntentEngine();
+  if (config.llmBaseUrl === undefined || config.llmModel === undefined) return rules;
+  logger.info({ llmHost: new URL(config.llmBaseUrl).host, llmModel: config.llmModel, llmTimeoutMs: config.llmTimeoutMs }, 'LLM engine on, rules as fallback');
+  return new LlmIntentEngine({
+    baseUrl: config.llmBaseUrl,
+    model: config.llmModel,
+    ...(config.llmApiKey !== undefined ? { apiKey: config.llmApiKey } : {}),
+    timeoutMs: config.llmTimeoutMs,
+    fallback: rules,
+    observer: {
+      request: (outcome, seconds) => metrics.llmRequestDuration.observe({ outcome }, seconds),
+      fallback: (reason, detail) => {
+        metrics.llmFallbacks.inc({ reason });
+        logger.warn({ reason, detail }, 'LLM engine fell back to the rules');
+      },
+    },
+  });
 }
