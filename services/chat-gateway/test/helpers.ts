@@ -35,6 +35,19 @@ export async function startApi(): Promise<ApiStack> {
   };
 }
 
+let shared: Promise<ApiStack> | undefined;
+/**
+ * One todo-api for the test files that only need *an* API (each user registers fresh), started on
+ * first use and stopped when the whole run ends: PGlite's start is most of a file's run time.
+ */
+export function sharedApi(): Promise<ApiStack> {
+  return (shared ??= startApi());
+}
+// A root-level hook (this module is loaded with the spec files): runs once, after every suite.
+after(async () => {
+  if (shared) await (await shared).stop();
+});
+
 export interface Stack {
   readonly api: TodoApiHandle;
   readonly dataDir: string;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { apiCall, ChatClient, register, startApi, startGateway, type ApiStack, type Stack } from './helpers.js';
+import { apiCall, ChatClient, register, sharedApi, startGateway, type ApiStack, type Stack } from './helpers.js';
 import { ChatCompletionsServer, status, toolCall } from './chat-completions-server.js';
 
 const KEY = 'sk-gateway-test-0b5e1d77-never-logged';
@@ -14,7 +14,7 @@ describe('chat-gateway with the LLM engine over a real todo-api', function () {
   let logs = '';
   before(async function () {
     this.timeout(120_000);
-    apiStack = await startApi();
+    apiStack = await sharedApi();
     model = await ChatCompletionsServer.start();
     const sink = new Writable({ write(chunk, _encoding, done) { logs += chunk; done(); } });
     stack = await startGateway(
@@ -26,7 +26,6 @@ describe('chat-gateway with the LLM engine over a real todo-api', function () {
   after(async () => {
     await stack?.stop();
     await model?.close();
-    await apiStack?.stop();
   });
 
   async function metric(series: string): Promise<number> {

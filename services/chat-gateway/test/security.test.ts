@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import WebSocket from 'ws';
-import { apiCall, ChatClient, ORIGIN, register, signWithApiKey, startApi, startGateway, type ApiStack, type Stack } from './helpers.js';
+import { apiCall, ChatClient, ORIGIN, register, signWithApiKey, sharedApi, startGateway, type ApiStack, type Stack } from './helpers.js';
 
 /** A pino logger whose JSON lines the test can read. */
 function capturedLogger(): { logger: pino.Logger; lines: () => string } {
@@ -30,9 +30,8 @@ describe('chat-gateway security (issue 15)', function () {
   let apiStack: ApiStack;
   before(async function () {
     this.timeout(120_000);
-    apiStack = await startApi();
+    apiStack = await sharedApi();
   });
-  after(async () => apiStack?.stop());
 
   describe('message rate budget', () => {
     it('closes with 1008 a flood paced to get a message through between drops', async () => {
