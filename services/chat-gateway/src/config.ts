@@ -27,6 +27,10 @@ export interface GatewayConfig {
   readonly rateLimitBurst: number;
   /** Sustained messages per second per socket. @default 2 (people type slower than that) */
   readonly rateLimitPerSecond: number;
+  /** Messages all of a user's sockets on this gateway may send in a burst, together. @default 3 × rateLimitBurst */
+  readonly userRateLimitBurst?: number;
+  /** Sustained messages per second of all of a user's sockets together. @default 3 × rateLimitPerSecond */
+  readonly userRateLimitPerSecond?: number;
   /** Dropped (over-rate) messages a socket may send per strike window; one more closes it with 1008. @default 20 */
   readonly rateLimitStrikes: number;
   /** The window over which strikes come back (refilled evenly, whatever is accepted meanwhile). @default 60000 ms */
@@ -120,6 +124,10 @@ export function validateConfig(config: GatewayConfig): GatewayConfig {
     'eventsRetryMaxMs', 'historyLimit', 'shutdownDrainMs', 'shutdownGraceMs', 'llmTimeoutMs',
   ];
   if (!(config.shutdownDelayMs >= 0)) throw new Error(`shutdownDelayMs must be >= 0, got ${JSON.stringify(config.shutdownDelayMs)}`);
+  for (const key of ['userRateLimitBurst', 'userRateLimitPerSecond'] as const) {
+    const value = config[key];
+    if (value !== undefined && !(typeof value === 'number' && value > 0)) throw new Error(`${key} must be a positive number, got ${JSON.stringify(value)}`);
+  }
   for (const key of positive) {
     const value = config[key];
     if (typeof value !== 'number' || !(value > 0)) throw new Error(`${key} must be a positive number, got ${JSON.stringify(value)}`);
@@ -144,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxConnectionsPerUser: intFrom(env, 'MAX_CONNECTIONS_PER_USER', d.maxConnectionsPerUser, 1, 100_000),
     rateLimitBurst: intFrom(env, 'RATE_LIMIT_BURST', d.rateLimitBurst, 1, 100_000),
     rateLimitPerSecond: intFrom(env, 'RATE_LIMIT_PER_SECOND', d.rateLimitPerSecond, 1, 100_000),
+    ...optional('userRateLimitBurst', env.USER_RATE_LIMIT_BURST ? intFrom(env, 'USER_RATE_LIMIT_BURST', 0, 1, 1_000_000) : undefined),
+    ...optional('userRateLimitPerSecond', env.USER_RATE_LIMIT_PER_SECOND ? intFrom(env, 'USER_RATE_LIMIT_PER_SECOND', 0, 1, 1_000_000) : undefined),
     rateLimitStrikes: intFrom(env, 'RATE_LIMIT_STRIKES', d.rateLimitStrikes, 1, 100_000),
     rateLimitStrikeWindowMs: intFrom(env, 'RATE_LIMIT_STRIKE_WINDOW_MS', d.rateLimitStrikeWindowMs, 100, 3_600_000),
     maxBufferedBytes: intFrom(env, 'MAX_BUFFERED_BYTES', d.maxBufferedBytes, 1024, 1024 ** 3),

@@ -11,6 +11,7 @@ import type { IntentEngine } from './intent/engine.js';
 import { LlmIntentEngine } from './intent/llm-engine.js';
 import { RuleBasedIntentEngine } from './intent/rule-based-engine.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { UserBuckets } from './rate-budget.js';
 import { SessionRegistry } from './session-registry.js';
 import { Session } from './session.js';
 import { UserChangeStreams } from './task-events.js';
@@ -62,6 +63,11 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
   const heartbeat = new Heartbeat<Session>(config.heartbeatIntervalMs);
   const sessions = new SessionRegistry(heartbeat, metrics);
   const readiness = new ApiReadiness(config, metrics, logger);
+  // A user's sockets share one message budget: opening more of them does not buy more messages.
+  const userBuckets = new UserBuckets(
+    config.userRateLimitBurst ?? 3 * config.rateLimitBurst,
+    config.userRateLimitPerSecond ?? 3 * config.rateLimitPerSecond,
+  );
   let draining = false;
 
   const wss = new WebSocketServer({
@@ -95,7 +101,7 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
       logger,
       isDraining: () => draining,
       connectionCount: (userId) => sessions.countFor(userId),
-      onOpen: (ws, owner) => sessions.add(owner.userId, new Session(ws, owner, { config, engine, metrics, streams, logger })),
+      onOpen: (ws, owner) => sessions.add(owner.userId, new Session(ws, owner, { config, engine, metrics, streams, userBuckets, logger })),
     }),
   );
 

@@ -6,7 +6,7 @@ import { Conversation } from './conversation.js';
 import { isValidTimeZone } from './intent/dates.js';
 import type { IntentEngine } from './intent/engine.js';
 import type { GatewayMetrics } from './metrics.js';
-import { RateBudget } from './rate-budget.js';
+import { RateBudget, type UserBuckets } from './rate-budget.js';
 import type { UserChangeStreams } from './task-events.js';
 import { TodoApiClient } from './todo-api-client.js';
 import type { SocketOwner } from './upgrade.js';
@@ -19,6 +19,7 @@ export interface SessionDependencies {
   readonly engine: IntentEngine;
   readonly metrics: GatewayMetrics;
   readonly streams: UserChangeStreams;
+  readonly userBuckets: UserBuckets;
   readonly logger: Logger;
 }
 
@@ -50,12 +51,11 @@ export class Session {
   ) {
     const { config, metrics } = deps;
     this.log = deps.logger.child({ userId: owner.userId, requestId: owner.requestId });
-    this.budget = new RateBudget({
-      burst: config.rateLimitBurst,
-      perSecond: config.rateLimitPerSecond,
-      strikes: config.rateLimitStrikes,
-      strikeWindowMs: config.rateLimitStrikeWindowMs,
-    });
+    const userBudget = deps.userBuckets.acquire(owner.userId);
+    this.budget = new RateBudget(
+      { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond, strikes: config.rateLimitStrikes, strikeWindowMs: config.rateLimitStrikeWindowMs },
+      userBudget.bucket,
+    );
     this.api = new TodoApiClient(config.todoApiUrl, owner.token, config.apiTimeoutMs, (method, outcome, seconds) =>
       metrics.apiRequestDuration.observe({ method, outcome }, seconds),
     );
@@ -73,6 +73,7 @@ export class Session {
       this.log.info({ reason }, 'socket error');
     });
     ws.once('close', (code) => {
+      userBudget.release();
       this.unsubscribe();
       clearTimeout(this.expiryTimer);
       this.log.info({ code }, 'websocket closed');

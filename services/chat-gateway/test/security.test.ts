@@ -72,6 +72,30 @@ describe('chat-gateway security (issue 15)', function () {
         await stack.stop();
       }
     });
+    it('shares one budget among the sockets of a user, which reconnecting does not refill', async () => {
+      const stack = await startGateway(apiStack, { rateLimitBurst: 5, rateLimitPerSecond: 0.1, userRateLimitBurst: 6, userRateLimitPerSecond: 0.1 });
+      try {
+        const { token } = await register(stack.api.url);
+        const clients = await Promise.all([1, 2, 3].map(() => ChatClient.open(stack.gateway, token)));
+        await Promise.all(clients.map((c) => c.next((m) => m.type === 'history')));
+        // Three messages per socket fit each socket's budget (5), but not the user's (6) for all nine.
+        // Dropped messages are not parsed, so their errors carry no id: count the three answers each socket gets.
+        clients.forEach((c, i) => [1, 2, 3].forEach((j) => c.ws.send(JSON.stringify({ type: 'say', id: `s${i}-${j}`, text: 'help' }))));
+        const answers = [];
+        for (const c of clients) for (let j = 0; j < 3; j++) answers.push(await c.next((m) => m.type === 'reply' || m.type === 'error'));
+        expect(answers.filter((a) => a.type === 'reply')).to.have.length(6);
+        expect(answers.filter((a) => a.type === 'error').map((a) => a.code)).to.deep.equal(['rate_limited', 'rate_limited', 'rate_limited']);
+        clients.forEach((c) => c.close());
+        await Promise.all(clients.map((c) => c.closed));
+        const again = await ChatClient.open(stack.gateway, token);
+        await again.next((m) => m.type === 'history');
+        again.ws.send(JSON.stringify({ type: 'say', id: 'again', text: 'help' }));
+        expect(await again.next((m) => m.type === 'reply' || m.type === 'error')).to.include({ type: 'error', code: 'rate_limited' });
+        again.close();
+      } finally {
+        await stack.stop();
+      }
+    });
   });
 
   describe('refused tokens', () => {
