@@ -52,6 +52,8 @@ export interface GatewayConfig {
   readonly shutdownDelayMs: number;
   /** Then, how long replies still being worked on get to be sent; new messages meanwhile get a `shutting_down` error. @default 5000 ms */
   readonly shutdownDrainMs: number;
+  /** Then, how long sockets get to close with 1001 before they are terminated. @default 10000 ms (delay + drain + grace stay inside the pod's 30 s grace period) */
+  readonly shutdownGraceMs: number;
   /** An OpenAI-compatible chat-completions API root (e.g. https://api.openai.com/v1); unset, the rule engine alone understands sentences. */
   readonly llmBaseUrl?: string;
   /** The model to ask; required with llmBaseUrl. */
@@ -60,8 +62,6 @@ export interface GatewayConfig {
   readonly llmApiKey?: string;
   /** Bound on one model call; past it the rule engine answers. @default 4000 ms */
   readonly llmTimeoutMs: number;
-  /** Then, how long sockets get to close with 1001 before they are terminated. @default 10000 ms (delay + drain + grace stay inside the pod's 30 s grace period) */
-  readonly shutdownGraceMs: number;
 }
 
 export const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000'];
