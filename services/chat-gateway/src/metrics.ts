@@ -46,6 +46,19 @@ export function createMetrics() {
       registers: [registry],
     }),
     eventStreams: new Gauge({ name: 'chat_gateway_event_streams', help: 'Per-user change streams currently connected to the todo-api', registers: [registry] }),
+    llmFallbacks: new Counter({
+      name: 'chat_gateway_llm_fallbacks_total',
+      help: 'Sentences the LLM engine handed to the rule engine, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    llmRequestDuration: new Histogram({
+      name: 'chat_gateway_llm_request_duration_seconds',
+      help: 'Calls to the LLM chat-completions endpoint, by outcome (ok, timeout, unreachable, http_error)',
+      labelNames: ['outcome'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15],
+      registers: [registry],
+    }),
     todoApiUp: new Gauge({ name: 'chat_gateway_todo_api_up', help: '1 when the last todo-api readiness check passed', registers: [registry] }),
   };
 }

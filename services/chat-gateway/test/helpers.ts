@@ -35,6 +35,19 @@ export async function startApi(): Promise<ApiStack> {
   };
 }
 
+let shared: Promise<ApiStack> | undefined;
+/**
+ * One todo-api for the test files that only need *an* API (each user registers fresh), started on
+ * first use and stopped when the whole run ends: PGlite's start is most of a file's run time.
+ */
+export function sharedApi(): Promise<ApiStack> {
+  return (shared ??= startApi());
+}
+// A root-level hook (this module is loaded with the spec files): runs once, after every suite.
+after(async () => {
+  if (shared) await (await shared).stop();
+});
+
 export interface Stack {
   readonly api: TodoApiHandle;
   readonly dataDir: string;
@@ -63,6 +76,7 @@ export async function startGateway(apiStack: ApiStack, overrides: Partial<Gatewa
 /** A TCP relay to the API that can be told to swallow traffic, so the API seems to hang. */
 export class ApiLink {
   private hanging = false;
+  private delayMs = 0;
   private readonly sockets = new Set<net.Socket>();
   private constructor(private readonly server: net.Server, readonly url: string) {}
 
@@ -75,7 +89,11 @@ export class ApiLink {
         s.on('error', () => { client.destroy(); upstream.destroy(); });
         s.on('close', () => { link.sockets.delete(s); client.destroy(); upstream.destroy(); });
       }
-      client.on('data', (chunk) => { if (!link.hanging) upstream.write(chunk); });
+      client.on('data', (chunk) => {
+        if (link.hanging) return;
+        if (link.delayMs > 0) setTimeout(() => upstream.write(chunk), link.delayMs);
+        else upstream.write(chunk);
+      });
       upstream.on('data', (chunk) => { if (!link.hanging) client.write(chunk); });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,6 +102,8 @@ export class ApiLink {
   }
 
   hang(): void { this.hanging = true; }
+  /** Holds every request to the API this long before passing it on (0: at once), so a call stays in flight. */
+  delay(ms: number): void { this.delayMs = ms; }
   /** Cuts every open connection, as an API restart or a network blip would. */
   dropConnections(): void {
     for (const s of this.sockets) s.destroy();

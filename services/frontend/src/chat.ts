@@ -1,53 +1,42 @@
 /** The chat-gateway WebSocket client: same-origin /ws, token in the subprotocol list. */
+import {
+  CHAT_SUBPROTOCOL,
+  parseServerMessage as parseFrame,
+  type ChatRole,
+  type ErrorMessage,
+  type HistoryMessage,
+  type SayMessage,
+  type TasksChangedMessage,
+} from '../../shared/chat-protocol.js';
 
-export const CHAT_PROTOCOL = 'todo-chat.v1';
+export const CHAT_PROTOCOL = CHAT_SUBPROTOCOL;
 
 export interface ChatHistoryMessage {
-  readonly role: 'user' | 'assistant';
+  readonly role: ChatRole;
   readonly text: string;
 }
 
+/** A gateway message as the page uses it (shared/chat-protocol.ts has the wire format). */
 export type ServerMessage =
   | { readonly type: 'reply'; readonly id: string; readonly text: string; readonly touchesTasks: boolean }
-  | { readonly type: 'history'; readonly messages: readonly ChatHistoryMessage[] }
-  | { readonly type: 'tasks-changed' }
-  | { readonly type: 'error'; readonly id: string | null; readonly code: string; readonly message: string };
+  | { readonly type: HistoryMessage['type']; readonly messages: readonly ChatHistoryMessage[] }
+  | TasksChangedMessage
+  | { readonly type: ErrorMessage['type']; readonly id: string | null; readonly code: string; readonly message: string };
 
-/** Validates one frame from the gateway; null for anything unexpected (ignored, never thrown). */
+/** Validates one frame from the gateway with the shared parser; null for anything unexpected (ignored, never thrown). */
 export function parseServerMessage(data: unknown): ServerMessage | null {
-  if (typeof data !== 'string') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const m = value as Record<string, unknown>;
-  switch (m['type']) {
-    case 'reply':
-      if (typeof m['text'] !== 'string') return null;
-      return { type: 'reply', id: typeof m['id'] === 'string' ? m['id'] : '', text: m['text'], touchesTasks: Array.isArray(m['tasks']) };
-    case 'history': {
-      if (!Array.isArray(m['messages'])) return null;
-      const messages = m['messages'].flatMap((item: unknown): ChatHistoryMessage[] => {
-        const entry = (item ?? {}) as Record<string, unknown>;
-        const role = entry['role'];
-        return (role === 'user' || role === 'assistant') && typeof entry['text'] === 'string' ? [{ role, text: entry['text'] }] : [];
-      });
-      return { type: 'history', messages };
-    }
-    case 'tasks-changed':
-      return { type: 'tasks-changed' };
-    case 'error':
-      return {
-        type: 'error',
-        id: typeof m['id'] === 'string' ? m['id'] : null,
-        code: typeof m['code'] === 'string' ? m['code'] : 'error',
-        message: typeof m['message'] === 'string' ? m['message'] : 'The assistant could not handle that.',
-      };
-    default:
+  const m = parseFrame(data);
+  switch (m?.type) {
+    case undefined:
       return null;
+    case 'reply':
+      return { type: 'reply', id: m.id, text: m.text, touchesTasks: m.tasks !== undefined };
+    case 'history':
+      return { type: 'history', messages: m.messages.map(({ role, text }) => ({ role, text })) };
+    case 'tasks-changed':
+      return m;
+    case 'error':
+      return { type: 'error', id: m.id ?? null, code: m.code, message: m.message };
   }
 }
 
@@ -102,7 +91,8 @@ export class ChatConnection {
    */
   say(id: string, text: string, timeZone: string | undefined = browserTimeZone()): boolean {
     if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
-    this.socket.send(JSON.stringify({ type: 'say', id, text, ...(timeZone ? { timeZone } : {}) }));
+    const message: SayMessage = { type: 'say', id, text, ...(timeZone ? { timeZone } : {}) };
+    this.socket.send(JSON.stringify(message));
     return true;
   }
 
