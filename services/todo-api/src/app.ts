@@ -1,6 +1,7 @@
 import cors from '@koa/cors';
 import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
+import { HashingLimiter } from './auth/hashingLimiter.js';
 import type { TokenService } from './auth/tokens.js';
 import type { TodoApiConfig } from './config.js';
 import type { Database } from './db/database.js';
@@ -53,7 +54,7 @@ export function createApp(deps: AppDependencies): TodoApiApp {
 
   const health = healthRoutes({ database, registry: metrics.registry, readyTimeoutMs: config.readyTimeoutMs, isDraining: deps.isDraining });
   const accounts = accountRoutes({
-    database, tokens, scryptLogN: config.scryptLogN,
+    database, tokens, scryptLogN: config.scryptLogN, hashing: new HashingLimiter(config.passwordHashing),
     authIpLimiter: new FixedWindowLimiter(config.authIpRateLimit, config.authWindowMs),
     loginLimiter: new FixedWindowLimiter(config.loginRateLimit, config.authWindowMs),
   });
