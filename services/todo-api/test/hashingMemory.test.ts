@@ -6,8 +6,8 @@ import { backends, call } from './helpers.js';
 const MiB = 1024 * 1024;
 /** What one scrypt at the production cost (N=2^17, r=8) allocates: 128·N·r bytes. */
 const ONE_HASH = 128 * MiB;
-/** The pod memory limit the README recommends for dev and staging (idle ~125 MiB + one hash + headroom). */
-const RECOMMENDED_SMALL_LIMIT = 320 * MiB;
+/** The pod memory limit the README recommends for dev and staging: idle ~125 MiB + one hash + room for request load. */
+const RECOMMENDED_SMALL_LIMIT = 384 * MiB;
 
 // The server when DATABASE_URL is set (every environment runs on PostgreSQL); PGlite otherwise,
 // whose embedded database adds ~700 MiB of its own, so there only the growth is compared.
