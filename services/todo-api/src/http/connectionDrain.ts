@@ -66,6 +66,7 @@ export function createDrainableServer(handler: http.RequestListener, options: Dr
       draining = true;
       // net.Server's close, not http.Server's: that one would also destroy every connection
       // without a request in progress at this instant (see above). Resolves once all have ended.
+      // (http's unref'd timeout checker keeps running; with no connection left it has nothing to do.)
       net.Server.prototype.close.call(server, () => {
         clearInterval(sweep);
         clearTimeout(cut);
