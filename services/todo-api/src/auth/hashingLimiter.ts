@@ -10,7 +10,7 @@ export interface HashingLimits {
 }
 
 /** 503 for a request that found every hashing slot and the queue taken. */
-export function hashingBusy(retryAfterSeconds: number): HttpProblem {
+function hashingBusy(retryAfterSeconds: number): HttpProblem {
   return new HttpProblem(503, 'Service Unavailable', 'Too many logins and registrations at once; retry shortly.', undefined,
     { 'Retry-After': String(retryAfterSeconds) });
 }
