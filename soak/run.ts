@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 // gateway-abuse.soak.ts (the WebSocket half of issue 7) needs `ulimit -n 20000` in the calling shell.
-const SCRIPTS = ['rolling-update.ts', 'database-outage.ts', 'hostile-input.ts', 'gateway-abuse.soak.ts'];
+const SCRIPTS = ['rolling-update.ts', 'database-outage.ts', 'hostile-input.ts', 'keep-alive-shutdown.ts', 'gateway-abuse.soak.ts'];
 /** Bound on one script; a hung scenario is killed and counts as a failure. */
 const SCRIPT_TIMEOUT_MS = 20 * 60_000;
 

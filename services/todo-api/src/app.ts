@@ -1,6 +1,7 @@
 import cors from '@koa/cors';
-import Koa, { type Context, type Next } from 'koa';
+import Koa from 'koa';
 import type { Logger } from 'pino';
+import { HashingLimiter } from './auth/hashingLimiter.js';
 import type { TokenService } from './auth/tokens.js';
 import type { TodoApiConfig } from './config.js';
 import type { Database } from './db/database.js';
@@ -36,14 +37,6 @@ export interface TodoApiApp {
 /** Error codes of a client that left mid-request (a closed event stream, a body cut short): not our failure. */
 const CLIENT_WENT_AWAY = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE']);
 
-/** While draining, every response closes its connection so keep-alive clients move on. */
-function closeConnectionsWhenDraining(isDraining: () => boolean) {
-  return async function closeWhenDraining(ctx: Context, next: Next): Promise<void> {
-    await next();
-    if (isDraining()) ctx.set('Connection', 'close');
-  };
-}
-
 /** Composes the middleware and routes; the one place that decides their order. */
 export function createApp(deps: AppDependencies): TodoApiApp {
   const { config, database, tokens, feed, logger } = deps;
@@ -53,7 +46,7 @@ export function createApp(deps: AppDependencies): TodoApiApp {
 
   const health = healthRoutes({ database, registry: metrics.registry, readyTimeoutMs: config.readyTimeoutMs, isDraining: deps.isDraining });
   const accounts = accountRoutes({
-    database, tokens, scryptLogN: config.scryptLogN,
+    database, tokens, scryptLogN: config.scryptLogN, hashing: new HashingLimiter(config.passwordHashing),
     authIpLimiter: new FixedWindowLimiter(config.authIpRateLimit, config.authWindowMs),
     loginLimiter: new FixedWindowLimiter(config.loginRateLimit, config.authWindowMs),
   });
@@ -74,7 +67,6 @@ export function createApp(deps: AppDependencies): TodoApiApp {
   app.use(accessLog);
   app.use(metrics.middleware);
   app.use(problemJson);
-  app.use(closeConnectionsWhenDraining(deps.isDraining));
   app.use(securityHeaders);
   app.use(cors({
     origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { boolFrom, intFrom, readSecret } from '../../shared/env.js';
+import type { HashingLimits } from './auth/hashingLimiter.js';
 
 /** Everything the todo-api needs to run; `loadConfig` builds it from the environment. */
 export interface TodoApiConfig {
@@ -27,6 +28,11 @@ export interface TodoApiConfig {
   readonly jwtVerifyKeyPems: readonly string[];
   /** log2 of the scrypt cost N. @default 17 (OWASP: N=2^17, r=8, p=1); tests lower it with SCRYPT_LOG_N */
   readonly scryptLogN: number;
+  /**
+   * Bound on password hashing: PASSWORD_HASH_CONCURRENCY, _MAX_QUEUE, _MAX_WAIT_MS. @default 1 at once
+   * (each holds 128 MiB; see the README's figures), 8 waiting, 5000 ms; beyond that 503 + Retry-After
+   */
+  readonly passwordHashing: HashingLimits;
   /** Max pooled PostgreSQL connections per replica. @default 10 */
   readonly dbPoolMax: number;
   /**
@@ -81,6 +87,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     ...(jwtPrivateKeyPem ? { jwtPrivateKeyPem } : {}),
     jwtVerifyKeyPems: verifyBundle ? splitPem(verifyBundle) : [],
     scryptLogN: intFrom(env, 'SCRYPT_LOG_N', 17, 10, 20),
+    passwordHashing: {
+      concurrency: intFrom(env, 'PASSWORD_HASH_CONCURRENCY', 1, 1, 64),
+      maxQueue: intFrom(env, 'PASSWORD_HASH_MAX_QUEUE', 8, 0, 10_000),
+      maxWaitMs: intFrom(env, 'PASSWORD_HASH_MAX_WAIT_MS', 5000, 100, 120_000),
+    },
     dbPoolMax: intFrom(env, 'DB_POOL_MAX', 10, 1, 200),
     dbPreparedStatements: boolFrom(env, 'DB_PREPARED_STATEMENTS', true),
     dbConnectTimeoutMs: intFrom(env, 'DB_CONNECT_TIMEOUT_MS', 3000, 100, 60000),

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
 import { loadConfig, type TodoApiConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { createDrainableServer } from './http/connectionDrain.js';
 import { migrateToLatest } from './db/migrations.js';
 import { ChangeFeed } from './events.js';
 
@@ -16,12 +17,17 @@ export interface TodoApiHandle {
   readonly port: number;
   /** Turns /readyz to 503 at once; the server keeps serving until `close()`. */
   beginDrain(): void;
-  /** Stops accepting, lets in-flight requests finish, closes keep-alive sockets, streams and the pool. */
+  /**
+   * Stops accepting, answers every further request with `Connection: close`, closes connections
+   * once idle for a second, ends streams, then closes the pool.
+   */
   close(): Promise<void>;
 }
 
 /** Bound on how long close() waits for in-flight requests before cutting connections. */
 const CLOSE_TIMEOUT_MS = 10_000;
+/** A keep-alive connection quiet this long is closed by the server during close(); a busy one closes after its next answer. */
+const IDLE_GRACE_MS = 1000;
 
 /**
  * Starts the todo-api. Configuration comes from the environment (see config.ts) with
@@ -56,7 +62,8 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
 
     let draining = false;
     const { app, streams } = createApp({ config, database, tokens, feed, logger, isDraining: () => draining });
-    server = http.createServer(app.callback());
+    const drainable = createDrainableServer(app.callback(), { idleGraceMs: IDLE_GRACE_MS, timeoutMs: CLOSE_TIMEOUT_MS });
+    server = drainable.server;
     server.keepAliveTimeout = 65_000; // above typical load balancer idle timeouts (60 s)
     server.headersTimeout = 66_000;
     server.requestTimeout = 30_000;
@@ -65,7 +72,6 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
     const port = (server.address() as AddressInfo).port;
     logger.info({ port, database: database.kind }, 'todo-api listening');
 
-    const listening = server;
     let closing: Promise<void> | undefined;
     return {
       url: `http://127.0.0.1:${port}`,
@@ -78,14 +84,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
         closing ??= (async () => {
           draining = true;
           streams.closeAll();
-          const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
-          // Idle keep-alive sockets are closed now and whenever a busy one finishes.
-          const sweep = setInterval(() => listening.closeIdleConnections(), 50);
-          const force = setTimeout(() => listening.closeAllConnections(), CLOSE_TIMEOUT_MS);
-          listening.closeIdleConnections();
-          await closed;
-          clearInterval(sweep);
-          clearTimeout(force);
+          await drainable.drain();
           await changes.stop();
           await database.close();
           logger.info('todo-api stopped');

@@ -1,40 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { expect } from 'chai';
+import { spawnMain as spawnApi } from './childProcess.js';
 import { adminQuery, backends, call } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const SHUTDOWN_DELAY_MS = 1000;
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly output: () => string;
-}
-
-/** Runs main.ts with tsx exactly as `npm run api` does, and waits for its "listening" log line. */
-async function spawnMain(env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
-      SCRYPT_LOG_N: '10', SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
-      LOGIN_RATE_LIMIT: '100000', AUTH_IP_RATE_LIMIT: '100000', API_RATE_LIMIT_PER_MINUTE: '10000000', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const started = Date.now();
-  for (;;) {
-    const port = /"port":(\d+)[^\n]*"msg":"todo-api listening"/.exec(output)?.[1];
-    if (port) return { process: child, url: `http://127.0.0.1:${port}`, output: () => output };
-    if (child.exitCode !== null) throw new Error(`main.ts exited early:\n${output}`);
-    if (Date.now() - started > 80_000) throw new Error(`main.ts did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** main.ts through tsx exactly as `npm run api` runs it, with a low scrypt cost and a 1 s drain delay. */
+function spawnMain(env: Record<string, string>) {
+  return spawnApi({ SCRYPT_LOG_N: '10', SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), ...env });
 }
 
 for (const backend of backends()) {

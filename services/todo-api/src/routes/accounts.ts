@@ -1,5 +1,6 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
+import type { HashingLimiter } from '../auth/hashingLimiter.js';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
@@ -14,6 +15,8 @@ export interface AccountRoutesOptions {
   readonly database: Database;
   readonly tokens: TokenService;
   readonly scryptLogN: number;
+  /** Every scrypt call goes through it, so a burst of logins cannot exhaust the pod's memory. */
+  readonly hashing: HashingLimiter;
   readonly authIpLimiter: FixedWindowLimiter;
   readonly loginLimiter: FixedWindowLimiter;
 }
@@ -34,14 +37,17 @@ function readCredentials(body: unknown): Credentials {
 const UNIQUE_VIOLATION = '23505';
 
 export function accountRoutes(options: AccountRoutesOptions): Router {
-  const { database: { db }, tokens, scryptLogN } = options;
+  const { database: { db }, tokens, scryptLogN, hashing } = options;
   const router = new Router();
-  const unknownUserHash = dummyHash(scryptLogN);
+  // Made on the first login for an unknown email, through the limiter like every other hash.
+  let unknownUserHash: Promise<string> | undefined;
+  const hashForUnknownUser = () => (unknownUserHash ??= hashing.run(() => dummyHash(scryptLogN))
+    .catch((error: unknown) => { unknownUserHash = undefined; throw error; }));
   const limitByIp = rateLimit(options.authIpLimiter, (ctx) => ctx.ip);
 
   router.post('/api/auth/register', limitByIp, async (ctx: Context) => {
     const { email, password } = readCredentials(ctx.request.body);
-    const passwordHash = await hashPassword(password, scryptLogN);
+    const passwordHash = await hashing.run(() => hashPassword(password, scryptLogN));
     try {
       const user = await db.insertInto('users').values({ email, password_hash: passwordHash })
         .returning('id').executeTakeFirstOrThrow();
@@ -61,7 +67,8 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
     const wait = options.loginLimiter.hit(`${ctx.ip}|${email}`);
     if (wait > 0) throw tooManyRequests(wait);
     const user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
-    const valid = await verifyPassword(password, user?.password_hash ?? await unknownUserHash);
+    const encoded = user?.password_hash ?? await hashForUnknownUser();
+    const valid = await hashing.run(() => verifyPassword(password, encoded));
     if (!user || !valid) throw unauthorized('Email or password is wrong.');
     ctx.body = { token: await tokens.sign(user.id) };
   });
