@@ -33,7 +33,24 @@ export interface Unknown {
   readonly reply: string;
 }
 
-export type Interpretation = ToolCall | Clarification | Unknown;
+/** Small talk (greetings, thanks, off-topic questions): a polite answer, no action. */
+export interface Chat {
+  readonly kind: 'chat';
+  readonly reply: string;
+}
+
+/** Several calls from one sentence, carried out in order: "add eggs and bread", "complete 1 and 3". */
+export interface Batch {
+  readonly kind: 'batch';
+  readonly calls: readonly ToolCall[];
+}
+
+/** Undo the last change the conversation made ("undo", "scratch that"). */
+export interface Undo {
+  readonly kind: 'undo';
+}
+
+export type Interpretation = ToolCall | Clarification | Unknown | Chat | Batch | Undo;
 
 /**
  * Turns a user's sentence into a call of the fixed tool interface (see tools.ts).

@@ -15,7 +15,12 @@ export type ListFilter = 'all' | 'pending' | 'completed' | 'due_today' | 'overdu
  * A task named by the user: its number in the last list shown (negative counts from the end,
  * -1 is the last), (part of) its title, or its id when the caller already knows it.
  */
-export type TaskReference = { readonly position: number } | { readonly title: string } | { readonly id: string };
+export type TaskReference =
+  | { readonly position: number }
+  | { readonly title: string }
+  | { readonly id: string }
+  /** Every task a list would show: "everything due today", "all of them" before any list. */
+  | { readonly matching: ListTasksArgs };
 
 export interface AddTaskArgs {
   readonly title: string;
@@ -26,6 +31,11 @@ export interface AddTaskArgs {
 
 export interface ListTasksArgs {
   readonly filter: ListFilter;
+  /** Only open tasks due in [from, to) (ISO instants): "due tomorrow", "this week", "on friday". */
+  readonly dueBetween?: { readonly from: string; readonly to: string; readonly label: string };
+  readonly priority?: Priority;
+  /** Say how many tasks match instead of listing them ("how many …"). */
+  readonly count?: boolean;
 }
 
 export interface TaskArgs {
@@ -37,6 +47,8 @@ export interface UpdateTaskArgs extends TaskArgs {
   /** ISO 8601 instant, or null to remove the due date. */
   readonly dueAt?: string | null;
   readonly priority?: Priority;
+  /** Move the task's current due date by this much ("push it back two days"); months keep the day. */
+  readonly shiftDueBy?: { readonly ms: number; readonly months: number };
 }
 
 export type ToolCall =
