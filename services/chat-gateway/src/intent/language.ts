@@ -7,10 +7,15 @@ import { distance } from 'fastest-levenshtein';
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
-const nlp = winkNLP(model, ['pos']);
+let nlp = winkNLP(model, ['pos']);
 const its = nlp.its;
 /** wink numbers the model's vocabulary first, then every unknown word it meets: ids from here on are unknown words. */
 const FIRST_UNKNOWN_ID = nlp.readDoc('qqzxqzxqq').tokens().out(its.uniqueId as never)[0] as unknown as number;
+/**
+ * wink keeps every unknown word it meets (~110 bytes each, measured): after this many the
+ * instance is rebuilt (~0.4 s, once per 100,000 new words), so random input cannot grow memory without bound.
+ */
+const MAX_UNKNOWN_WORDS = 100_000;
 
 export interface Token {
   /** Lower-cased surface form ("paid"). */
@@ -30,6 +35,7 @@ export function tokens(text: string): Token[] {
   const lemmas = doc.tokens().out(its.lemma as never) as string[];
   const tags = doc.tokens().out(its.pos as never) as string[];
   const ids = doc.tokens().out(its.uniqueId as never) as unknown as number[];
+  if (Math.max(...ids) - FIRST_UNKNOWN_ID > MAX_UNKNOWN_WORDS) nlp = winkNLP(model, ['pos']);
   return normals.map((normal, i) => ({ normal, lemma: (lemmas[i] ?? normal).toLowerCase(), pos: tags[i] ?? 'X', known: ids[i]! < FIRST_UNKNOWN_ID }));
 }
 

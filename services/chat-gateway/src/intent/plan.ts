@@ -43,6 +43,15 @@ export function needsTasks(interpretation: Interpretation): boolean {
 }
 
 export function plan(interpretation: Interpretation, context: PlanContext, helpText: string): Plan {
+  const planned = planAny(interpretation, context, helpText);
+  // Nothing to change ("it is already done"): say why.
+  if (planned.kind === 'change' && planned.steps.length === 0 && planned.intent !== 'clear_completed') {
+    return { kind: 'reply', text: planned.notes.join(' ') || 'There was nothing to change.', intent: planned.intent };
+  }
+  return planned;
+}
+
+function planAny(interpretation: Interpretation, context: PlanContext, helpText: string): Plan {
   switch (interpretation.kind) {
     case 'clarify':
       return { kind: 'reply', text: interpretation.question, intent: 'clarify' };
@@ -96,7 +105,6 @@ function planTaskCall(call: TaskToolCall, context: PlanContext): Plan {
     if (typeof step === 'string') notes.push(step);
     else steps.push(step);
   }
-  if (steps.length === 0) return { kind: 'reply', text: notes.join(' '), intent: call.name, tasks: found.tasks };
   return { kind: 'change', intent: call.name, steps, notes };
 }
 

@@ -31,6 +31,8 @@ type Rule = {
  */
 export class RuleBasedIntentEngine implements IntentEngine {
   interpret(text: string, context: ConversationContext): Interpretation {
+    const chat = smallTalk(text.trim().replace(/[.!?]+$/u, ''));
+    if (chat) return chat;
     const sentence = prepare(text);
     if (sentence === '') return { kind: 'unknown', reply: UNKNOWN_REPLY };
     for (const rule of RULES) {
@@ -47,6 +49,7 @@ const RULES: readonly Rule[] = [
   { name: 'answer', why: 'a bare number, ordinal or yes/no right after “which one?” answers it; it cannot be a new request', apply: (s, c) => answerToQuestion(s, c, false) },
   { name: 'small talk', why: 'whole-sentence greetings, thanks and goodbyes; checked early so “hi” never becomes a task', apply: smallTalk },
   { name: 'help', why: 'whole-sentence help questions', apply: help },
+  { name: 'lone verb', why: '“delete”, “complete”, “done” alone: ask which task (or act on “it”), never add a task called “delete”', apply: loneVerb },
   { name: 'undo', why: 'whole-sentence “undo”, “scratch that”; “undo 2” is left to reopen', apply: undo },
   { name: 'count', why: '“how many …” before list, which would show the tasks', apply: count },
   { name: 'clear', why: '“delete the completed ones” before delete, which would look for a task named “completed ones”', apply: clearCompleted },
@@ -115,8 +118,10 @@ function correctCommandWord(s: string): string {
   const guess = COMMAND_WORDS.find((command) => isTypoOf(word, command));
   if (!guess) return s;
   // A real English word is meant as typed ("clean" is not "clear", "lost" is not "list"); two letters ("ad") are too short to be meant.
+  // A known word is corrected only when a task number or "it" follows ("compete 3", "marl 2 as done").
   const [first] = tokens(s);
-  if (first && first.known && word.length > 2) return s;
+  const referenceFollows = /^\s+(?:#?\d|it\b|that\b|the (?:first|second|third|last)\b)/i.test(s.slice(m[1]!.length));
+  if (first && first.known && word.length > 2 && !referenceFollows) return s;
   return guess + s.slice(m[1]!.length);
 }
 
@@ -134,6 +139,18 @@ function smallTalk(s: string): Interpretation | undefined {
 
 function help(s: string): Interpretation | undefined {
   return RE.help.test(s) ? { kind: 'tool', name: 'help', args: {} } : undefined;
+}
+
+const LONE_VERB = new RegExp(`^(?<verb>${alternation([...LEXICON.complete, ...LEXICON.delete, ...LEXICON.reopen, 'rename', 'reschedule', 'move', 'postpone', 'mark', 'done', 'finished', 'completed', 'mark as done', 'mark done', 'tick', 'check'])})$`, 'i');
+
+function loneVerb(s: string, c: ConversationContext): Interpretation | undefined {
+  const m = LONE_VERB.exec(s);
+  if (!m) return undefined;
+  const verb = m.groups!.verb!.toLowerCase();
+  const name: TaskToolCall['name'] = LEXICON.delete.includes(verb as never) ? 'delete_task' : LEXICON.reopen.includes(verb as never) ? 'reopen_task' : /^(?:rename|reschedule|move|postpone)$/.test(verb) ? 'update_task' : 'complete_task';
+  // "done" right after adding or showing one task means that task; destructive verbs always ask.
+  if (name === 'complete_task' && /^(?:done|finished|completed)$/.test(verb) && c.lastTaskId) return { kind: 'tool', name, args: { task: { id: c.lastTaskId } } };
+  return { kind: 'clarify', question: `Which task should I ${verbFor(name)}? Say its number or part of its title.` };
 }
 
 function undo(s: string): Interpretation | undefined {
@@ -165,7 +182,7 @@ const LIST_QUESTION = new RegExp(
 );
 const SHOW = compile('{list} [me ][all ][of ]{rest:}');
 const BARE_LIST = new RegExp(
-  `^(?:(?:my|the|all|all my|all of my|show)\\s+)?(?:${alternation(LEXICON.listNounsForShow)}|ls|everything|pending|overdue|completed|done|today|due today|tomorrow|this week)(?:\\s+(?:for\\s+)?(?:today|tomorrow|this week|next week))?$`,
+  `^(?:(?:my|the|all|all my|all of my|show)\\s+)?(?:${alternation(LEXICON.listNounsForShow)}|ls|everything|pending|overdue|completed|today|due today|tomorrow|this week)(?:\\s+(?:for\\s+)?(?:today|tomorrow|this week|next week))?$`,
   'i',
 );
 
@@ -184,7 +201,8 @@ function count(s: string, c: ConversationContext): Interpretation | undefined {
   if (!/^(?:how many|count|number of|what(?:'s| is) the number of)\b/i.test(s)) return undefined;
   const args = listArgs(s, c.now, c.timeZone);
   // "how many tasks do I have" counts what is left to do unless "done" or "in total" is said.
-  const filter = args.filter === 'all' && !/\b(?:in total|total|altogether|overall|all together|including done)\b/i.test(s) ? 'pending' : args.filter;
+  const total = /\b(?:in total|total|altogether|overall|all together|including done|including finished)\b/i.test(s);
+  const filter = total && (args.filter === 'pending' || args.filter === 'all') ? 'all' : args.filter === 'all' ? 'pending' : args.filter;
   return { kind: 'tool', name: 'list_tasks', args: { ...args, filter, count: true } };
 }
 
@@ -274,9 +292,13 @@ function splitItems(text: string): string[] {
   if (parts.length < 2) return [trimmed];
   const hasComma = trimmed.includes(',');
   const words = parts.map((p) => p.split(' '));
+  // A verb leads a part of two words or more when the model tags it so after "to" (sentence-initial
+  // imperatives are often tagged as nouns), or when a determiner follows it ("email the school").
   const startsWithVerb = parts.map((p) => {
-    const [first] = tokens(p);
-    return first !== undefined && first.pos === 'VERB' && first.lemma === first.normal;
+    if (!p.includes(' ')) return false;
+    const [, first] = tokens(`to ${p}`);
+    const second = tokens(p)[1];
+    return (first !== undefined && first.pos === 'VERB') || (second !== undefined && /^(?:the|my|a|an|his|her|our|their|your|some|this|that)$/.test(second.normal));
   });
   const allOneWord = words.every((w) => w.length === 1);
   const allVerbs = startsWithVerb.every(Boolean);
@@ -404,7 +426,11 @@ const COMPLETE = [
 ];
 
 /** "the cat is fed", "rent is paid": a task's subject and the participle of its verb. */
-const PASSIVE = /^(?<subject>.+?)\s+(?:is|are|was|were|has been|have been|got|'s)\s+(?:now\s+|already\s+|all\s+|finally\s+)?(?<verb>[a-z]+)$/i;
+const PASSIVE = /^(?<subject>.+?)(?:\s+(?:is|are|was|were|has been|have been|got)|'s|’s)\s+(?:now\s+|already\s+|all\s+|finally\s+)?(?<verb>[a-z]+)$/i;
+/** A request or question, not a task's name: "show completed", "what's left". */
+const NOT_A_SUBJECT = new RegExp(`^(?:${alternation([...LEXICON.list, ...LEXICON.set, 'what', 'which', 'who', 'how', 'where', 'when', 'why', 'anything', 'everything', 'nothing'])})\\b`, 'i');
+/** "flights booked", "report submitted": a short noun phrase and a participle, no verb "to be". */
+const BARE_PARTICIPLE = /^(?<subject>(?:the\s+|my\s+)?[a-z]+(?:\s+[a-z]+)?)\s+(?<verb>[a-z]+ed|paid|done|bought|fed|sent|made|written|taken|given|got|gotten|seen|read|sold|built|won|met|found|kept|left|brought|thrown|cleaned)$/i;
 
 function complete(s: string, c: ConversationContext): Interpretation | undefined {
   for (const p of COMPLETE) {
@@ -415,9 +441,10 @@ function complete(s: string, c: ConversationContext): Interpretation | undefined
     if (/^(?:complete|finish)\b/i.test(s) && p === COMPLETE[2] && !/^(?:all|everything|every)\b/i.test(ref) && findDate(ref, c.now, c.timeZone)) return addTasks(s, c);
     return taskCall('complete_task', ref, c);
   }
-  const passive = PASSIVE.exec(s);
-  if (passive) {
+  const passive = PASSIVE.exec(s) ?? BARE_PARTICIPLE.exec(s);
+  if (passive && !NOT_A_SUBJECT.test(passive.groups!.subject!)) {
     const verb = tokens(passive.groups!.verb!)[0];
+    if (verb && /^(?:done|finished|completed|sorted)$/.test(verb.normal)) return taskCall('complete_task', passive.groups!.subject!, c);
     if (verb && isPastVerb(verb)) return taskCall('complete_task', `${verb.lemma} ${passive.groups!.subject}`, c);
   }
   return pastTense(s, c);
@@ -428,7 +455,7 @@ function pastTense(s: string, c: ConversationContext): Interpretation | undefine
   const words = tokens(s);
   let i = 0;
   if (words[i] && /^(?:i|we)$/.test(words[i]!.normal)) i++;
-  while (words[i] && /^(?:just|already|finally|also|actually)$/.test(words[i]!.normal)) i++;
+  while (words[i] && /^(?:just|already|finally|also|actually|'ve|have|has|'d|had)$/.test(words[i]!.normal)) i++;
   const verb = words[i];
   if (!verb || !isPastVerb(verb) || i + 1 >= words.length) return undefined;
   if (/^(?:need|have|want|had|was|were|did|got|forgot|wanted|needed|should|could|would|might|must|used|went|said|told|asked)$/.test(verb.normal)) return undefined;
@@ -504,7 +531,7 @@ const RESCHEDULE_VERB = alternation(LEXICON.reschedule);
 
 /** "push it back two days", "postpone the flights by a week": moves the current due date. */
 function shift(s: string, c: ConversationContext): Interpretation | undefined {
-  const m = new RegExp(`^(?<verb>${RESCHEDULE_VERB})\\s+(?<ref>.+?)\\s+(?<amount>(?:back|forward|ahead|later|earlier|by)\\b.*|(?:\\d+|an?|one|two|three|four|five|six|seven|ten|a couple of|a few)\\s+(?:minute|hour|day|week|month)s?.*)$`, 'i').exec(s);
+  const m = new RegExp(`^(?<verb>${RESCHEDULE_VERB}|bring|pull)\\s+(?<ref>.+?)\\s+(?<amount>(?:back|forward|ahead|later|earlier|by)\\b.*|(?:\\d+|an?|one|two|three|four|five|six|seven|ten|a couple of|a few)\\s+(?:minute|hour|day|week|month)s?.*)$`, 'i').exec(s);
   if (!m) return undefined;
   const by = findShift(m.groups!.amount!, /^(?:bring forward|pull forward|pull in)$/i.test(m.groups!.verb!));
   if (!by) return undefined;
@@ -541,7 +568,7 @@ function reprioritise(s: string, c: ConversationContext): Interpretation | undef
   if (m && (/priority|prioriti/i.test(s))) {
     return withTask(m.groups!.ref!, c, { priority: LEXICON.lower.includes(m.groups!.verb!.toLowerCase() as never) ? 'low' : 'high' }, 'reprioritise');
   }
-  m = new RegExp(`^(?<ref>.+?)\\s+(?:is|are|isn't|isnt|is not|should be|can be|feels)\\s+(?<level>(?:not\\s+|really\\s+|very\\s+|super\\s+)?(?:a\\s+)?(?:${PRIORITY.any}|(?:low|high|medium|normal|top)\\s+(?:priority|prio)|priority))$`, 'i').exec(s);
+  m = new RegExp(`^(?<ref>.+?)(?:'s|’s|\\s+(?:is|are|isn't|isnt|is not|should be|can be|feels))\\s+(?<level>(?:not\\s+|really\\s+|very\\s+|super\\s+)?(?:a\\s+)?(?:${PRIORITY.any}|(?:low|high|medium|normal|top)\\s+(?:priority|prio)|priority))$`, 'i').exec(s);
   if (m) {
     const negated = /\b(?:isn't|isnt|is not)\s*$/i.test(s.slice(0, m.index + m.groups!.ref!.length + 8)) || /\s(?:isn't|isnt|is not)\s/i.test(s);
     const level = priorityIn(m.groups!.level!, true)!;
