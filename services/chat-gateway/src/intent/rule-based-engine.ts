@@ -74,7 +74,7 @@ const RE = {
   thanks: wholeSentence(LEXICON.thanks),
   goodbyes: wholeSentence(LEXICON.goodbyes),
   help: wholeSentence(LEXICON.help),
-  undo: new RegExp(`^(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|that|it|the last (?:one|thing|change|action)|what (?:you|i) just did))?$`, 'i'),
+  undo: new RegExp(`^(?:(?:no|nope|wait|no wait)[,\\s]+)?(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|that|it|the last (?:one|thing|change|action)|what (?:you|i) just did))?$`, 'i'),
   yes: wholeSentence(LEXICON.yes),
   no: wholeSentence(LEXICON.no),
   everything: new RegExp(`^(?:the\\s+)?${alternation(LEXICON.everything)}$`, 'i'),
@@ -241,7 +241,7 @@ function explicitAdd(s: string, c: ConversationContext): Interpretation | undefi
   if (lead && lead[0].length < s.length) {
     const body = s.slice(lead[0].length);
     // "I need to see my tasks", "remind me what's due": a question about the list, not a task.
-    if (/^(?:see|check|know|what|which|how many)\b/i.test(body)) return undefined;
+    if (/^(?:see|check|know|look at|go through|review)\s+(?:what|which|my (?:tasks|list|todos|agenda)|the list)\b|^(?:what|which|how many)\b/i.test(body)) return undefined;
     return addTasks(body, c);
   }
   return undefined;
@@ -458,7 +458,9 @@ function pastTense(s: string, c: ConversationContext): Interpretation | undefine
   while (words[i] && /^(?:just|already|finally|also|actually|'ve|have|has|'d|had)$/.test(words[i]!.normal)) i++;
   const verb = words[i];
   if (!verb || !isPastVerb(verb) || i + 1 >= words.length) return undefined;
-  if (/^(?:need|have|want|had|was|were|did|got|forgot|wanted|needed|should|could|would|might|must|used|went|said|told|asked)$/.test(verb.normal)) return undefined;
+  if (/^(?:need|have|want|had|was|were|did|forgot|wanted|needed|should|could|would|might|must|used|went|said|told|asked)$/.test(verb.normal)) return undefined;
+  if (verb.normal === 'got' && /^(?:to|a|an)$/.test(words[i + 1]?.normal ?? '')) return undefined; // "got to call", "got a reminder"
+
   if (findDate(s, c.now, c.timeZone)) return undefined; // "booked flights for friday" is news, not a finished task
   const rest = s.replace(new RegExp(`^.*?\\b${verb.normal}\\b\\s*`, 'i'), '');
   return rest === '' ? undefined : taskCall('complete_task', `${verb.lemma} ${rest}`, c);
@@ -472,7 +474,15 @@ const REOPEN = [
   new RegExp(String.raw`^(?:i|we)\s+(?:didn't|didnt|did not|haven't|havent|have not|never)\s+(?:actually\s+|really\s+)?(?<verb>\w+)\s+(?<ref>.+?)(?:\s+(?:yet|after all))?$`, 'i'),
 ];
 
+/** "the rent isn't paid yet": a task's subject and its participle, negated. */
+const NEGATED_PASSIVE = /^(?<subject>.+?)\s+(?:is not|isn't|isnt|was not|wasn't|wasnt|are not|aren't|arent|has not been|hasn't been|hasnt been)\s+(?:really\s+|actually\s+)?(?<verb>[a-z]+)(?:\s+(?:yet|after all))?$/i;
+
 function reopen(s: string, c: ConversationContext): Interpretation | undefined {
+  const negated = NEGATED_PASSIVE.exec(s);
+  if (negated && !NOT_A_SUBJECT.test(negated.groups!.subject!)) {
+    const verb = tokens(negated.groups!.verb!)[0];
+    if (verb && isPastVerb(verb) && !/^(?:done|finished|completed)$/.test(verb.normal)) return taskCall('reopen_task', `${verb.lemma} ${negated.groups!.subject}`, c);
+  }
   for (const p of REOPEN) {
     const m = p.exec(s);
     if (!m) continue;
@@ -546,7 +556,7 @@ function reschedule(s: string, c: ConversationContext): Interpretation | undefin
     /^(?<ref>.+?)\s+(?:is|are)\s+(?:now\s+)?(?:due|for|on)\s+(?<date>.+)$/i.exec(s) ??
     /^(?:make|set)\s+(?<ref>.+?)\s+due\s+(?<date>.+)$/i.exec(s) ??
     new RegExp(`^(?:${RESCHEDULE_VERB})\\s+(?<ref>.+?)\\s+(?<date>(?:tomorrow|today|tonight|next|this|in|on|monday|tuesday|wednesday|thursday|friday|saturday|sunday|eod|tmrw|end)\\b.*)$`, 'i').exec(s);
-  if (!m) return undefined;
+  if (!m || NOT_A_SUBJECT.test(m.groups!.ref!)) return undefined;
   const found = findDate(m.groups!.date!, c.now, c.timeZone);
   if (!found) {
     if (/^(?<ref>.+?)\s+(?:is|are)\s/i.test(s) && !/\bdue\b/i.test(s)) return undefined;
