@@ -55,7 +55,9 @@ describe('RuleBasedIntentEngine', () => {
     ['remind me tomorrow to call the bank', tool('add_task', { title: 'Call the bank', dueAt: endOfDayParis('2026-11-19') })],
     ['create a reminder to stretch at 3 pm', tool('add_task', { title: 'Stretch', dueAt: '2026-11-18T14:00:00.000Z' })],
     ['add meeting with Bob tomorrow morning', tool('add_task', { title: 'Meeting with Bob', dueAt: '2026-11-19T05:00:00.000Z' })],
-    ['add book club in may', tool('add_task', { title: 'Book club', dueAt: endOfDayParis('2027-05-01') })],
+    // Fixed with issue 14: the end of a day in May is 23:59 summer time (UTC+2), not 00:59 the next day.
+    ['add book club in may', tool('add_task', { title: 'Book club', dueAt: '2027-05-01T21:59:00.000Z' })],
+    ['add call the dentist may 3 at 10am', tool('add_task', { title: 'Call the dentist', dueAt: '2027-05-03T08:00:00.000Z' })],
   ]);
 
   table('list_tasks', [

@@ -102,9 +102,12 @@ export function findDate(text: string, now: Date, timeZone: string): FoundDate |
     .find((r) => !NOT_A_DATE.test(r.text.trim()) || /\b(?:in|on|by|until|till|next|this|last)\s+$/i.test(text.slice(0, r.index)));
   if (!result) return undefined;
   let date = result.date();
+  // chrono reads with today's offset; across a daylight-saving change the local time must stay what was said.
+  const offsetThen = timeZoneOffsetMinutes(timeZone, date);
+  if (offsetThen !== offset) date = new Date(date.getTime() + (offset - offsetThen) * 60_000);
   // "friday" means by the end of friday; "tomorrow morning" keeps the time chrono implies.
   const partOfDay = /\b(?:morning|afternoon|evening|night|tonight|noon|midday|midnight|lunch)/i.test(result.text);
-  if (!result.start.isCertain('hour') && !partOfDay) date = endOfLocalDay(date, offset);
+  if (!result.start.isCertain('hour') && !partOfDay) date = endOfLocalDay(date, timeZoneOffsetMinutes(timeZone, date));
   return { date, index: result.index, text: result.text };
 }
 
