@@ -40,6 +40,7 @@ export const LEXICON = {
     'i need to', 'i have to', 'i must', 'i should', 'i gotta', 'i got to', "i've got to", 'i have got to', 'i ought to', 'i want to', 'i will need to',
     'need to', 'have to', 'must', 'should', 'gotta', 'got to', 'todo:', 'to do:', 'to-do:', 'task:', 'new task:', 'todo', 'to-do',
     'i need', 'we need', 'we need to', 'we have to', 'we must', 'we should', 'we gotta',
+    'i forgot to', 'i keep forgetting to', 'i still need to', 'i still have to', 'still need to', 'still have to',
   ],
   /** Nouns an add verb may put before the title: "add a task to …", "create a new reminder called …". */
   taskNouns: ['task', 'todo', 'to-do', 'to do', 'item', 'reminder', 'entry', 'note', 'thing'],

@@ -36,7 +36,10 @@ type Rule = {
 export class RuleBasedIntentEngine implements IntentEngine {
   interpret(text: string, context: ConversationContext): Interpretation {
     if (text.length > MAX_SENTENCE_CHARS) return { kind: 'clarify', question: TOO_LONG };
-    const chat = smallTalk(text.trim().replace(/[.!?]+$/u, ''));
+    const raw = text.trim().replace(/[.!?]+$/u, '');
+    // "ok" / "yes" answer a pending question (the 'answer' rule); otherwise they are small talk.
+    const answersQuestion = context.pendingCall !== undefined && (RE.yes.test(raw) || RE.no.test(raw));
+    const chat = answersQuestion ? undefined : smallTalk(raw);
     if (chat) return chat;
     const sentence = prepare(text);
     if (sentence === '') return { kind: 'unknown', reply: UNKNOWN_REPLY };
@@ -139,6 +142,7 @@ function smallTalk(s: string): Interpretation | undefined {
   }
   if (RE.thanks.test(bare) || /^(?:thanks|thank you|thx|cheers)\b.{0,25}$/i.test(bare)) return { kind: 'chat', reply: REPLIES.thanks };
   if (RE.goodbyes.test(bare) || /^(?:bye|goodbye|good night|see you)\b.{0,20}$/i.test(bare)) return { kind: 'chat', reply: REPLIES.goodbye };
+  if (RE.yes.test(bare) || RE.no.test(bare) || /^(?:nothing|nothing else|not now|no thanks|all good|i'm good|im good|that's fine|thats fine|fine)$/i.test(bare)) return { kind: 'chat', reply: REPLIES.no };
   return undefined;
 }
 
@@ -376,6 +380,7 @@ function parseReferences(text: string, c: Pick<ConversationContext, 'lastTaskId'
     .replace(/^["“‘']+|["”’']+$/g, '')
     .replace(/\s+(?:from|off|on)\s+(?:my|the)\s+(?:list|tasks|todos?|to-dos?)$/i, '')
     .replace(/^(?:the|my|that|this)\s+(?=\S)/i, '')
+    .replace(/^(?:one|task|item|todo|thing)\s+(?:about|with|for|called|named|titled|that says|saying|where i)\s+/i, '')
     .trim();
   if (s === '') return undefined;
   if (RE.pronoun.test(s) || /^(?:it|that)\s+(?:task|one)$/i.test(s)) return c.lastTaskId ? [{ id: c.lastTaskId }] : undefined;
