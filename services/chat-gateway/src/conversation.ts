@@ -128,8 +128,8 @@ export class Conversation {
       said.splice(0, said.length, p.steps.length === 0 ? 'There are no completed tasks to clear.' : `Cleared ${p.steps.length} completed task${p.steps.length === 1 ? '' : 's'}.`);
     }
     if (inverse.length > 0) this.lastChange = { inverse, what: said.join(' ') };
-    const single = touched.length === 1 ? touched[0] : undefined;
-    this.lastTaskId = single && p.steps[0]!.op !== 'delete' ? single.id : p.steps.length === 1 && p.steps[0]!.op === 'delete' ? undefined : this.lastTaskId;
+    // "it" next time: the one task this change was about; nothing after deleting it.
+    if (p.steps.length === 1) this.lastTaskId = p.steps[0]!.op === 'delete' ? undefined : touched[0]?.id;
     return { text: [...said, ...p.notes].join(' '), ...(touched.length > 0 ? { tasks: touched } : {}) };
   }
 

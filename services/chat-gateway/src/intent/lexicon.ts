@@ -25,7 +25,7 @@ export const LEXICON = {
   // ------------------------------------------------------------------ fillers
   /** Politeness and discourse markers dropped from the start of a sentence (repeatedly). */
   leadingFillers: [
-    'hey', 'ok', 'okay', 'so', 'now', 'and', 'then', 'also', 'oh', 'um', 'uh', 'well', 'please', 'pls', 'plz', 'kindly', 'actually', 'oops', 'ah', 'right',
+    'hey', 'hi', 'hello', 'thanks', 'thank you', 'ok', 'okay', 'so', 'now', 'and', 'then', 'also', 'oh', 'um', 'uh', 'well', 'please', 'pls', 'plz', 'kindly', 'actually', 'oops', 'ah', 'right',
     'can you', 'could you', 'would you', 'will you', 'can u', 'could u', 'i want you to', 'i would like you to', "i'd like you to",
     'i want to', 'i would like to', "i'd like to", 'i wanna', "let's", 'lets', 'go ahead and', 'just',
   ],

@@ -135,14 +135,18 @@ function correctCommandWord(s: string): string {
 
 // ================================================================= conversation rules
 
+/** Words that may follow a greeting or a thank-you without making it a request: "hi there", "thanks a lot". */
+const SMALL_TALK_TAIL = /(?:\s+(?:there|again|you|all|everyone|friend|buddy|mate|man|bot|assistant|a lot|so much|very much|a bunch|heaps|guys|dear|for now|tomorrow|later|soon|next time|tonight))+$/i;
+
 function smallTalk(s: string): Interpretation | undefined {
-  const bare = s.replace(/[,!.]+/g, '').trim();
-  if (RE.greetings.test(bare) || /^(?:hi|hey|hello|good (?:morning|afternoon|evening))\b.{0,20}$/i.test(bare) && !/\b(?:add|show|list|delete|complete)\b/i.test(bare)) {
-    return RE.greetings.test(bare) || bare.split(' ').length <= 3 ? { kind: 'chat', reply: REPLIES.greeting } : undefined;
-  }
-  if (RE.thanks.test(bare) || /^(?:thanks|thank you|thx|cheers)\b.{0,25}$/i.test(bare)) return { kind: 'chat', reply: REPLIES.thanks };
-  if (RE.goodbyes.test(bare) || /^(?:bye|goodbye|good night|see you)\b.{0,20}$/i.test(bare)) return { kind: 'chat', reply: REPLIES.goodbye };
-  if (RE.yes.test(bare) || RE.no.test(bare) || /^(?:nothing|nothing else|not now|no thanks|all good|i'm good|im good|that's fine|thats fine|fine)$/i.test(bare)) return { kind: 'chat', reply: REPLIES.no };
+  const bare = s.replace(/[,!.]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // The sentence, without its small-talk tail, and without its last tail word ("see you tomorrow").
+  const forms = [bare, bare.replace(SMALL_TALK_TAIL, ''), bare.replace(/\s+(?:tomorrow|later|soon|again|there|tonight)$/i, '')];
+  const is = (re: RegExp) => forms.some((form) => re.test(form));
+  if (is(RE.greetings)) return { kind: 'chat', reply: REPLIES.greeting };
+  if (is(RE.thanks)) return { kind: 'chat', reply: REPLIES.thanks };
+  if (is(RE.goodbyes)) return { kind: 'chat', reply: REPLIES.goodbye };
+  if (RE.yes.test(bare) || RE.no.test(bare) || /^(?:nothing|nothing else|not now|all good|i'm good|im good|that's fine|thats fine|fine)$/i.test(bare)) return { kind: 'chat', reply: REPLIES.no };
   return undefined;
 }
 
