@@ -1,6 +1,6 @@
 /**
  * The one lexicon of the rule engine: every word or phrase it reacts to, by role. The grammar
- * (grammar.ts) refers to these roles by name in its templates, e.g. "{complete} {ref}", so adding
+ * (rule-based-engine.ts) refers to these roles by name in its templates, e.g. "{complete} {ref}", so adding
  * a synonym here teaches every rule that uses the role. Multi-word entries are fine; longer
  * entries are tried first.
  */
@@ -8,8 +8,8 @@ export const LEXICON = {
   // ------------------------------------------------------------------ command verbs
   /** Verbs that create a task; what follows is the title. */
   add: ['add', 'create', 'insert', 'jot down', 'jot', 'write down', 'note down', 'enter', 'new', 'make a note to', 'make a note of', 'make a note'],
-  /** Verbs that mark a task as done. "finish" and "complete" are also task verbs (see grammar.ts). */
-  complete: ['complete', 'finish', 'check off', 'tick off', 'cross off', 'cross out', 'strike off', 'strike out', 'mark off', 'close', 'done with', 'did', 'finished', 'completed'],
+  /** Verbs that mark a task as done. "finish" and "complete" are also task verbs (see rule-based-engine.ts); "close" is left out ("close the windows"). */
+  complete: ['complete', 'finish', 'check off', 'tick off', 'cross off', 'cross out', 'strike off', 'strike out', 'mark off', 'done with', 'did', 'finished', 'completed'],
   reopen: ['reopen', 're-open', 'uncheck', 'untick', 'unmark', 'restore', 'reactivate', 'uncomplete', 'un-complete', 'unfinish'],
   delete: ['delete', 'remove', 'erase', 'drop', 'trash', 'discard', 'cancel', 'scrap', 'bin', 'forget about', 'forget', 'get rid of', 'throw away', 'throw out', 'kill', 'ditch', 'nuke'],
   rename: ['rename', 're-name', 'retitle', 're-title', 'reword', 'call'],

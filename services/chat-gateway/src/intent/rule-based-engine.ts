@@ -516,8 +516,11 @@ function putBack(s: string, c: ConversationContext): Interpretation | undefined 
 
 const DELETE = compile(`{delete} {ref:}`);
 
+/** Phrasal verbs that start like a delete verb but name a task: "drop off the kids", "kill time". */
+const NOT_A_DELETE = /^(?:drop\s+(?:off|by|in|out)|bin\s+day|kill\s+time|forget\s+(?:to|that))\b/i;
+
 function remove(s: string, c: ConversationContext): Interpretation | undefined {
-  const m = DELETE.exec(s);
+  const m = NOT_A_DELETE.test(s) ? null : DELETE.exec(s);
   return m ? taskCall('delete_task', m.groups!.ref!, c) : undefined;
 }
 
