@@ -121,12 +121,12 @@ const UNIT_MS: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_
  * "forward 3 hours" → −3 hours; `forward` says which way the verb already moves ("bring forward").
  */
 export function findShift(text: string, earlier = false): { readonly ms: number; readonly months: number } | undefined {
-  const m = /\b(?:(back|forward|later|earlier|ahead)\s+)?(?:by\s+)?(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple(?: of)?|(?:a )?few)\s+(minute|hour|day|week|month)s?\b(?:\s+(later|earlier|back|forward|ahead))?/i.exec(text);
+  const m = /\b(?:(back|forward|later|earlier|ahead|up|sooner)\s+)?(?:by\s+)?(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple(?: of)?|(?:a )?few)\s+(minute|hour|day|week|month)s?\b(?:\s+(later|earlier|back|forward|ahead))?/i.exec(text);
   if (!m) return undefined;
   const amountWord = m[2]!.toLowerCase().replace(/ of$/, '');
   const amount = /^\d+$/.test(amountWord) ? Number(amountWord) : (NUMBER_WORDS[amountWord] ?? 1);
   const direction = `${m[1] ?? ''} ${m[4] ?? ''}`.toLowerCase();
-  const sign = earlier || /forward|earlier|ahead/.test(direction) ? -1 : 1;
+  const sign = earlier || /forward|earlier|ahead|up|sooner/.test(direction) ? -1 : 1;
   const unit = m[3]!.toLowerCase();
   return unit === 'month' ? { ms: 0, months: sign * amount } : { ms: sign * amount * UNIT_MS[unit]!, months: 0 };
 }

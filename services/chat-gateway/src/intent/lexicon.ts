@@ -9,8 +9,8 @@ export const LEXICON = {
   /** Verbs that create a task; what follows is the title. */
   add: ['add', 'create', 'insert', 'jot down', 'jot', 'write down', 'note down', 'enter', 'new', 'make a note to', 'make a note of', 'make a note'],
   /** Verbs that mark a task as done. "finish" and "complete" are also task verbs (see rule-based-engine.ts); "close" is left out ("close the windows"). */
-  complete: ['complete', 'finish', 'check off', 'tick off', 'cross off', 'cross out', 'strike off', 'strike out', 'mark off', 'done with', 'did', 'finished', 'completed'],
-  reopen: ['reopen', 're-open', 'uncheck', 'untick', 'unmark', 'restore', 'reactivate', 'uncomplete', 'un-complete', 'unfinish'],
+  complete: ['complete', 'finish', 'check off', 'tick off', 'cross off', 'cross out', 'strike off', 'strike out', 'mark off', 'done with', 'all done with', 'finally done with', 'did', 'finished', 'completed'],
+  reopen: ['bring back', 'reopen', 're-open', 'uncheck', 'untick', 'unmark', 'restore', 'reactivate', 'uncomplete', 'un-complete', 'unfinish'],
   delete: ['delete', 'remove', 'erase', 'drop', 'trash', 'discard', 'cancel', 'scrap', 'bin', 'forget about', 'forget', 'get rid of', 'throw away', 'throw out', 'kill', 'ditch', 'nuke'],
   rename: ['rename', 're-name', 'retitle', 're-title', 'reword', 'call'],
   /** Moves a due date: to an absolute date ("to friday") or by a shift ("back two days", "by a week"). */
@@ -25,7 +25,7 @@ export const LEXICON = {
   // ------------------------------------------------------------------ fillers
   /** Politeness and discourse markers dropped from the start of a sentence (repeatedly). */
   leadingFillers: [
-    'hey', 'hi', 'hello', 'thanks', 'thank you', 'ok', 'okay', 'so', 'now', 'and', 'then', 'also', 'oh', 'um', 'uh', 'well', 'please', 'pls', 'plz', 'kindly', 'actually', 'oops', 'ah', 'right',
+    'hey', 'hi', 'hello', 'thanks', 'thank you', 'ok', 'okay', 'so', 'now', 'and', 'then', 'also', 'oh', 'um', 'uh', 'well', 'please', 'pls', 'plz', 'kindly', 'actually', 'ah', 'right',
     'can you', 'could you', 'would you', 'will you', 'can u', 'could u', 'i want you to', 'i would like you to', "i'd like you to",
     'i want to', 'i would like to', "i'd like to", 'i wanna', "let's", 'lets', 'go ahead and', 'just',
   ],
@@ -76,7 +76,7 @@ export const LEXICON = {
   undo: ['undo', 'undo that', 'undo it', 'undo the last one', 'undo the last change', 'undo the last action', 'undo last', 'scratch that', 'take that back', 'take it back', 'revert', 'revert that', 'revert it', 'revert the last change', 'revert the last action', 'go back', 'put it back', 'put that back', 'reverse that', 'cancel that', 'that was a mistake', 'my mistake', 'oops', 'wrong one', 'no wait undo', 'never mind that', 'roll back', 'rollback', 'undo what you just did'],
   greetings: ['hi', 'hello', 'hey', 'hiya', 'howdy', 'yo', 'good morning', 'good afternoon', 'good evening', 'morning', 'evening', 'hello there', 'hi there', 'hey there', 'greetings', 'sup', "what's up", 'whats up', 'how are you', 'how are you doing', "how's it going", 'hows it going'],
   thanks: ['thanks', 'thank you', 'thx', 'ty', 'cheers', 'great', 'perfect', 'nice', 'cool', 'good job', 'well done', 'awesome', 'thanks a lot', 'thank you so much', 'thanks so much', 'thank you very much', 'many thanks', 'much appreciated', 'appreciate it', 'brilliant', 'excellent', 'ok thanks', 'okay thanks', 'great thanks', 'got it', 'ok', 'okay', 'k', 'alright', 'sounds good', 'good', 'lovely'],
-  goodbyes: ['bye', 'goodbye', 'bye bye', 'see you', 'see ya', 'see you later', 'later', 'good night', 'goodnight', 'night', 'cya', 'ttyl', 'talk later', 'talk to you later', "that's all", 'thats all', "that's it", 'thats it', 'done for today', 'i am done for today', "i'm done for today", 'have a good day', 'take care'],
+  goodbyes: ['bye', 'goodbye', 'bye bye', 'see you', 'see ya', 'see you later', 'later', 'good night', 'goodnight', 'night', 'gn', 'nite', 'night night', 'cya', 'ttyl', 'talk later', 'talk to you later', "that's all", 'thats all', "that's it", 'thats it', 'done for today', 'i am done for today', "i'm done for today", 'have a good day', 'take care'],
   help: ['help', '?', 'commands', 'usage', 'instructions', 'menu', 'what can you do', 'what can i say', 'what can i ask', 'how does this work', 'how does it work', 'how do i use this', 'how do i use you', 'what do you understand', 'what do you do', 'what are the commands', 'what are your commands', 'show help', 'show me the help', 'who are you', 'what are you', 'help me', 'i need help', 'how do you work'],
 
   // ------------------------------------------------------------------ list filters

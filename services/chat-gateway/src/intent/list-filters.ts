@@ -15,7 +15,8 @@ const WORDS = {
 };
 
 /** What a request to see (or count) tasks asks for: "what's due tomorrow", "high priority tasks", "done this week". */
-export function listArgs(s: string, now: Date, timeZone: string): ListTasksArgs {
+export function listArgs(sentence: string, now: Date, timeZone: string): ListTasksArgs {
+  const s = sentence.replace(/\b(?:to-?do|to do|task) list\b/gi, 'list'); // "my todo list" is the whole list
   const priority: Priority | undefined = WORDS.low.test(s) ? 'low' : WORDS.high.test(s) ? 'high' : undefined;
   const dueBetween = dueRange(s, now, timeZone);
   let filter: ListFilter;

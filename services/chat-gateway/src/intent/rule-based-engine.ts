@@ -82,7 +82,7 @@ const RE = {
   thanks: wholeSentence(LEXICON.thanks),
   goodbyes: wholeSentence(LEXICON.goodbyes),
   help: wholeSentence(LEXICON.help),
-  undo: new RegExp(`^(?:(?:no|nope|wait|no wait)[,\\s]+)?(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|that|it|the last (?:one|thing|change|action)|what (?:you|i) just did))?$`, 'i'),
+  undo: new RegExp(`^(?:(?:no|nope|wait|no wait|oops|whoops|ah|argh|damn)[,!\\s]+)*(?:undo[,!\\s]+)*(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|that|it|the last (?:one|thing|change|action)|what (?:you|i) just did))?$`, 'i'),
   yes: wholeSentence(LEXICON.yes),
   no: wholeSentence(LEXICON.no),
   everything: new RegExp(`^(?:the\\s+)?${alternation(LEXICON.everything)}$`, 'i'),
@@ -128,7 +128,7 @@ function correctCommandWord(s: string): string {
   // A real English word is meant as typed ("clean" is not "clear", "lost" is not "list"); two letters ("ad") are too short to be meant.
   // A known word is corrected only when a task number or "it" follows ("compete 3", "marl 2 as done").
   const [first] = tokens(s);
-  const referenceFollows = /^\s+(?:#?\d|it\b|that\b|the (?:first|second|third|last)\b)/i.test(s.slice(m[1]!.length));
+  const referenceFollows = /^\s+(?:#?\d|it\b|that\b|the (?:first|second|third|last)\b|my (?:tasks|list|todos?|to-?dos)\b)/i.test(s.slice(m[1]!.length));
   if (first && first.known && word.length > 2 && !referenceFollows) return s;
   return guess + s.slice(m[1]!.length);
 }
@@ -190,7 +190,7 @@ function withReference(call: TaskToolCall, task: TaskReference): ToolCall {
 // ================================================================= list and count
 
 const LIST_QUESTION = new RegExp(
-  String.raw`^(?:what|what's|whats|what is|what are|which|anything|is there anything|are there any|is anything|do i have|have i got|any|where am i|am i)\b.*\b(?:on my|list|tasks?|todos?|to-dos?|to do|left|due|overdue|late|done|finished|completed|pending|open|remaining|have|got|plan|plate|agenda|need|next|today|tomorrow|week|scheduled|coming up|behind)\b`,
+  String.raw`^(?:what|what's|whats|what is|what are|which|anything|is there anything|are there any|is anything|do i have|have i got|any|where am i|am i)\b.*\b(?:on my|list|tasks?|todos?|to-dos?|to do|left|due|overdue|late|done|finished|completed|pending|open|remaining|have|got|plan|plate|agenda|need|next|today|tomorrow|week|weekend|month|scheduled|coming up|behind|urgent|important|priority|finish|finished|did|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
   'i',
 );
 const SHOW = compile('{list} [me ][all ][of ]{rest:}');
@@ -252,7 +252,9 @@ function explicitAdd(s: string, c: ConversationContext): Interpretation | undefi
   }
   const lead = RE.addLead.exec(s);
   if (lead && lead[0].length < s.length) {
-    const body = s.slice(lead[0].length);
+    let body = s.slice(lead[0].length);
+    // "must remember to back up my laptop": leads may follow one another.
+    for (let next = RE.addLead.exec(body); next && next[0].length < body.length; next = RE.addLead.exec(body)) body = body.slice(next[0].length);
     // "I need to see my tasks", "remind me what's due": a question about the list, not a task.
     if (/^(?:see|check|know|look at|go through|review)\s+(?:what|which|my (?:tasks|list|todos|agenda)|the list)\b|^(?:what|which|how many)\b/i.test(body)) return undefined;
     return addTasks(body, c);
@@ -389,11 +391,11 @@ function parseReferences(text: string, c: Pick<ConversationContext, 'lastTaskId'
   if (s === '') return undefined;
   if (RE.pronoun.test(s) || /^(?:it|that)\s+(?:task|one)$/i.test(s)) return c.lastTaskId ? [{ id: c.lastTaskId }] : undefined;
   if (RE.everything.test(s)) return everything(c);
-  const selection = /^(?:all|everything|every task|all (?:my |the )?tasks|all of them|all the ones)\s+(?:that(?:'s| is| are)\s+)?(?<rest>(?:due|overdue|for|from|on|this|next|today|tomorrow|with|high|low|urgent|important|completed|done|finished|pending|open).*)$/i.exec(s);
+  const selection = /^(?:all|everything|every)(?:\s+of)?(?:\s+(?:the|my))?(?:\s+(?:tasks?|ones|things|of them))?\s+(?:that(?:'s| is| are)\s+|which (?:is|are)\s+)?(?<rest>(?:due|overdue|late|for|from|on|this|next|today|tomorrow|with|high|low|urgent|important|completed|done|finished|pending|open).*)$/i.exec(s);
   if (selection && c.now && c.timeZone) return [{ matching: listArgs(selection.groups!.rest!, c.now, c.timeZone) }];
   const single = position(s);
   if (single !== undefined) return [{ position: single }];
-  const pieces = s.split(/\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+/i).map((p) => p.replace(/^(?:the|my)\s+/i, '').trim());
+  const pieces = s.split(/\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s+(?=#?\d+\b)/i).map((p) => p.replace(/^(?:the|my)\s+/i, '').trim());
   const positions = pieces.map(position);
   if (pieces.length > 1 && positions.every((p) => p !== undefined)) return positions.map((p) => ({ position: p! }));
   const title = s.replace(/\s+(?:task|todo|to-do|item|one)$/i, '').replace(/^(?:task|todo|to-do|item)\s*:?\s+/i, '').trim();
@@ -558,7 +560,7 @@ const RESCHEDULE_VERB = alternation(LEXICON.reschedule);
 
 /** "push it back two days", "postpone the flights by a week": moves the current due date. */
 function shift(s: string, c: ConversationContext): Interpretation | undefined {
-  const m = new RegExp(`^(?<verb>${RESCHEDULE_VERB}|bring|pull)\\s+(?<ref>.+?)\\s+(?<amount>(?:back|forward|ahead|later|earlier|by)\\b.*|(?:\\d+|an?|one|two|three|four|five|six|seven|ten|a couple of|a few)\\s+(?:minute|hour|day|week|month)s?.*)$`, 'i').exec(s);
+  const m = new RegExp(`^(?<verb>${RESCHEDULE_VERB}|bring|pull)\\s+(?<ref>.+?)\\s+(?<amount>(?:back|forward|ahead|later|earlier|up|by)\\b.*|(?:\\d+|an?|one|two|three|four|five|six|seven|ten|a couple of|a few)\\s+(?:minute|hour|day|week|month)s?.*)$`, 'i').exec(s);
   if (!m) return undefined;
   const by = findShift(m.groups!.amount!, /^(?:bring forward|pull forward|pull in)$/i.test(m.groups!.verb!));
   if (!by) return undefined;
@@ -572,7 +574,7 @@ function reschedule(s: string, c: ConversationContext): Interpretation | undefin
     /^(?<ref>.+?)\s+(?:is|are|should be|needs to be done|has to be done|must be done)\s+(?:now\s+)?due\s+(?<date>.+)$/i.exec(s) ??
     /^(?<ref>.+?)\s+(?:is|are)\s+(?:now\s+)?(?:due|for|on)\s+(?<date>.+)$/i.exec(s) ??
     /^(?:make|set)\s+(?<ref>.+?)\s+due\s+(?<date>.+)$/i.exec(s) ??
-    new RegExp(`^(?:${RESCHEDULE_VERB})\\s+(?<ref>.+?)\\s+(?<date>(?:tomorrow|today|tonight|next|this|in|on|monday|tuesday|wednesday|thursday|friday|saturday|sunday|eod|tmrw|end)\\b.*)$`, 'i').exec(s);
+    new RegExp(`^(?:${RESCHEDULE_VERB}|make|set|change|switch)\\s+(?<ref>.+?)\\s+(?:to\\s+|for\\s+)?(?<date>(?:tomorrow|today|tonight|next|this|in|on|monday|tuesday|wednesday|thursday|friday|saturday|sunday|eod|tmrw|end)\\b.*)$`, 'i').exec(s);
   if (!m || NOT_A_SUBJECT.test(m.groups!.ref!)) return undefined;
   const found = findDate(m.groups!.date!, c.now, c.timeZone);
   if (!found) {
@@ -592,9 +594,12 @@ function reprioritise(s: string, c: ConversationContext): Interpretation | undef
   m = new RegExp(`^(?:make|mark|set|flag|put)\\s+(?<ref>.+?)\\s+(?:as\\s+|to\\s+|at\\s+)?(?<level>(?:a\\s+)?(?:${PRIORITY.any}|(?:low|high|medium|normal|top)(?:\\s+(?:priority|prio))?|priority))$`, 'i').exec(s);
   if (m) return withTask(m.groups!.ref!, c, { priority: priorityIn(m.groups!.level!, true)! }, 'reprioritise');
   m = new RegExp(`^(?<verb>${alternation([...LEXICON.raise, ...LEXICON.lower])})\\s+(?:the\\s+)?(?:priority\\s+(?:of|for|on)\\s+)?(?<ref>.+?)(?:'s priority|\\s+priority)?$`, 'i').exec(s);
-  if (m && (/priority|prioriti/i.test(s))) {
+  // "raise", "drop", "up" need the word priority; "prioritize", "bump up", "escalate" are about nothing else.
+  if (m && (/priority|prioriti|^(?:bump up|escalate)\b/i.test(s))) {
     return withTask(m.groups!.ref!, c, { priority: LEXICON.lower.includes(m.groups!.verb!.toLowerCase() as never) ? 'low' : 'high' }, 'reprioritise');
   }
+  m = /^(?<ref>.+?)\s+(?:can wait|is not a priority|isn't a priority|isnt a priority|can be done later|is not pressing|isn't pressing)$/i.exec(s);
+  if (m) return withTask(m.groups!.ref!, c, { priority: 'low' }, 'reprioritise');
   m = new RegExp(`^(?<ref>.+?)(?:'s|’s|\\s+(?:is|are|isn't|isnt|is not|should be|can be|feels))\\s+(?<level>(?:not\\s+|really\\s+|very\\s+|super\\s+)?(?:a\\s+)?(?:${PRIORITY.any}|(?:low|high|medium|normal|top)\\s+(?:priority|prio)|priority))$`, 'i').exec(s);
   if (m) {
     const negated = /\b(?:isn't|isnt|is not)\s*$/i.test(s.slice(0, m.index + m.groups!.ref!.length + 8)) || /\s(?:isn't|isnt|is not)\s/i.test(s);
