@@ -11,7 +11,7 @@ export const LEXICON = {
   /** Verbs that mark a task as done. "finish" and "complete" are also task verbs (see rule-based-engine.ts); "close" is left out ("close the windows"). */
   complete: ['complete', 'finish', 'check off', 'tick off', 'cross off', 'cross out', 'strike off', 'strike out', 'mark off', 'done with', 'all done with', 'finally done with', 'did', 'finished', 'completed'],
   reopen: ['bring back', 'reopen', 're-open', 'uncheck', 'untick', 'unmark', 'restore', 'reactivate', 'uncomplete', 'un-complete', 'unfinish'],
-  delete: ['delete', 'remove', 'erase', 'drop', 'trash', 'discard', 'cancel', 'scrap', 'bin', 'forget about', 'forget', 'get rid of', 'throw away', 'throw out', 'kill', 'ditch', 'nuke'],
+  delete: ['delete', 'remove', 'erase', 'drop', 'trash', 'discard', 'cancel', 'scrap', 'bin', 'forget about', 'forget', 'get rid of', 'throw away', 'throw out', 'kill', 'ditch', 'nuke', 'dump', 'toss', 'scratch'],
   rename: ['rename', 're-name', 'retitle', 're-title', 'reword', 'call'],
   /** Moves a due date: to an absolute date ("to friday") or by a shift ("back two days", "by a week"). */
   reschedule: ['reschedule', 'move', 'postpone', 'push back', 'push', 'defer', 'delay', 'shift', 'put off', 'bump', 'bring forward', 'pull forward', 'pull in'],
@@ -40,6 +40,7 @@ export const LEXICON = {
     'i need to', 'i have to', 'i must', 'i should', 'i gotta', 'i got to', "i've got to", 'i have got to', 'i ought to', 'i want to', 'i will need to',
     'need to', 'have to', 'must', 'should', 'gotta', 'got to', 'todo:', 'to do:', 'to-do:', 'task:', 'new task:', 'todo', 'to-do',
     'i need', 'we need', 'we need to', 'we have to', 'we must', 'we should', 'we gotta',
+    "i'll need to", 'ill need to', 'i will need to', "i'll have to", 'ill have to', 'i will have to', 'need',
     'i forgot to', 'i keep forgetting to', 'i still need to', 'i still have to', 'still need to', 'still have to',
   ],
   /** Nouns an add verb may put before the title: "add a task to …", "create a new reminder called …". */
@@ -75,9 +76,9 @@ export const LEXICON = {
   // ------------------------------------------------------------------ conversation
   undo: ['undo', 'undo that', 'undo it', 'undo the last one', 'undo the last change', 'undo the last action', 'undo last', 'scratch that', 'take that back', 'take it back', 'revert', 'revert that', 'revert it', 'revert the last change', 'revert the last action', 'go back', 'put it back', 'put that back', 'reverse that', 'cancel that', 'that was a mistake', 'my mistake', 'oops', 'wrong one', 'no wait undo', 'never mind that', 'roll back', 'rollback', 'undo what you just did'],
   greetings: ['hi', 'hello', 'hey', 'hiya', 'howdy', 'yo', 'good morning', 'good afternoon', 'good evening', 'morning', 'evening', 'hello there', 'hi there', 'hey there', 'greetings', 'sup', "what's up", 'whats up', 'how are you', 'how are you doing', "how's it going", 'hows it going'],
-  thanks: ['thanks', 'thank you', 'thx', 'ty', 'cheers', 'great', 'perfect', 'nice', 'cool', 'good job', 'well done', 'awesome', 'thanks a lot', 'thank you so much', 'thanks so much', 'thank you very much', 'many thanks', 'much appreciated', 'appreciate it', 'brilliant', 'excellent', 'ok thanks', 'okay thanks', 'great thanks', 'got it', 'ok', 'okay', 'k', 'alright', 'sounds good', 'good', 'lovely'],
+  thanks: ['thanks', 'thank you', 'thank u', 'thanx', 'tnx', 'thanks u', 'thx', 'ty', 'cheers', 'great', 'perfect', 'nice', 'cool', 'good job', 'well done', 'awesome', 'thanks a lot', 'thank you so much', 'thanks so much', 'thank you very much', 'many thanks', 'much appreciated', 'appreciate it', 'brilliant', 'excellent', 'ok thanks', 'okay thanks', 'great thanks', 'got it', 'ok', 'okay', 'k', 'alright', 'sounds good', 'good', 'lovely'],
   goodbyes: ['bye', 'goodbye', 'bye bye', 'see you', 'see ya', 'see you later', 'later', 'good night', 'goodnight', 'night', 'gn', 'nite', 'night night', 'cya', 'ttyl', 'talk later', 'talk to you later', "that's all", 'thats all', "that's it", 'thats it', 'done for today', 'i am done for today', "i'm done for today", 'have a good day', 'take care'],
-  help: ['help', '?', 'commands', 'usage', 'instructions', 'menu', 'what can you do', 'what can i say', 'what can i ask', 'how does this work', 'how does it work', 'how do i use this', 'how do i use you', 'what do you understand', 'what do you do', 'what are the commands', 'what are your commands', 'show help', 'show me the help', 'who are you', 'what are you', 'help me', 'i need help', 'how do you work'],
+  help: ['help', '?', 'commands', 'usage', 'instructions', 'menu', 'what can you do', 'what can i say', 'what can i ask', 'how does this work', 'how does it work', 'how do i use this', 'how do i use you', 'what do you understand', 'what do you do', 'what are the commands', 'what are your commands', 'show help', 'show me the help', 'who are you', 'what are you', 'help me', 'i need help', 'need help', 'how do you work', 'help please', 'what should i say'],
 
   // ------------------------------------------------------------------ list filters
   listNounsForShow: ['tasks', 'task', 'todos', 'todo', 'to-dos', 'to do', 'to dos', 'list', 'agenda', 'plate', 'schedule', 'stuff', 'things', 'items', 'reminders', 'plan', 'day'],

@@ -9,7 +9,7 @@ const WORDS = {
   completed: new RegExp(`\\b${alternation(LEXICON.completedWords)}\\b`, 'i'),
   pending: new RegExp(`\\b${alternation(LEXICON.pendingWords)}\\b`, 'i'),
   notDone: /\b(?:not done|not finished|not completed|unfinished|incomplete|uncompleted|undone|to be done|left to do|still to do|to do|todo)\b/i,
-  today: /\b(?:today(?:'s)?|tonight|this evening|this afternoon)\b/i,
+  today: /\b(?:today(?:'?s)?|tonight|this evening|this afternoon)\b/i,
   high: /\b(?:high[- ]priority|urgent|important|top priority|high prio|priority)\b/i,
   low: /\b(?:low[- ]priority|not urgent|unimportant|not important|low prio)\b/i,
 };
@@ -47,9 +47,12 @@ function dueRange(s: string, now: Date, timeZone: string): ListTasksArgs['dueBet
     return days(saturday, 2, 'this weekend');
   }
   if (WORDS.today.test(s)) return undefined;
-  const found = findDate(s, now, timeZone);
+  const found = findDate(s.replace(/\btomorrows\b/i, 'tomorrow'), now, timeZone);
   if (!found) return undefined;
   const day = localDayBounds(found.date, timeZone);
+  // "due before friday" / "by friday": everything open up to that day, overdue included.
+  const upTo = /\b(?:before|b4|by|until|till)\s+(?:the\s+)?$/i.exec(s.slice(0, found.index));
+  if (upTo) return { from: new Date(0).toISOString(), to: (/before|b4/i.test(upTo[0]) ? day.start : day.end).toISOString(), label: `${upTo[0].trim()} ${found.text}` };
   return { from: day.start.toISOString(), to: day.end.toISOString(), label: found.text.replace(/^(?:on|for|due)\s+/i, '') };
 }
 

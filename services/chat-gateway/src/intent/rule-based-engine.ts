@@ -82,7 +82,7 @@ const RE = {
   thanks: wholeSentence(LEXICON.thanks),
   goodbyes: wholeSentence(LEXICON.goodbyes),
   help: wholeSentence(LEXICON.help),
-  undo: new RegExp(`^(?:(?:no|nope|wait|no wait|oops|whoops|ah|argh|damn)[,!\\s]+)*(?:undo[,!\\s]+)*(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|that|it|the last (?:one|thing|change|action)|what (?:you|i) just did))?$`, 'i'),
+  undo: new RegExp(`^(?:(?:no|nope|wait|no wait|oops|whoops|ah|argh|damn)[,!\\s]+)*(?:undo[,!\\s]+)*(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|pls|that|it|the last (?:one|thing|change|action)|my last (?:one|thing|change|action|edit)|what (?:you|i) just did))?$`, 'i'),
   yes: wholeSentence(LEXICON.yes),
   no: wholeSentence(LEXICON.no),
   everything: new RegExp(`^(?:the\\s+)?${alternation(LEXICON.everything)}$`, 'i'),
@@ -285,7 +285,7 @@ function addTasks(body: string, c: ConversationContext): Interpretation {
   const found = findDate(rest, c.now, c.timeZone);
   if (found) {
     dueAt = found.date.toISOString();
-    const before = rest.slice(0, found.index).replace(/[\s,]*(?:\b(?:due|by|on|at|in|before|for|until|till|starting|from|this|it's|it is|the|latest|no later than)\s*)*$/i, '');
+    const before = rest.slice(0, found.index).replace(/[\s,]*(?:\b(?:due|by|on|at|in|before|b4|for|until|till|starting|from|this|it's|it is|the|latest|no later than)\s*)*$/i, '');
     titleText = `${before} ${rest.slice(found.index + found.text.length)}`;
   }
   titleText = titleText.replace(new RegExp(`\\s+(?:to|on|onto|in|into)\\s+(?:my|the)\\s+${RE.listNoun}\\b`, 'i'), '');
@@ -390,6 +390,8 @@ function parseReferences(text: string, c: Pick<ConversationContext, 'lastTaskId'
     .trim();
   if (s === '') return undefined;
   if (RE.pronoun.test(s) || /^(?:it|that)\s+(?:task|one)$/i.test(s)) return c.lastTaskId ? [{ id: c.lastTaskId }] : undefined;
+  // "both" means the two tasks shown, and nothing else.
+  if (/^both\b/i.test(s) && (c.lastShownTasks ?? []).length !== 2) return undefined;
   if (RE.everything.test(s)) return everything(c);
   const selection = /^(?:all|everything|every)(?:\s+of)?(?:\s+(?:the|my))?(?:\s+(?:tasks?|ones|things|of them))?\s+(?:that(?:'s| is| are)\s+|which (?:is|are)\s+)?(?<rest>(?:due|overdue|late|for|from|on|this|next|today|tomorrow|with|high|low|urgent|important|completed|done|finished|pending|open).*)$/i.exec(s);
   if (selection && c.now && c.timeZone) return [{ matching: listArgs(selection.groups!.rest!, c.now, c.timeZone) }];
@@ -574,6 +576,8 @@ function reschedule(s: string, c: ConversationContext): Interpretation | undefin
     /^(?<ref>.+?)\s+(?:is|are|should be|needs to be done|has to be done|must be done)\s+(?:now\s+)?due\s+(?<date>.+)$/i.exec(s) ??
     /^(?<ref>.+?)\s+(?:is|are)\s+(?:now\s+)?(?:due|for|on)\s+(?<date>.+)$/i.exec(s) ??
     /^(?:make|set)\s+(?<ref>.+?)\s+due\s+(?<date>.+)$/i.exec(s) ??
+    /^(?:set|change|update|move|push)\s+(?:the\s+)?(?<ref>.+?)(?:'s)?\s+(?:deadline|due date|due time|date)\s+(?:to|as|for|until)\s+(?<date>.+)$/i.exec(s) ??
+    /^(?<ref>.+?)\s+(?:can|could|should|will|may)\s+(?:be\s+)?(?:done|finished|wait|happen)\s+(?:until\s+|till\s+|on\s+|by\s+)?(?<date>.+)$/i.exec(s) ??
     new RegExp(`^(?:${RESCHEDULE_VERB}|make|set|change|switch)\\s+(?<ref>.+?)\\s+(?:to\\s+|for\\s+)?(?<date>(?:tomorrow|today|tonight|next|this|in|on|monday|tuesday|wednesday|thursday|friday|saturday|sunday|eod|tmrw|end)\\b.*)$`, 'i').exec(s);
   if (!m || NOT_A_SUBJECT.test(m.groups!.ref!)) return undefined;
   const found = findDate(m.groups!.date!, c.now, c.timeZone);
