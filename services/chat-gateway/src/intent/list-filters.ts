@@ -47,6 +47,10 @@ function dueRange(s: string, now: Date, timeZone: string): ListTasksArgs['dueBet
     return days(saturday, 2, 'this weekend');
   }
   if (WORDS.today.test(s)) return undefined;
+  // "what's due", "due soon", "coming up": anything with a due date in the next seven days, overdue included.
+  if (/\b(?:due(?:\s+soon)?|coming up|upcoming)\s*\??$/i.test(s) && !findDate(s, now, timeZone)) {
+    return { from: new Date(0).toISOString(), to: new Date(today.start.getTime() + 8 * DAY_MS).toISOString(), label: 'in the next 7 days' };
+  }
   const found = findDate(s.replace(/\btomorrows\b/i, 'tomorrow'), now, timeZone);
   if (!found) return undefined;
   const day = localDayBounds(found.date, timeZone);

@@ -82,7 +82,7 @@ const RE = {
   thanks: wholeSentence(LEXICON.thanks),
   goodbyes: wholeSentence(LEXICON.goodbyes),
   help: wholeSentence(LEXICON.help),
-  undo: new RegExp(`^(?:(?:no|nope|wait|no wait|oops|whoops|ah|argh|damn)[,!\\s]+)*(?:undo[,!\\s]+)*(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|pls|that|it|the last (?:one|thing|change|action)|my last (?:one|thing|change|action|edit)|what (?:you|i) just did))?$`, 'i'),
+  undo: new RegExp(`^(?:(?:no|nope|wait|no wait|oops|whoops|ah|argh|damn)[,!\\s]+)*(?:undo[,!\\s]+)*(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|pls|that|it|the last (?:one|thing|change|action)|my last (?:one|thing|change|action|edit)|the last (?:thing|change) you (?:did|made)|what (?:you|i) just did))?$`, 'i'),
   yes: wholeSentence(LEXICON.yes),
   no: wholeSentence(LEXICON.no),
   everything: new RegExp(`^(?:the\\s+)?${alternation(LEXICON.everything)}$`, 'i'),
@@ -139,7 +139,8 @@ function correctCommandWord(s: string): string {
 const SMALL_TALK_TAIL = /(?:\s+(?:there|again|you|all|everyone|friend|buddy|mate|man|bot|assistant|a lot|so much|very much|a bunch|heaps|guys|dear|for now|tomorrow|later|soon|next time|tonight))+$/i;
 
 function smallTalk(s: string): Interpretation | undefined {
-  const bare = s.replace(/[,!.]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const bare = s.replace(/[,!.]+/g, ' ').replace(/\s+/g, ' ').trim().replace(/\b(\w+)(?:\s+\1\b)+/gi, '$1'); // "hey hey"
+
   // The sentence, without its small-talk tail, and without its last tail word ("see you tomorrow").
   const forms = [bare, bare.replace(SMALL_TALK_TAIL, ''), bare.replace(/\s+(?:tomorrow|later|soon|again|there|tonight)$/i, '')];
   const is = (re: RegExp) => forms.some((form) => re.test(form));
@@ -397,6 +398,11 @@ function parseReferences(text: string, c: Pick<ConversationContext, 'lastTaskId'
   if (selection && c.now && c.timeZone) return [{ matching: listArgs(selection.groups!.rest!, c.now, c.timeZone) }];
   const single = position(s);
   if (single !== undefined) return [{ position: single }];
+  // "1 through 3", "2-4", "1 to 3": a range of the list shown.
+  const range = /^#?(\d{1,3})\s*(?:-|–|to|through|thru|until)\s*#?(\d{1,3})$/i.exec(s);
+  if (range && Number(range[1]) >= 1 && Number(range[2]) > Number(range[1]) && Number(range[2]) - Number(range[1]) < 50) {
+    return Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => ({ position: Number(range[1]) + i }));
+  }
   const pieces = s.split(/\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s+(?=#?\d+\b)/i).map((p) => p.replace(/^(?:the|my)\s+/i, '').trim());
   const positions = pieces.map(position);
   if (pieces.length > 1 && positions.every((p) => p !== undefined)) return positions.map((p) => ({ position: p! }));
