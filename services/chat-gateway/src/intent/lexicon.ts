@@ -7,7 +7,7 @@
 export const LEXICON = {
   // ------------------------------------------------------------------ command verbs
   /** Verbs that create a task; what follows is the title. */
-  add: ['add', 'create', 'insert', 'jot down', 'jot', 'write down', 'note down', 'enter', 'new', 'make a note to', 'make a note of', 'make a note'],
+  add: ['add', 'create', 'insert', 'jot down', 'jot', 'write down', 'note down', 'enter', 'make a note to', 'make a note of', 'make a note'],
   /** Verbs that mark a task as done. "finish" and "complete" are also task verbs (see rule-based-engine.ts); "close" is left out ("close the windows"). */
   complete: ['complete', 'finish', 'check off', 'tick off', 'cross off', 'cross out', 'strike off', 'strike out', 'mark off', 'done with', 'all done with', 'finally done with', 'did', 'finished', 'completed'],
   reopen: ['bring back', 'reopen', 're-open', 'uncheck', 'untick', 'unmark', 'restore', 'reactivate', 'uncomplete', 'un-complete', 'unfinish'],
@@ -34,7 +34,7 @@ export const LEXICON = {
   /** "don't let me forget …", "note to self …": an add whatever comes next. */
   addLeads: [
     "don't let me forget to", "don't let me forget", 'dont let me forget to', 'dont let me forget', 'do not let me forget to', 'do not let me forget',
-    'note to self', 'note to self:', 'memo', 'note', 'memo to self', 'reminder', 'reminder to', 'remind me to', 'remind me about', 'remind me of', 'remind me that i need to', 'remind me that i have to', 'remind me',
+    'new task', 'new todo', 'new to-do', 'new item', 'new reminder', 'new entry', 'note to self', 'note to self:', 'memo', 'note', 'memo to self', 'reminder', 'reminder to', 'remind me to', 'remind me about', 'remind me of', 'remind me that i need to', 'remind me that i have to', 'remind me',
     'can i get a reminder to', 'can i get a reminder', 'can you remind me to', 'set a reminder to', 'set a reminder for', 'set a reminder',
     "don't forget to", 'dont forget to', 'do not forget to', "don't forget", 'dont forget', 'do not forget', 'remember to', 'remember that i need to', 'remember',
     'i need to', 'i have to', 'i must', 'i should', 'i gotta', 'i got to', "i've got to", 'i have got to', 'i ought to', 'i want to', 'i will need to',
@@ -74,7 +74,7 @@ export const LEXICON = {
   no: ['no', 'nope', 'nah', 'never mind', 'nevermind', 'forget it', 'cancel', 'no thanks', 'leave it', 'n'],
 
   // ------------------------------------------------------------------ conversation
-  undo: ['undo', 'undo that', 'undo it', 'undo the last one', 'undo the last change', 'undo the last action', 'undo last', 'scratch that', 'take that back', 'take it back', 'revert', 'revert that', 'revert it', 'revert the last change', 'revert the last action', 'go back', 'put it back', 'put that back', 'reverse that', 'cancel that', 'that was a mistake', 'my mistake', 'oops', 'wrong one', 'no wait undo', 'never mind that', 'roll back', 'rollback', 'undo what you just did'],
+  undo: ['undo', 'undo that', 'undo it', 'undo the last one', 'undo the last change', 'undo the last action', 'undo last', 'scratch that', 'take that back', 'take it back', 'take back that', 'take back the last change', 'take back the last action', 'take back the last thing', 'revert', 'revert that', 'revert it', 'revert the last change', 'revert the last action', 'go back', 'put it back', 'put that back', 'reverse that', 'cancel that', 'that was a mistake', 'my mistake', 'oops', 'wrong one', 'no wait undo', 'never mind that', 'roll back', 'rollback', 'undo what you just did'],
   greetings: ['hi', 'hello', 'hey', 'hiya', 'howdy', 'yo', 'good morning', 'good afternoon', 'good evening', 'morning', 'evening', 'hello there', 'hi there', 'hey there', 'greetings', 'sup', "what's up", 'whats up', 'how are you', 'how are you doing', "how's it going", 'hows it going'],
   thanks: ['thanks', 'thank you', 'thank u', 'thanx', 'tnx', 'thanks u', 'thx', 'ty', 'cheers', 'great', 'perfect', 'nice', 'cool', 'good job', 'well done', 'awesome', 'thanks a lot', 'thank you so much', 'thanks so much', 'thank you very much', 'many thanks', 'much appreciated', 'appreciate it', 'brilliant', 'excellent', 'ok thanks', 'okay thanks', 'great thanks', 'got it', 'ok', 'okay', 'k', 'alright', 'sounds good', 'good', 'lovely', 'lol', 'haha', 'hahaha', 'hmm', 'wow', 'nice one', 'ok cool', 'okay cool', 'noted', 'understood'],
   goodbyes: ['bye', 'goodbye', 'bye bye', 'see you', 'see ya', 'see you later', 'later', 'good night', 'goodnight', 'night', 'gn', 'nite', 'night night', 'cya', 'ttyl', 'talk later', 'talk to you later', "that's all", 'thats all', "that's it", 'thats it', 'done for today', 'i am done for today', "i'm done for today", 'have a good day', 'take care'],

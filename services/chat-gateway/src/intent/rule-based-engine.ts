@@ -200,7 +200,11 @@ const BARE_LIST = new RegExp(
   'i',
 );
 
+/** "what's the weather today", "what is the capital of …": a question about something else. */
+const OTHER_QUESTION = /^(?:what|what's|whats|what is|what are)\s+(?:the|a|an)\s+(?!(?:list|plan|agenda|schedule|status|deal|tasks?|todos?|next)\b)\w+/i;
+
 function list(s: string, c: ConversationContext): Interpretation | undefined {
+  if (OTHER_QUESTION.test(s)) return undefined;
   const show = SHOW.exec(s);
   const aboutTasks =
     BARE_LIST.test(s) ||
@@ -452,7 +456,7 @@ const COMPLETE = [
 /** "the cat is fed", "rent is paid": a task's subject and the participle of its verb. */
 const PASSIVE = /^(?<subject>.+?)(?:\s+(?:is|are|was|were|has been|have been|got)|'s|’s)\s+(?:now\s+|already\s+|all\s+|finally\s+)?(?<verb>[a-z]+)$/i;
 /** A request or question, not a task's name: "show completed", "what's left". */
-const NOT_A_SUBJECT = new RegExp(`^(?:${alternation([...LEXICON.list, ...LEXICON.set, 'what', 'which', 'who', 'how', 'where', 'when', 'why', 'anything', 'everything', 'nothing'])})\\b`, 'i');
+const NOT_A_SUBJECT = new RegExp(`^(?:${alternation([...LEXICON.list, ...LEXICON.set, 'anything', 'everything', 'nothing'])}|(?:what|which|who|how|where|when|why)(?:'?s)?)\\b`, 'i');
 /** "flights booked", "report submitted": a short noun phrase and a participle, no verb "to be". */
 const BARE_PARTICIPLE = /^(?<subject>(?:the\s+|my\s+)?[a-z]+(?:\s+[a-z]+)?)\s+(?<verb>[a-z]+ed|paid|done|bought|fed|sent|made|written|taken|given|got|gotten|seen|read|sold|built|won|met|found|kept|left|brought|thrown|cleaned)$/i;
 
@@ -610,9 +614,9 @@ function reprioritise(s: string, c: ConversationContext): Interpretation | undef
   }
   m = /^(?<ref>.+?)\s+(?:can wait|is not a priority|isn't a priority|isnt a priority|can be done later|is not pressing|isn't pressing)$/i.exec(s);
   if (m) return withTask(m.groups!.ref!, c, { priority: 'low' }, 'reprioritise');
-  m = new RegExp(`^(?<ref>.+?)(?:'s|’s|\\s+(?:is|are|isn't|isnt|is not|should be|can be|feels))\\s+(?<level>(?:not\\s+|really\\s+|very\\s+|super\\s+)?(?:a\\s+)?(?:${PRIORITY.any}|(?:low|high|medium|normal|top)\\s+(?:priority|prio)|priority))$`, 'i').exec(s);
+  m = new RegExp(`^(?<ref>.+?)(?:'s|’s|\\s+(?:is|are|isn't|isnt|is not|aren't|arent|are not|should be|can be|feels))\\s+(?<level>(?:not\\s+|really\\s+|very\\s+|super\\s+)?(?:a\\s+)?(?:${PRIORITY.any}|(?:low|high|medium|normal|top)\\s+(?:priority|prio)|priority))$`, 'i').exec(s);
   if (m) {
-    const negated = /\b(?:isn't|isnt|is not)\s*$/i.test(s.slice(0, m.index + m.groups!.ref!.length + 8)) || /\s(?:isn't|isnt|is not)\s/i.test(s);
+    const negated = /\s(?:isn't|isnt|is not|aren't|arent|are not)\s/i.test(s);
     const level = priorityIn(m.groups!.level!, true)!;
     return withTask(m.groups!.ref!, c, { priority: negated && level === 'high' ? 'low' : level }, 'reprioritise');
   }
