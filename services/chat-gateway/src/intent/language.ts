@@ -49,22 +49,40 @@ const FUNCTION_WORDS = new Set([
   'now', 'finally', 'all', 'have', 'has', 'had', 'do', 'get', 'got', 'done', 'finish', 'complete', 'handle', 'sort', '’s', "'s",
 ]);
 
+/** Lemmas by lower-cased text; the oldest entries go first when full (~100 bytes an entry). */
 const lemmaCache = new Map<string, readonly string[]>();
-const LEMMA_CACHE_MAX = 5000;
+const LEMMA_CACHE_MAX = 20_000;
+
+function remember(key: string, lemmas: readonly string[]): readonly string[] {
+  if (lemmaCache.size >= LEMMA_CACHE_MAX) lemmaCache.delete(lemmaCache.keys().next().value!);
+  lemmaCache.set(key, lemmas);
+  return lemmas;
+}
+
+const meaningful = (list: readonly Token[]) =>
+  list.filter((t) => /[\p{L}\p{N}]/u.test(t.normal)).map((t) => t.lemma).filter((l) => !FUNCTION_WORDS.has(l));
 
 /** The meaning-carrying lemmas of `text`, e.g. "I paid the rent" → [pay, rent]; cached (task titles repeat). */
 export function contentLemmas(text: string): readonly string[] {
   const key = text.toLowerCase();
-  let lemmas = lemmaCache.get(key);
-  if (!lemmas) {
-    lemmas = tokens(key)
-      .filter((t) => /[\p{L}\p{N}]/u.test(t.normal))
-      .map((t) => t.lemma)
-      .filter((l) => !FUNCTION_WORDS.has(l));
-    if (lemmaCache.size >= LEMMA_CACHE_MAX) lemmaCache.clear();
-    lemmaCache.set(key, lemmas);
+  return lemmaCache.get(key) ?? remember(key, meaningful(tokens(key)));
+}
+
+/**
+ * Lemmatises the texts not cached yet in ONE wink document (titles joined by " | "): wink's cost
+ * is mostly per document, so 500 new titles take ~10–40 ms instead of ~0.3 s one by one.
+ */
+export function primeLemmas(texts: readonly string[]): void {
+  const missing = [...new Set(texts.map((t) => t.toLowerCase()))].filter((key) => !lemmaCache.has(key));
+  if (missing.length < 2) return;
+  const all = tokens(missing.map((key) => key.replace(/\|/g, ' ')).join(' | '));
+  let start = 0;
+  for (const key of missing) {
+    let end = start;
+    while (end < all.length && all[end]!.normal !== '|') end++;
+    remember(key, meaningful(all.slice(start, end)));
+    start = end + 1;
   }
-  return lemmas;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ShownTask } from './engine.js';
-import { contentLemmas, isTypoOf } from './language.js';
+import { contentLemmas, isTypoOf, primeLemmas } from './language.js';
 import type { TaskReference, ToolName } from './tools.js';
 
 export type Resolution<T extends ShownTask> =
@@ -46,11 +46,13 @@ export function resolveTaskReference<T extends ShownTask>(
   const wanted = simplify(reference.title);
   const words = wanted.split(' ').filter((w) => w.length > 0);
   const lemmas = contentLemmas(reference.title);
+  const simple = new Map(allTasks.map((t) => [t, simplify(t.title)])); // once per task, not once per tier
+  const title = (t: T) => simple.get(t)!;
   const tiers: readonly ((t: T) => boolean)[] = [
-    (t) => simplify(t.title) === wanted,
-    (t) => ` ${simplify(t.title)} `.includes(` ${wanted} `),
+    (t) => title(t) === wanted,
+    (t) => ` ${title(t)} `.includes(` ${wanted} `),
     (t) => {
-      const titleWords = simplify(t.title).split(' ');
+      const titleWords = title(t).split(' ');
       return words.every((w) => titleWords.some((tw) => tw.startsWith(w)));
     },
     (t) => lemmas.length > 0 && lemmas.every((l) => contentLemmas(t.title).includes(l)),
@@ -59,14 +61,15 @@ export function resolveTaskReference<T extends ShownTask>(
       return own.length >= 2 && own.every((l) => lemmas.includes(l));
     },
   ];
-  for (const tier of tiers) {
+  for (const [index, tier] of tiers.entries()) {
+    if (index === 3) primeLemmas(allTasks.map((t) => t.title)); // the lemma tiers: all titles in one go
     const matches = allTasks.filter(tier);
     if (matches.length > 0) return pick(matches, action, false);
   }
   // A mistyped article ("teh", "hte") carries no meaning either.
   const guessWords = (lemmas.length > 0 ? lemmas : words).filter((w) => !(w.length <= 3 && ['the', 'my', 'and', 'for'].some((f) => isTypoOf(w, f))));
   const guesses = allTasks.filter((t) => {
-    const titleWords = [...simplify(t.title).split(' '), ...contentLemmas(t.title)];
+    const titleWords = [...title(t).split(' '), ...contentLemmas(t.title)];
     return guessWords.length > 0 && guessWords.every((w) => titleWords.some((tw) => tw === w || isTypoOf(w, tw)));
   });
   if (guesses.length > 0) return pick(guesses, action, true);
