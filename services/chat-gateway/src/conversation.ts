@@ -170,6 +170,7 @@ export class Conversation {
 function intentOf(interpretation: Interpretation): string {
   switch (interpretation.kind) {
     case 'tool':
+    case 'each':
       return interpretation.name;
     case 'batch':
       return interpretation.calls[0]?.name ?? 'batch';

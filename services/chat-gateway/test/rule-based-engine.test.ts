@@ -197,7 +197,7 @@ describe('RuleBasedIntentEngine', () => {
       });
     }
     it('“everything due today” selects by the list filter', () => {
-      expect(interpret('complete everything due today')).to.deep.equal(tool('complete_task', { task: { matching: { filter: 'due_today' } } }));
+      expect(interpret('complete everything due today')).to.deep.equal({ kind: 'each', name: 'complete_task', matching: { filter: 'due_today' } });
     });
     // Changed by issue 14: small talk gets its own polite answer (kind “chat”), not the fallback.
     it('thanks, greetings and goodbyes get a friendly answer and no action', () => {

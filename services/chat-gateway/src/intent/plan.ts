@@ -39,6 +39,7 @@ export interface PlanContext {
 /** Whether planning needs the user's tasks (an add, small talk or help does not). */
 export function needsTasks(interpretation: Interpretation): boolean {
   if (interpretation.kind === 'batch') return interpretation.calls.some((c) => needsTasks(c));
+  if (interpretation.kind === 'each') return true;
   return interpretation.kind === 'tool' && interpretation.name !== 'add_task' && interpretation.name !== 'help';
 }
 
@@ -63,6 +64,12 @@ function planAny(interpretation: Interpretation, context: PlanContext, helpText:
       return { kind: 'undo' };
     case 'batch':
       return planBatch(interpretation.calls, context, helpText);
+    case 'each': {
+      const { name, matching, changes } = interpretation;
+      const tasks = selectTasks(context.tasks, matching, context.now, context.timeZone);
+      if (tasks.length === 0) return { kind: 'reply', text: 'No task matches that.', intent: name };
+      return planBatch(tasks.map((t) => ({ kind: 'tool', name, args: { ...changes, task: { id: t.id } } }) as ToolCall), context, helpText);
+    }
     case 'tool':
       return planCall(interpretation, context, helpText);
   }
@@ -110,11 +117,6 @@ function planTaskCall(call: TaskToolCall, context: PlanContext): Plan {
 
 function resolve(call: TaskToolCall, context: PlanContext): { tasks: readonly Task[] } | { plan: Plan } {
   const reference = call.args.task;
-  if ('matching' in reference) {
-    const tasks = selectTasks(context.tasks, reference.matching, context.now, context.timeZone);
-    if (tasks.length === 0) return { plan: { kind: 'reply', text: 'No task matches that.', intent: call.name } };
-    return { tasks };
-  }
   const single = resolveOne(call, reference, context);
   if (!('none' in single)) return single;
   // "complete the milk and the rent": when the whole phrase names nothing, each part may.
@@ -127,7 +129,7 @@ function resolve(call: TaskToolCall, context: PlanContext): { tasks: readonly Ta
   return { plan: single.none };
 }
 
-function resolveOne(call: TaskToolCall, reference: Exclude<TaskReference, { matching: unknown }>, context: PlanContext): { tasks: readonly Task[] } | { plan: Plan } | { none: Plan } {
+function resolveOne(call: TaskToolCall, reference: TaskReference, context: PlanContext): { tasks: readonly Task[] } | { plan: Plan } | { none: Plan } {
   const resolution = resolveTaskReference(reference, context.lastShown, context.tasks, call.name);
   if (resolution.kind === 'none') return { none: { kind: 'reply', text: resolution.message, intent: call.name } };
   if (resolution.kind === 'ambiguous') return { plan: { kind: 'ask', call, candidates: resolution.matches, confirm: false } };

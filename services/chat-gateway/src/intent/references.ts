@@ -18,7 +18,7 @@ export type Resolution<T extends ShownTask> =
  * ones the action makes sense for win (completing prefers open tasks, reopening done ones).
  */
 export function resolveTaskReference<T extends ShownTask>(
-  reference: Exclude<TaskReference, { readonly matching: unknown }>,
+  reference: TaskReference,
   lastShown: readonly T[],
   allTasks: readonly T[],
   action: ToolName,

@@ -1,4 +1,4 @@
-import type { Batch, ConversationContext, IntentEngine, Interpretation } from './engine.js';
+import type { Batch, ConversationContext, Each, IntentEngine, Interpretation } from './engine.js';
 import { findDate, findShift } from './dates.js';
 import { isPastVerb, isTypoOf, tokens } from './language.js';
 import { LEXICON, alternation, compile, wholeSentence } from './lexicon.js';
@@ -179,7 +179,7 @@ function answerToQuestion(s: string, c: ConversationContext, byTitle: boolean): 
   }
   const text = s.replace(/^(?:i mean|i meant|the one called|it's|it is|no,? i mean)\s+/i, '');
   const reference = parseReference(text, c);
-  if (!reference || 'matching' in reference) return undefined;
+  if (!reference) return undefined;
   if (!byTitle && 'title' in reference) return undefined;
   return withReference(c.pendingCall, reference);
 }
@@ -382,10 +382,13 @@ function stripPriority(s: string): string {
  */
 export function parseReference(text: string, c: Pick<ConversationContext, 'lastTaskId'> & Partial<Pick<ConversationContext, 'lastShownTasks' | 'now' | 'timeZone'>>): TaskReference | undefined {
   const refs = parseReferences(text, c);
-  return refs?.length === 1 ? refs[0] : undefined;
+  return refs?.length === 1 && !('matching' in refs[0]!) ? refs[0] : undefined;
 }
 
-function parseReferences(text: string, c: Pick<ConversationContext, 'lastTaskId'> & Partial<Pick<ConversationContext, 'lastShownTasks' | 'now' | 'timeZone'>>): TaskReference[] | undefined {
+/** A reference, or every task a list would show ("everything due today"). */
+type Selector = TaskReference | { readonly matching: ListTasksArgs };
+
+function parseReferences(text: string, c: Pick<ConversationContext, 'lastTaskId'> & Partial<Pick<ConversationContext, 'lastShownTasks' | 'now' | 'timeZone'>>): Selector[] | undefined {
   const s = text
     .trim()
     .replace(/^["“‘']+|["”’']+$/g, '')
@@ -414,7 +417,7 @@ function parseReferences(text: string, c: Pick<ConversationContext, 'lastTaskId'
   return title === '' ? undefined : [{ title }];
 }
 
-function everything(c: Partial<Pick<ConversationContext, 'lastShownTasks'>>): TaskReference[] {
+function everything(c: Partial<Pick<ConversationContext, 'lastShownTasks'>>): Selector[] {
   const shown = c.lastShownTasks ?? [];
   return shown.length > 0 ? shown.map((t) => ({ id: t.id })) : [{ matching: { filter: 'all' } satisfies ListTasksArgs }];
 }
@@ -433,6 +436,13 @@ function position(s: string): number | undefined {
 function taskCall(name: TaskToolCall['name'], refText: string, c: ConversationContext, extra: Record<string, unknown> = {}): Interpretation {
   const refs = parseReferences(refText, c);
   if (!refs) return { kind: 'clarify', question: `Which task should I ${verbFor(name)}? Say its number or part of its title.` };
+  return callsOn(name, refs, extra);
+}
+
+/** One call per reference (a batch for several), or one call on each task of a selection. */
+function callsOn(name: TaskToolCall['name'], refs: readonly Selector[], extra: Record<string, unknown>): Interpretation {
+  const [first] = refs;
+  if (first && 'matching' in first) return { kind: 'each', name, matching: first.matching, ...(Object.keys(extra).length > 0 ? { changes: extra } : {}) } satisfies Each;
   const calls = refs.map((task) => ({ kind: 'tool', name, args: { task, ...extra } }) as ToolCall);
   return calls.length === 1 ? calls[0]! : { kind: 'batch', calls };
 }
@@ -643,8 +653,7 @@ function withTask(refText: string, c: ConversationContext, changes: { title?: st
   if (changes.title !== undefined && changes.title === '') return { kind: 'clarify', question: 'What should the new title be?' };
   const refs = parseReferences(refText, c);
   if (!refs) return { kind: 'clarify', question: `Which task should I ${action}? Say its number or part of its title.` };
-  const calls = refs.map((task): ToolCall => ({ kind: 'tool', name: 'update_task', args: { task, ...changes } }));
-  return calls.length === 1 ? calls[0]! : { kind: 'batch', calls };
+  return callsOn('update_task', refs, changes);
 }
 
 // ================================================================= off topic

@@ -15,12 +15,7 @@ export type ListFilter = 'all' | 'pending' | 'completed' | 'due_today' | 'overdu
  * A task named by the user: its number in the last list shown (negative counts from the end,
  * -1 is the last), (part of) its title, or its id when the caller already knows it.
  */
-export type TaskReference =
-  | { readonly position: number }
-  | { readonly title: string }
-  | { readonly id: string }
-  /** Every task a list would show: "everything due today", "all of them" before any list. */
-  | { readonly matching: ListTasksArgs };
+export type TaskReference = { readonly position: number } | { readonly title: string } | { readonly id: string };
 
 export interface AddTaskArgs {
   readonly title: string;
