@@ -92,7 +92,7 @@ parser.parsers.push(
 );
 
 /** Phrases chrono reads as dates that, alone, are usually words of a title ("movie night", "I may"). */
-const NOT_A_DATE = /^(?:night|morning|evening|afternoon|may|march|sat|sun|wed|a week|a day|second|now)$/i;
+const NOT_A_DATE = /^(?:night|morning|evening|afternoon|may|march|sat|sun|wed|a week|a day|second|now|(?:the )?(?:week|day|month|year))$/i;
 
 /** Finds the first date/time phrase in `text`, read in `timeZone` relative to `now`, future-leaning. */
 export function findDate(text: string, now: Date, timeZone: string): FoundDate | undefined {

@@ -114,6 +114,8 @@ function prepare(text: string): string {
     previous = s;
     s = s.replace(/[.!?]+$/u, '').replace(RE.leadingFillers, '').replace(RE.trailingFillers, '').trim();
   } while (s !== previous && s !== '');
+  // "i really need to …": an adverb between the subject and the verb of an add lead.
+  s = s.replace(/^(i|we)\s+(?:really|definitely|still|also|absolutely|seriously|just|probably|totally)\s+(?=(?:need|have|must|should|gotta|got|want|will|'ll|ought)\b)/i, '$1 ');
   return correctCommandWord(s);
 }
 
@@ -194,7 +196,10 @@ const LIST_QUESTION = new RegExp(
   String.raw`^(?:what|what's|whats|what is|what are|which|anything|is there anything|are there any|is anything|do i have|have i got|any|where am i|am i)\b.*\b(?:on my|list|tasks?|todos?|to-dos?|to do|left|due|overdue|late|done|finished|completed|pending|open|remaining|have|got|plan|plate|agenda|need|next|today|tomorrow|week|weekend|month|scheduled|coming up|behind|urgent|important|priority|finish|finished|did|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
   'i',
 );
-const SHOW = compile('{list} [me ][all ][of ]{rest:}');
+const SHOW = new RegExp(`^(?<verb>${alternation(LEXICON.list)})\\b\\s*(?:me\\s+)?(?:all\\s+)?(?:of\\s+)?(?<rest>.+?)$`, 'i');
+/** List verbs that are also everyday task verbs ("check the oil", "get petrol"): they need a word about tasks, a date is not enough. */
+const WEAK_LIST_VERB = /^(?:check|get|open|read|see|view|tell|fetch|bring up|pull up)$/i;
+const ABOUT_TASKS = /\b(?:tasks?|todos?|to-dos?|to do|list|agenda|schedule|plan|everything|what|it|them|stuff|things|overdue|done|completed|finished|pending|remaining|left)\b/i;
 const BARE_LIST = new RegExp(
   `^(?:(?:my|the|all|all my|all of my|show)\\s+)?(?:${alternation(LEXICON.listNounsForShow)}|ls|everything|pending|overdue|completed|today|due today|tomorrow|this week)(?:\\s+(?:for\\s+)?(?:today|tomorrow|this week|next week))?$`,
   'i',
@@ -210,7 +215,7 @@ function list(s: string, c: ConversationContext): Interpretation | undefined {
     BARE_LIST.test(s) ||
     LIST_QUESTION.test(s) ||
     /^(?:what(?:'s| is) next|what now|what should i do(?: next| now| today)?|how am i doing|am i behind)$/i.test(s) ||
-    (show !== null && !/^(?:me\s+)?(?:a |an |how |the weather|joke)/i.test(show.groups!.rest!) && /\b(?:tasks?|todos?|to-dos?|to do|list|everything|all|done|completed|finished|pending|open|overdue|due|today|tomorrow|week|priority|urgent|important|left|what|it|them|stuff|things|agenda|plate|remaining)\b|^(?:me)$/i.test(show.groups!.rest!));
+    (show !== null && !/^(?:me\s+)?(?:a |an |how |the weather|joke)/i.test(show.groups!.rest!) && (!WEAK_LIST_VERB.test(show.groups!.verb!) || ABOUT_TASKS.test(show.groups!.rest!)) && /\b(?:tasks?|todos?|to-dos?|to do|list|everything|all|done|completed|finished|pending|open|overdue|due|today|tomorrow|week|priority|urgent|important|left|what|it|them|stuff|things|agenda|plate|remaining)\b|^(?:me)$/i.test(show.groups!.rest!));
   if (!aboutTasks) return undefined;
   return { kind: 'tool', name: 'list_tasks', args: listArgs(s, c.now, c.timeZone) };
 }
@@ -322,12 +327,14 @@ function splitItems(text: string): string[] {
   });
   const allOneWord = words.every((w) => w.length === 1);
   const allVerbs = startsWithVerb.every(Boolean);
-  const verbThenNouns = startsWithVerb[0] && words[0]!.length === 2 && words.slice(1).every((w) => w.length === 1 && !startsWithVerb[words.indexOf(w)]);
+  // Strictly verb-led: a determiner follows ("email the school"), not just a word the model may read as a verb ("bin bags").
+  const strictlyVerb = parts.map((p) => /^\S+\s+(?:the|my|a|an|his|her|our|their|your|some|this|that)\b/i.test(p));
+  const verbThenNouns = startsWithVerb[0] && words[0]!.length === 2 && words.slice(1).every((w, i) => w.length <= 2 && !strictlyVerb[i + 1]);
   if (!hasComma && !allOneWord && !allVerbs && !verbThenNouns) return [trimmed];
   if (hasComma && !allOneWord && !allVerbs && !verbThenNouns && words.some((w) => w.length > 3)) return [trimmed];
   if (startsWithVerb[0] && !allVerbs) {
     const verb = words[0]![0]!;
-    return parts.map((p, i) => (i === 0 || startsWithVerb[i] ? p : `${verb} ${p}`));
+    return parts.map((p, i) => (i === 0 || strictlyVerb[i] ? p : `${verb} ${p}`));
   }
   return parts;
 }
@@ -423,7 +430,7 @@ function everything(c: Partial<Pick<ConversationContext, 'lastShownTasks'>>): Se
 }
 
 function position(s: string): number | undefined {
-  let m = /^(?:(?:task|item|todo|to-do|number|no\.?|#)\s*)?#?(\d{1,4})(?:st|nd|rd|th)?(?:\s+(?:one|task|item|todo|on the list))?$/i.exec(s);
+  let m = /^(?:(?:task|item|todo|to-do|number|no\.?|#)\s*)*#?(\d{1,4})(?:st|nd|rd|th)?(?:\s+(?:one|task|item|todo|on the list))?$/i.exec(s);
   if (m && Number(m[1]) > 0) return Number(m[1]);
   m = /^(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|second last|second to last|next to last|penultimate)(?:\s+(?:one|task|item|todo|to-do|on the list|in the list))*$/i.exec(s);
   if (m) return LEXICON.ordinals[m[1]!.toLowerCase()];
@@ -464,7 +471,7 @@ const COMPLETE = [
 ];
 
 /** "the cat is fed", "rent is paid": a task's subject and the participle of its verb. */
-const PASSIVE = /^(?<subject>.+?)(?:\s+(?:is|are|was|were|has been|have been|got)|'s|’s)\s+(?:now\s+|already\s+|all\s+|finally\s+)?(?<verb>[a-z]+)$/i;
+const PASSIVE = /^(?<subject>.+?)(?:\s+(?:is|are|was|were|has been|have been|got)|'s|’s)\s+(?:been\s+)?(?:now\s+|already\s+|all\s+|finally\s+)?(?<verb>[a-z]+)$/i;
 /** A request or question, not a task's name: "show completed", "what's left". */
 const NOT_A_SUBJECT = new RegExp(`^(?:${alternation([...LEXICON.list, ...LEXICON.set, 'anything', 'everything', 'nothing'])}|(?:what|which|who|how|where|when|why)(?:'?s)?)\\b`, 'i');
 /** "flights booked", "report submitted": a short noun phrase and a participle, no verb "to be". */
