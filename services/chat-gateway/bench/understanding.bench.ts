@@ -3,7 +3,7 @@
  *
  *   npx tsx services/chat-gateway/bench/understanding.bench.ts
  *
- * Prints accuracy per category for the held-out part (never tuned against), the development part
+ * Prints accuracy per category for the held-out part (written before tuning; see README.md for its first runs), the development part
  * and both; destructive mistakes; the start-up cost of the language model; and the cost of one
  * sentence (engine + planner, warm) over every corpus sentence, and of a 4,000-character message.
  * Appends its rows to $BENCH_RESULTS for bench/run.ts.
@@ -51,7 +51,7 @@ for (const v of verdicts.filter((x) => !x.correct)) console.log(`  miss [${v.spl
 const ratio = (s: ReturnType<typeof summarise>) => s.correct / s.total;
 const worstCategory = Math.min(...categories.map((c) => { const r = summaries.all.byCategory.get(c)!; return r.correct / r.total; }));
 const rows: Omit<BenchResult, 'machine'>[] = [
-  { area: 'chat-gateway understanding', what: `corpus accuracy, held-out part (${summaries['held-out'].total} sentences never tuned against)`, target: '≥ 90 %', figure: pct(summaries['held-out'].correct, summaries['held-out'].total), pass: ratio(summaries['held-out']) >= 0.9 },
+  { area: 'chat-gateway understanding', what: `corpus accuracy, held-out part (${summaries['held-out'].total} sentences written before tuning; first runs 92.6 %, 92.6 %, 90.3 %)`, target: '≥ 90 %', figure: pct(summaries['held-out'].correct, summaries['held-out'].total), pass: ratio(summaries['held-out']) >= 0.9 },
   { area: 'chat-gateway understanding', what: `corpus accuracy, all ${summaries.all.total} sentences`, target: '≥ 90 %', figure: pct(summaries.all.correct, summaries.all.total), pass: ratio(summaries.all) >= 0.9 },
   { area: 'chat-gateway understanding', what: 'corpus accuracy, worst category', target: '≥ 75 %', figure: `${(100 * worstCategory).toFixed(1)} %`, pass: worstCategory >= 0.75 },
   { area: 'chat-gateway understanding', what: 'destructive mistakes (complete/reopen/delete of a task not meant)', target: '0', figure: String(summaries.all.destructiveMistakes), pass: summaries.all.destructiveMistakes === 0 },
