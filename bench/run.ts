@@ -32,6 +32,7 @@ const BENCHMARKS: readonly { readonly area: string; readonly command: string }[]
   { area: 'frontend', command: 'npx tsx services/frontend/bench/bundle.bench.ts' },
   { area: 'todo-api', command: 'npx tsx services/todo-api/bench/api.bench.ts' },
   { area: 'chat-gateway', command: 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; npx tsx services/chat-gateway/bench/gateway.bench.ts' },
+  { area: 'chat-gateway understanding', command: 'npx tsx services/chat-gateway/bench/understanding.bench.ts' },
 ];
 
 const MB = 1024 * 1024; // MiB, as du -h and the other tables count

@@ -1,8 +1,9 @@
-import { formatDue, localDayBounds } from './intent/dates.js';
-import type { ConversationContext, IntentEngine } from './intent/engine.js';
-import { resolveTaskReference } from './intent/references.js';
-import type { ListFilter, TaskToolCall, ToolCall, UpdateTaskArgs } from './intent/tools.js';
-import { ApiRequestError, ApiUnavailableError, filterTasks, type Task, type TodoApiClient } from './todo-api-client.js';
+import { compareTasks } from '../../shared/task-order.js';
+import type { ConversationContext, IntentEngine, Interpretation } from './intent/engine.js';
+import { askText, needsTasks, plan, type Plan, type Step, type TaskPatch } from './intent/plan.js';
+import { formatDueForReply } from './intent/reply-format.js';
+import type { ListFilter, ListTasksArgs, TaskToolCall } from './intent/tools.js';
+import { ApiRequestError, ApiUnavailableError, type Task, type TodoApiClient } from './todo-api-client.js';
 
 /** What one user sentence led to. */
 export interface Outcome {
@@ -24,7 +25,8 @@ export const HELP_REPLY = [
   '• “show my tasks”, “what is pending?”, “what is due today?”, “anything overdue?”, “show completed tasks”',
   '• “complete 2”, “mark the second one as done”, “I finished buy milk”',
   '• “reopen 2”, “rename 1 to buy oat milk”, “move 3 to next monday”, “make 2 urgent”',
-  '• “delete 3”, “remove buy milk”, “clear completed”',
+  '• “delete 3”, “remove buy milk”, “clear completed”, “complete 1 and 3”, “mark all of them as done”',
+  '• “undo” takes back my last change; “how many tasks are left?” counts',
   'Numbers refer to the last list I showed you; you can also use part of a task’s title.',
 ].join('\n');
 
@@ -37,13 +39,16 @@ const FILTER_WORDS: Readonly<Record<ListFilter, { some: string; none: string }>>
 };
 
 /**
- * One chat conversation: remembers what it last showed (so "complete 2" means something), asks
- * the engine what a sentence means, and carries it out through the user's own API client.
+ * One chat conversation: remembers what it last showed (so "complete 2" means something) and its
+ * last change (so "undo" can take it back), asks the engine what a sentence means, plans it
+ * against the user's tasks (intent/plan.ts) and carries the plan out through the user's own API client.
  */
 export class Conversation {
   private lastShown: readonly Task[] = [];
   private lastTaskId: string | undefined;
   private pendingCall: TaskToolCall | undefined;
+  /** The inverse of the last change, and what it was, for "undo". */
+  private lastChange: { readonly inverse: readonly Step[]; readonly what: string } | undefined;
 
   constructor(
     private readonly engine: IntentEngine,
@@ -62,117 +67,161 @@ export class Conversation {
     };
     const interpretation = await this.engine.interpret(text, context);
     this.pendingCall = undefined;
-    if (interpretation.kind === 'clarify') return { text: interpretation.question, intent: 'clarify', record: true };
-    if (interpretation.kind === 'unknown') return { text: interpretation.reply, intent: 'unknown', record: true };
+    const intent = intentOf(interpretation);
     try {
-      return { ...(await this.run(interpretation, now, timeZone)), intent: interpretation.name, record: true };
+      return { ...(await this.run(interpretation, now, timeZone)), intent, record: true };
     } catch (error) {
-      if (error instanceof ApiUnavailableError) return { text: API_UNAVAILABLE_REPLY, intent: interpretation.name, record: false };
-      if (error instanceof ApiRequestError && error.status === 401) return { text: SESSION_EXPIRED_REPLY, intent: interpretation.name, record: false };
-      if (error instanceof ApiRequestError && error.status === 404) {
-        return { text: 'That task no longer exists.', intent: interpretation.name, record: true };
-      }
-      if (error instanceof ApiRequestError) {
-        return { text: `The todo service did not accept that: ${error.detail}`, intent: interpretation.name, record: true };
-      }
+      if (error instanceof ApiUnavailableError) return { text: API_UNAVAILABLE_REPLY, intent, record: false };
+      if (error instanceof ApiRequestError && error.status === 401) return { text: SESSION_EXPIRED_REPLY, intent, record: false };
+      if (error instanceof ApiRequestError && error.status === 404) return { text: 'That task no longer exists.', intent, record: true };
+      if (error instanceof ApiRequestError) return { text: `The todo service did not accept that: ${error.detail}`, intent, record: true };
       throw error;
     }
   }
 
-  private async run(call: ToolCall, now: Date, timeZone: string): Promise<{ text: string; tasks?: readonly Task[] }> {
-    switch (call.name) {
-      case 'help':
-        return { text: HELP_REPLY };
-      case 'list_tasks':
-        return this.list(call.args.filter, now, timeZone);
-      case 'add_task': {
-        const task = await this.api.createTask({ ...call.args });
-        this.lastTaskId = task.id;
-        return { text: `Added “${task.title}”${details(task, timeZone)}.`, tasks: [task] };
-      }
-      case 'clear_completed': {
-        const done = await this.api.listTasks('completed');
-        for (const task of done) await this.api.deleteTask(task.id);
-        return {
-          text: done.length === 0 ? 'There are no completed tasks to clear.' : `Cleared ${done.length} completed task${done.length === 1 ? '' : 's'}.`,
-        };
-      }
-      default:
-        return this.act(call, timeZone);
+  private async run(interpretation: Interpretation, now: Date, timeZone: string): Promise<{ text: string; tasks?: readonly Task[] }> {
+    const tasks = needsTasks(interpretation) ? (await this.api.listTasks('all')).sort(compareTasks) : [];
+    const planned = plan(interpretation, { tasks, lastShown: this.lastShown, now, timeZone }, HELP_REPLY);
+    return this.carryOut(planned, now, timeZone);
+  }
+
+  private async carryOut(p: Plan, now: Date, timeZone: string): Promise<{ text: string; tasks?: readonly Task[] }> {
+    switch (p.kind) {
+      case 'reply':
+        return { text: p.text, ...(p.tasks ? { tasks: p.tasks } : {}) };
+      case 'ask':
+        this.pendingCall = p.call;
+        this.lastShown = p.candidates;
+        return { text: askText(p), tasks: p.candidates };
+      case 'show':
+        return this.show(p.args, p.tasks, now, timeZone);
+      case 'undo':
+        return this.undo();
+      case 'change':
+        return this.change(p, now, timeZone);
     }
   }
 
-  private async list(filter: ListFilter, now: Date, timeZone: string): Promise<{ text: string; tasks: readonly Task[] }> {
-    const status = filter === 'pending' || filter === 'completed' ? filter : 'all';
-    const { start, end } = localDayBounds(now, timeZone);
-    const tasks = filterTasks(await this.api.listTasks(status), filter, now, start, end);
+  private show(args: ListTasksArgs, tasks: readonly Task[], now: Date, timeZone: string): { text: string; tasks: readonly Task[] } {
+    const words = listWords(args);
+    if (args.count) {
+      const n = tasks.length;
+      return { text: n === 0 ? words.none : `${words.count} ${n} task${n === 1 ? '' : 's'}.`, tasks };
+    }
     this.lastShown = tasks;
-    const words = FILTER_WORDS[filter];
     if (tasks.length === 0) return { text: words.none, tasks };
-    const lines = tasks.map((t, i) => `${i + 1}. ${t.completed ? '✓ ' : ''}${t.title}${details(t, timeZone)}`);
+    const lines = tasks.map((t, i) => `${i + 1}. ${t.completed ? '✓ ' : ''}${t.title}${details(t, timeZone, now)}`);
     return { text: `${words.some} (${tasks.length}):\n${lines.join('\n')}`, tasks };
   }
 
-  private async act(call: TaskToolCall, timeZone: string): Promise<{ text: string; tasks?: readonly Task[] }> {
-    const all = await this.api.listTasks('all');
-    const resolution = resolveTaskReference(call.args.task, this.lastShown, all, call.name);
-    if (resolution.kind === 'none') return { text: resolution.message };
-    if (resolution.kind === 'ambiguous') {
-      this.pendingCall = call;
-      this.lastShown = resolution.matches;
-      const lines = resolution.matches.map((t, i) => `${i + 1}. ${t.completed ? '✓ ' : ''}${t.title}`);
-      return { text: `Which one do you mean?\n${lines.join('\n')}\nSay its number.`, tasks: resolution.matches };
+  private async change(p: Extract<Plan, { kind: 'change' }>, now: Date, timeZone: string): Promise<{ text: string; tasks?: readonly Task[] }> {
+    const inverse: Step[] = [];
+    const said: string[] = [];
+    const touched: Task[] = [];
+    for (const step of p.steps) {
+      const done = await this.apply(step);
+      inverse.unshift(...done.inverse);
+      said.push(describe(step, done.task, timeZone, now));
+      if (done.task) touched.push(done.task);
     }
-    const task = resolution.task;
-    this.lastTaskId = task.id;
-    switch (call.name) {
-      case 'complete_task': {
-        if (task.completed) return { text: `“${task.title}” is already done.`, tasks: [task] };
-        return this.changed(await this.api.updateTask(task.id, { completed: true }), (t) => `Marked “${t.title}” as done.`);
+    if (p.intent === 'clear_completed') {
+      said.splice(0, said.length, p.steps.length === 0 ? 'There are no completed tasks to clear.' : `Cleared ${p.steps.length} completed task${p.steps.length === 1 ? '' : 's'}.`);
+    }
+    if (inverse.length > 0) this.lastChange = { inverse, what: said.join(' ') };
+    // "it" next time: the one task this change was about; nothing after deleting it.
+    if (p.steps.length === 1) this.lastTaskId = p.steps[0]!.op === 'delete' ? undefined : touched[0]?.id;
+    return { text: [...said, ...p.notes].join(' '), ...(touched.length > 0 ? { tasks: touched } : {}) };
+  }
+
+  /** Makes one change and returns the steps that take it back. */
+  private async apply(step: Step): Promise<{ task?: Task; inverse: Step[] }> {
+    switch (step.op) {
+      case 'create': {
+        const created = await this.api.createTask({ ...step.input });
+        const task = step.completed ? await this.api.updateTask(created.id, { completed: true }) : created;
+        return { task, inverse: [{ op: 'delete', task }] };
       }
-      case 'reopen_task': {
-        if (!task.completed) return { text: `“${task.title}” is not done yet, so it is still open.`, tasks: [task] };
-        return this.changed(await this.api.updateTask(task.id, { completed: false }), (t) => `Reopened “${t.title}”.`);
+      case 'update': {
+        const task = await this.api.updateTask(step.task.id, step.patch);
+        this.lastShown = this.lastShown.map((t) => (t.id === task.id ? task : t));
+        return { task, inverse: [{ op: 'update', task, patch: previous(step.task, step.patch) }] };
       }
-      case 'delete_task':
-        await this.api.deleteTask(task.id);
-        this.lastTaskId = undefined;
-        return { text: `Deleted “${task.title}”.` };
-      case 'update_task': {
-        const patch = updatePatch(call.args);
-        return this.changed(await this.api.updateTask(task.id, patch), (t) => describeUpdate(task, t, call.args, timeZone));
+      case 'delete': {
+        await this.api.deleteTask(step.task.id);
+        const { title, dueAt, priority, completed } = step.task;
+        return { inverse: [{ op: 'create', input: { title, ...(dueAt ? { dueAt } : {}), priority }, completed }] };
       }
     }
   }
 
-  /** Keeps the shown list's numbering while showing the updated task. */
-  private changed(task: Task, describe: (t: Task) => string): { text: string; tasks: readonly Task[] } {
-    this.lastShown = this.lastShown.map((t) => (t.id === task.id ? task : t));
-    return { text: describe(task), tasks: [task] };
+  private async undo(): Promise<{ text: string; tasks?: readonly Task[] }> {
+    const last = this.lastChange;
+    if (!last) return { text: 'There is nothing to undo.' };
+    this.lastChange = undefined;
+    const restored: Task[] = [];
+    for (const step of last.inverse) {
+      const { task } = await this.apply(step);
+      if (task) restored.push(task);
+    }
+    return { text: `Undone: ${last.what}`, ...(restored.length > 0 ? { tasks: restored } : {}) };
   }
 }
 
-function updatePatch(args: UpdateTaskArgs): { title?: string; dueAt?: string | null; priority?: Task['priority'] } {
+function intentOf(interpretation: Interpretation): string {
+  switch (interpretation.kind) {
+    case 'tool':
+    case 'each':
+      return interpretation.name;
+    case 'batch':
+      return interpretation.calls[0]?.name ?? 'batch';
+    default:
+      return interpretation.kind;
+  }
+}
+
+/** The fields a patch changes, as they were before it. */
+function previous(task: Task, patch: TaskPatch): TaskPatch {
   return {
-    ...(args.title !== undefined ? { title: args.title } : {}),
-    ...(args.dueAt !== undefined ? { dueAt: args.dueAt } : {}),
-    ...(args.priority !== undefined ? { priority: args.priority } : {}),
+    ...(patch.title !== undefined ? { title: task.title } : {}),
+    ...(patch.dueAt !== undefined ? { dueAt: task.dueAt } : {}),
+    ...(patch.priority !== undefined ? { priority: task.priority } : {}),
+    ...(patch.completed !== undefined ? { completed: task.completed } : {}),
   };
 }
 
-function describeUpdate(before: Task, after: Task, args: UpdateTaskArgs, timeZone: string): string {
-  const parts: string[] = [];
-  if (args.title !== undefined) parts.push(`Renamed “${before.title}” to “${after.title}”.`);
-  if (args.dueAt === null) parts.push(`Removed the due date of “${after.title}”.`);
-  else if (args.dueAt !== undefined) parts.push(`“${after.title}” is now due ${formatDue(after.dueAt!, timeZone)}.`);
-  if (args.priority !== undefined) parts.push(`“${after.title}” is now ${after.priority} priority.`);
-  return parts.join(' ');
+function describe(step: Step, after: Task | undefined, timeZone: string, now: Date): string {
+  switch (step.op) {
+    case 'create':
+      return `Added “${after!.title}”${details(after!, timeZone, now)}.`;
+    case 'delete':
+      return `Deleted “${step.task.title}”.`;
+    case 'update': {
+      const { patch, task: before } = step;
+      const parts: string[] = [];
+      if (patch.completed === true) parts.push(`Marked “${after!.title}” as done.`);
+      if (patch.completed === false) parts.push(`Reopened “${after!.title}”.`);
+      if (patch.title !== undefined) parts.push(`Renamed “${before.title}” to “${after!.title}”.`);
+      if (patch.dueAt === null) parts.push(`Removed the due date of “${after!.title}”.`);
+      else if (patch.dueAt !== undefined) parts.push(`“${after!.title}” is now due ${formatDueForReply(after!.dueAt!, timeZone, now)}.`);
+      if (patch.priority !== undefined) parts.push(`“${after!.title}” is now ${after!.priority} priority.`);
+      return parts.join(' ');
+    }
+  }
+}
+
+/** The words of a list or count reply: "Here is what is still open (due tomorrow) (2):", "Still open: 7 tasks." */
+function listWords(args: ListTasksArgs): { some: string; none: string; count: string } {
+  const base = FILTER_WORDS[args.filter];
+  const scope = [args.priority ? `${args.priority} priority` : '', args.dueBetween ? `due ${args.dueBetween.label}` : ''].filter((w) => w !== '').join(', ');
+  const count = { all: 'In total:', pending: 'Still open:', completed: 'Done:', due_today: 'Due today:', overdue: 'Overdue:' }[args.filter];
+  if (!scope) return { ...base, count };
+  return { some: `${base.some}, ${scope}`, none: `No task matches (${args.filter === 'completed' ? 'done' : 'open'}, ${scope}).`, count: `${count.slice(0, -1)}, ${scope}:` };
 }
 
 /** ", due Fri 20 Nov, 17:00, high priority" — only what is worth saying. */
-function details(task: Task, timeZone: string): string {
+function details(task: Task, timeZone: string, now: Date): string {
   const parts: string[] = [];
-  if (task.dueAt) parts.push(`due ${formatDue(task.dueAt, timeZone)}`);
+  if (task.dueAt) parts.push(`due ${formatDueForReply(task.dueAt, timeZone, now)}`);
   if (task.priority !== 'medium') parts.push(`${task.priority} priority`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

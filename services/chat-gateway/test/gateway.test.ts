@@ -88,16 +88,17 @@ describe('chat-gateway over a real todo-api', function () {
         expect((await client.say('I need to water the plants')).text).to.equal('Added “Water the plants”.');
         expect(await titles(token)).to.deep.equal(['Buy milk', 'Call mom', 'Pay rent', 'Water the plants']);
 
+        // Numbered in the web list's order (services/shared/task-order.ts): due first, then newest first (issue 14).
         const list = await client.say('show my tasks');
-        expect(list.tasks!.map((t) => t.title)).to.deep.equal(['Buy milk', 'Call mom', 'Pay rent', 'Water the plants']);
-        expect(list.text).to.match(/^Here are your tasks \(4\):\n1\. Buy milk\n2\. Call mom \(due .*\)\n3\. Pay rent \(high priority\)\n4\. Water the plants$/);
+        expect(list.tasks!.map((t) => t.title)).to.deep.equal(['Call mom', 'Water the plants', 'Pay rent', 'Buy milk']);
+        expect(list.text).to.match(/^Here are your tasks \(4\):\n1\. Call mom \(due .*\)\n2\. Water the plants\n3\. Pay rent \(high priority\)\n4\. Buy milk$/);
 
-        expect((await client.say('complete 2')).text).to.equal('Marked “Call mom” as done.');
+        expect((await client.say('complete 1')).text).to.equal('Marked “Call mom” as done.');
         expect((await client.say('I finished the plants')).text).to.equal('Marked “Water the plants” as done.');
-        expect((await client.say('mark the first one as done')).text).to.equal('Marked “Buy milk” as done.');
+        expect((await client.say('mark the fourth one as done')).text).to.equal('Marked “Buy milk” as done.');
         expect((await client.say('what is still open?')).tasks!.map((t) => t.title)).to.deep.equal(['Pay rent']);
-        expect((await client.say('show completed tasks')).tasks!.map((t) => t.title)).to.deep.equal(['Buy milk', 'Call mom', 'Water the plants']);
-        expect((await client.say('reopen 1')).text).to.equal('Reopened “Buy milk”.');
+        expect((await client.say('show completed tasks')).tasks!.map((t) => t.title)).to.deep.equal(['Call mom', 'Water the plants', 'Buy milk']);
+        expect((await client.say('reopen 3')).text).to.equal('Reopened “Buy milk”.');
         expect((await client.say('uncheck call mom')).text).to.equal('Reopened “Call mom”.');
 
         expect((await client.say('rename buy milk to buy oat milk')).text).to.equal('Renamed “Buy milk” to “Buy oat milk”.');
@@ -119,7 +120,9 @@ describe('chat-gateway over a real todo-api', function () {
         expect((await client.say('clear completed')).text).to.equal('There are no completed tasks to clear.');
         expect(await titles(token)).to.deep.equal(['Buy oat milk', 'Pay the landlord']);
         expect((await client.say('help')).text).to.equal(HELP_REPLY);
-        expect((await client.say('what is the meaning of life')).text).to.equal(UNKNOWN_REPLY);
+        // Off-topic questions get a polite answer of their own (issue 14); gibberish still gets the fallback.
+        expect((await client.say('what is the meaning of life')).text).to.match(/^I can only help with your todo list/);
+        expect((await client.say('asdfgh')).text).to.equal(UNKNOWN_REPLY);
         client.close();
       });
 
@@ -142,8 +145,8 @@ describe('chat-gateway over a real todo-api', function () {
         await client.say('add buy milk');
         await client.say('add buy bread');
         const question = await client.say('delete buy');
-        expect(question.text).to.equal('Which one do you mean?\n1. Buy milk\n2. Buy bread\nSay its number.');
-        expect((await client.say('the second one')).text).to.equal('Deleted “Buy bread”.');
+        expect(question.text).to.equal('Which one do you mean?\n1. Buy bread\n2. Buy milk\nSay its number.'); // newest first, as the web list
+        expect((await client.say('the first one')).text).to.equal('Deleted “Buy bread”.');
         expect(await titles(token)).to.deep.equal(['Buy milk']);
         expect((await client.say('complete groceries')).text).to.equal('I could not find a task matching “groceries”.');
         expect((await client.say('complete 7')).text).to.equal('There is no task number 7 — the list has 2 tasks.');

@@ -49,4 +49,17 @@ describe('resolveTaskReference', () => {
     expect(resolveTaskReference({ id: 'c' }, [], all, 'update_task')).to.deep.equal({ kind: 'found', task: all[2] });
     expect(resolveTaskReference({ id: 'zz' }, [], all, 'update_task')).to.deep.equal({ kind: 'none', message: 'That task no longer exists.' });
   });
+  it('matches a task said in other words of the same lemmas: tenses, plurals, passive', () => {
+    const chores = [task('r', 'Pay rent'), task('f', 'Feed the cat'), task('s', 'Finish the slides'), task('b', 'Buy milk')];
+    expect(resolveTaskReference({ title: 'paid the rent' }, [], chores, 'complete_task')).to.deep.equal({ kind: 'found', task: chores[0] });
+    expect(resolveTaskReference({ title: 'feed cat' }, [], chores, 'complete_task')).to.deep.equal({ kind: 'found', task: chores[1] });
+    expect(resolveTaskReference({ title: 'do the slide' }, [], chores, 'complete_task')).to.deep.equal({ kind: 'found', task: chores[2] });
+    expect(resolveTaskReference({ title: 'paid the rent for december' }, [], chores, 'complete_task')).to.deep.equal({ kind: 'found', task: chores[0] });
+  });
+  it('finds a mistyped title only as a guess, which callers confirm before acting', () => {
+    const chores = [task('r', 'Pay rent'), task('b', 'Buy milk')];
+    expect(resolveTaskReference({ title: 'by mlik' }, [], chores, 'delete_task')).to.deep.equal({ kind: 'found', task: chores[1], guessed: true });
+    expect(resolveTaskReference({ title: 'teh rnet' }, [], chores, 'delete_task')).to.deep.equal({ kind: 'found', task: chores[0], guessed: true });
+    expect(resolveTaskReference({ title: 'walk the dog' }, [], chores, 'delete_task').kind).to.equal('none');
+  });
 });

@@ -55,7 +55,9 @@ describe('RuleBasedIntentEngine', () => {
     ['remind me tomorrow to call the bank', tool('add_task', { title: 'Call the bank', dueAt: endOfDayParis('2026-11-19') })],
     ['create a reminder to stretch at 3 pm', tool('add_task', { title: 'Stretch', dueAt: '2026-11-18T14:00:00.000Z' })],
     ['add meeting with Bob tomorrow morning', tool('add_task', { title: 'Meeting with Bob', dueAt: '2026-11-19T05:00:00.000Z' })],
-    ['add book club in may', tool('add_task', { title: 'Book club', dueAt: endOfDayParis('2027-05-01') })],
+    // Fixed with issue 14: the end of a day in May is 23:59 summer time (UTC+2), not 00:59 the next day.
+    ['add book club in may', tool('add_task', { title: 'Book club', dueAt: '2027-05-01T21:59:00.000Z' })],
+    ['add call the dentist may 3 at 10am', tool('add_task', { title: 'Call the dentist', dueAt: '2027-05-03T08:00:00.000Z' })],
   ]);
 
   table('list_tasks', [
@@ -77,7 +79,8 @@ describe('RuleBasedIntentEngine', () => {
     ['which tasks are late', tool('list_tasks', { filter: 'overdue' })],
     ['overdue', tool('list_tasks', { filter: 'overdue' })],
     ["what's next?", tool('list_tasks', { filter: 'pending' })],
-    ['how many tasks do I have', tool('list_tasks', { filter: 'all' })],
+    // Changed by issue 14: “how many …” counts (what is left to do) instead of listing everything.
+    ['how many tasks do I have', tool('list_tasks', { filter: 'pending', count: true })],
   ]);
 
   table('complete_task', [
@@ -153,7 +156,6 @@ describe('RuleBasedIntentEngine', () => {
     ['help', tool('help', {})],
     ['what can you do?', tool('help', {})],
     ['How does this work', tool('help', {})],
-    ['hello', tool('help', {})],
   ]);
 
   describe('references in context', () => {
@@ -179,29 +181,44 @@ describe('RuleBasedIntentEngine', () => {
     it('an add without a title asks for one', () => {
       expect(interpret('add tomorrow at 5pm')).to.deep.equal({ kind: 'clarify', question: 'What should the new task be called?' });
     });
-    for (const text of ['complete all', 'I finished everything', 'mark 2 and 3 as done', 'delete 2, 3 and 4']) {
-      it(`“${text}” asks for one task at a time`, () => {
-        const result = interpret(text);
-        expect(result.kind).to.equal('clarify');
-        expect((result as { question: string }).question).to.match(/^I can only do that for one task at a time — which one\?/);
+    // Changed by issue 14: several tasks at once are carried out, no longer refused one at a time.
+    it('“mark 2 and 3 as done” completes both', () => {
+      expect(interpret('mark 2 and 3 as done')).to.deep.equal({
+        kind: 'batch', calls: [tool('complete_task', { task: { position: 2 } }), tool('complete_task', { task: { position: 3 } })],
+      });
+    });
+    it('“delete 2, 3 and 4” deletes the three', () => {
+      const result = interpret('delete 2, 3 and 4');
+      expect(result).to.deep.equal({ kind: 'batch', calls: [2, 3, 4].map((position) => tool('delete_task', { task: { position } })) });
+    });
+    for (const text of ['complete all', 'I finished everything', 'mark all of them as done']) {
+      it(`“${text}” means every task of the list shown`, () => {
+        expect(interpret(text)).to.deep.equal({ kind: 'batch', calls: shown.map((t) => tool('complete_task', { task: { id: t.id } })) });
       });
     }
-    it('“delete everything” points to “clear completed”', () => {
-      expect(interpret('delete everything')).to.deep.equal({
-        kind: 'clarify',
-        question: 'I can only do that for one task at a time — which one? Say its number or part of its title. To remove every finished task, say “clear completed”.',
+    it('“everything due today” selects by the list filter', () => {
+      expect(interpret('complete everything due today')).to.deep.equal({ kind: 'each', name: 'complete_task', matching: { filter: 'due_today' } });
+    });
+    // Changed by issue 14: small talk gets its own polite answer (kind “chat”), not the fallback.
+    it('thanks, greetings and goodbyes get a friendly answer and no action', () => {
+      expect(interpret('thanks a lot!')).to.deep.equal({ kind: 'chat', reply: 'You’re welcome! Anything else on your list?' });
+      for (const text of ['hello', 'hi', 'good morning']) expect(interpret(text)).to.include({ kind: 'chat' });
+      for (const text of ['bye', 'see you later']) expect(interpret(text)).to.deep.equal({ kind: 'chat', reply: 'Bye! Your list will be here when you come back.' });
+    });
+    for (const text of ['what is the meaning of life', 'sing me a song', 'tell me a joke']) {
+      it(`off-topic “${text}” gets a polite answer, no action`, () => {
+        const result = interpret(text);
+        expect(result.kind).to.equal('chat');
+        expect((result as { reply: string }).reply).to.match(/^I can only help with your todo list/);
       });
-    });
-    it('thanks gets a friendly answer', () => {
-      expect(interpret('thanks a lot!')).to.deep.equal({ kind: 'unknown', reply: 'You’re welcome! Anything else on your list?' });
-    });
+    }
     it('an unreadable date asks again with examples', () => {
       expect(interpret('move 2 to whenever the cows come home')).to.deep.equal({
         kind: 'clarify',
         question: 'I could not read “whenever the cows come home” as a date. Try “tomorrow at 5pm”, “next friday” or “in 3 days”.',
       });
     });
-    for (const text of ['what is the meaning of life', 'sing me a song', '', '   ', 'asdfgh', '42']) {
+    for (const text of ['', '   ', 'asdfgh', '42']) {
       it(`“${text}” gets a helpful answer, not an error`, () => {
         expect(interpret(text)).to.deep.equal({ kind: 'unknown', reply: UNKNOWN_REPLY });
       });

@@ -1,4 +1,4 @@
-import type { TaskToolCall, ToolCall } from './tools.js';
+import type { ListTasksArgs, TaskToolCall, ToolCall, UpdateTaskArgs } from './tools.js';
 
 /** What the conversation knows about a task it has shown or acted on. */
 export interface ShownTask {
@@ -33,7 +33,33 @@ export interface Unknown {
   readonly reply: string;
 }
 
-export type Interpretation = ToolCall | Clarification | Unknown;
+/** Small talk (greetings, thanks, off-topic questions): a polite answer, no action. */
+export interface Chat {
+  readonly kind: 'chat';
+  readonly reply: string;
+}
+
+/** Several calls from one sentence, carried out in order: "add eggs and bread", "complete 1 and 3". */
+export interface Batch {
+  readonly kind: 'batch';
+  readonly calls: readonly ToolCall[];
+}
+
+/** One call on every task a list would show: "finish everything due today", "all of them" before any list. */
+export interface Each {
+  readonly kind: 'each';
+  readonly name: TaskToolCall['name'];
+  readonly matching: ListTasksArgs;
+  /** For update_task: what to change on each task. */
+  readonly changes?: Omit<UpdateTaskArgs, 'task'>;
+}
+
+/** Undo the last change the conversation made ("undo", "scratch that"). */
+export interface Undo {
+  readonly kind: 'undo';
+}
+
+export type Interpretation = ToolCall | Clarification | Unknown | Chat | Batch | Each | Undo;
 
 /**
  * Turns a user's sentence into a call of the fixed tool interface (see tools.ts).

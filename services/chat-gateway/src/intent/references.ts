@@ -1,16 +1,21 @@
 import type { ShownTask } from './engine.js';
+import { contentLemmas, isTypoOf, primeLemmas } from './language.js';
 import type { TaskReference, ToolName } from './tools.js';
 
 export type Resolution<T extends ShownTask> =
-  | { readonly kind: 'found'; readonly task: T }
+  /** `guessed`: found only by a spelling guess; a destructive action asks before acting on it. */
+  | { readonly kind: 'found'; readonly task: T; readonly guessed?: true }
   | { readonly kind: 'ambiguous'; readonly matches: readonly T[] }
   | { readonly kind: 'none'; readonly message: string };
 
 /**
  * Finds the task a reference means. Numbers count in the list last shown (or, when nothing was
- * shown yet, in `allTasks`, which is in the order "show my tasks" uses); titles match exactly, then
- * as a substring, then word by word. Among several title matches, the ones the action makes sense
- * for win (completing prefers open tasks, reopening prefers done ones).
+ * shown yet, in `allTasks`, which is in the order "show my tasks" uses). Titles are tried in
+ * tiers, the first tier with a match wins: the exact title; the words in order; every word as a
+ * word prefix in any order; the same lemmas ("I paid the rent" → "Pay rent", "the cat is fed" →
+ * "Feed the cat"); every lemma of a (multi-word) task title named in the sentence; and last a
+ * spelling guess ("by milk" → "Buy milk"), which is marked `guessed`. Among several matches the
+ * ones the action makes sense for win (completing prefers open tasks, reopening done ones).
  */
 export function resolveTaskReference<T extends ShownTask>(
   reference: TaskReference,
@@ -40,19 +45,42 @@ export function resolveTaskReference<T extends ShownTask>(
   }
   const wanted = simplify(reference.title);
   const words = wanted.split(' ').filter((w) => w.length > 0);
-  const tiers = [
-    allTasks.filter((t) => simplify(t.title) === wanted),
-    allTasks.filter((t) => simplify(t.title).includes(wanted)),
-    allTasks.filter((t) => {
-      const titleWords = simplify(t.title).split(' ');
+  const lemmas = contentLemmas(reference.title);
+  const simple = new Map(allTasks.map((t) => [t, simplify(t.title)])); // once per task, not once per tier
+  const title = (t: T) => simple.get(t)!;
+  const tiers: readonly ((t: T) => boolean)[] = [
+    (t) => title(t) === wanted,
+    (t) => ` ${title(t)} `.includes(` ${wanted} `),
+    (t) => {
+      const titleWords = title(t).split(' ');
       return words.every((w) => titleWords.some((tw) => tw.startsWith(w)));
-    }),
+    },
+    (t) => lemmas.length > 0 && lemmas.every((l) => contentLemmas(t.title).includes(l)),
+    (t) => {
+      const own = contentLemmas(t.title);
+      return own.length >= 2 && own.every((l) => lemmas.includes(l));
+    },
   ];
-  const matches = tiers.find((tier) => tier.length > 0) ?? [];
-  if (matches.length === 0) return { kind: 'none', message: `I could not find a task matching “${reference.title}”.` };
+  for (const [index, tier] of tiers.entries()) {
+    if (index === 3) primeLemmas(allTasks.map((t) => t.title)); // the lemma tiers: all titles in one go
+    const matches = allTasks.filter(tier);
+    if (matches.length > 0) return pick(matches, action, false);
+  }
+  // A mistyped article ("teh", "hte") carries no meaning either.
+  const guessWords = (lemmas.length > 0 ? lemmas : words).filter((w) => !(w.length <= 3 && ['the', 'my', 'and', 'for'].some((f) => isTypoOf(w, f))));
+  const guesses = allTasks.filter((t) => {
+    const titleWords = [...title(t).split(' '), ...contentLemmas(t.title)];
+    return guessWords.length > 0 && guessWords.every((w) => titleWords.some((tw) => tw === w || isTypoOf(w, tw)));
+  });
+  if (guesses.length > 0) return pick(guesses, action, true);
+  return { kind: 'none', message: `I could not find a task matching “${reference.title}”.` };
+}
+
+function pick<T extends ShownTask>(matches: readonly T[], action: ToolName, guessed: boolean): Resolution<T> {
   const preferred = matches.filter((t) => (action === 'complete_task' ? !t.completed : action === 'reopen_task' ? t.completed : true));
   const candidates = preferred.length > 0 ? preferred : matches;
-  return candidates.length === 1 ? { kind: 'found', task: candidates[0]! } : { kind: 'ambiguous', matches: candidates };
+  if (candidates.length > 1) return { kind: 'ambiguous', matches: candidates };
+  return guessed ? { kind: 'found', task: candidates[0]!, guessed: true } : { kind: 'found', task: candidates[0]! };
 }
 
 function simplify(text: string): string {

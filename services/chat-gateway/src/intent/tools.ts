@@ -26,6 +26,11 @@ export interface AddTaskArgs {
 
 export interface ListTasksArgs {
   readonly filter: ListFilter;
+  /** Only open tasks due in [from, to) (ISO instants): "due tomorrow", "this week", "on friday". */
+  readonly dueBetween?: { readonly from: string; readonly to: string; readonly label: string };
+  readonly priority?: Priority;
+  /** Say how many tasks match instead of listing them ("how many …"). */
+  readonly count?: boolean;
 }
 
 export interface TaskArgs {
@@ -37,6 +42,8 @@ export interface UpdateTaskArgs extends TaskArgs {
   /** ISO 8601 instant, or null to remove the due date. */
   readonly dueAt?: string | null;
   readonly priority?: Priority;
+  /** Move the task's current due date by this much ("push it back two days"); months keep the day. */
+  readonly shiftDueBy?: { readonly ms: number; readonly months: number };
 }
 
 export type ToolCall =
