@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FormatCache, findDate, findShift, formatDue, isDateOnly, isValidTimeZone, localDayBounds, shiftDate, timeZoneOffsetMinutes } from '../src/intent/dates.js';
+import { FormatCache, findDate, findShift, isDateOnly, isValidTimeZone, localDayBounds, shiftDate, timeZoneOffsetMinutes } from '../src/intent/dates.js';
 import { formatDueForReply } from '../src/intent/reply-format.js';
 
 describe('time-zone helpers (cached Intl formats)', () => {
@@ -17,10 +17,11 @@ describe('time-zone helpers (cached Intl formats)', () => {
 
   it('formats a due date in the zone asked, reusing nothing from another zone', () => {
     const due = '2026-11-27T16:00:00.000Z';
-    expect(formatDue(due, 'Europe/Paris')).to.equal('Fri 27 Nov, 17:00');
-    expect(formatDue(due, 'EUROPE/PARIS')).to.equal('Fri 27 Nov, 17:00');
-    expect(formatDue(due, 'Asia/Tokyo')).to.equal('Sat 28 Nov, 01:00');
-    expect(formatDue('2026-11-27T22:59:00.000Z', 'Europe/Paris')).to.equal('Fri 27 Nov');
+    const now = new Date('2026-11-18T10:00:00Z');
+    expect(formatDueForReply(due, 'Europe/Paris', now)).to.equal('Fri 27 Nov at 17:00');
+    expect(formatDueForReply(due, 'EUROPE/PARIS', now)).to.equal('Fri 27 Nov at 17:00');
+    expect(formatDueForReply(due, 'Asia/Tokyo', now)).to.equal('Sat 28 Nov at 01:00');
+    expect(formatDueForReply('2026-11-27T22:59:00.000Z', 'Europe/Paris', now)).to.equal('Fri 27 Nov');
   });
 
   it('bounds the local day in the zone', () => {
@@ -97,12 +98,12 @@ describe('relative shifts of a due date', () => {
   });
 });
 
-describe('formatDueForReply: the one date format of replies', () => {
+describe('formatDueForReply: the web list\'s date format in replies', () => {
   const now = new Date('2026-11-18T10:00:00Z');
   it('shows no time for a date-only due and the year only when it is not this year', () => {
     expect(formatDueForReply('2026-11-27T22:59:00.000Z', 'Europe/Paris', now)).to.equal('Fri 27 Nov');
-    expect(formatDueForReply('2026-11-27T16:00:00.000Z', 'Europe/Paris', now)).to.equal('Fri 27 Nov, 17:00');
+    expect(formatDueForReply('2026-11-27T16:00:00.000Z', 'Europe/Paris', now)).to.equal('Fri 27 Nov at 17:00');
     expect(formatDueForReply('2027-01-04T22:59:00.000Z', 'Europe/Paris', now)).to.equal('Mon 4 Jan 2027');
-    expect(formatDueForReply('2027-01-04T08:30:00.000Z', 'Europe/Paris', now)).to.equal('Mon 4 Jan 2027, 09:30');
+    expect(formatDueForReply('2027-01-04T08:30:00.000Z', 'Europe/Paris', now)).to.equal('Mon 4 Jan 2027 at 09:30');
   });
 });

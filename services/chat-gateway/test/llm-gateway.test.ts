@@ -62,10 +62,11 @@ describe('chat-gateway with the LLM engine over a real todo-api', function () {
     expect(await metric('chat_gateway_llm_fallbacks_total{reason="ambiguous_target"}')).to.equal(before + 1);
     // Once the list is shown, the same call means exactly one task, and runs.
     model.answer(toolCall('list_tasks', { filter: 'all' }));
-    expect((await client.say('what do I have')).tasks!.map((t) => t.title)).to.deep.equal(['Buy milk', 'Buy oat milk']);
+    // The chat numbers tasks as the web list shows them (services/shared/task-order.ts): newest first.
+    expect((await client.say('what do I have')).tasks!.map((t) => t.title)).to.deep.equal(['Buy oat milk', 'Buy milk']);
     model.answer(toolCall('delete_task', { task: { position: 1 } }));
-    expect((await client.say('drop the first')).text).to.equal('Deleted “Buy milk”.');
-    expect(await titles(token)).to.deep.equal(['Buy oat milk']);
+    expect((await client.say('drop the first')).text).to.equal('Deleted “Buy oat milk”.');
+    expect(await titles(token)).to.deep.equal(['Buy milk']);
     client.close();
   });
 

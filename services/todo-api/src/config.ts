@@ -29,7 +29,7 @@ export interface TodoApiConfig {
   /** log2 of the scrypt cost N. @default 17 (OWASP: N=2^17, r=8, p=1); tests lower it with SCRYPT_LOG_N */
   readonly scryptLogN: number;
   /**
-   * Bound on password hashing: PASSWORD_HASH_CONCURRENCY, _MAX_QUEUE, _MAX_WAIT_MS. @default 1 at once
+   * Bound on password hashing: SCRYPT_CONCURRENCY, _MAX_QUEUE, _MAX_WAIT_MS. @default 1 at once
    * (each holds 128 MiB; see the README's figures), 8 waiting, 5000 ms; beyond that 503 + Retry-After
    */
   readonly passwordHashing: HashingLimits;
@@ -88,9 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     jwtVerifyKeyPems: verifyBundle ? splitPem(verifyBundle) : [],
     scryptLogN: intFrom(env, 'SCRYPT_LOG_N', 17, 10, 20),
     passwordHashing: {
-      concurrency: intFrom(env, 'PASSWORD_HASH_CONCURRENCY', 1, 1, 64),
-      maxQueue: intFrom(env, 'PASSWORD_HASH_MAX_QUEUE', 8, 0, 10_000),
-      maxWaitMs: intFrom(env, 'PASSWORD_HASH_MAX_WAIT_MS', 5000, 100, 120_000),
+      concurrency: intFrom(env, 'SCRYPT_CONCURRENCY', 1, 1, 64),
+      maxQueue: intFrom(env, 'SCRYPT_MAX_QUEUE', 8, 0, 10_000),
+      maxWaitMs: intFrom(env, 'SCRYPT_MAX_WAIT_MS', 5000, 100, 120_000),
     },
     dbPoolMax: intFrom(env, 'DB_POOL_MAX', 10, 1, 200),
     dbPreparedStatements: boolFrom(env, 'DB_PREPARED_STATEMENTS', true),

@@ -128,7 +128,7 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
       expect(code, output).to.equal(0);
 
       // Every file uid 10001 created since start lies under /tmp (the data dir on PGlite).
-      const written = execFileSync('find', ['/', '-xdev', '-path', '/proc', '-prune', '-o', '-user', String(UID), '-newer', marker, '-print'], { encoding: 'utf8' })
+      const written = execFileSync('find', ['/', '-xdev', '-ignore_readdir_race', '-path', '/proc', '-prune', '-o', '-user', String(UID), '-newer', marker, '-print'], { encoding: 'utf8' })
         .split('\n').filter(Boolean);
       expect(written.filter((file) => !file.startsWith('/tmp/'))).to.deep.equal([]);
       expect(written).to.include(path.join(dataDir, 'jwt-signing-key.pem'));

@@ -72,11 +72,11 @@ describe('todo-api HashingLimiter', () => {
     expect(await limiter.run(async () => 'ok')).to.equal('ok');
   });
 
-  it('is configured by PASSWORD_HASH_CONCURRENCY, _MAX_QUEUE and _MAX_WAIT_MS, default 1 / 8 / 5000', () => {
+  it('is configured by SCRYPT_CONCURRENCY, _MAX_QUEUE and _MAX_WAIT_MS, default 1 / 8 / 5000', () => {
     expect(loadConfig({}).passwordHashing).to.deep.equal({ concurrency: 1, maxQueue: 8, maxWaitMs: 5000 });
-    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '2', PASSWORD_HASH_MAX_QUEUE: '0', PASSWORD_HASH_MAX_WAIT_MS: '250' }).passwordHashing)
+    expect(loadConfig({ SCRYPT_CONCURRENCY: '2', SCRYPT_MAX_QUEUE: '0', SCRYPT_MAX_WAIT_MS: '250' }).passwordHashing)
       .to.deep.equal({ concurrency: 2, maxQueue: 0, maxWaitMs: 250 });
-    expect(() => loadConfig({ PASSWORD_HASH_CONCURRENCY: '0' })).to.throw(/PASSWORD_HASH_CONCURRENCY must be an integer in \[1, 64\], got "0"/);
-    expect(() => loadConfig({ PASSWORD_HASH_MAX_WAIT_MS: 'soon' })).to.throw(/PASSWORD_HASH_MAX_WAIT_MS/);
+    expect(() => loadConfig({ SCRYPT_CONCURRENCY: '0' })).to.throw(/SCRYPT_CONCURRENCY must be an integer in \[1, 64\], got "0"/);
+    expect(() => loadConfig({ SCRYPT_MAX_WAIT_MS: 'soon' })).to.throw(/SCRYPT_MAX_WAIT_MS/);
   });
 });

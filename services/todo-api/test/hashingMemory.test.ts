@@ -20,8 +20,8 @@ describe(`todo-api password hashing under a login burst (bundle, production scry
   before(async () => {
     const overrides = await backend.create();
     api = await spawnBundle({
-      // SCRYPT_LOG_N and PASSWORD_HASH_CONCURRENCY unset: the production cost and the default bound.
-      PASSWORD_HASH_MAX_QUEUE: '1', SHUTDOWN_DELAY_MS: '0',
+      // SCRYPT_LOG_N and SCRYPT_CONCURRENCY unset: the production cost and the default bound.
+      SCRYPT_MAX_QUEUE: '1', SHUTDOWN_DELAY_MS: '0',
       ...(overrides.databaseUrl ? { DATABASE_URL: overrides.databaseUrl, DATA_DIR: 'memory://' } : { DATA_DIR: overrides.dataDir! }),
     });
   });

@@ -24,9 +24,6 @@ export class FormatCache {
 }
 
 const offsetFormats = new FormatCache((timeZone) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }));
-const dueFormats = new FormatCache((timeZone) => new Intl.DateTimeFormat('en-GB', {
-  timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-}));
 
 /** Minutes the zone is ahead of UTC at `at` (e.g. 60 for Europe/Paris in winter). */
 export function timeZoneOffsetMinutes(timeZone: string, at: Date): number {
@@ -159,12 +156,3 @@ function endOfLocalDay(date: Date, offsetMinutes: number): Date {
   return new Date(end - offsetMinutes * 60_000);
 }
 
-/** "Fri 27 Nov" or "Fri 27 Nov, 17:00" in the user's zone; 23:59 means "that day" and shows no time. */
-export function formatDue(iso: string, timeZone: string): string {
-  const date = new Date(iso);
-  const parts = dueFormats.for(timeZone).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = `${part('weekday')} ${part('day')} ${part('month')}`;
-  const time = `${part('hour')}:${part('minute')}`;
-  return time === '23:59' ? day : `${day}, ${time}`;
-}
