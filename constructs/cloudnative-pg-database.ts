@@ -101,18 +101,31 @@ export interface CloudNativePgDatabaseProps {
  * the cluster it replaces (same image, size, uids, network reach and object store).
  */
 export interface CloudNativePgClusterSettings {
+  /** Labels; `identity.name` is the Cluster's name. */
   readonly identity: AppIdentity;
+  /** The namespace of the Cluster and its clients. */
   readonly namespace: string;
+  /** The operand image. */
   readonly imageName: string;
+  /** Number of instances, the default applied. */
   readonly instances: number;
+  /** Each instance's volume size. */
   readonly storage: string;
+  /** The application database, owned by the role of the same name. */
   readonly database: string;
+  /** Each instance's resources. */
   readonly resources: ContainerResources;
+  /** `postgresUID` / `postgresGID`, the default applied. */
   readonly runAsIds: { readonly uid: number; readonly gid: number };
+  /** The operator's pods, the default applied. */
   readonly operator: NamespacePeer;
+  /** The API server's address ranges (egress 443, 6443). */
   readonly apiServerCidrs: readonly string[];
+  /** The object store's address ranges (egress 443). */
   readonly objectStoreCidrs: readonly string[];
+  /** The base backups' six-field cron schedule. */
   readonly backupSchedule: string;
+  /** PostgreSQL's `archive_timeout`, the default applied. */
   readonly archiveTimeout: string;
   /** The Barman Cloud ObjectStore holding the WAL archive and base backups. */
   readonly objectStoreName: string;

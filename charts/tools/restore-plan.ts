@@ -70,11 +70,10 @@ export async function restorePlan(request: RestorePlanRequest, now: Date = new D
     throw new RestorePlanUsageError(`AT "${request.at}" is not an RFC 3339 timestamp with a time zone, e.g. 2026-12-07T02:15:00Z or 2026-12-07T03:15:00+01:00`);
   }
   if (target > now.getTime()) throw new RestorePlanUsageError(`AT "${request.at}" is in the future (now is ${now.toISOString()}): no WAL exists for it yet`);
-  let instances: number | undefined;
-  if (request.instances) {
-    instances = Number(request.instances);
-    if (!/^[1-9][0-9]*$/.test(request.instances)) throw new RestorePlanUsageError(`INSTANCES "${request.instances}" is not a whole number >= 1`);
+  if (request.instances && !/^[1-9][0-9]*$/.test(request.instances)) {
+    throw new RestorePlanUsageError(`INSTANCES "${request.instances}" is not a whole number >= 1`);
   }
+  const instances = request.instances ? Number(request.instances) : undefined;
 
   const app = new App();
   const chart = new TodoPlatformChart(app, env.name, { env, images: loadImages()[env.name]!, version: PACKAGE_VERSION });
@@ -85,8 +84,10 @@ export async function restorePlan(request: RestorePlanRequest, now: Date = new D
   try {
     recovery = new CloudNativePgRecovery(plan, 'recovery', { source, name: clusterName, targetTime: request.at, now, ...(instances ? { instances } : {}) });
   } catch (error) {
-    // The remaining prop checks (the name) concern what the person typed: NAME.
-    throw new RestorePlanUsageError(`NAME "${clusterName}": ${(error as Error).message.replace(/^.*?: invalid name "[^"]*": /, '')}`);
+    // ENV, AT and INSTANCES are checked above; what the construct can still refuse is the NAME typed.
+    const refusal = /: invalid name "[^"]*": (.*)$/s.exec((error as Error).message);
+    if (!refusal) throw error;
+    throw new RestorePlanUsageError(`NAME "${clusterName}": ${refusal[1]}`);
   }
   const objects = plan.toJson() as KubeObject[];
   // Checked next to what is deployed: the namespace's guard rails, the source and its clients.
