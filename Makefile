@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export CDK8S_CHECK_UPGRADE := false
 
-.PHONY: synth test dev build bench soak flows typecheck clean
+.PHONY: synth test dev build bench soak flows typecheck clean restore-plan
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -45,3 +45,8 @@ typecheck: node_modules/.package-lock.json
 
 clean:
 	rm -rf build .data
+
+## make restore-plan ENV=prod AT=2026-12-07T02:15:00Z [NAME=…] [INSTANCES=…]: print the CloudNativePG
+## point-in-time recovery Cluster for ENV's database (checked by the policy; nothing written; see docs/runbooks/restore.md)
+restore-plan: node_modules/.package-lock.json
+	@node --conditions=@todo-platform/source --import tsx charts/tools/restore-plan.ts

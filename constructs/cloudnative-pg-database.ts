@@ -31,6 +31,12 @@ export interface CloudNativePgBackup {
    */
   readonly retentionPolicy?: string;
   /**
+   * PostgreSQL's `archive_timeout`: a WAL segment that is not full is switched and archived at the
+   * latest after this long, so it bounds the data a region-level loss of the cluster can take (the RPO).
+   * @default '5min' - CloudNativePG's own default, set explicitly so the RPO is written in the manifest
+   */
+  readonly archiveTimeout?: string;
+  /**
    * Resources of the plugin's sidecar in each instance pod (it runs barman-cloud for WAL and base backups).
    * @default - 50m/100m cpu, 128Mi memory, 256Mi/1Gi ephemeral storage: WAL uploads are small and
    *   streamed, and without explicit values the namespace's ResourceQuota would refuse the pods
@@ -90,13 +96,52 @@ export interface CloudNativePgDatabaseProps {
   readonly runAsIds?: { readonly uid: number; readonly gid: number };
 }
 
-/** The CloudNativePG instance manager's HTTP status port. */
+/**
+ * The resolved settings of a database's instances: what a recovery cluster copies so it runs like
+ * the cluster it replaces (same image, size, uids, network reach and object store).
+ */
+export interface CloudNativePgClusterSettings {
+  /** Labels; `identity.name` is the Cluster's name. */
+  readonly identity: AppIdentity;
+  /** The namespace of the Cluster and its clients. */
+  readonly namespace: string;
+  /** The operand image. */
+  readonly imageName: string;
+  /** Number of instances, the default applied. */
+  readonly instances: number;
+  /** Each instance's volume size. */
+  readonly storage: string;
+  /** The application database, owned by the role of the same name. */
+  readonly database: string;
+  /** Each instance's resources. */
+  readonly resources: ContainerResources;
+  /** `postgresUID` / `postgresGID`, the default applied. */
+  readonly runAsIds: { readonly uid: number; readonly gid: number };
+  /** The operator's pods, the default applied. */
+  readonly operator: NamespacePeer;
+  /** The API server's address ranges (egress 443, 6443). */
+  readonly apiServerCidrs: readonly string[];
+  /** The object store's address ranges (egress 443). */
+  readonly objectStoreCidrs: readonly string[];
+  /** The base backups' six-field cron schedule. */
+  readonly backupSchedule: string;
+  /** PostgreSQL's `archive_timeout`, the default applied. */
+  readonly archiveTimeout: string;
+  /** The Barman Cloud ObjectStore holding the WAL archive and base backups. */
+  readonly objectStoreName: string;
+}
+
 /** Where and how the operator's own manifests and Helm chart install it. */
 export const DEFAULT_CNPG_OPERATOR = new NamespacePeer('cnpg-system', { 'app.kubernetes.io/name': 'cloudnative-pg' });
 /** The lowest uid/gid the hardening bar accepts (S06). */
 const MIN_RUN_AS_ID = 10001;
 
+/** The CloudNativePG instance manager's HTTP status port. */
 const STATUS_PORT = 8000;
+/** PostgreSQL's archive_timeout unless `backup.archiveTimeout` says otherwise (CloudNativePG's default, made explicit). */
+export const DEFAULT_ARCHIVE_TIMEOUT = '5min';
+/** PostgreSQL time settings in the units that make sense for archive_timeout. */
+const PG_DURATION = /^[1-9][0-9]*(s|min|h)$/;
 /** The name the Barman Cloud plugin registers with the operator. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 /**
@@ -135,6 +180,9 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
   public readonly networkPolicy: WorkloadNetworkPolicy;
   /** The Barman Cloud ObjectStore the WAL archive and base backups go to. */
   public readonly objectStoreName: string;
+  /** The resolved settings, for a recovery cluster that must run like this one (`CloudNativePgRecovery`). */
+  public readonly settings: CloudNativePgClusterSettings;
+  private readonly allowedClients: INetworkPeer[] = [];
 
   constructor(scope: Construct, id: string, props: CloudNativePgDatabaseProps) {
     super(scope, id);
@@ -159,6 +207,10 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     }
     const sidecarResources = props.backup.sidecarResources ?? DEFAULT_BARMAN_SIDECAR_RESOURCES;
     checkContainerResources(this, 'backup.sidecarResources', sidecarResources);
+    const archiveTimeout = props.backup.archiveTimeout ?? DEFAULT_ARCHIVE_TIMEOUT;
+    if (!PG_DURATION.test(archiveTimeout)) {
+      invalidProp(this, 'backup.archiveTimeout', archiveTimeout, 'must be a PostgreSQL duration in s, min or h, e.g. "5min"');
+    }
 
     const name = props.identity.name;
     const labels = recommendedLabels(props.identity);
@@ -169,20 +221,26 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
     this.appSecret = { name: `${name}-app`, uriKey: 'uri' };
     this.objectStoreName = `${name}-backup`;
 
-    const cluster: ICluster['spec'] = {
-      instances,
+    this.settings = {
+      identity: props.identity,
+      namespace: props.namespace,
       imageName: props.imageName,
-      postgresUID: runAsIds.uid,
-      postgresGID: runAsIds.gid,
-      // Rolling updates restart replicas first and switch over to an updated one, never down.
-      primaryUpdateStrategy: 'unsupervised',
-      storage: { size: props.storage },
+      instances,
+      storage: props.storage,
+      database: props.database,
+      resources: props.resources,
+      runAsIds,
+      operator: props.operator ?? DEFAULT_CNPG_OPERATOR,
+      apiServerCidrs: props.apiServerCidrs,
+      objectStoreCidrs: props.objectStoreCidrs,
+      backupSchedule: props.backup.schedule,
+      archiveTimeout,
+      objectStoreName: this.objectStoreName,
+    };
+
+    const cluster: ICluster['spec'] = {
+      ...instanceSpec(this.settings, labels),
       bootstrap: { initdb: { database: props.database, owner: props.database } },
-      // Labels the pods carry, so network policies and PDB-like logic select them like any workload.
-      inheritedMetadata: { labels },
-      enablePDB: true,
-      affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
-      resources: resourceRequirements(props.resources),
       // WAL archiving through the Barman Cloud plugin (the in-tree barmanObjectStore is deprecated).
       plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: this.objectStoreName } }],
     };
@@ -212,39 +270,78 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
       spec: cluster,
     });
 
-    const scheduled: IScheduledBackup['spec'] = {
-      schedule: props.backup.schedule,
-      cluster: { name },
-      backupOwnerReference: 'self',
-      method: 'plugin',
-      pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
-      // Take a backup right away, so a new cluster is never without one until the first schedule.
-      immediate: true,
-    };
-    // The operator creates the pods, so the policy that default-deny demands is made here: PostgreSQL
-    // and the instance manager's status port between instances and from the operator, and egress to
-    // the API server and the object store.
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'network-policy', { workload: this, identity: props.identity });
-    const operator = props.operator ?? DEFAULT_CNPG_OPERATOR;
-    for (const port of [this.port, STATUS_PORT]) {
-      this.networkPolicy.allowFrom(this, port).allowTo(this, port).allowFrom(operator, port);
-    }
-    for (const cidr of props.apiServerCidrs) this.networkPolicy.allowToCidr(cidr, 443).allowToCidr(cidr, 6443);
-    for (const cidr of props.objectStoreCidrs) this.networkPolicy.allowToCidr(cidr, 443);
-
-    addKubeObject<IScheduledBackup>(this, 'scheduled-backup', {
-      apiVersion: 'postgresql.cnpg.io/v1',
-      kind: 'ScheduledBackup',
-      metadata: { name: `${name}-daily`, namespace: props.namespace, labels },
-      spec: scheduled,
-    });
+    this.networkPolicy = instanceNetworkPolicy(this, this, this.settings);
+    scheduledBackup(this, name, this.settings, labels);
   }
 
   /** Lets `client` connect to PostgreSQL (the client's own egress is its policy's business). */
   public allowClient(client: INetworkPeer): this {
     this.networkPolicy.allowFrom(client, this.port);
+    this.allowedClients.push(client);
     return this;
   }
+
+  /** The clients admitted so far with `allowClient`. */
+  public get clients(): readonly INetworkPeer[] {
+    return [...this.allowedClients];
+  }
+}
+
+/**
+ * The Cluster spec every instance set of a database shares, bootstrapped from scratch or recovered:
+ * image, uids, size, resources, spread, and the PostgreSQL settings the backups depend on.
+ */
+export function instanceSpec(settings: CloudNativePgClusterSettings, labels: Record<string, string>): ICluster['spec'] {
+  return {
+    instances: settings.instances,
+    imageName: settings.imageName,
+    postgresUID: settings.runAsIds.uid,
+    postgresGID: settings.runAsIds.gid,
+    // Rolling updates restart replicas first and switch over to an updated one, never down.
+    primaryUpdateStrategy: 'unsupervised',
+    storage: { size: settings.storage },
+    // Explicit, not CloudNativePG's implicit default: it is the RPO of a region-level loss.
+    postgresql: { parameters: { archive_timeout: settings.archiveTimeout } },
+    // Labels the pods carry, so network policies and PDB-like logic select them like any workload.
+    inheritedMetadata: { labels },
+    enablePDB: true,
+    affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' },
+    resources: resourceRequirements(settings.resources),
+  };
+}
+
+/**
+ * The instances' network policy. The operator creates the pods, so the policy that default-deny
+ * demands is made here: PostgreSQL and the instance manager's status port between instances and
+ * from the operator, and egress to the API server and the object store.
+ */
+export function instanceNetworkPolicy(scope: Construct, workload: INetworkPeer, settings: CloudNativePgClusterSettings): WorkloadNetworkPolicy {
+  const policy = new WorkloadNetworkPolicy(scope, 'network-policy', { workload, identity: { ...settings.identity, name: workload.peerName } });
+  for (const port of [5432, STATUS_PORT]) {
+    policy.allowFrom(workload, port).allowTo(workload, port).allowFrom(settings.operator, port);
+  }
+  for (const cidr of settings.apiServerCidrs) policy.allowToCidr(cidr, 443).allowToCidr(cidr, 6443);
+  for (const cidr of settings.objectStoreCidrs) policy.allowToCidr(cidr, 443);
+  return policy;
+}
+
+/** The daily base backup of cluster `name` through the plugin, the first one right away. */
+export function scheduledBackup(scope: Construct, name: string, settings: CloudNativePgClusterSettings, labels: Record<string, string>): void {
+  const scheduled: IScheduledBackup['spec'] = {
+    schedule: settings.backupSchedule,
+    cluster: { name },
+    backupOwnerReference: 'self',
+    method: 'plugin',
+    pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+    // Take a backup right away, so a new cluster is never without one until the first schedule.
+    immediate: true,
+  };
+  addKubeObject<IScheduledBackup>(scope, 'scheduled-backup', {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'ScheduledBackup',
+    metadata: { name: `${name}-daily`, namespace: settings.namespace, labels },
+    spec: scheduled,
+  });
 }
 
 /** Refuses an empty list and any range that means "everywhere" (0.0.0.0/0, ::/0). */
@@ -256,7 +353,7 @@ function checkCidrs(scope: Construct, prop: string, cidrs: readonly string[] | u
 }
 
 /** Resource requests and limits as the operator CRDs spell them (plain quantity strings). */
-function resourceRequirements({ requests, limits }: ContainerResources): Record<'requests' | 'limits', Record<string, string>> {
+export function resourceRequirements({ requests, limits }: ContainerResources): Record<'requests' | 'limits', Record<string, string>> {
   const quantities = (q: ContainerResources['requests']) => ({ cpu: q.cpu, memory: q.memory, 'ephemeral-storage': q.ephemeralStorage });
   return { requests: quantities(requests), limits: quantities(limits) };
 }

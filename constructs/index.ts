@@ -29,6 +29,7 @@ export * from './tls-ingress.js';
 export * from './cluster-issuer.js';
 export * from './self-signed-cluster-issuer.js';
 export * from './cloudnative-pg-database.js';
+export * from './cloudnative-pg-recovery.js';
 export * from './postgres-statefulset.js';
 export * from './pg-dump-backup.js';
 export * from './external-secret-file.js';
