@@ -78,6 +78,22 @@ export type SecretsConfig =
       readonly refreshInterval: string;
     };
 
+/**
+ * An OpenAI-compatible chat-completions endpoint for the chat gateway's LLM engine; without one the
+ * gateway understands people with its rules alone.
+ */
+export interface AssistantModelConfig {
+  /** The API root, e.g. `https://api.openai.com/v1`. */
+  readonly baseUrl: string;
+  readonly model: string;
+  /** The API key's key in the environment's secret store (an ExternalSecret mounts it); none for an endpoint without keys. */
+  readonly apiKeyRemoteRef?: string;
+  /** The endpoint's address ranges: the gateway's only egress besides the API and DNS (port 443). */
+  readonly endpointCidrs: readonly string[];
+  /** @default 4000 - the gateway falls back to its rules after this long */
+  readonly timeoutMs?: number;
+}
+
 /** One environment the platform is synthesized for. */
 export interface EnvironmentConfig {
   /** The folder under dist/ and the Argo CD application suffix. */
@@ -116,6 +132,8 @@ export interface EnvironmentConfig {
   readonly autoSync: boolean;
   /** Log level of the services. */
   readonly logLevel: 'debug' | 'info' | 'warn';
+  /** The chat gateway's LLM engine. Off (rules only) when absent, as in every environment today. */
+  readonly assistantModel?: AssistantModelConfig;
 }
 
 /** Where Argo CD reads the rendered manifests from. */

@@ -24,13 +24,12 @@ import {
   type WebServiceProps,
 } from '@todo-platform/hardened-constructs';
 import { PART_OF, type ContainerResources, type EnvironmentConfig, type EnvironmentImages } from './config.js';
-import type { PlatformService } from './services.js';
+import { SECRETS_DIR, type PlatformService, type ServiceSecret } from './services.js';
 import { quotaFor } from './quota.js';
 
 /** Where Prometheus runs, allowed to scrape the services' /metrics when observability is on. */
 const PROMETHEUS = new NamespacePeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
 
-const SECRETS_DIR = '/var/run/secrets/todo';
 
 export interface TodoPlatformChartProps {
   readonly env: EnvironmentConfig;
@@ -140,7 +139,11 @@ export class TodoPlatformChart extends Chart {
     { database, databaseUrl }: ReturnType<TodoPlatformChart['database']>,
     ingressController: NamespacePeer,
   ): WebService {
-    const secretFiles = [...(service.signsTokens ? [this.jwtSigningKey(env, service, version)] : []), ...(service.usesDatabase ? [databaseUrl] : [])];
+    const secretFiles = [...(service.secrets?.(env) ?? []).map((secret) => this.secretFile(env, service, secret, version)), ...(service.usesDatabase ? [databaseUrl] : [])];
+    const egressToCidrs = [
+      ...(service.egressToCidrs?.(env) ?? []),
+      ...(service.usesDatabase && env.database.kind === 'external' ? [{ cidr: env.database.cidr, port: env.database.port }] : []),
+    ];
     const routed = (service.routes ?? []).length > 0;
     const observed = service.metrics && env.observability.serviceMonitors;
     return new WebService(this, service.name, {
@@ -161,26 +164,23 @@ export class TodoPlatformChart extends Chart {
       // The Node services serve Prometheus metrics; the static frontend (nginx) has none to scrape.
       ...(observed ? { metrics: true, scrapedBy: PROMETHEUS } : {}),
       ...(service.usesDatabase && database ? { database } : {}),
-      ...(service.usesDatabase && env.database.kind === 'external'
-        ? { allowToCidrs: [{ cidr: env.database.cidr, port: env.database.port }] }
-        : {}),
+      ...(egressToCidrs.length > 0 ? { allowToCidrs: egressToCidrs } : {}),
     });
   }
 
-  /** The JWT signing key Secret, mounted as a file; from the secret store, or created out of band. */
-  private jwtSigningKey(env: EnvironmentConfig, service: PlatformService, version: string): SecretFileSpec {
-    const secretName = `${service.name}-jwt`;
+  /** One of a service's secrets as a mounted file; from the secret store through an ExternalSecret, or created out of band. */
+  private secretFile(env: EnvironmentConfig, service: PlatformService, secret: ServiceSecret, version: string): SecretFileSpec {
     if (env.secrets.kind === 'external-secrets') {
-      new ExternalSecretFile(this, 'jwt-secret', {
+      new ExternalSecretFile(this, `${secret.secretName}-secret`, {
         identity: { name: service.name, version, component: service.component, partOf: PART_OF },
         namespace: env.namespace,
-        secretName,
+        secretName: secret.secretName,
         store: { name: env.secrets.storeName, kind: env.secrets.storeKind },
-        keys: [{ secretKey: 'private.pem', remoteKey: env.secrets.jwtKeyRemoteRef }],
+        keys: [{ secretKey: secret.key, remoteKey: secret.remoteRef }],
         refreshInterval: env.secrets.refreshInterval,
       });
     }
-    return { secretName, key: 'private.pem', mountPath: `${SECRETS_DIR}/jwt`, envVarForPath: 'JWT_PRIVATE_KEY_FILE' };
+    return { secretName: secret.secretName, key: secret.key, mountPath: secret.mountPath, envVarForPath: secret.envVarForPath };
   }
 
   /** The database and the Secret holding its connection string (key `uri`, CloudNativePG's convention). */

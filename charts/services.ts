@@ -16,6 +16,29 @@ export interface ServiceRoute {
   readonly maxBodySize?: string;
 }
 
+/**
+ * A secret a service reads from a mounted file: where the environment has a secret store, an
+ * ExternalSecret keeps the Secret in sync from `remoteRef`; elsewhere the Secret exists already.
+ */
+export interface ServiceSecret {
+  /** The Secret's name, e.g. `todo-api-jwt`. */
+  readonly secretName: string;
+  /** The Secret key, which is also the file's name, e.g. `private.pem`. */
+  readonly key: string;
+  /** The value's key in the environment's secret store (environments with `secrets.kind: 'external-secrets'`). */
+  readonly remoteRef: string;
+  /** The directory it is mounted at. */
+  readonly mountPath: string;
+  /** The variable that gets the file's path, e.g. `JWT_PRIVATE_KEY_FILE`. */
+  readonly envVarForPath: string;
+}
+
+/** An address range outside the cluster a service calls. */
+export interface ServiceEgress {
+  readonly cidr: string;
+  readonly port: number;
+}
+
 /** How the release workflow builds a service's image. */
 export interface ServiceBuild {
   /** The Dockerfile, relative to the repository root (the build context). */
@@ -45,8 +68,10 @@ export interface PlatformService {
   readonly sloAlerts?: boolean;
   /** Connects to the platform's database: its connection string mounted as a file, its egress opened. */
   readonly usesDatabase?: boolean;
-  /** Signs the platform's tokens: the JWT signing key mounted as a file. */
-  readonly signsTokens?: boolean;
+  /** The secrets it reads from files in this environment. */
+  readonly secrets?: (env: EnvironmentConfig) => readonly ServiceSecret[];
+  /** What it calls outside the cluster in this environment (egress by address range). */
+  readonly egressToCidrs?: (env: EnvironmentConfig) => readonly ServiceEgress[];
   /** Its plain settings in this environment (a ConfigMap, one env var each). */
   readonly config?: (env: EnvironmentConfig) => Readonly<Record<string, string>>;
   /** Configuration files mounted read-only into the container. */
@@ -60,6 +85,9 @@ export interface PlatformService {
 }
 
 /** The in-cluster URL of a platform service. */
+/** Where the services' secret files are mounted. */
+export const SECRETS_DIR = '/var/run/secrets/todo';
+
 export function serviceUrl(name: string, env: EnvironmentConfig): string {
   return `http://${name}.${env.namespace}.svc.cluster.local`;
 }
@@ -98,7 +126,16 @@ export const TODO_SERVICES: readonly PlatformService[] = [
     metrics: true,
     sloAlerts: true,
     usesDatabase: true,
-    signsTokens: true,
+    // The JWT signing key: only the API holds it; everyone else verifies with its public JWKS.
+    secrets: (env) => [
+      {
+        secretName: 'todo-api-jwt',
+        key: 'private.pem',
+        remoteRef: env.secrets.kind === 'external-secrets' ? env.secrets.jwtKeyRemoteRef : '',
+        mountPath: `${SECRETS_DIR}/jwt`,
+        envVarForPath: 'JWT_PRIVATE_KEY_FILE',
+      },
+    ],
     config: (env) => ({
       PORT: '8080',
       LOG_LEVEL: env.logLevel,
@@ -122,7 +159,28 @@ export const TODO_SERVICES: readonly PlatformService[] = [
       LOG_LEVEL: env.logLevel,
       ALLOWED_ORIGINS: origin(env),
       TODO_API_URL: serviceUrl('todo-api', env),
+      // The LLM engine beside the rules (services/chat-gateway README), where the environment has a model.
+      ...(env.assistantModel
+        ? {
+            LLM_BASE_URL: env.assistantModel.baseUrl,
+            LLM_MODEL: env.assistantModel.model,
+            LLM_TIMEOUT_MS: String(env.assistantModel.timeoutMs ?? 4000),
+          }
+        : {}),
     }),
+    secrets: (env) =>
+      env.assistantModel?.apiKeyRemoteRef === undefined
+        ? []
+        : [
+            {
+              secretName: 'chat-gateway-llm',
+              key: 'api-key',
+              remoteRef: env.assistantModel.apiKeyRemoteRef,
+              mountPath: `${SECRETS_DIR}/llm`,
+              envVarForPath: 'LLM_API_KEY_FILE',
+            },
+          ],
+    egressToCidrs: (env) => (env.assistantModel?.endpointCidrs ?? []).map((cidr) => ({ cidr, port: 443 })),
     build: { dockerfile: 'services/chat-gateway/Dockerfile', repository: 'chat-gateway' },
   },
   {

@@ -88,4 +88,21 @@ describe('the platform as data', function () {
     await buildPlatform({ environments: [withService(prod, lost)], images: imagesWith(['reports']) }).catch((error: Error) => (message = error.message));
     expect(message).to.equal('prod: invalid services[reports].calls "billing": no such service (services: todo-api, chat-gateway, frontend, reports)');
   });
+
+  it('an environment with an assistant model gives the gateway its settings, its key as an ExternalSecret file and egress to the endpoint only', async () => {
+    const withModel: EnvironmentConfig = {
+      ...prod,
+      assistantModel: { baseUrl: 'https://llm.example.net/v1', model: 'small-model', apiKeyRemoteRef: 'todo/prod/llm-api-key', endpointCidrs: ['198.51.100.0/24'] },
+    };
+    const { objects, flows } = await flowsOf(withModel, []);
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'chat-gateway-config') as any;
+    expect(config.data).to.deep.include({ LLM_BASE_URL: 'https://llm.example.net/v1', LLM_MODEL: 'small-model', LLM_TIMEOUT_MS: '4000' });
+    const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.name === 'chat-gateway-llm') as any;
+    expect(external.spec.data).to.deep.equal([{ secretKey: 'api-key', remoteRef: { key: 'todo/prod/llm-api-key' } }]);
+    const container = (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'chat-gateway') as any).spec.template.spec.containers[0];
+    expect(container.env).to.deep.include({ name: 'LLM_API_KEY_FILE', value: '/var/run/secrets/todo/llm/api-key' });
+    expect(flows.filter((flow) => flow.startsWith('chat-gateway -> ') && !flow.includes('dns'))).to.deep.equal(['chat-gateway -> 198.51.100.0/24:443', 'chat-gateway -> todo-api:8080']);
+    const { objects: without } = await flowsOf(prod, []);
+    expect(without.some((o) => o.metadata.name === 'chat-gateway-llm'), 'off by default').to.equal(false);
+  });
 });
