@@ -148,7 +148,7 @@ describe('cdk8s synth', function () {
       validations: { package: string; class: string; version: string; properties: Record<string, unknown> & { directories?: Record<string, object> } }[];
     };
     const plugin = config.validations.find((v) => v.class === 'HardeningValidation')!;
-    expect(plugin.package).to.equal('./constructs');
+    expect(plugin.package).to.equal('./constructs/lib/policy/index.js');
     expect(plugin.version).to.equal((JSON.parse(readFileSync(join(ROOT, 'constructs/package.json'), 'utf8')) as { version: string }).version);
     const { directories = {}, ...shared } = plugin.properties;
     for (const env of ENVIRONMENTS) {
