@@ -124,7 +124,7 @@ describe('CronJob', () => {
     invalid({ failedJobsHistoryLimit: -1 }, 'failedJobsHistoryLimit -1: must be an integer from 0 to 100');
     invalid({ restartPolicy: 'Always' as never }, 'restartPolicy "Always": must be "Never" or "OnFailure"');
     invalid({ backoffLimit: 1.5 }, 'backoffLimit 1.5: must be an integer from 0 to 20');
-    invalid({ persistentVolumeClaims: [{ volumeName: 'tmp', claimName: 'data', mountPath: '/data' }] }, 'persistentVolumeClaims.name "tmp": duplicate volume name');
+    invalid({ persistentVolumeClaims: [{ volumeName: 'tmp', claimName: 'data', mountPath: '/data' }] }, 'persistentVolumeClaims.mountPath "tmp": duplicate volume name');
     invalid({ persistentVolumeClaims: [{ volumeName: 'data', claimName: 'Data!', mountPath: '/data' }] }, 'persistentVolumeClaims.claimName "Data!": must be a claim name');
   });
 });
