@@ -3,7 +3,7 @@ import { Testing } from 'cdk8s';
 import { CronJob } from '../cron-job.js';
 import type { CronJobProps } from '../cron-job.js';
 import { InvalidPropsError } from '../errors.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -107,7 +107,7 @@ describe('CronJob', () => {
   });
 
   it('passes every hardening rule and schema with no waiver', async () => {
-    const { violations } = await hardeningViolations((chart) => new CronJob(chart, 'cron', CRON));
+    const { violations } = await checkedEnvironment((chart) => new CronJob(chart, 'cron', CRON));
     expect(violations).to.deep.equal([]);
   });
 

@@ -5,7 +5,7 @@ import { PriorityClass } from '../priority-class.js';
 import type { PriorityClassProps } from '../priority-class.js';
 import { Probe } from '../probes.js';
 import { Worker } from '../worker.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -40,7 +40,7 @@ describe('PriorityClass', () => {
   });
 
   it('is what a workload names in priorityClassName, and the pair passes the policy with no waiver', async () => {
-    const { objects, violations } = await hardeningViolations((chart) => {
+    const { objects, violations } = await checkedEnvironment((chart) => {
       const priority = new PriorityClass(chart, 'priority', PROPS);
       new Worker(chart, 'worker', {
         name: 'reminder-worker',

@@ -5,7 +5,7 @@ import { allowedFlows, namespacesOf } from '../network-policy-eval.js';
 import { Probe } from '../probes.js';
 import { StatefulService } from '../stateful-service.js';
 import type { StatefulServiceProps } from '../stateful-service.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -169,7 +169,7 @@ describe('StatefulService', () => {
 
   describe('hardening policy', () => {
     it('passes every rule and schema with no waiver', async () => {
-      const { violations } = await hardeningViolations((chart) => new StatefulService(chart, 'queue', PROPS));
+      const { violations } = await checkedEnvironment((chart) => new StatefulService(chart, 'queue', PROPS));
       expect(violations).to.deep.equal([]);
     });
 

@@ -6,7 +6,7 @@ import { Probe } from '../probes.js';
 import { DEFAULT_WAIVER_PREFIX as WAIVER_PREFIX } from '../policy/index.js';
 import { Worker } from '../worker.js';
 import type { WorkerProps } from '../worker.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -140,23 +140,23 @@ describe('Worker', () => {
   });
 
   describe('hardening policy', () => {
-    const build = (props: Partial<WorkerProps>) => (chart: Parameters<Parameters<typeof hardeningViolations>[0]>[0]) => new Worker(chart, 'worker', { ...PROPS, ...props });
+    const build = (props: Partial<WorkerProps>) => (chart: Parameters<Parameters<typeof checkedEnvironment>[0]>[0]) => new Worker(chart, 'worker', { ...PROPS, ...props });
 
     it('passes every rule and schema with no waiver: autoscaled on queue length', async () => {
-      const { objects, violations } = await hardeningViolations(build({ autoscaling: { minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.external('queue_depth', { averageValue: '30' })] } }));
+      const { objects, violations } = await checkedEnvironment(build({ autoscaling: { minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.external('queue_depth', { averageValue: '30' })] } }));
       expect(violations).to.deep.equal([]);
       const annotations = objects.flatMap((o) => Object.keys(o.metadata.annotations ?? {}));
       expect(annotations.filter((key) => key.startsWith(WAIVER_PREFIX))).to.deep.equal([]);
     });
 
     it('passes with one replica in single-node mode (no budget)', async () => {
-      const { objects, violations } = await hardeningViolations(build({ replicas: 1 }), { singleNode: true });
+      const { objects, violations } = await checkedEnvironment(build({ replicas: 1 }), { singleNode: true });
       expect(objects.map((o) => o.kind)).not.to.include('PodDisruptionBudget');
       expect(violations).to.deep.equal([]);
     });
 
     it('N06 still asks ingress rules of a pod that declares a port: the exemption is exactly "nothing can call it"', async () => {
-      const { violations } = await hardeningViolations((chart) => {
+      const { violations } = await checkedEnvironment((chart) => {
         const worker = new Worker(chart, 'worker', PROPS);
         worker.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/ports', [{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }]));
       });
