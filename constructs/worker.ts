@@ -149,6 +149,10 @@ export class Worker extends Construct implements INetworkPeer {
       }
     }
     if (props.probes === undefined) fail('probes', props.probes, 'readiness and liveness are required for a long-running container (P01)');
+    // A port anywhere in the pod makes it callable, and then N06 wants ingress rules a Worker never has.
+    (props.sidecars ?? []).forEach((sidecar, index) => {
+      if ((sidecar.ports ?? []).length > 0) fail(`sidecars[${index}].ports`, sidecar.ports, 'a Worker declares no port, its sidecars neither: probe them with Probe.exec');
+    });
     const probes = resolveProbes(this, 'probes', props.probes, [], undefined);
     const grace = props.terminationGracePeriodSeconds;
     if (grace !== undefined && (!Number.isInteger(grace) || grace < 1)) fail('terminationGracePeriodSeconds', grace, 'must be an integer >= 1');

@@ -34,7 +34,8 @@ const COMMON: HardenedPodProps = {
   secretFiles: [{ secretName: 'app-db', key: 'uri', mountPath: '/var/run/secrets/db', envVarForPath: 'DATABASE_URL_FILE', volumeName: 'db' }],
   writablePaths: [{ path: '/var/cache/app', sizeLimit: '32Mi' }],
   initContainers: [{ name: 'migrate', image: 'ghcr.io/example/app:1.0.0', args: ['migrate'], resources: RESOURCES }],
-  sidecars: [{ name: 'proxy', image: 'ghcr.io/example/proxy:2.0.0', resources: RESOURCES, ports: [{ name: 'proxy-admin', port: 9901 }], probes: { readiness: Probe.http('/ready'), liveness: Probe.tcp() } }],
+  // No port: a Worker's pod must stay uncallable (its sidecars' ports are refused).
+  sidecars: [{ name: 'proxy', image: 'ghcr.io/example/proxy:2.0.0', resources: RESOURCES, probes: { readiness: Probe.exec(['proxy', 'ready']), liveness: Probe.exec(['proxy', 'alive']) } }],
   priorityClassName: 'todo-serving',
   tolerations: [{ key: 'pool', operator: 'Exists' }],
   nodeSelector: { 'kubernetes.io/arch': 'arm64' },
@@ -110,8 +111,7 @@ describe('hardenedPodTemplate: every workload, hardened the same way', () => {
   }
 
   it('passes the policy with no waiver on every shape (WebService standing in for its HardenedDeployment)', async () => {
-    // A sidecar without ports: a Worker's or a Job's pod that declares a port needs ingress rules (N06).
-    const props = (name: string): HardenedPodProps => ({ ...COMMON, name, sidecars: [{ name: 'agent', image: 'ghcr.io/example/agent:2.0.0', resources: RESOURCES, probes: EXEC }] });
+    const props = (name: string): HardenedPodProps => ({ ...COMMON, name });
     const { violations } = await checkedEnvironment((chart) => {
       for (const [name, shape] of Object.entries(SHAPES)) if (name !== 'HardenedDeployment') shape.build(chart, props(name.toLowerCase()));
       new WebService(chart, 'web', { ...props('web'), allowFrom: [{ peerName: 'todo-api', namespace: 'todo' }] });

@@ -201,6 +201,10 @@ describe('Worker', () => {
       invalid({ sidecars: [{ name: 'reminder-worker', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, probes: PROPS.probes }] }, 'sidecars[0].name "reminder-worker": another container in the pod has this name');
       invalid({ tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] }, 'tolerations[0].key "node-role.kubernetes.io/control-plane": workloads do not run on control-plane nodes');
       invalid({ priorityClassName: 'system-node-critical' }, 'priorityClassName "system-node-critical": is reserved');
+      invalid(
+        { sidecars: [{ name: 'metrics', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, ports: [{ name: 'metrics', port: 9090 }], probes: { readiness: Probe.tcp(), liveness: Probe.exec(['true']) } }] },
+        'sidecars[0].ports [{"name":"metrics","port":9090}]: a Worker declares no port, its sidecars neither',
+      );
     });
 
     it('refuses allowFrom on its policy: nothing calls a worker', () => {
