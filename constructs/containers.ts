@@ -73,6 +73,11 @@ export interface SecretFileSpec {
    * @default - no env var
    */
   readonly envVarForPath?: string;
+  /**
+   * Name of the secret volume (prefixed with `<container>-` in a sidecar or init container).
+   * @default - `secret-<index in the list>`
+   */
+  readonly volumeName?: string;
 }
 
 /** A writable directory: an emptyDir with a size limit, since the root filesystem is read-only. */
@@ -84,6 +89,11 @@ export interface WritablePathSpec {
    * @default '64Mi' - scratch space, not storage
    */
   readonly sizeLimit?: string;
+  /**
+   * Name of the emptyDir volume (prefixed with `<container>-` in a sidecar or init container).
+   * @default - `scratch-<index>` (index 0 is /tmp)
+   */
+  readonly volumeName?: string;
 }
 
 /** A container's files: `/tmp` (always), more writable directories, and Secret files. */
@@ -231,13 +241,23 @@ export class EnvNames {
 /** `/tmp` and the writable paths as scratch directories, volume names prefixed with `volumePrefix`. */
 export function scratchDirectoriesOf(spec: ContainerFilesystemSpec, volumePrefix = ''): ScratchDirectory[] {
   const dirs: ScratchDirectory[] = [{ path: '/tmp', sizeLimit: spec.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE }, ...(spec.writablePaths ?? [])];
-  return dirs.map((dir, index) => ({ ...dir, volumeName: `${volumePrefix}${dir.path === '/tmp' ? 'tmp' : `scratch-${index}`}` }));
+  return dirs.map((dir, index) => ({ ...dir, volumeName: `${volumePrefix}${dir.volumeName ?? (dir.path === '/tmp' ? 'tmp' : `scratch-${index}`)}` }));
+}
+
+/** Another mount of the container (a config directory, a claim), checked with its files. */
+export interface OtherMount {
+  /** The prop that names it, for errors. */
+  readonly prop: string;
+  /** Its absolute mount path. */
+  readonly path: string;
+  /** Its volume name, when the prop names it. */
+  readonly volumeName?: string;
 }
 
 /**
  * Refuses bad scratch sizes, emptyDirs that do not fit `ephemeralStorageLimit`, bad Secret
- * references, and mount paths that are not absolute or mounted twice (`otherMounts` first, e.g. a
- * config directory), prefixing every prop with `propPrefix` (e.g. `sidecars[0].`).
+ * references, and mount paths that are not absolute or mounted twice and volume names used twice
+ * (`otherMounts` first, e.g. a config directory), prefixing every prop with `propPrefix` (e.g. `sidecars[0].`).
  */
 export function checkContainerFilesystem(
   scope: IConstruct,
@@ -245,7 +265,7 @@ export function checkContainerFilesystem(
   spec: ContainerFilesystemSpec,
   ephemeralStorageLimit: string,
   env: EnvNames,
-  otherMounts: readonly { readonly prop: string; readonly path: string }[] = [],
+  otherMounts: readonly OtherMount[] = [],
 ): void {
   const fail = (prop: string, value: unknown, why: string): never => invalidProp(scope, `${propPrefix}${prop}`, value, why);
   const tmpSize = parseQuantity(spec.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE);
@@ -254,25 +274,30 @@ export function checkContainerFilesystem(
   checkScratchDirectories(scope, `${propPrefix}writablePaths`, scratch, ephemeralStorageLimit, `${propPrefix}resources.limits.ephemeralStorage`);
 
   const mountPaths = new Set(scratch.map((dir) => dir.path));
-  const addMount = (prop: string, path: string) => {
+  const volumeNames = new Set(scratch.map((dir) => dir.volumeName!));
+  const addMount = (prop: string, path: string, volumeName?: string) => {
     if (typeof path !== 'string' || !path.startsWith('/') || posix.normalize(path) !== path || path === '/') {
       fail(prop, path, 'must be an absolute, normalized path other than "/"');
     }
     if (mountPaths.has(path)) fail(prop, path, 'is mounted twice');
     mountPaths.add(path);
+    if (volumeName === undefined) return;
+    if (!isDnsLabel(volumeName)) fail(prop, volumeName, 'a volume name must be a DNS-1123 label');
+    if (volumeNames.has(volumeName)) fail(prop, volumeName, 'duplicate volume name');
+    volumeNames.add(volumeName);
   };
-  for (const mount of otherMounts) addMount(mount.prop, mount.path);
-  for (const file of spec.secretFiles ?? []) {
+  for (const mount of otherMounts) addMount(mount.prop, mount.path, mount.volumeName);
+  (spec.secretFiles ?? []).forEach((file, index) => {
     if (!isDnsSubdomain(file.secretName)) fail('secretFiles.secretName', file.secretName, 'must be a DNS-1123 subdomain');
     if (file.key !== undefined && !OBJECT_KEY.test(file.key)) fail('secretFiles.key', file.key, 'must be a Secret key');
-    addMount('secretFiles.mountPath', file.mountPath);
+    addMount('secretFiles.mountPath', file.mountPath, file.volumeName ?? `secret-${index}`);
     if (file.envVarForPath !== undefined) {
       env.add(`${propPrefix}secretFiles.envVarForPath`, file.envVarForPath);
       if (looksLikeSecretName(file.envVarForPath)) {
         fail('secretFiles.envVarForPath', file.envVarForPath, 'looks like a secret, so S19 would report its value: name the path variable NAME_FILE');
       }
     }
-  }
+  });
 }
 
 /** The container's size-limited emptyDirs and read-only Secret files, and their NAME_FILE env vars. */
@@ -280,7 +305,7 @@ export function containerFilesystem(spec: ContainerFilesystemSpec, volumePrefix 
   const { volumes, mounts } = scratchVolumes(scratchDirectoriesOf(spec, volumePrefix));
   const env: EnvVar[] = [];
   (spec.secretFiles ?? []).forEach((file, index) => {
-    const secret = secretFileVolume(`${volumePrefix}secret-${index}`, file);
+    const secret = secretFileVolume(`${volumePrefix}${file.volumeName ?? `secret-${index}`}`, file);
     volumes.push(secret.volume);
     mounts.push(secret.mount);
     if (file.envVarForPath !== undefined) env.push({ name: file.envVarForPath, value: secret.filePath });

@@ -3,36 +3,19 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import type { IContainer as Container } from 'kubernetes-models/v1/Container';
 import type { IEnvVar as EnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import type { IVolume as Volume } from 'kubernetes-models/v1/Volume';
-import type { IVolumeMount as VolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { autoscalerSpec, checkAutoscaling } from './autoscaling.js';
 import type { AutoscalingSpec } from './autoscaling.js';
-import {
-  EnvNames,
-  OBJECT_KEY,
-  checkContainerFilesystem,
-  checkContainerPorts,
-  containerFilesystem,
-  defaultProbePort,
-  hardenedContainer,
-  renderExtraContainers,
-  resolveExtraContainers,
-} from './containers.js';
-import type { ContainerFilesystemSpec, ContainerPortSpec, ExtraContainersSpec } from './containers.js';
+import { OBJECT_KEY, defaultProbePort } from './containers.js';
+import type { ContainerPortSpec } from './containers.js';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
-import { checkImage } from './image-reference.js';
-import { isValidLabelValue, recommendedLabels, selectorLabels } from './labels.js';
 import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
-import { isDns1035Label } from './names.js';
-import { DEFAULT_RUN_AS_ID, checkContainerResources, checkPodScheduling, checkRunAsIds, podScheduling, podSecurityContext } from './pod-hardening.js';
-import type { ContainerResources, PodSchedulingSpec } from './pod-hardening.js';
+import { hardenedPodTemplate, podDisruptionBudget, resolvePodProps } from './pod-template.js';
+import type { HardenedPodProps, PodShape } from './pod-template.js';
 import { looksLikeSecretName } from './policy/secret-names.js';
 import { Probe, resolveProbes } from './probes.js';
 import type { ResolvedContainerProbes } from './probes.js';
@@ -102,38 +85,10 @@ export interface ConfigFilesSpec {
 export type PreStopMode = 'exec' | 'sleep-action';
 
 /**
- * Props of HardenedDeployment. Besides its own: the main container's files (`secretFiles`,
- * `writablePaths`, `tmpSizeLimit`), `sidecars` and `initContainers`, and the scheduling props
- * (`priorityClassName`, `tolerations`, `nodeSelector`, `affinity`, `imagePullSecrets`).
+ * Props of HardenedDeployment: the common pod props (HardenedPodProps: identity, image, resources,
+ * ids, files, sidecars and init containers, scheduling) and the Deployment's own.
  */
-export interface HardenedDeploymentProps extends ContainerFilesystemSpec, ExtraContainersSpec, PodSchedulingSpec {
-  /** `app.kubernetes.io/name` and the name of every object (Deployment, ServiceAccount, ...): a DNS-1035 label. */
-  readonly name: string;
-  /** Namespace of every object; `default` and `kube-*` are refused (N07). */
-  readonly namespace: string;
-  /** `app.kubernetes.io/component`, e.g. `api`. */
-  readonly component: string;
-  /** `app.kubernetes.io/part-of`, e.g. `todo`. */
-  readonly partOf: string;
-  /**
-   * `app.kubernetes.io/instance`.
-   * @default - the name
-   */
-  readonly instance?: string;
-  /**
-   * `app.kubernetes.io/version`.
-   * @default - the image tag, so the label always says what runs
-   */
-  readonly version?: string;
-  /** Image as `repo:tag` or `repo:tag@sha256:<digest>`; a tag is required and may not be `latest`. */
-  readonly image: string;
-  /**
-   * Refuse an image without a `@sha256:` digest (production pins what was tested).
-   * @default false - dev and CI deploy freshly built tags
-   */
-  readonly requireDigest?: boolean;
-  /** cpu, memory and ephemeral-storage requests and limits; required because defaults hide capacity decisions. */
-  readonly resources: ContainerResources;
+export interface HardenedDeploymentProps extends HardenedPodProps {
   /**
    * Container ports, each optionally with the `appProtocol` it speaks (`http`, `h2c`, `grpc`).
    * @default [{ name: 'http', port: 8080 }] - the design's service port
@@ -168,25 +123,6 @@ export interface HardenedDeploymentProps extends ContainerFilesystemSpec, ExtraC
    * @default - fixed replicas
    */
   readonly autoscaling?: AutoscalingSpec;
-  /** Container entrypoint override. @default - the image's ENTRYPOINT */
-  readonly command?: readonly string[];
-  /** Container arguments. @default - the image's CMD */
-  readonly args?: readonly string[];
-  /**
-   * uid of the pod's processes, >= 10001 (kube-score wants > 10000 so it never maps to a host user).
-   * @default 10001 - the first uid every tool accepts (S06), and the uid the service images run as
-   */
-  readonly runAsUser?: number;
-  /**
-   * gid of the pod's processes, >= 10001.
-   * @default - the runAsUser
-   */
-  readonly runAsGroup?: number;
-  /**
-   * Group that owns mounted volumes, so the non-root user can read secret files.
-   * @default - the runAsGroup
-   */
-  readonly fsGroup?: number;
   /**
    * Seconds the container keeps serving after it is told to stop, while endpoints drain.
    * @default 5 - longer than kube-proxy and ingress controllers take to drop the pod
@@ -220,6 +156,7 @@ export interface ResolvedProbes {
 
 const DEFAULT_PORTS: readonly ContainerPortSpec[] = [{ name: 'http', port: 8080 }];
 const CONFIG_FILE_MODE = 0o444;
+const CONFIG_FILES_VOLUME = 'config-files';
 
 /**
  * A Deployment that passes every S, I, R, P and A rule of constructs/docs/rules.md by default, with its
@@ -268,27 +205,20 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
-    const resolved = this.validate(props);
-    const { ports, probes, version, runAsUser, runAsGroup, fsGroup, preStopSeconds, gracePeriod } = resolved;
+    const { pod, probes, containerProbes, preStopSeconds, gracePeriod, preStopMode } = this.validate(props);
 
     this.deploymentName = props.name;
     this.serviceAccountName = props.name;
     this.namespace = props.namespace;
     this.peerName = props.name;
-    this.identity = {
-      name: props.name,
-      version,
-      component: props.component,
-      partOf: props.partOf,
-      ...(props.instance !== undefined ? { instance: props.instance } : {}),
-    };
-    this.labels = recommendedLabels(this.identity);
-    this.selectorLabels = selectorLabels(this.identity);
+    this.identity = pod.identity;
+    this.labels = pod.labels;
+    this.selectorLabels = pod.selector;
     this.podLabels = { ...this.labels };
-    this.ports = ports;
+    this.ports = pod.ports;
     this.probes = probes;
-    this.containerProbes = resolved.containerProbes;
-    this.containerNames = [props.name, ...resolved.extra.sidecars.map((c) => c.spec.name), ...resolved.extra.initContainers.map((c) => c.name)];
+    this.containerProbes = containerProbes;
+    this.containerNames = [pod.containerName, ...pod.extra.sidecars.map((c) => c.spec.name), ...pod.extra.initContainers.map((c) => c.name)];
     this.replicated = props.autoscaling !== undefined || (props.replicas ?? 2) > 1;
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.labels } });
 
@@ -300,31 +230,31 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     });
 
     const env: EnvVar[] = [];
-    const podAnnotations: Record<string, string> = {};
+    const annotations: Record<string, string> = {};
     if (props.config !== undefined) {
       const configMapName = `${props.name}-config`;
       const data = sortedRecord(props.config);
       addKubeObject<IConfigMap>(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data });
       this.configMapName = configMapName;
       this.configChecksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
-      podAnnotations['checksum/config'] = this.configChecksum;
+      annotations['checksum/config'] = this.configChecksum;
       for (const key of Object.keys(data)) {
         env.push({ name: key, valueFrom: { configMapKeyRef: { name: configMapName, key } } });
       }
     }
 
+    let configFiles: PodShape['configFiles'];
     if (props.configFiles !== undefined) {
       const configFilesMapName = `${props.name}-files`;
       const data = sortedRecord(props.configFiles.files);
       addKubeObject<IConfigMap>(this, 'ConfigFiles', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configFilesMapName), data });
       this.configFilesMapName = configFilesMapName;
-      podAnnotations['checksum/config-files'] = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+      annotations['checksum/config-files'] = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+      configFiles = {
+        volume: { name: CONFIG_FILES_VOLUME, configMap: { name: configFilesMapName, defaultMode: CONFIG_FILE_MODE } },
+        mount: { name: CONFIG_FILES_VOLUME, mountPath: props.configFiles.mountPath, readOnly: true },
+      };
     }
-
-    const files = filesystem(props);
-    env.push(...files.env);
-    const container = mainContainer(props, resolved, env, files.mounts);
-    const extra = renderExtraContainers(resolved.extra, { runAsUser, runAsGroup });
 
     this.deployment = addKubeObject<IDeployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
@@ -338,43 +268,29 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
           type: 'RollingUpdate',
           rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
         },
-        template: {
-          metadata: {
-            labels: { ...this.podLabels },
-            ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
-          },
-          spec: {
-            serviceAccountName: this.serviceAccountName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: gracePeriod,
-            securityContext: podSecurityContext({ runAsUser, runAsGroup, fsGroup }),
-            ...podScheduling(props, this.selectorLabels),
-            ...(extra.initContainers.length > 0 ? { initContainers: extra.initContainers } : {}),
-            containers: [container],
-            volumes: [...files.volumes, ...extra.volumes],
-          },
-        },
+        template: hardenedPodTemplate({
+          props,
+          resolved: pod,
+          probes: containerProbes,
+          env,
+          annotations,
+          ...(configFiles !== undefined ? { configFiles } : {}),
+          spread: true,
+          terminationGracePeriodSeconds: gracePeriod,
+          // 'sleep-action' is added as a patch below.
+          ...(preStopMode === 'exec' ? { preStopCommand: ['sleep', String(preStopSeconds)] } : {}),
+        }),
       },
     });
-    if (resolved.preStopMode === 'sleep-action') {
-      // The kubelet's own preStop.sleep (k8s >= 1.30) in place of the exec hook; see hardenedContainer.
+    if (preStopMode === 'sleep-action') {
+      // The kubelet's own preStop.sleep (k8s >= 1.30), which the Container model's types do not know yet.
       this.deployment.addJsonPatch(
         JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: preStopSeconds } } }),
       );
     }
 
     if (this.replicated) {
-      this.podDisruptionBudget = addKubeObject<IPodDisruptionBudget>(this, 'Budget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: metadata(this.deploymentName),
-        spec: {
-          maxUnavailable: 1,
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-          selector: { matchLabels: { ...this.selectorLabels } },
-        },
-      });
+      this.podDisruptionBudget = podDisruptionBudget(this, metadata(this.deploymentName), this.selectorLabels, 'AlwaysAllow');
     }
 
     if (props.autoscaling !== undefined) {
@@ -391,30 +307,17 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
   private validate(props: HardenedDeploymentProps) {
     const fail: (prop: string, value: unknown, why: string) => never = (prop, value, why) => invalidProp(this, prop, value, why);
 
-    if (!isDns1035Label(props.name, 56)) {
-      fail('name', props.name, 'must be a DNS-1035 label of at most 56 characters (room for "-config")');
-    }
-    if (!isDns1035Label(props.namespace)) {
-      fail('namespace', props.namespace, 'must be a DNS-1123 label');
-    }
-    if (props.namespace === 'default' || props.namespace.startsWith('kube-')) {
-      fail('namespace', props.namespace, 'workloads never go in "default" or a kube-* namespace (N07)');
-    }
-    for (const [prop, value] of [['component', props.component], ['partOf', props.partOf], ['instance', props.instance]] as const) {
-      if (value !== undefined && (value === '' || !isValidLabelValue(value))) {
-        fail(prop, value, 'must be a non-empty label value (<= 63 chars, alphanumeric at both ends)');
-      }
-    }
-
-    const tag = checkImage(this, 'image', props.image, props.requireDigest ?? false);
-    const version = props.version ?? tag;
-    if (!isValidLabelValue(version)) fail('version', version, 'must be a valid label value');
-
-    checkContainerResources(this, 'resources', props.resources);
-
     const ports = props.ports ?? DEFAULT_PORTS;
     if (ports.length === 0) fail('ports', ports, 'declare at least one port: probes and Services need one');
-    checkContainerPorts(this, 'ports', ports);
+    this.checkConfigFiles(props, fail);
+    const pod = resolvePodProps(this, props, {
+      maxNameLength: 56,
+      why: 'room for "-config"',
+      ports,
+      plainEnv: [{ prop: 'config', names: Object.keys(props.config ?? {}) }],
+      // Config and secret directories must not shadow a scratch directory or each other.
+      otherMounts: props.configFiles !== undefined ? [{ prop: 'configFiles.mountPath', path: props.configFiles.mountPath, volumeName: CONFIG_FILES_VOLUME }] : [],
+    });
     const { probes, containerProbes } = this.resolveMainProbes(props.probes ?? {}, ports);
 
     if (props.autoscaling !== undefined) {
@@ -425,11 +328,6 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     } else if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
       fail('replicas', props.replicas, 'must be an integer >= 1 (1 only for a single-node dev environment)');
     }
-
-    const runAsUser = props.runAsUser ?? DEFAULT_RUN_AS_ID;
-    const runAsGroup = props.runAsGroup ?? runAsUser;
-    const fsGroup = props.fsGroup ?? runAsGroup;
-    checkRunAsIds(this, { runAsUser, runAsGroup, fsGroup });
 
     const preStopSeconds = props.preStopSleepSeconds ?? 5;
     if (!Number.isInteger(preStopSeconds) || preStopSeconds < 1) {
@@ -443,12 +341,7 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     if (preStopMode !== 'exec' && preStopMode !== 'sleep-action') {
       fail('preStopMode', preStopMode, 'must be "exec" or "sleep-action"');
     }
-
-    this.validateFilesAndEnv(props, fail);
-    checkPodScheduling(this, props);
-    const extra = resolveExtraContainers(this, props, { containerNames: [props.name], ports, requireDigest: props.requireDigest ?? false });
-
-    return { ports, probes, containerProbes, extra, version, runAsUser, runAsGroup, fsGroup, preStopSeconds, gracePeriod, preStopMode };
+    return { pod, probes, containerProbes, preStopSeconds, gracePeriod, preStopMode };
   }
 
   /**
@@ -492,53 +385,15 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     return { probes, containerProbes };
   }
 
-  private validateFilesAndEnv(props: HardenedDeploymentProps, fail: (prop: string, value: unknown, why: string) => never) {
-    const env = new EnvNames(this);
-    for (const name of Object.keys(props.config ?? {})) env.addPlain('config', name);
-
-    if (props.configFiles !== undefined) {
-      const names = Object.keys(props.configFiles.files);
-      if (names.length === 0) fail('configFiles.files', props.configFiles.files, 'name at least one file');
-      for (const name of names) {
-        if (!OBJECT_KEY.test(name)) fail('configFiles.files', name, 'must be a file name usable as a ConfigMap key');
-        if (looksLikeSecretName(name)) fail('configFiles.files', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
-      }
+  private checkConfigFiles(props: HardenedDeploymentProps, fail: (prop: string, value: unknown, why: string) => never) {
+    if (props.configFiles === undefined) return;
+    const names = Object.keys(props.configFiles.files);
+    if (names.length === 0) fail('configFiles.files', props.configFiles.files, 'name at least one file');
+    for (const name of names) {
+      if (!OBJECT_KEY.test(name)) fail('configFiles.files', name, 'must be a file name usable as a ConfigMap key');
+      if (looksLikeSecretName(name)) fail('configFiles.files', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
     }
-    // Config and secret directories must not shadow a scratch directory or each other.
-    const configMount = props.configFiles !== undefined ? [{ prop: 'configFiles.mountPath', path: props.configFiles.mountPath }] : [];
-    checkContainerFilesystem(this, '', props, props.resources.limits.ephemeralStorage, env, configMount);
   }
-}
-
-type ResolvedProps = ReturnType<HardenedDeployment['validate']>;
-
-/** The main container's writable and secret mounts, and the config files directory. */
-function filesystem(props: HardenedDeploymentProps): { volumes: Volume[]; mounts: VolumeMount[]; env: EnvVar[] } {
-  const { volumes, mounts, env } = containerFilesystem(props);
-  if (props.configFiles !== undefined) {
-    // After the scratch directories and before the Secrets, where the names have always been.
-    const at = 1 + (props.writablePaths?.length ?? 0);
-    volumes.splice(at, 0, { name: 'config-files', configMap: { name: `${props.name}-files`, defaultMode: CONFIG_FILE_MODE } });
-    mounts.splice(at, 0, { name: 'config-files', mountPath: props.configFiles.mountPath, readOnly: true });
-  }
-  return { volumes, mounts, env };
-}
-
-/** The main container: the hardened container with its probes and the preStop pause. */
-function mainContainer(props: HardenedDeploymentProps, resolved: ResolvedProps, env: EnvVar[], volumeMounts: VolumeMount[]): Container {
-  const { runAsUser, runAsGroup, preStopSeconds } = resolved;
-  return {
-    ...hardenedContainer({
-      ...props,
-      ports: resolved.ports,
-      env,
-      ids: { runAsUser, runAsGroup },
-      probes: resolved.containerProbes,
-      volumeMounts,
-    }),
-    // 'sleep-action' is added as a patch after rendering (see the constructor).
-    ...(resolved.preStopMode === 'exec' ? { lifecycle: { preStop: { exec: { command: ['sleep', String(preStopSeconds)] } } } } : {}),
-  };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -9,14 +9,17 @@ import { invalidProp } from './errors.js';
 import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
 import type { DnsServer } from './network-peers.js';
-import { checkClaimMounts, hardenedPodTemplate } from './pod-template.js';
-import type { ClaimMount, HardenedPodProps, ResolvedPodProps } from './pod-template.js';
-import { resolvePodProps } from './pod-template.js';
+import { claimMounts, hardenedPodTemplate, plainEnv, resolvePodProps } from './pod-template.js';
+import type { ClaimMount, HardenedPodProps, PlainEnvSpec, ResolvedPodProps } from './pod-template.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
 import type { CidrConnection, OutboundConnection } from './workload-network-policy.js';
 
-/** What a run-to-completion pod (Job, CronJob) takes besides the common pod props. */
-export interface BatchPodProps extends HardenedPodProps {
+/**
+ * What a run-to-completion pod (Job, CronJob) takes besides the common pod props. Sidecars run
+ * beside the job and stop when it ends (native sidecars, Kubernetes >= 1.29); the pods are not
+ * spread (one pod per run), and the scheduling props apply as given.
+ */
+export interface BatchPodProps extends HardenedPodProps, PlainEnvSpec {
   /**
    * Retries of a failed run before the Job is marked failed.
    * @default 2 - a transient failure is retried; a broken setup is not hammered (Kubernetes' 6 is a lot of noise)
@@ -71,26 +74,25 @@ export interface ResolvedBatch {
 
 /** Checks the batch props (naming `scope`'s path) and builds the Job spec every batch shape shares. */
 export function resolveBatch(scope: IConstruct, props: BatchPodProps, maxNameLength: number, why: string): ResolvedBatch {
-  const resolved = resolvePodProps(scope, props, maxNameLength, why);
+  const claims = props.persistentVolumeClaims ?? [];
+  const resolved = resolvePodProps(scope, props, {
+    maxNameLength,
+    why,
+    plainEnv: [{ prop: 'env', names: Object.keys(props.env ?? {}) }],
+    otherMounts: claimMounts(scope, 'persistentVolumeClaims', claims),
+  });
   const backoffLimit = props.backoffLimit ?? 2;
   if (!Number.isInteger(backoffLimit) || backoffLimit < 0 || backoffLimit > 20) invalidProp(scope, 'backoffLimit', backoffLimit, 'must be an integer from 0 to 20');
   const deadline = props.activeDeadlineSeconds ?? 3600;
   if (!Number.isInteger(deadline) || deadline < 1) invalidProp(scope, 'activeDeadlineSeconds', deadline, 'must be an integer >= 1');
   const restartPolicy = props.restartPolicy ?? 'Never';
   if (restartPolicy !== 'Never' && restartPolicy !== 'OnFailure') invalidProp(scope, 'restartPolicy', restartPolicy, 'must be "Never" or "OnFailure" (a Job pod never restarts "Always")');
-  const claims = props.persistentVolumeClaims ?? [];
-  checkClaimMounts(scope, 'persistentVolumeClaims', props, claims);
-  for (const claim of claims) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(claim.claimName)) {
-      invalidProp(scope, 'persistentVolumeClaims.claimName', claim.claimName, 'must be a claim name (DNS-1123 subdomain)');
-    }
-  }
   return {
     resolved,
     jobSpec: {
       backoffLimit,
       activeDeadlineSeconds: deadline,
-      template: hardenedPodTemplate({ props, resolved, restartPolicy, claims }),
+      template: hardenedPodTemplate({ props, resolved, env: plainEnv(props.env), restartPolicy, claims }),
     },
   };
 }

@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import { Affinity as AffinityModel } from 'kubernetes-models/v1/Affinity';
 import type { IAffinity as Affinity } from 'kubernetes-models/v1/Affinity';
 import type { IPodSecurityContext as PodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { IPodSpec as PodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IResourceRequirements as ResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { ISecurityContext as SecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { ITopologySpreadConstraint as TopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
@@ -361,14 +362,36 @@ function checkAffinity(scope: IConstruct, affinity: Affinity): void {
 }
 
 /**
- * The pod-spec scheduling fields: the default anti-affinity (A04) merged with `spec.affinity`, the
- * zone spread (A05), and the optional priority, tolerations, node selector and pull secrets.
+ * The pod-spec scheduling fields: the optional priority, tolerations, node selector and pull
+ * secrets, and `spec.affinity`; with `spread` (replicated workloads) merged with the default
+ * anti-affinity (A04) and the zone spread (A05). Run-to-completion pods are not spread: one pod per
+ * run has nothing to spread from.
  */
-export function podScheduling(spec: PodSchedulingSpec, selector: Readonly<Record<string, string>>) {
+export function podScheduling(
+  spec: PodSchedulingSpec,
+  selector: Readonly<Record<string, string>>,
+  spread = true,
+): Pick<PodSpec, 'priorityClassName' | 'nodeSelector' | 'tolerations' | 'affinity' | 'topologySpreadConstraints' | 'imagePullSecrets'> {
+  return {
+    ...(spec.priorityClassName !== undefined ? { priorityClassName: spec.priorityClassName } : {}),
+    ...(spec.nodeSelector !== undefined ? { nodeSelector: { ...spec.nodeSelector } } : {}),
+    ...(spec.tolerations !== undefined && spec.tolerations.length > 0
+      ? { tolerations: spec.tolerations.map((t) => ({ ...t, operator: t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists') })) }
+      : {}),
+    ...(spread
+      ? { affinity: spreadAffinity(spec.affinity ?? {}, selector), topologySpreadConstraints: zoneSpread(selector) }
+      : spec.affinity !== undefined ? { affinity: spec.affinity } : {}),
+    ...(spec.imagePullSecrets !== undefined && spec.imagePullSecrets.length > 0
+      ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }
+      : {}),
+  };
+}
+
+/** `extra` with the default preferred anti-affinity on `kubernetes.io/hostname` first (A04). */
+function spreadAffinity(extra: Affinity, selector: Readonly<Record<string, string>>): Affinity {
   const own = preferredHostAntiAffinity(selector).podAntiAffinity!;
-  const extra = spec.affinity ?? {};
   const required = extra.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  const affinity: Affinity = {
+  return {
     ...(extra.nodeAffinity !== undefined ? { nodeAffinity: extra.nodeAffinity } : {}),
     ...(extra.podAffinity !== undefined ? { podAffinity: extra.podAffinity } : {}),
     podAntiAffinity: {
@@ -378,17 +401,5 @@ export function podScheduling(spec: PodSchedulingSpec, selector: Readonly<Record
         ...(extra.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []),
       ],
     },
-  };
-  return {
-    ...(spec.priorityClassName !== undefined ? { priorityClassName: spec.priorityClassName } : {}),
-    ...(spec.nodeSelector !== undefined ? { nodeSelector: { ...spec.nodeSelector } } : {}),
-    ...(spec.tolerations !== undefined && spec.tolerations.length > 0
-      ? { tolerations: spec.tolerations.map((t) => ({ ...t, operator: t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists') })) }
-      : {}),
-    affinity,
-    topologySpreadConstraints: zoneSpread(selector),
-    ...(spec.imagePullSecrets !== undefined && spec.imagePullSecrets.length > 0
-      ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }
-      : {}),
   };
 }

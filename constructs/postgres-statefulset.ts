@@ -11,6 +11,7 @@ import { checkNamespace } from './network-peers.js';
 import { PgDumpBackup, SQL_IDENTIFIER, checkPasswordSecret, checkStorage } from './pg-dump-backup.js';
 import { checkContainerResources, checkScratchDirectories } from './pod-hardening.js';
 import type { ContainerResources, ScratchDirectory } from './pod-hardening.js';
+import { Probe } from './probes.js';
 import { parseQuantity } from './quantity.js';
 import { StatefulService } from './stateful-service.js';
 import type { WorkloadNetworkPolicy } from './workload-network-policy.js';
@@ -168,7 +169,7 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
 
     // pg_isready over TCP: during first-start initialization the entrypoint's temporary server
     // listens on the socket only, so the pod is not ready (nor started) before the real server runs.
-    const pgIsReady = { exec: ['pg_isready', '--host=127.0.0.1', `--port=${PORT}`, `--username=${user}`, `--dbname=${props.database}`, '--quiet'] };
+    const pgIsReady = ['pg_isready', '--host=127.0.0.1', `--port=${PORT}`, `--username=${user}`, `--dbname=${props.database}`, '--quiet'];
     this.server = new StatefulService(this, 'Server', {
       name: props.name,
       namespace: props.namespace,
@@ -190,10 +191,10 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
       // later starts, which would make PGDATA group-writable (PostgreSQL refuses that).
       fsGroupChangePolicy: 'OnRootMismatch',
       probes: {
-        startup: { action: pgIsReady, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
-        readiness: { action: pgIsReady, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        startup: Probe.exec(pgIsReady, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 }),
+        readiness: Probe.exec(pgIsReady, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
         // Liveness only asks whether the server accepts TCP: a slow query must not restart it.
-        liveness: { action: { tcp: { port: PORT_NAME } }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+        liveness: Probe.tcp({ port: PORT_NAME, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
       },
       // Kubernetes sends SIGTERM, which PostgreSQL treats as a "smart" shutdown that waits for every
       // client to disconnect (pooled clients never do); a fast shutdown ends sessions and checkpoints.

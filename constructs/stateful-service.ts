@@ -8,8 +8,12 @@ import { invalidProp } from './errors.js';
 import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
 import type { DnsServer, PolicyPort } from './network-peers.js';
-import { checkClaimMounts, checkHealthChecks, checkPorts, hardenedPodTemplate, podDisruptionBudget, resolvePodProps } from './pod-template.js';
-import type { HardenedPodProps, HealthChecks, PodPort, UnhealthyPodEvictionPolicy } from './pod-template.js';
+import { SERVICE_APP_PROTOCOL, defaultProbePort } from './containers.js';
+import type { ContainerPortSpec } from './containers.js';
+import { hardenedPodTemplate, plainEnv, podDisruptionBudget, resolvePodProps } from './pod-template.js';
+import type { HardenedPodProps, PlainEnvSpec, ResolvedPodProps, UnhealthyPodEvictionPolicy } from './pod-template.js';
+import { resolveProbes } from './probes.js';
+import type { ContainerProbes, ResolvedContainerProbes } from './probes.js';
 import { parseQuantity } from './quantity.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
 import type { CidrConnection, InboundConnection, IngressSource, OutboundConnection } from './workload-network-policy.js';
@@ -52,16 +56,22 @@ export interface ClaimRetention {
   readonly whenScaled: 'Retain' | 'Delete';
 }
 
-export interface StatefulServiceProps extends HardenedPodProps {
+export interface StatefulServiceProps extends HardenedPodProps, PlainEnvSpec {
   /**
    * Number of pods. How many members a stateful program runs is part of its own clustering
    * configuration, so there is no default; 1 is the single-node dev mode (no PodDisruptionBudget).
    */
   readonly replicas: number;
-  /** Container ports (at least one): the Services expose each with the same number, targetPort by name. */
-  readonly ports: readonly PodPort[];
-  /** Startup, readiness and liveness probes (P01): exec, HTTP, TCP or gRPC on a declared port. */
-  readonly probes: HealthChecks;
+  /**
+   * Container ports (at least one): the Services expose each with the same number, targetPort by
+   * name, and the port's `appProtocol`.
+   */
+  readonly ports: readonly ContainerPortSpec[];
+  /**
+   * Startup, readiness and liveness probes (P01): any `Probe` (exec, HTTP, TCP, gRPC); a port probe
+   * that names no port calls the port named `http`, else the first.
+   */
+  readonly probes: ContainerProbes;
   /** The per-pod volumes (at least one: without state, use a Deployment). */
   readonly volumeClaims: readonly VolumeClaimSpec[];
   /**
@@ -141,7 +151,8 @@ const CLAIM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * pods' stable DNS names and an optional ClusterIP Service for clients, its own ServiceAccount (no
  * token), a PodDisruptionBudget when replicated, and a NetworkPolicy admitting only declared
  * callers. The pod is hardened like every shape's (restricted contexts, fsGroup so the non-root
- * user owns its volumes, read-only root, resources, probes, spread over hosts and zones).
+ * user owns its volumes, read-only root, resources, probes, sidecars, init containers, scheduling,
+ * spread over hosts and zones).
  */
 export class StatefulService extends Construct implements INetworkPeer {
   /** `app.kubernetes.io/name` of the pods. */
@@ -157,15 +168,14 @@ export class StatefulService extends Construct implements INetworkPeer {
   /** The six recommended labels every object here carries. */
   public readonly labels: Readonly<Record<string, string>>;
   public readonly selectorLabels: Readonly<Record<string, string>>;
-  public readonly ports: readonly PodPort[];
+  public readonly ports: readonly ContainerPortSpec[];
   public readonly statefulSet: ApiObject;
   public readonly podDisruptionBudget?: ApiObject;
   public readonly networkPolicy: WorkloadNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
     super(scope, id);
-    const resolved = resolvePodProps(this, props, MAX_NAME, 'the controller-revision-hash label is the name and a 10-character hash');
-    this.validate(props);
+    const { resolved, probes } = this.validate(props);
     this.peerName = props.name;
     this.namespace = props.namespace;
     this.statefulSetName = props.name;
@@ -178,7 +188,14 @@ export class StatefulService extends Construct implements INetworkPeer {
     const selector = { ...resolved.selector };
 
     addKubeObject<IServiceAccount>(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(props.name), automountServiceAccountToken: false });
-    const servicePorts = () => props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' as const }));
+    const servicePorts = () =>
+      props.ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: p.name,
+        protocol: 'TCP' as const,
+        ...(p.appProtocol !== undefined ? { appProtocol: SERVICE_APP_PROTOCOL[p.appProtocol] } : {}),
+      }));
     addKubeObject<IService>(this, 'HeadlessService', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -219,8 +236,8 @@ export class StatefulService extends Construct implements INetworkPeer {
         template: hardenedPodTemplate({
           props,
           resolved,
-          ports: props.ports,
-          probes: props.probes,
+          probes,
+          env: plainEnv(props.env),
           leadingMounts: props.volumeClaims.map((claim) => ({ name: claim.name, mountPath: claim.mountPath })),
           spread: true,
           terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 30,
@@ -261,15 +278,12 @@ export class StatefulService extends Construct implements INetworkPeer {
     return this;
   }
 
-  /** Checks the StatefulSet's own props; throws naming this construct's path and the bad value. */
-  private validate(props: StatefulServiceProps): void {
+  /** Checks every prop and resolves the pod's; throws naming this construct's path and the bad value. */
+  private validate(props: StatefulServiceProps): { resolved: ResolvedPodProps; probes: ResolvedContainerProbes } {
     const fail = (prop: string, value: unknown, why: string): never => invalidProp(this, prop, value, why);
     if (!Number.isInteger(props.replicas) || props.replicas < 1) fail('replicas', props.replicas, 'must be an integer >= 1 (1 only for a single-node dev environment)');
     if (props.ports === undefined || props.ports.length === 0) fail('ports', props.ports, 'declare at least one port: the Services and callers need one');
-    checkPorts(this, 'ports', props.ports);
-    checkHealthChecks(this, 'probes', props.probes, props.ports);
     if (props.volumeClaims === undefined || props.volumeClaims.length === 0) fail('volumeClaims', props.volumeClaims, 'declare at least one volume: a StatefulSet without state is a Deployment');
-    checkClaimMounts(this, 'volumeClaims', props, props.volumeClaims.map((claim) => ({ volumeName: claim.name, mountPath: claim.mountPath })));
     for (const claim of props.volumeClaims) {
       // The claim is `<template>-<set name>-<ordinal>`, a DNS subdomain; the template name is also the pod's volume name.
       if (!CLAIM_NAME.test(claim.name) || claim.name.length > 63) fail('volumeClaims.name', claim.name, 'must be a DNS-1123 label');
@@ -283,6 +297,15 @@ export class StatefulService extends Construct implements INetworkPeer {
         fail('volumeClaims.accessModes', modes, 'must be one or more of ReadWriteOnce, ReadWriteOncePod, ReadOnlyMany, ReadWriteMany');
       }
     }
+    const resolved = resolvePodProps(this, props, {
+      maxNameLength: MAX_NAME,
+      why: 'the controller-revision-hash label is the name and a 10-character hash',
+      ports: props.ports,
+      plainEnv: [{ prop: 'env', names: Object.keys(props.env ?? {}) }],
+      otherMounts: props.volumeClaims.map((claim) => ({ prop: 'volumeClaims.mountPath', path: claim.mountPath, volumeName: claim.name })),
+    });
+    if (props.probes === undefined) fail('probes', props.probes, 'readiness and liveness are required for a long-running container (P01)');
+    const probes = resolveProbes(this, 'probes', props.probes, props.ports, defaultProbePort(props.ports));
     for (const port of props.memberPorts ?? []) {
       if (!props.ports.some((p) => p.name === port)) fail('memberPorts', port, `is not a declared port (declared: ${props.ports.map((p) => p.name).join(', ')})`);
     }
@@ -305,5 +328,6 @@ export class StatefulService extends Construct implements INetworkPeer {
     if (props.preStopCommand !== undefined && (props.preStopCommand.length === 0 || props.preStopCommand.some((arg) => arg === ''))) {
       fail('preStopCommand', props.preStopCommand, 'must be a non-empty command of non-empty strings');
     }
+    return { resolved, probes };
   }
 }

@@ -3,7 +3,7 @@ import { Testing } from 'cdk8s';
 import { CronJob } from '../cron-job.js';
 import type { CronJobProps } from '../cron-job.js';
 import { InvalidPropsError } from '../errors.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -107,7 +107,7 @@ describe('CronJob', () => {
   });
 
   it('passes every hardening rule and schema with no waiver', async () => {
-    const { violations } = await hardeningViolations((chart) => new CronJob(chart, 'cron', CRON));
+    const { violations } = await checkedEnvironment((chart) => new CronJob(chart, 'cron', CRON));
     expect(violations).to.deep.equal([]);
   });
 
@@ -124,7 +124,7 @@ describe('CronJob', () => {
     invalid({ failedJobsHistoryLimit: -1 }, 'failedJobsHistoryLimit -1: must be an integer from 0 to 100');
     invalid({ restartPolicy: 'Always' as never }, 'restartPolicy "Always": must be "Never" or "OnFailure"');
     invalid({ backoffLimit: 1.5 }, 'backoffLimit 1.5: must be an integer from 0 to 20');
-    invalid({ persistentVolumeClaims: [{ volumeName: 'tmp', claimName: 'data', mountPath: '/data' }] }, 'persistentVolumeClaims.name "tmp": duplicate volume name');
+    invalid({ persistentVolumeClaims: [{ volumeName: 'tmp', claimName: 'data', mountPath: '/data' }] }, 'persistentVolumeClaims.mountPath "tmp": duplicate volume name');
     invalid({ persistentVolumeClaims: [{ volumeName: 'data', claimName: 'Data!', mountPath: '/data' }] }, 'persistentVolumeClaims.claimName "Data!": must be a claim name');
   });
 });

@@ -376,9 +376,9 @@ describe('HardenedDeployment', () => {
       ['a relative probe path', { probes: { readinessPath: 'readyz' } }, 'invalid probes.readinessPath "readyz": must be an absolute HTTP path'],
       ['an invalid Secret name', { secretFiles: [{ secretName: 'DB_Secret', mountPath: '/s/db' }] }, 'invalid secretFiles.secretName "DB_Secret": must be a DNS-1123 subdomain'],
       ['an unknown preStop mode', { preStopMode: 'signal' as never }, 'invalid preStopMode "signal": must be "exec" or "sleep-action"'],
-      ['a version that is not a label value', { version: 'v1+build' }, 'invalid version "v1+build": must be a valid label value'],
+      ['a version that is not a label value', { version: 'v1+build' }, 'invalid version "v1+build": must be a non-empty label value'],
       ['a root-ish uid', { runAsUser: 1000 }, 'invalid runAsUser 1000: must be an integer >= 10001'],
-      ['the default namespace', { namespace: 'default' }, 'invalid namespace "default": workloads never go in "default"'],
+      ['the default namespace', { namespace: 'default' }, 'invalid namespace "default": objects never go to the default namespace (N07)'],
       ['an invalid name', { name: 'Todo_API' }, 'invalid name "Todo_API": must be a DNS-1035 label'],
       ['an invalid component', { component: 'web app' }, 'invalid component "web app": must be a non-empty label value'],
       [

@@ -3,7 +3,7 @@ import { Testing } from 'cdk8s';
 import { InvalidPropsError } from '../errors.js';
 import { Job } from '../job.js';
 import type { JobProps } from '../job.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -71,7 +71,7 @@ describe('Job', () => {
   });
 
   it('passes every hardening rule and schema with no waiver', async () => {
-    const { violations } = await hardeningViolations((chart) => new Job(chart, 'job', JOB));
+    const { violations } = await checkedEnvironment((chart) => new Job(chart, 'job', JOB));
     expect(violations).to.deep.equal([]);
   });
 

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 
 const run = promisify(execFile);
@@ -74,15 +74,26 @@ describe(`package ${PACKAGE.name}`, function () {
   });
 
   it('`npx cdk8s synth` writes what the app asked for, and the plugin passes it with 0 findings', async () => {
-    const { stdout } = await run('npx', ['--no-install', 'cdk8s', 'synth'], { cwd: project, env });
+    const stdout = stripVTControlCharacters((await run('npx', ['--no-install', 'cdk8s', 'synth'], { cwd: project, env })).stdout);
     expect(stdout).to.match(/findings\s*│\s*0\s/);
     expect(stdout).to.include('Validations ended succesfully');
     const objects = manifestsIn(join(project, 'dist'));
     const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
-    expect(names).to.include.members(['Namespace/shop', 'Deployment/storefront', 'Service/storefront', 'Ingress/storefront', 'NetworkPolicy/storefront']);
-    const deployment = objects.find((o) => o.kind === 'Deployment') as any;
-    expect(deployment.spec.template.spec.containers[0].image).to.equal('ghcr.io/acme/storefront:1.0.0');
-    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).to.equal(true);
+    expect(names).to.include.members([
+      'Namespace/shop',
+      'Deployment/storefront', 'Service/storefront', 'Ingress/storefront', 'NetworkPolicy/storefront',
+      'Deployment/mailer', 'NetworkPolicy/mailer',
+      'CronJob/nightly-report', 'NetworkPolicy/nightly-report',
+      'StatefulSet/orders', 'Service/orders-headless', 'Service/orders', 'NetworkPolicy/orders',
+    ]);
+    const pod = (kind: string, name: string) => {
+      const object = objects.find((o) => o.kind === kind && o.metadata.name === name) as any;
+      return kind === 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec;
+    };
+    expect(pod('Deployment', 'storefront').containers[0].image).to.equal('ghcr.io/acme/storefront:1.0.0');
+    for (const [kind, name] of [['Deployment', 'storefront'], ['Deployment', 'mailer'], ['CronJob', 'nightly-report'], ['StatefulSet', 'orders']]) {
+      expect(pod(kind!, name!).securityContext, `${kind}/${name}`).to.include({ runAsNonRoot: true, runAsUser: 10001 });
+    }
   });
 
   it('a plain cdk8s-plus-28 Deployment + Service + Ingress fails `npx cdk8s synth` with the plugin, listing its findings by rule id', async () => {
@@ -92,9 +103,12 @@ describe(`package ${PACKAGE.name}`, function () {
     );
     expect(failure, 'the synth must fail').to.not.equal(undefined);
     expect(failure!.code).to.equal(2);
-    const rules = new Set([...failure!.stdout.matchAll(/\b([A-Z]\d\d)\b/g)].map((m) => m[1]));
+    // The CLI's report is coloured (e.g. `\x1b[1mS18`): without the escapes the ids stand alone.
+    const report = stripVTControlCharacters(failure!.stdout);
+    const rules = new Set([...report.matchAll(/\b([A-Z]\d\d)\b/g)].map((m) => m[1]));
     // cdk8s-plus leaves out capabilities drop, uid/gid and seccomp; nginx:latest has no version; no TLS on the Ingress.
     expect([...rules]).to.include.members(['S04', 'S06', 'S07', 'I01', 'N04']);
-    expect(failure!.stdout).to.include('Validation failed');
+    // The CLI prints the verdict on stderr, after the report on stdout.
+    expect(stripVTControlCharacters(failure!.stderr)).to.include('Validation failed');
   });
 });

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { InvalidPropsError } from '../errors.js';
 import { PG_DUMP_SCRIPT, PgDumpBackup } from '../pg-dump-backup.js';
 import type { PgDumpBackupProps } from '../pg-dump-backup.js';
-import { violationsInNamespace } from './support/hardening.js';
+import { violationsInNamespace } from './support/policy.js';
 import type { Manifest } from './support/snapshot.js';
 
 const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };

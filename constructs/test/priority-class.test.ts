@@ -3,8 +3,9 @@ import { Chart, Testing } from 'cdk8s';
 import { InvalidPropsError } from '../errors.js';
 import { PriorityClass } from '../priority-class.js';
 import type { PriorityClassProps } from '../priority-class.js';
+import { Probe } from '../probes.js';
 import { Worker } from '../worker.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -39,7 +40,7 @@ describe('PriorityClass', () => {
   });
 
   it('is what a workload names in priorityClassName, and the pair passes the policy with no waiver', async () => {
-    const { objects, violations } = await hardeningViolations((chart) => {
+    const { objects, violations } = await checkedEnvironment((chart) => {
       const priority = new PriorityClass(chart, 'priority', PROPS);
       new Worker(chart, 'worker', {
         name: 'reminder-worker',
@@ -49,7 +50,7 @@ describe('PriorityClass', () => {
         image: 'ghcr.io/example/todo-api:1.4.2',
         resources: { requests: { cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' }, limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '128Mi' } },
         priorityClassName: priority.priorityClassName,
-        probes: { readiness: { action: { exec: ['true'] } }, liveness: { action: { exec: ['test', '-e', '/tmp/alive'] } } },
+        probes: { readiness: Probe.exec(['true']), liveness: Probe.exec(['test', '-e', '/tmp/alive']) },
       });
     });
     expect(only(objects, 'Deployment').spec.template.spec.priorityClassName).to.equal('todo-serving');

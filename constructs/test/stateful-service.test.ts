@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { Testing } from 'cdk8s';
 import { InvalidPropsError } from '../errors.js';
 import { allowedFlows, namespacesOf } from '../network-policy-eval.js';
+import { Probe } from '../probes.js';
 import { StatefulService } from '../stateful-service.js';
 import type { StatefulServiceProps } from '../stateful-service.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -29,8 +30,8 @@ const PROPS: StatefulServiceProps = {
     { name: 'monitor', port: 8222 },
   ],
   probes: {
-    readiness: { action: { http: { path: '/healthz?js-enabled-only=true', port: 'monitor' } } },
-    liveness: { action: { http: { path: '/healthz', port: 'monitor' } } },
+    readiness: Probe.http('/healthz?js-enabled-only=true', { port: 'monitor' }),
+    liveness: Probe.http('/healthz', { port: 'monitor' }),
   },
   volumeClaims: [{ name: 'data', mountPath: '/data', storage: '10Gi', storageClassName: 'fast-ssd' }],
   ingress: [{ from: API, port: 'client' }],
@@ -92,7 +93,7 @@ describe('StatefulService', () => {
       ]);
       expect(c.readinessProbe.httpGet).to.deep.equal({ path: '/healthz?js-enabled-only=true', port: 'monitor' });
       expect(c.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'monitor' });
-      expect(c.startupProbe).to.deep.equal({ httpGet: { path: '/healthz', port: 'monitor' }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 12 });
+      expect(c.startupProbe).to.deep.equal({ httpGet: { path: '/healthz', port: 'monitor' }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 });
     });
 
     it('exposes every port by name on both Services; not-ready pods stay out of DNS (N01, N02, P04)', () => {
@@ -136,7 +137,7 @@ describe('StatefulService', () => {
 
     it('renders gRPC probes with the port number and TCP probes by name', () => {
       const c = only(synth({
-        probes: { readiness: { action: { grpc: { port: 'client', service: 'ready' } } }, liveness: { action: { tcp: { port: 'cluster' } } } },
+        probes: { readiness: Probe.grpc({ port: 'client', service: 'ready' }), liveness: Probe.tcp({ port: 'cluster' }) },
       }).objects, 'StatefulSet').spec.template.spec.containers[0];
       expect(c.readinessProbe.grpc).to.deep.equal({ port: 4222, service: 'ready' });
       expect(c.livenessProbe.tcpSocket).to.deep.equal({ port: 'cluster' });
@@ -168,7 +169,7 @@ describe('StatefulService', () => {
 
   describe('hardening policy', () => {
     it('passes every rule and schema with no waiver', async () => {
-      const { violations } = await hardeningViolations((chart) => new StatefulService(chart, 'queue', PROPS));
+      const { violations } = await checkedEnvironment((chart) => new StatefulService(chart, 'queue', PROPS));
       expect(violations).to.deep.equal([]);
     });
 
@@ -189,15 +190,15 @@ describe('StatefulService', () => {
       invalid({ ports: [] }, 'ports []: declare at least one port');
       invalid({ ports: [{ name: 'client', port: 80 }] }, 'ports {"name":"client","port":80}: port must be an integer from 1024 to 65535');
       invalid({ ports: [{ name: 'client_port', port: 4222 }] }, 'ports {"name":"client_port","port":4222}: name must be an IANA service name');
-      invalid({ probes: { ...PROPS.probes, liveness: { action: { tcp: { port: 'metrics' } } } } }, 'probes.liveness.action "metrics": is not a declared port (declared: client, cluster, monitor) (P03)');
-      invalid({ probes: { ...PROPS.probes, readiness: { action: { http: { path: 'healthz', port: 'monitor' } } } } }, 'probes.readiness.action.http.path "healthz": must be an absolute HTTP path');
-      invalid({ probes: { ...PROPS.probes, liveness: { ...PROPS.probes.liveness, periodSeconds: 0 } } }, 'probes.liveness.periodSeconds 0: must be an integer >= 1');
+      invalid({ probes: { ...PROPS.probes, liveness: Probe.tcp({ port: 'metrics' }) } }, 'probes.liveness.port "metrics": is not a declared port (declared: client, cluster, monitor) (P03)');
+      invalid({ probes: { ...PROPS.probes, readiness: Probe.http('healthz', { port: 'monitor' }) } }, 'probes.readiness.path "healthz": must be an absolute HTTP path');
+      invalid({ probes: { ...PROPS.probes, liveness: Probe.http('/healthz', { port: 'monitor', periodSeconds: 0 }) } }, 'probes.liveness.periodSeconds 0: must be an integer >= 1');
     });
 
     it('refuses bad volumes and strategies', () => {
       invalid({ volumeClaims: [] }, 'volumeClaims []: declare at least one volume');
       invalid({ volumeClaims: [{ name: 'data', mountPath: '/tmp', storage: '1Gi' }] }, 'volumeClaims.mountPath "/tmp": is mounted twice');
-      invalid({ volumeClaims: [{ name: 'Data', mountPath: '/data', storage: '1Gi' }] }, 'volumeClaims.name "Data": a volume name must be a DNS-1123 label');
+      invalid({ volumeClaims: [{ name: 'Data', mountPath: '/data', storage: '1Gi' }] }, 'volumeClaims.name "Data": must be a DNS-1123 label');
       invalid({ volumeClaims: [{ name: 'data', mountPath: '/data', storage: '10 GB' }] }, 'volumeClaims.storage "10 GB": must be a positive Kubernetes quantity');
       invalid({ volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi', accessModes: [] }] }, 'volumeClaims.accessModes []');
       invalid({ updateStrategy: { type: 'RollingUpdate', partition: 4 } }, 'updateStrategy.partition 4: must be an integer from 0 to replicas (3)');

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { JsonPatch, Testing } from 'cdk8s';
+import { ScalingMetric } from '../autoscaling.js';
 import { InvalidPropsError } from '../errors.js';
+import { Probe } from '../probes.js';
 import { DEFAULT_WAIVER_PREFIX as WAIVER_PREFIX } from '../policy/index.js';
 import { Worker } from '../worker.js';
 import type { WorkerProps } from '../worker.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { expectSnapshot, only } from './support/snapshot.js';
 import type { Manifest } from './support/snapshot.js';
 
@@ -23,8 +25,8 @@ const PROPS: WorkerProps = {
   resources: RESOURCES,
   command: ['node', 'dist/worker.js'],
   probes: {
-    readiness: { action: { exec: ['node', 'dist/health.js', 'ready'] } },
-    liveness: { action: { exec: ['node', 'dist/health.js', 'alive'] } },
+    readiness: Probe.exec(['node', 'dist/health.js', 'ready']),
+    liveness: Probe.exec(['node', 'dist/health.js', 'alive']),
   },
   egress: [{ to: QUEUE, port: 5672 }],
 };
@@ -52,11 +54,11 @@ describe('Worker', () => {
       expect(container(objects)).not.to.have.property('ports');
     });
 
-    it('probes with the exec commands; startup waits up to a minute on the liveness command (P01, P02)', () => {
+    it('probes with the exec commands and the timings of every workload; startup waits up to a minute on the liveness command (P01, P02)', () => {
       const c = container(objects);
-      expect(c.readinessProbe).to.deep.equal({ exec: { command: ['node', 'dist/health.js', 'ready'] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
-      expect(c.livenessProbe.exec.command).to.deep.equal(['node', 'dist/health.js', 'alive']);
-      expect(c.startupProbe).to.deep.equal({ exec: { command: ['node', 'dist/health.js', 'alive'] }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 12 });
+      expect(c.readinessProbe).to.deep.equal({ exec: { command: ['node', 'dist/health.js', 'ready'] }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 });
+      expect(c.livenessProbe).to.deep.equal({ exec: { command: ['node', 'dist/health.js', 'alive'] }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+      expect(c.startupProbe).to.deep.equal({ exec: { command: ['node', 'dist/health.js', 'alive'] }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 });
     });
 
     it('runs a hardened pod as its own ServiceAccount, spread over hosts and zones (S, A04, A05, A06)', () => {
@@ -96,7 +98,7 @@ describe('Worker', () => {
     });
 
     it('scales on queue length alone when only an external metric is named', () => {
-      const spec = hpa({ minReplicas: 2, maxReplicas: 10, external: [{ metricName: 'rabbitmq_queue_messages_ready', matchLabels: { queue: 'reminders' }, averageValue: '30' }] }).spec;
+      const spec = hpa({ minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.external('rabbitmq_queue_messages_ready', { averageValue: '30' }, { queue: 'reminders' })] }).spec;
       expect(spec.scaleTargetRef).to.deep.equal({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'reminder-worker' });
       expect(spec.metrics).to.deep.equal([
         { type: 'External', external: { metric: { name: 'rabbitmq_queue_messages_ready', selector: { matchLabels: { queue: 'reminders' } } }, target: { type: 'AverageValue', averageValue: '30' } } },
@@ -104,31 +106,57 @@ describe('Worker', () => {
     });
 
     it('scales on CPU and memory together when both are named', () => {
-      expect(hpa({ minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 60, targetMemoryUtilization: 80 }).spec.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).to.deep.equal([
+      expect(hpa({ minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.cpu({ utilization: 60 }), ScalingMetric.memory({ utilization: 80 })] }).spec.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).to.deep.equal([
         ['cpu', 60],
         ['memory', 80],
       ]);
     });
   });
 
+  describe('sidecars, init containers and scheduling (the props every workload takes)', () => {
+    const objects = synth({
+      initContainers: [{ name: 'wait-queue', image: 'ghcr.io/example/wait-for:2.0.0', resources: RESOURCES, args: ['todo-queue:5672'] }],
+      sidecars: [{ name: 'metrics-proxy', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, probes: { readiness: Probe.exec(['proxy', 'ready']), liveness: Probe.exec(['proxy', 'alive']) } }],
+      priorityClassName: 'todo-background',
+      tolerations: [{ key: 'pool', value: 'batch', effect: 'NoSchedule' }],
+      nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+      imagePullSecrets: ['registry'],
+    });
+    const pod = only(objects, 'Deployment').spec.template.spec;
+
+    it('runs the sidecar (restartPolicy Always) before the init container, each hardened and with its own /tmp', () => {
+      expect(pod.initContainers.map((c: Manifest) => [c.name, c.restartPolicy ?? null])).to.deep.equal([['metrics-proxy', 'Always'], ['wait-queue', null]]);
+      for (const c of pod.initContainers) expect(c.securityContext).to.include({ readOnlyRootFilesystem: true, runAsNonRoot: true });
+      expect(pod.volumes.map((v: Manifest) => v.name)).to.deep.equal(['tmp', 'metrics-proxy-tmp', 'wait-queue-tmp']);
+    });
+
+    it('carries the scheduling props next to the default spread', () => {
+      expect(pod).to.include({ priorityClassName: 'todo-background' });
+      expect(pod.tolerations).to.deep.equal([{ key: 'pool', value: 'batch', effect: 'NoSchedule', operator: 'Equal' }]);
+      expect(pod.nodeSelector).to.deep.equal({ 'kubernetes.io/arch': 'arm64' });
+      expect(pod.imagePullSecrets).to.deep.equal([{ name: 'registry' }]);
+      expect(pod.topologySpreadConstraints).to.have.length(1);
+    });
+  });
+
   describe('hardening policy', () => {
-    const build = (props: Partial<WorkerProps>) => (chart: Parameters<Parameters<typeof hardeningViolations>[0]>[0]) => new Worker(chart, 'worker', { ...PROPS, ...props });
+    const build = (props: Partial<WorkerProps>) => (chart: Parameters<Parameters<typeof checkedEnvironment>[0]>[0]) => new Worker(chart, 'worker', { ...PROPS, ...props });
 
     it('passes every rule and schema with no waiver: autoscaled on queue length', async () => {
-      const { objects, violations } = await hardeningViolations(build({ autoscaling: { minReplicas: 2, maxReplicas: 10, external: [{ metricName: 'queue_depth', averageValue: '30' }] } }));
+      const { objects, violations } = await checkedEnvironment(build({ autoscaling: { minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.external('queue_depth', { averageValue: '30' })] } }));
       expect(violations).to.deep.equal([]);
       const annotations = objects.flatMap((o) => Object.keys(o.metadata.annotations ?? {}));
       expect(annotations.filter((key) => key.startsWith(WAIVER_PREFIX))).to.deep.equal([]);
     });
 
     it('passes with one replica in single-node mode (no budget)', async () => {
-      const { objects, violations } = await hardeningViolations(build({ replicas: 1 }), { singleNode: true });
+      const { objects, violations } = await checkedEnvironment(build({ replicas: 1 }), { singleNode: true });
       expect(objects.map((o) => o.kind)).not.to.include('PodDisruptionBudget');
       expect(violations).to.deep.equal([]);
     });
 
     it('N06 still asks ingress rules of a pod that declares a port: the exemption is exactly "nothing can call it"', async () => {
-      const { violations } = await hardeningViolations((chart) => {
+      const { violations } = await checkedEnvironment((chart) => {
         const worker = new Worker(chart, 'worker', PROPS);
         worker.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/ports', [{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }]));
       });
@@ -142,11 +170,11 @@ describe('Worker', () => {
     };
 
     it('refuses probes that need a port, equal readiness and liveness, and missing probes (P01-P03)', () => {
-      invalid({ probes: { readiness: { action: { http: { path: '/readyz', port: 'http' } } }, liveness: PROPS.probes.liveness } }, 'probes.readiness.action {"http":{"path":"/readyz","port":"http"}}: a Worker declares no port, so its probes are exec commands');
-      invalid({ probes: { ...PROPS.probes, startup: { action: { tcp: { port: 'amqp' } } } } }, 'probes.startup.action {"tcp":{"port":"amqp"}}: a Worker declares no port');
-      invalid({ probes: { readiness: PROPS.probes.liveness, liveness: PROPS.probes.liveness } }, 'probes.liveness {"exec":["node","dist/health.js","alive"]}: readiness and liveness must differ');
+      invalid({ probes: { readiness: Probe.http('/readyz', { port: 'http' }), liveness: PROPS.probes.liveness } }, 'probes.readiness {"type":"http","path":"/readyz","port":"http"}: a Worker declares no port, so its probes are Probe.exec commands');
+      invalid({ probes: { ...PROPS.probes, startup: Probe.tcp({ port: 'amqp' }) } }, 'probes.startup {"type":"tcp","port":"amqp"}: a Worker declares no port');
+      invalid({ probes: { readiness: PROPS.probes.liveness, liveness: PROPS.probes.liveness } }, 'probes.readiness {"type":"exec","command":["node","dist/health.js","alive"]}: readiness and liveness must differ');
       invalid({ probes: undefined as never }, 'probes undefined: readiness and liveness are required for a long-running container (P01)');
-      invalid({ probes: { ...PROPS.probes, startup: { action: { exec: [] } } } }, 'probes.startup.action.exec []: must be a non-empty command');
+      invalid({ probes: { ...PROPS.probes, startup: Probe.exec([]) } }, 'probes.startup.command []: must be a non-empty list of non-empty strings');
     });
 
     it('refuses bad replica counts and autoscaling (A01, A02)', () => {
@@ -154,9 +182,9 @@ describe('Worker', () => {
       invalid({ replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 4 } }, 'replicas 3: conflicts with autoscaling');
       invalid({ autoscaling: { minReplicas: 1, maxReplicas: 4 } }, 'autoscaling.minReplicas 1: must be an integer >= 2 (A02)');
       invalid({ autoscaling: { minReplicas: 3, maxReplicas: 3 } }, 'autoscaling.maxReplicas 3: must be an integer greater than minReplicas 3');
-      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetMemoryUtilization: 120 } }, 'autoscaling.targetMemoryUtilization 120: must be an integer percentage');
-      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, external: [{ metricName: 'queue depth', averageValue: '30' }] } }, 'autoscaling.external.metricName "queue depth"');
-      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, external: [{ metricName: 'q', averageValue: 'lots' }] } }, 'autoscaling.external.averageValue "lots"');
+      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.memory({ utilization: 120 })] } }, 'autoscaling.metrics[0].target.utilization 120: must be an integer percentage');
+      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('queue depth', { averageValue: '30' })] } }, 'autoscaling.metrics[0].metric "queue depth"');
+      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('q', { averageValue: 'lots' })] } }, 'autoscaling.metrics[0].target.averageValue "lots"');
     });
 
     it('refuses the common pod props the same way every shape does', () => {
@@ -167,6 +195,16 @@ describe('Worker', () => {
       invalid({ writablePaths: [{ path: '/cache', sizeLimit: '1Gi' }] }, 'resources.limits.ephemeralStorage "128Mi": is smaller than the emptyDir size limits it must hold');
       invalid({ secretFiles: [{ secretName: 'queue', mountPath: '/tmp' }] }, 'secretFiles.mountPath "/tmp": is mounted twice');
       invalid({ name: 'Reminder' }, 'name "Reminder": must be a DNS-1035 label');
+    });
+
+    it('refuses bad sidecars and scheduling props the way HardenedDeployment does', () => {
+      invalid({ sidecars: [{ name: 'reminder-worker', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, probes: PROPS.probes }] }, 'sidecars[0].name "reminder-worker": another container in the pod has this name');
+      invalid({ tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] }, 'tolerations[0].key "node-role.kubernetes.io/control-plane": workloads do not run on control-plane nodes');
+      invalid({ priorityClassName: 'system-node-critical' }, 'priorityClassName "system-node-critical": is reserved');
+      invalid(
+        { sidecars: [{ name: 'metrics', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, ports: [{ name: 'metrics', port: 9090 }], probes: { readiness: Probe.tcp(), liveness: Probe.exec(['true']) } }] },
+        'sidecars[0].ports [{"name":"metrics","port":9090}]: a Worker declares no port, its sidecars neither',
+      );
     });
 
     it('refuses allowFrom on its policy: nothing calls a worker', () => {

@@ -6,12 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { Testing } from 'cdk8s';
+import { ScalingMetric } from '../autoscaling.js';
 import { CronJob } from '../cron-job.js';
 import { Job } from '../job.js';
 import { PriorityClass } from '../priority-class.js';
+import { Probe } from '../probes.js';
 import { StatefulService } from '../stateful-service.js';
 import { Worker } from '../worker.js';
-import { violationsInNamespace } from './support/hardening.js';
+import { violationsInNamespace } from './support/policy.js';
 import type { Manifest } from './support/snapshot.js';
 
 const SOURCE = readFileSync(new URL(import.meta.url), 'utf8');
@@ -46,10 +48,10 @@ describe('docs/workloads.md examples', () => {
         limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '128Mi' },
       },
       probes: {
-        readiness: { action: { exec: ['node', 'dist/health.js', '--ready'] } },
-        liveness: { action: { exec: ['node', 'dist/health.js', '--alive'] } },
+        readiness: Probe.exec(['node', 'dist/health.js', '--ready']),
+        liveness: Probe.exec(['node', 'dist/health.js', '--alive']),
       },
-      autoscaling: { minReplicas: 2, maxReplicas: 10, external: [{ metricName: 'reminders_ready', averageValue: '30' }] },
+      autoscaling: { minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.external('reminders_ready', { averageValue: '30' })] },
       egress: [{ to: { peerName: 'todo-queue', namespace: 'todo' }, port: 4222 }],
     });
     // example:worker:end
@@ -118,8 +120,8 @@ describe('docs/workloads.md examples', () => {
       },
       ports: [{ name: 'client', port: 4222 }, { name: 'cluster', port: 6222 }, { name: 'monitor', port: 8222 }],
       probes: {
-        readiness: { action: { http: { path: '/healthz?js-enabled-only=true', port: 'monitor' } } },
-        liveness: { action: { http: { path: '/healthz', port: 'monitor' } } },
+        readiness: Probe.http('/healthz?js-enabled-only=true', { port: 'monitor' }),
+        liveness: Probe.http('/healthz', { port: 'monitor' }),
       },
       volumeClaims: [{ name: 'data', mountPath: '/data', storage: '10Gi' }],
       memberPorts: ['cluster'],
@@ -139,5 +141,47 @@ describe('docs/workloads.md examples', () => {
     // example:priority-class:end
     expect(serving.priorityClassName).to.equal('todo-serving');
     await expectDocumentedAndHardened('priority-class', Testing.synth(chart) as Manifest[], ['PriorityClass']);
+  });
+
+  it('sidecars, init containers and scheduling on any shape', async () => {
+    // example:shared-pod-props:start
+    const chart = Testing.chart();
+    const small = {
+      requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '64Mi' },
+      limits: { cpu: '100m', memory: '64Mi', ephemeralStorage: '64Mi' },
+    };
+    const batch = new PriorityClass(chart, 'Batch', { name: 'todo-batch', value: 1000, partOf: 'todo', version: '1.0.0' });
+    new Job(chart, 'Reindex', {
+      name: 'reindex',
+      namespace: 'todo',
+      component: 'maintenance',
+      partOf: 'todo',
+      image: 'ghcr.io/example/todo-api:1.4.2',
+      args: ['reindex'],
+      resources: {
+        requests: { cpu: '100m', memory: '64Mi', ephemeralStorage: '64Mi' },
+        limits: { cpu: '500m', memory: '128Mi', ephemeralStorage: '128Mi' },
+      },
+      initContainers: [{ name: 'wait-for-db', image: 'ghcr.io/example/todo-api:1.4.2', args: ['wait-for-db'], resources: small }],
+      sidecars: [{
+        name: 'metrics-push',
+        image: 'ghcr.io/example/metrics-agent:0.3.1',
+        resources: small,
+        probes: { readiness: Probe.exec(['agent', 'ready']), liveness: Probe.exec(['agent', 'alive']) },
+      }],
+      priorityClassName: batch.priorityClassName,
+      tolerations: [{ key: 'pool', value: 'batch', effect: 'NoSchedule' }],
+      nodeSelector: { pool: 'batch' },
+      egress: [{ to: { peerName: 'todo-db', namespace: 'todo' }, port: 5432 }],
+    });
+    // example:shared-pod-props:end
+    const objects = Testing.synth(chart) as Manifest[];
+    await expectDocumentedAndHardened('shared-pod-props', objects, ['PriorityClass', 'ServiceAccount', 'Job', 'NetworkPolicy']);
+    const pod = objects.find((o) => o.kind === 'Job')!.spec.template.spec;
+    expect(pod.initContainers.map((c: Manifest) => [c.name, c.restartPolicy ?? null])).to.deep.equal([['metrics-push', 'Always'], ['wait-for-db', null]]);
+    expect(pod.volumes.map((v: Manifest) => v.name)).to.deep.equal(['tmp', 'metrics-push-tmp', 'wait-for-db-tmp']);
+    expect(pod).to.include({ priorityClassName: 'todo-batch' });
+    expect(pod.nodeSelector).to.deep.equal({ pool: 'batch' });
+    expect(pod).not.to.have.property('topologySpreadConstraints');
   });
 });
