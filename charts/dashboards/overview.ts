@@ -1,0 +1,81 @@
+/** The platform at a glance: each service's error budget over 30 days, its burn rate, and its traffic. */
+import { type DashboardSpec, singleStat, timeSeries } from './panels.js';
+import { type DashboardScope, selectorOf } from './scope.js';
+import { AVAILABILITY_OBJECTIVE, type AvailabilitySli, burnRate, chatGatewayAvailability, errorBudgetRemaining, errorRatio, SLO_WINDOW, todoApiAvailability } from './slo.js';
+
+const OBJECTIVE_PERCENT = `${AVAILABILITY_OBJECTIVE * 100} %`;
+
+function budgetPanels(sli: AvailabilitySli) {
+  return [
+    singleStat({
+      title: `${sli.service}: error budget left`,
+      description: `Share of the ${SLO_WINDOW} error budget (objective ${OBJECTIVE_PERCENT} of ${sli.good}) still unspent: 1 - (1 - good/total) / (1 - ${AVAILABILITY_OBJECTIVE}).`,
+      unit: 'percentunit',
+      queries: [{ expr: errorBudgetRemaining(sli), legend: 'budget left' }],
+      steps: [
+        { value: null, color: 'red' },
+        { value: 0.25, color: 'orange' },
+        { value: 0.5, color: 'green' },
+      ],
+    }),
+    singleStat({
+      title: `${sli.service}: availability over ${SLO_WINDOW}`,
+      description: `Share of ${sli.good} over the last ${SLO_WINDOW}; the objective is ${OBJECTIVE_PERCENT}.`,
+      unit: 'percentunit',
+      queries: [{ expr: `1 - (${errorRatio(sli, SLO_WINDOW)})`, legend: 'availability' }],
+      steps: [
+        { value: null, color: 'red' },
+        { value: AVAILABILITY_OBJECTIVE, color: 'green' },
+      ],
+    }),
+    timeSeries({
+      title: `${sli.service}: burn rate`,
+      description: 'How fast the budget burns: 1 spends it exactly over the window; 14.4 over 1 hour would spend 2 % of it (the classic fast-burn page), 6 over 6 hours 5 %.',
+      unit: 'short',
+      min: 0,
+      queries: [
+        { expr: burnRate(sli, '1h'), legend: '1h' },
+        { expr: burnRate(sli, '6h'), legend: '6h' },
+      ],
+    }),
+  ];
+}
+
+export function overviewDashboard(scope: DashboardScope): DashboardSpec {
+  const api = selectorOf(scope, 'todo-api');
+  const gateway = selectorOf(scope, 'chat-gateway');
+  return {
+    uid: `${scope.env}-platform-overview`,
+    title: `Todo platform overview (${scope.env})`,
+    description: `Error budgets of the ${OBJECTIVE_PERCENT} availability objectives over ${SLO_WINDOW}, and the traffic of every service.`,
+    tags: ['todo-platform', scope.env, 'slo'],
+    rows: [
+      { title: `Error budgets (${OBJECTIVE_PERCENT} over ${SLO_WINDOW})`, panels: [todoApiAvailability(scope), chatGatewayAvailability(scope)].flatMap(budgetPanels) },
+      {
+        title: 'Traffic',
+        panels: [
+          timeSeries({
+            title: 'todo-api requests',
+            description: 'Requests per second, and those answered with a 5xx.',
+            unit: 'reqps',
+            min: 0,
+            queries: [
+              { expr: `sum(rate(http_requests_total{${api}}[$__rate_interval]))`, legend: 'all' },
+              { expr: `sum(rate(http_requests_total{${api},status=~"5.."}[$__rate_interval]))`, legend: '5xx' },
+            ],
+          }),
+          timeSeries({
+            title: 'chat-gateway messages and sockets',
+            description: 'Chat messages answered per second, and open WebSocket connections.',
+            unit: 'short',
+            min: 0,
+            queries: [
+              { expr: `sum(rate(chat_gateway_messages_total{${gateway}}[$__rate_interval]))`, legend: 'messages/s' },
+              { expr: `sum(chat_gateway_open_connections{${gateway}})`, legend: 'sockets' },
+            ],
+          }),
+        ],
+      },
+    ],
+  };
+}
