@@ -1,4 +1,4 @@
-/** chat-gateway: messages, errors, reply and todo-api latency, connections, saturation, from services/chat-gateway/src/metrics.ts. */
+/** chat-gateway: messages, errors, reply and todo-api latency, connections, the assistant model, saturation, from services/chat-gateway/src/metrics.ts. */
 import { nodeProcessPanels } from './node-process.js';
 import { type DashboardSpec, timeSeries } from './panels.js';
 import { type DashboardScope, selectorOf } from './scope.js';
@@ -102,6 +102,28 @@ export function chatGatewayDashboard(scope: DashboardScope): DashboardSpec {
                 expr: `histogram_quantile(0.95, sum by (le, method) (rate(chat_gateway_todo_api_request_duration_seconds_bucket{${s}}${range})))`,
                 legend: '{{method}}',
               },
+            ],
+          }),
+        ],
+      },
+      {
+        title: 'Assistant model (empty unless LLM_BASE_URL is set)',
+        panels: [
+          timeSeries({
+            title: 'Model calls by outcome',
+            description: 'Calls to the chat-completions endpoint per second by outcome (ok, timeout, unreachable, http_error).',
+            unit: 'reqps',
+            min: 0,
+            queries: [{ expr: `sum by (outcome) (rate(chat_gateway_llm_request_duration_seconds_count{${s}}${range}))`, legend: '{{outcome}}' }],
+          }),
+          timeSeries({
+            title: 'Model latency p95 and fallbacks to the rules',
+            description: 'How long the model takes, and sentences it handed to the rule engine per second by reason: the assistant still answers, less cleverly.',
+            unit: 'short',
+            min: 0,
+            queries: [
+              { expr: `histogram_quantile(0.95, sum by (le) (rate(chat_gateway_llm_request_duration_seconds_bucket{${s}}${range})))`, legend: 'p95 seconds' },
+              { expr: `sum by (reason) (rate(chat_gateway_llm_fallbacks_total{${s}}${range}))`, legend: 'fallback: {{reason}}' },
             ],
           }),
         ],

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { stringify } from 'yaml';
+import { ChatCompletionsServer, status } from '../../services/chat-gateway/test/chat-completions-server.js';
 import { ChatClient, register, sharedApi, startGateway, upgradeStatus, type ApiStack, type Stack } from '../../services/chat-gateway/test/helpers.js';
 import { PROMETHEUS, requireOrSkip } from '../../test/support/requirements.js';
 import { ENVIRONMENTS } from '../config.js';
@@ -133,12 +134,16 @@ describe('platform dashboards', () => {
     this.timeout(120_000);
     let api: ApiStack;
     let stack: Stack;
+    let model: ChatCompletionsServer;
     const scraped = new Map<string, Set<string>>();
 
     before(async () => {
       // The API the gateway suites share, when they run in the same process (it stops after the run).
       api = await sharedApi();
-      stack = await startGateway(api);
+      // A model endpoint that fails: the gateway falls back to its rules, so both engines' metrics appear.
+      model = await ChatCompletionsServer.start();
+      model.answer(status(500));
+      stack = await startGateway(api, { llmBaseUrl: model.baseUrl, llmModel: 'test-model', llmTimeoutMs: 500 });
       // A little of everything the panels show: replies and API calls, a refused upgrade, a bad
       // message, and a flood the gateway cuts off.
       const { token } = await register(api.api.url);
@@ -159,6 +164,7 @@ describe('platform dashboards', () => {
 
     after(async () => {
       await stack?.stop();
+      await model?.close();
     });
 
     for (const { dashboard } of build()) {
