@@ -37,7 +37,7 @@ export function dashboardFolder(scope: DashboardScope): string {
  */
 export function platformDashboards(scope: DashboardScope, services: readonly { readonly name: string; readonly component: string }[]): PlatformDashboard[] {
   return [
-    { owner: 'todo-platform', component: 'monitoring', dashboard: buildDashboard(overviewDashboard(scope)).build() },
+    { owner: 'todo-platform', component: 'monitoring', dashboard: buildDashboard(overviewDashboard(scope, services.map((s) => s.name))).build() },
     ...services.flatMap((service) => {
       const spec = SERVICE_DASHBOARDS[service.name];
       return spec ? [{ owner: service.name, component: service.component, dashboard: buildDashboard(spec(scope)).build() }] : [];

@@ -1,11 +1,11 @@
 /** The platform at a glance: each service's error budget over 30 days, its burn rate, and its traffic. */
-import { type DashboardSpec, singleStat, timeSeries } from './panels.js';
+import { type DashboardSpec, type PanelDraft, singleStat, timeSeries } from './panels.js';
 import { type DashboardScope, selectorOf } from './scope.js';
 import { AVAILABILITY_OBJECTIVE, type AvailabilitySli, burnRate, chatGatewayAvailability, errorBudgetRemaining, errorRatio, SLO_WINDOW, todoApiAvailability } from './slo.js';
 
 const OBJECTIVE_PERCENT = `${AVAILABILITY_OBJECTIVE * 100} %`;
 
-function budgetPanels(sli: AvailabilitySli) {
+function budgetPanels(sli: AvailabilitySli): PanelDraft[] {
   return [
     singleStat({
       title: `${sli.service}: error budget left`,
@@ -41,41 +41,55 @@ function budgetPanels(sli: AvailabilitySli) {
   ];
 }
 
-export function overviewDashboard(scope: DashboardScope): DashboardSpec {
-  const api = selectorOf(scope, 'todo-api');
-  const gateway = selectorOf(scope, 'chat-gateway');
+/** The availability indicator of each service that has one, by service name. */
+const AVAILABILITY: Readonly<Record<string, (scope: DashboardScope) => AvailabilitySli>> = {
+  'todo-api': todoApiAvailability,
+  'chat-gateway': chatGatewayAvailability,
+};
+
+/** Each service's traffic at a glance, by service name. */
+const TRAFFIC: Readonly<Record<string, (scope: DashboardScope) => PanelDraft>> = {
+  'todo-api': (scope) => {
+    const api = selectorOf(scope, 'todo-api');
+    return timeSeries({
+      title: 'todo-api requests',
+      description: 'Requests per second, and those answered with a 5xx.',
+      unit: 'reqps',
+      min: 0,
+      queries: [
+        { expr: `sum(rate(http_requests_total{${api}}[$__rate_interval]))`, legend: 'all' },
+        { expr: `sum(rate(http_requests_total{${api},status=~"5.."}[$__rate_interval]))`, legend: '5xx' },
+      ],
+    });
+  },
+  'chat-gateway': (scope) => {
+    const gateway = selectorOf(scope, 'chat-gateway');
+    return timeSeries({
+      title: 'chat-gateway messages and sockets',
+      description: 'Chat messages answered per second, and open WebSocket connections.',
+      unit: 'short',
+      min: 0,
+      queries: [
+        { expr: `sum(rate(chat_gateway_messages_total{${gateway}}[$__rate_interval]))`, legend: 'messages/s' },
+        { expr: `sum(chat_gateway_open_connections{${gateway}})`, legend: 'sockets' },
+      ],
+    });
+  },
+};
+
+/** The overview of the environment's services (by name, in order); a service it knows nothing of adds no panel. */
+export function overviewDashboard(scope: DashboardScope, services: readonly string[]): DashboardSpec {
   return {
     uid: `${scope.env}-platform-overview`,
     title: `Todo platform overview (${scope.env})`,
     description: `Error budgets of the ${OBJECTIVE_PERCENT} availability objectives over ${SLO_WINDOW}, and the traffic of every service.`,
     tags: ['todo-platform', scope.env, 'slo'],
     rows: [
-      { title: `Error budgets (${OBJECTIVE_PERCENT} over ${SLO_WINDOW})`, panels: [todoApiAvailability(scope), chatGatewayAvailability(scope)].flatMap(budgetPanels) },
       {
-        title: 'Traffic',
-        panels: [
-          timeSeries({
-            title: 'todo-api requests',
-            description: 'Requests per second, and those answered with a 5xx.',
-            unit: 'reqps',
-            min: 0,
-            queries: [
-              { expr: `sum(rate(http_requests_total{${api}}[$__rate_interval]))`, legend: 'all' },
-              { expr: `sum(rate(http_requests_total{${api},status=~"5.."}[$__rate_interval]))`, legend: '5xx' },
-            ],
-          }),
-          timeSeries({
-            title: 'chat-gateway messages and sockets',
-            description: 'Chat messages answered per second, and open WebSocket connections.',
-            unit: 'short',
-            min: 0,
-            queries: [
-              { expr: `sum(rate(chat_gateway_messages_total{${gateway}}[$__rate_interval]))`, legend: 'messages/s' },
-              { expr: `sum(chat_gateway_open_connections{${gateway}})`, legend: 'sockets' },
-            ],
-          }),
-        ],
+        title: `Error budgets (${OBJECTIVE_PERCENT} over ${SLO_WINDOW})`,
+        panels: services.flatMap((service) => (AVAILABILITY[service] ? budgetPanels(AVAILABILITY[service](scope)) : [])),
       },
+      { title: 'Traffic', panels: services.flatMap((service) => (TRAFFIC[service] ? [TRAFFIC[service](scope)] : [])) },
     ],
   };
 }

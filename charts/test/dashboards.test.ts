@@ -44,6 +44,14 @@ describe('platform dashboards', () => {
       ]);
     });
 
+    it('follow the service list: without the gateway, neither its dashboard nor its overview panels', () => {
+      const apiOnly = platformDashboards(PROD, SCRAPED.filter((s) => s.name === 'todo-api'));
+      expect(apiOnly.map(({ dashboard }) => dashboard.uid)).to.deep.equal(['prod-platform-overview', 'prod-todo-api']);
+      const overview = panelQueries(apiOnly[0]!.dashboard);
+      expect(overview.map((q) => q.panel)).to.include('todo-api: error budget left');
+      expect(overview.filter((q) => q.expr.includes('chat-gateway'))).to.deep.equal([]);
+    });
+
     it('are deterministic: two builds serialise to the same bytes', () => {
       expect(JSON.stringify(build())).to.equal(JSON.stringify(build()));
     });
