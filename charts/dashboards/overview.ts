@@ -1,16 +1,27 @@
 /** The platform at a glance: each service's error budget over 30 days, its burn rate, and its traffic. */
 import { type DashboardSpec, type PanelDraft, singleStat, timeSeries } from './panels.js';
 import { type DashboardScope, selectorOf } from './scope.js';
-import { AVAILABILITY_OBJECTIVE, type AvailabilitySli, burnRate, chatGatewayAvailability, errorBudgetRemaining, errorRatio, SLO_WINDOW, todoApiAvailability } from './slo.js';
+import {
+  burnRate,
+  chatGatewayAvailability,
+  chatGatewayLatency,
+  errorBudgetRemaining,
+  errorRatio,
+  type ServiceLevelIndicator,
+  SLO_WINDOW,
+  todoApiAvailability,
+} from './slo.js';
 
-const OBJECTIVE_PERCENT = `${AVAILABILITY_OBJECTIVE * 100} %`;
+const percent = (ratio: number) => `${Number((ratio * 100).toFixed(2))} %`;
 
-function budgetPanels(sli: AvailabilitySli): PanelDraft[] {
+function budgetPanels(sli: ServiceLevelIndicator): PanelDraft[] {
+  const name = `${sli.service} ${sli.kind}`;
   return [
     singleStat({
-      title: `${sli.service}: error budget left`,
-      description: `Share of the ${SLO_WINDOW} error budget (objective ${OBJECTIVE_PERCENT} of ${sli.good}) still unspent: 1 - (1 - good/total) / (1 - ${AVAILABILITY_OBJECTIVE}).`,
+      title: `${name}: error budget left`,
+      description: `Share of the ${SLO_WINDOW} error budget (objective: ${percent(sli.objective)} of ${sli.good}) still unspent: 1 - (1 - good/total) / (1 - ${sli.objective}).`,
       unit: 'percentunit',
+      size: { span: 6, height: 6 },
       queries: [{ expr: errorBudgetRemaining(sli), legend: 'budget left' }],
       steps: [
         { value: null, color: 'red' },
@@ -19,20 +30,22 @@ function budgetPanels(sli: AvailabilitySli): PanelDraft[] {
       ],
     }),
     singleStat({
-      title: `${sli.service}: availability over ${SLO_WINDOW}`,
-      description: `Share of ${sli.good} over the last ${SLO_WINDOW}; the objective is ${OBJECTIVE_PERCENT}.`,
+      title: `${name}: good share over ${SLO_WINDOW}`,
+      description: `Share of ${sli.good} over the last ${SLO_WINDOW}; the objective is ${percent(sli.objective)}.`,
       unit: 'percentunit',
-      queries: [{ expr: `1 - (${errorRatio(sli, SLO_WINDOW)})`, legend: 'availability' }],
+      size: { span: 6, height: 6 },
+      queries: [{ expr: `1 - (${errorRatio(sli, SLO_WINDOW)})`, legend: sli.kind }],
       steps: [
         { value: null, color: 'red' },
-        { value: AVAILABILITY_OBJECTIVE, color: 'green' },
+        { value: sli.objective, color: 'green' },
       ],
     }),
     timeSeries({
-      title: `${sli.service}: burn rate`,
+      title: `${name}: burn rate`,
       description: 'How fast the budget burns: 1 spends it exactly over the window; 14.4 over 1 hour would spend 2 % of it (the classic fast-burn page), 6 over 6 hours 5 %.',
       unit: 'short',
       min: 0,
+      size: { span: 12, height: 6 },
       queries: [
         { expr: burnRate(sli, '1h'), legend: '1h' },
         { expr: burnRate(sli, '6h'), legend: '6h' },
@@ -41,10 +54,10 @@ function budgetPanels(sli: AvailabilitySli): PanelDraft[] {
   ];
 }
 
-/** The availability indicator of each service that has one, by service name. */
-const AVAILABILITY: Readonly<Record<string, (scope: DashboardScope) => AvailabilitySli>> = {
-  'todo-api': todoApiAvailability,
-  'chat-gateway': chatGatewayAvailability,
+/** The objectives of each service that has some, by service name. */
+const OBJECTIVES: Readonly<Record<string, readonly ((scope: DashboardScope) => ServiceLevelIndicator)[]>> = {
+  'todo-api': [todoApiAvailability],
+  'chat-gateway': [chatGatewayAvailability, chatGatewayLatency],
 };
 
 /** Each service's traffic at a glance, by service name. */
@@ -82,12 +95,12 @@ export function overviewDashboard(scope: DashboardScope, services: readonly stri
   return {
     uid: `${scope.env}-platform-overview`,
     title: `Todo platform overview (${scope.env})`,
-    description: `Error budgets of the ${OBJECTIVE_PERCENT} availability objectives over ${SLO_WINDOW}, and the traffic of every service.`,
+    description: `Error budgets of the services' objectives over ${SLO_WINDOW}, and the traffic of every service.`,
     tags: ['todo-platform', scope.env, 'slo'],
     rows: [
       {
-        title: `Error budgets (${OBJECTIVE_PERCENT} over ${SLO_WINDOW})`,
-        panels: services.flatMap((service) => (AVAILABILITY[service] ? budgetPanels(AVAILABILITY[service](scope)) : [])),
+        title: `Error budgets (${SLO_WINDOW})`,
+        panels: services.flatMap((service) => (OBJECTIVES[service] ?? []).flatMap((sli) => budgetPanels(sli(scope)))),
       },
       { title: 'Traffic', panels: services.flatMap((service) => (TRAFFIC[service] ? [TRAFFIC[service](scope)] : [])) },
     ],

@@ -34,6 +34,15 @@ export interface PanelSpec {
   /** A Grafana unit id: `reqps`, `s`, `bytes`, `percentunit`, `short`, ... */
   readonly unit: string;
   readonly queries: readonly Query[];
+  /**
+   * Width in Grafana's 24 columns and height in grid rows.
+   * @default the SDK's 12 x 9: two panels a line
+   */
+  readonly size?: { readonly span: number; readonly height: number };
+}
+
+function sized<T extends { span(w: number): T; height(h: number): T }>(panel: T, spec: PanelSpec): T {
+  return spec.size ? panel.span(spec.size.span).height(spec.size.height) : panel;
 }
 
 /** A panel ready to be placed; `id` is given by `DashboardLayout` so ids are stable across builds. */
@@ -60,14 +69,14 @@ export function timeSeries(spec: PanelSpec & { readonly min?: number; readonly m
       .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).calcs(['mean', 'max']));
     if (spec.min !== undefined) panel.min(spec.min);
     if (spec.max !== undefined) panel.max(spec.max);
-    return panel;
+    return sized(panel, spec);
   };
 }
 
 /** One number (the last value), coloured by thresholds: red below the first step's value, and so on. */
 export function singleStat(spec: PanelSpec & { readonly steps: readonly { readonly value: number | null; readonly color: string }[] }): PanelDraft {
   return (id) =>
-    new stat.PanelBuilder()
+    sized(new stat.PanelBuilder(), spec)
       .id(id)
       .title(spec.title)
       .description(spec.description)

@@ -1,6 +1,6 @@
 /**
- * The platform's availability objectives, as PromQL over the services' raw counters (not over
- * recording rules, so the dashboards work whatever the rules are named):
+ * The platform's service-level objectives over 30 days, as PromQL over the services' raw counters
+ * (not over recording rules, so the dashboards work whatever the rules are named):
  *
  *   error budget remaining = 1 - (1 - good / total) / (1 - objective)   over the SLO window
  *
@@ -10,26 +10,34 @@
  */
 import { type DashboardScope, selectorOf } from './scope.js';
 
-/** Availability objective of every service: 99.9 % of requests good. */
-export const AVAILABILITY_OBJECTIVE = 0.999;
-/** The window the objective is measured over. */
+/** The window every objective is measured over. */
 export const SLO_WINDOW = '30d';
+/** Availability objective of every service: 99.9 % of events good. */
+export const AVAILABILITY_OBJECTIVE = 0.999;
 
-/** A service's availability indicator: its failed and its total events over a range (`[5m]`, `[30d]`). */
-export interface AvailabilitySli {
+/** One objective of one service: its good events' share must reach `objective`; bad and total events over a range (`[5m]`, `[30d]`). */
+export interface ServiceLevelIndicator {
   readonly service: string;
-  /** What a good event is, for the panel's description. */
+  readonly kind: 'availability' | 'latency';
+  /** Share of good events the objective asks for, e.g. 0.999. */
+  readonly objective: number;
+  /** What a good event is, for the panels' descriptions. */
   readonly good: string;
   bad(range: string): string;
   total(range: string): string;
 }
 
+/** Probes and scrapes are nobody's requests: they would dilute the ratio (the same matcher as the SLO recording rules). */
+const USER_REQUESTS = 'route!~"/livez|/readyz|/metrics"';
+
 /** todo-api: a request is good unless it is answered with a 5xx (4xx are the client's). */
-export function todoApiAvailability(scope: DashboardScope): AvailabilitySli {
-  const selector = selectorOf(scope, 'todo-api');
+export function todoApiAvailability(scope: DashboardScope): ServiceLevelIndicator {
+  const selector = `${selectorOf(scope, 'todo-api')},${USER_REQUESTS}`;
   return {
     service: 'todo-api',
-    good: 'HTTP requests not answered with a 5xx status',
+    kind: 'availability',
+    objective: AVAILABILITY_OBJECTIVE,
+    good: 'HTTP requests (probes and scrapes aside) not answered with a 5xx status',
     bad: (range) => `sum(increase(http_requests_total{${selector},status=~"5.."}[${range}]))`,
     total: (range) => `sum(increase(http_requests_total{${selector}}[${range}]))`,
   };
@@ -39,28 +47,44 @@ export function todoApiAvailability(scope: DashboardScope): AvailabilitySli {
  * chat-gateway: a chat message is good when it gets a reply; bad when it gets the `internal` error
  * (the gateway failed on its own side; rate limits and malformed messages are the client's).
  */
-export function chatGatewayAvailability(scope: DashboardScope): AvailabilitySli {
+export function chatGatewayAvailability(scope: DashboardScope): ServiceLevelIndicator {
   const selector = selectorOf(scope, 'chat-gateway');
   const bad = (range: string) => `sum(increase(chat_gateway_protocol_errors_total{${selector},code="internal"}[${range}]))`;
   return {
     service: 'chat-gateway',
+    kind: 'availability',
+    objective: AVAILABILITY_OBJECTIVE,
     good: 'chat messages answered with a reply rather than an internal error',
     bad,
     total: (range) => `(sum(increase(chat_gateway_messages_total{${selector}}[${range}])) + (${bad(range)} or vector(0)))`,
   };
 }
 
+/** chat-gateway: 95 % of replies within 250 ms (a bucket bound of its reply histogram). */
+export function chatGatewayLatency(scope: DashboardScope): ServiceLevelIndicator {
+  const selector = selectorOf(scope, 'chat-gateway');
+  const total = (range: string) => `sum(increase(chat_gateway_reply_duration_seconds_count{${selector}}[${range}]))`;
+  return {
+    service: 'chat-gateway',
+    kind: 'latency',
+    objective: 0.95,
+    good: 'replies sent within 250 ms of the message',
+    bad: (range) => `(${total(range)} - sum(increase(chat_gateway_reply_duration_seconds_bucket{${selector},le="0.25"}[${range}])))`,
+    total,
+  };
+}
+
 /** Share of bad events over the range; 0 when none failed. */
-export function errorRatio(sli: AvailabilitySli, range: string): string {
+export function errorRatio(sli: ServiceLevelIndicator, range: string): string {
   return `(${sli.bad(range)} or vector(0)) / ${sli.total(range)}`;
 }
 
 /** Error budget remaining over the SLO window (1 = untouched, 0 = spent). */
-export function errorBudgetRemaining(sli: AvailabilitySli): string {
-  return `1 - (${errorRatio(sli, SLO_WINDOW)}) / (1 - ${AVAILABILITY_OBJECTIVE})`;
+export function errorBudgetRemaining(sli: ServiceLevelIndicator): string {
+  return `1 - (${errorRatio(sli, SLO_WINDOW)}) / (1 - ${sli.objective})`;
 }
 
 /** How fast the budget burns over the range: 1 spends it exactly over the window, 14.4 over 2 days. */
-export function burnRate(sli: AvailabilitySli, range: string): string {
-  return `(${errorRatio(sli, range)}) / (1 - ${AVAILABILITY_OBJECTIVE})`;
+export function burnRate(sli: ServiceLevelIndicator, range: string): string {
+  return `(${errorRatio(sli, range)}) / (1 - ${sli.objective})`;
 }

@@ -48,7 +48,7 @@ describe('platform dashboards', () => {
       const apiOnly = platformDashboards(PROD, SCRAPED.filter((s) => s.name === 'todo-api'));
       expect(apiOnly.map(({ dashboard }) => dashboard.uid)).to.deep.equal(['prod-platform-overview', 'prod-todo-api']);
       const overview = panelQueries(apiOnly[0]!.dashboard);
-      expect(overview.map((q) => q.panel)).to.include('todo-api: error budget left');
+      expect(overview.map((q) => q.panel)).to.include('todo-api availability: error budget left');
       expect(overview.filter((q) => q.expr.includes('chat-gateway'))).to.deep.equal([]);
     });
 
@@ -81,11 +81,17 @@ describe('platform dashboards', () => {
       }
     });
 
-    it('computes the error budget from the raw counters against 99.9 % over 30 days', () => {
-      const budget = queries.find((q) => q.panel === 'todo-api: error budget left')!;
-      expect(budget.expr).to.equal(
-        '1 - ((sum(increase(http_requests_total{job="todo-api",namespace="todo",status=~"5.."}[30d])) or vector(0)) / ' +
-          'sum(increase(http_requests_total{job="todo-api",namespace="todo"}[30d]))) / (1 - 0.999)',
+    it('computes the error budgets from the raw counters: 99.9 % of user requests over 30 days, 95 % of replies within 250 ms', () => {
+      const budget = (panel: string) => queries.find((q) => q.panel === panel)!.expr;
+      const api = 'job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics"';
+      expect(budget('todo-api availability: error budget left')).to.equal(
+        `1 - ((sum(increase(http_requests_total{${api},status=~"5.."}[30d])) or vector(0)) / sum(increase(http_requests_total{${api}}[30d]))) / (1 - 0.999)`,
+      );
+      const gateway = 'job="chat-gateway",namespace="todo"';
+      expect(budget('chat-gateway latency: error budget left')).to.equal(
+        `1 - (((sum(increase(chat_gateway_reply_duration_seconds_count{${gateway}}[30d])) - ` +
+          `sum(increase(chat_gateway_reply_duration_seconds_bucket{${gateway},le="0.25"}[30d]))) or vector(0)) / ` +
+          `sum(increase(chat_gateway_reply_duration_seconds_count{${gateway}}[30d]))) / (1 - 0.95)`,
       );
     });
   });
@@ -144,6 +150,7 @@ describe('platform dashboards', () => {
     let stack: Stack;
     let model: ChatCompletionsServer;
     const scraped = new Map<string, Set<string>>();
+    const expositions = new Map<string, string>();
 
     before(async () => {
       // The API the gateway suites share, when they run in the same process (it stops after the run).
@@ -165,8 +172,9 @@ describe('platform dashboards', () => {
       for (let i = 0; i < 200 && flooder.ws.readyState === WebSocket.OPEN; i++) flooder.ws.send(JSON.stringify({ type: 'say', id: `f${i}`, text: 'help' }));
       expect((await flooder.closed).code).to.equal(1008);
       await fetch(`${api.api.url}/api/tasks`);
-      scraped.set('todo-api', sampleNames(await (await fetch(`${api.api.url}/metrics`)).text()));
-      scraped.set('chat-gateway', sampleNames(await (await fetch(`${stack.gateway.url}/metrics`)).text()));
+      expositions.set('todo-api', await (await fetch(`${api.api.url}/metrics`)).text());
+      expositions.set('chat-gateway', await (await fetch(`${stack.gateway.url}/metrics`)).text());
+      for (const [job, text] of expositions) scraped.set(job, sampleNames(text));
       client.close();
     });
 
@@ -185,6 +193,15 @@ describe('platform dashboards', () => {
         expect(missing).to.deep.equal([]);
       });
     }
+
+    it('every histogram bound a query names (`le`) is a bucket the service has', () => {
+      const bounds = queries.flatMap((query) => selectorsOf(query.expr).filter((selector) => selector.labels.le !== undefined));
+      expect(bounds, 'the chat-gateway latency objective reads one bound').to.not.deep.equal([]);
+      for (const { metric, labels } of bounds) {
+        const lines = expositions.get(labels.job!)!.split('\n').filter((line) => line.startsWith(`${metric}{`));
+        expect(lines.some((line) => line.includes(`le="${labels.le}"`)), `${metric} le="${labels.le}"`).to.equal(true);
+      }
+    });
 
     it('(the check can fail: a name the service does not export is missing)', () => {
       expect(scraped.get('todo-api')!.has('http_requests_total')).to.equal(true);
