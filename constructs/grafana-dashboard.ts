@@ -1,7 +1,7 @@
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Construct } from 'constructs';
 import { invalidProp } from './errors.js';
-import { recommendedLabels, type AppIdentity } from './labels.js';
+import { isValidLabelValue, recommendedLabels, type AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
 
 /**
@@ -49,7 +49,6 @@ export interface GrafanaDashboardProps {
 const UID = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 /** A qualified label or annotation key: optional DNS prefix, then a name of at most 63 characters. */
 const KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 /** The API server refuses a ConfigMap over 1 MiB. */
 const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
 
@@ -77,7 +76,7 @@ export class GrafanaDashboard extends Construct {
     if (props.folder !== undefined && props.folder.trim() === '') invalidProp(this, 'folder', props.folder, 'must be a non-empty folder name');
     const label = props.sidecarLabel ?? { key: 'grafana_dashboard', value: '1' };
     if (!KEY.test(label.key)) invalidProp(this, 'sidecarLabel.key', label.key, 'must be a valid label key');
-    if (!LABEL_VALUE.test(label.value)) invalidProp(this, 'sidecarLabel.value', label.value, 'must be a valid label value');
+    if (!isValidLabelValue(label.value)) invalidProp(this, 'sidecarLabel.value', label.value, 'must be a valid label value');
     const json = `${JSON.stringify(dashboard, null, 2)}\n`;
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_CONFIG_MAP_BYTES) invalidProp(this, 'dashboard', `${bytes} bytes`, `must serialise to at most ${MAX_CONFIG_MAP_BYTES} bytes (a ConfigMap's limit)`);
