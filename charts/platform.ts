@@ -10,6 +10,7 @@ import {
   CloudNativePgDatabase,
   type ContainerResources as WorkloadResources,
   ExternalSecretFile,
+  GrafanaDashboard,
   type INetworkPeer,
   NamespacePeer,
   parseImage,
@@ -26,6 +27,7 @@ import {
 import { PART_OF, type ContainerResources, type EnvironmentConfig, type EnvironmentImages } from './config.js';
 import { SECRETS_DIR, type PlatformService, type ServiceSecret } from './services.js';
 import { quotaFor } from './quota.js';
+import { dashboardFolder, platformDashboards } from './dashboards/index.js';
 
 /** Where Prometheus runs, allowed to scrape the services' /metrics when observability is on. */
 const PROMETHEUS = new NamespacePeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
@@ -126,6 +128,19 @@ export class TodoPlatformChart extends Chart {
     if (env.observability.alerts) {
       for (const service of env.services.filter((s) => s.sloAlerts)) {
         new SloAlerts(this, `${service.name}-slo`, { identity: services.get(service.name)!.workload.identity, namespace });
+      }
+    }
+
+    // Dashboards show scraped metrics: only where Prometheus scrapes the services.
+    if (env.observability.serviceMonitors) {
+      const scope = { env: env.name, namespace };
+      for (const { owner, component, dashboard } of platformDashboards(scope, env.services.filter((s) => s.metrics))) {
+        new GrafanaDashboard(this, `${owner}-dashboard`, {
+          identity: { name: owner, version, component, partOf: PART_OF },
+          namespace,
+          dashboard,
+          folder: dashboardFolder(scope),
+        });
       }
     }
   }

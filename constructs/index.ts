@@ -34,5 +34,6 @@ export * from './postgres-statefulset.js';
 export * from './pg-dump-backup.js';
 export * from './external-secret-file.js';
 export * from './slo-alerts.js';
+export * from './grafana-dashboard.js';
 export * from './policy/index.js';
 export * from './network-flows.js';
