@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { Testing } from 'cdk8s';
 import { GrafanaDashboard, type GrafanaDashboardProps } from '../grafana-dashboard.js';
-import { hardeningViolations } from './support/hardening.js';
+import { checkedEnvironment } from './support/policy.js';
 import { only, type Manifest } from './support/snapshot.js';
 
 const IDENTITY = { name: 'todo-api', version: '1.4.2', component: 'api', partOf: 'todo' };
@@ -36,7 +36,7 @@ describe('GrafanaDashboard', () => {
   });
 
   it('passes every hardening rule and the ConfigMap schema with no waiver', async () => {
-    const { objects, violations } = await hardeningViolations((chart) => {
+    const { objects, violations } = await checkedEnvironment((chart) => {
       new GrafanaDashboard(chart, 'dashboard', { identity: IDENTITY, namespace: 'todo', dashboard: MODEL, folder: 'todo-platform-prod' });
     });
     expect(objects.filter((o) => o.kind === 'ConfigMap')).to.have.length(1);
