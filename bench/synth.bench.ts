@@ -1,7 +1,8 @@
 /**
- * `make bench` — synth performance: the whole platform through the real CLI, and how synth time
- * and memory grow with the number of services (N = 1, 10, 100, 300), one fresh process per run.
- * Targets on a 2-core machine: full platform < 2 s wall; 300 services < 10 s; growth linear.
+ * `make bench` — synth performance: the whole platform through the real CLI, measured against the
+ * CLI's own start-up (`npx cdk8s --version`) in alternating rounds of the same run, so host drift
+ * cancels out; and how synth time and memory grow with the number of services (N = 1 … 1,000), one
+ * fresh process per run. Targets: full synth at most 1.25x the CLI's start-up; 1,000 services linear.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,24 +23,37 @@ function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {
   return { wallMs: performance.now() - started, stdout: result.stdout };
 }
 
-/** Median wall time of one full-platform synth into a fresh folder: through the CLI, or the app alone. */
+const ROUNDS = 5;
+
+/** Wall time of one full-platform synth into a fresh folder: through the CLI (plugin included), or the app alone. */
 function fullPlatform(viaCli: boolean): number {
-  return median(
-    Array.from({ length: RUNS }, () => {
-      const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
-      const { wallMs } = viaCli
-        ? timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir])
-        : timeCommand('node', ['charts/synth-app.mjs'], { CDK8S_OUTDIR: outdir });
-      rmSync(outdir, { recursive: true });
-      return wallMs;
-    }),
-  );
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
+  const { wallMs } = viaCli
+    ? timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir])
+    : timeCommand('node', ['charts/synth-app.mjs'], { CDK8S_OUTDIR: outdir });
+  rmSync(outdir, { recursive: true });
+  return wallMs;
+}
+
+/** Medians of the CLI's start-up, the whole synth and the app alone, measured in alternating rounds. */
+function synthAgainstCli(): { cliStartMs: number; synthMs: number; appMs: number } {
+  fullPlatform(true); // warms the build caches (constructs/lib, the charts bundle): a synth after a change pays them once
+  const rounds = Array.from({ length: ROUNDS }, () => ({
+    cliStartMs: timeCommand('npx', ['--no-install', 'cdk8s', '--version']).wallMs,
+    synthMs: fullPlatform(true),
+    appMs: fullPlatform(false),
+  }));
+  return {
+    cliStartMs: median(rounds.map((r) => r.cliStartMs)),
+    synthMs: median(rounds.map((r) => r.synthMs)),
+    appMs: median(rounds.map((r) => r.appMs)),
+  };
 }
 
 interface Scale { services: number; objects: number; wallMs: number; inProcessMs: number; maxRssMb: number }
 
 function scale(services: number): Scale {
-  const runs = Array.from({ length: RUNS }, () => {
+  const runs = Array.from({ length: services >= 1000 ? 1 : RUNS }, () => {
     const { wallMs, stdout } = timeCommand('npx', ['--no-install', 'tsx', 'bench/synth-services.ts', String(services)]);
     const line = JSON.parse(stdout.trim().split('\n').pop()!) as { objects: number; inProcessMs: number; maxRssKb: number };
     return { services, objects: line.objects, wallMs, inProcessMs: line.inProcessMs, maxRssMb: line.maxRssKb / 1024 };
@@ -54,28 +68,34 @@ function scale(services: number): Scale {
 }
 
 const machine = `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const cliMs = fullPlatform(true);
-const appMs = fullPlatform(false);
-const scales = [1, 10, 100, 300].map(scale);
+const { cliStartMs, synthMs, appMs } = synthAgainstCli();
+const ratio = synthMs / cliStartMs;
+const scales = [1, 10, 100, 300, 1000].map(scale);
 const perService = (s: Scale, base: Scale) => (s.inProcessMs - base.inProcessMs) / (s.services - base.services);
-const [one, , hundred, threeHundred] = scales as [Scale, Scale, Scale, Scale];
-const growth = perService(threeHundred, hundred) / perService(hundred, one);
+const [one, , hundred, threeHundred, thousand] = scales as [Scale, Scale, Scale, Scale, Scale];
+const growth = perService(thousand, threeHundred) / perService(hundred, one);
 
-console.log(`\n### Synth performance (${machine}; median of ${RUNS} runs)\n`);
+console.log(`\n### Synth performance (${machine}; medians of ${ROUNDS} alternating rounds, ${RUNS} runs per scale)\n`);
 console.log('| what | target | figure |');
 console.log('|---|---|---|');
-console.log(`| full platform, 3 environments + Argo CD, \`npx cdk8s synth\` wall | < 2 s | ${(cliMs / 1000).toFixed(2)} s |`);
-console.log(`| the same, app alone (\`node charts/synth-app.mjs\`, without the CLI's start-up) | - | ${(appMs / 1000).toFixed(2)} s |`);
+console.log(`| full platform, 3 environments + Argo CD, \`npx cdk8s synth\` (plugin included) / \`npx cdk8s --version\` | ≤ 1.25x | ${ratio.toFixed(2)}x (${(synthMs / 1000).toFixed(2)} s / ${(cliStartMs / 1000).toFixed(2)} s) |`);
+console.log(`| the same, app alone (\`node charts/synth-app.mjs\`, without the CLI) | - | ${(appMs / 1000).toFixed(2)} s |`);
 for (const s of scales) {
   console.log(
     `| ${s.services} services (${s.objects} objects): wall / in-process / peak RSS | ${s.services === 300 ? '< 10 s wall' : '-'} | ${(s.wallMs / 1000).toFixed(2)} s / ${(s.inProcessMs / 1000).toFixed(2)} s / ${s.maxRssMb.toFixed(0)} MB |`,
   );
 }
-console.log(`| growth: ms per added service, 100→300 vs 1→100 | ≈ 1 (linear) | ${growth.toFixed(2)} (${perService(hundred, one).toFixed(1)} → ${perService(threeHundred, hundred).toFixed(1)} ms) |`);
+console.log(`| growth: ms per added service, 300→1,000 vs 1→100 | ≈ 1 (linear) | ${growth.toFixed(2)} (${perService(hundred, one).toFixed(1)} → ${perService(thousand, threeHundred).toFixed(1)} ms) |`);
 
 const threeHundredWall = threeHundred.wallMs / 1000;
 recordResults([
-  { area: 'synth', what: 'full platform (3 environments + Argo CD), `npx cdk8s synth` wall', target: '< 2 s', figure: `${(cliMs / 1000).toFixed(2)} s`, pass: cliMs < 2000 },
+  {
+    area: 'synth',
+    what: 'full platform (3 environments + Argo CD), `npx cdk8s synth` / the CLI\'s start-up, same run',
+    target: '≤ 1.25x',
+    figure: `${ratio.toFixed(2)}x (${(synthMs / 1000).toFixed(2)} s / ${(cliStartMs / 1000).toFixed(2)} s)`,
+    pass: ratio <= 1.25,
+  },
   ...scales.map((s) => ({
     area: 'synth',
     what: `${s.services} services (${s.objects} objects): wall, peak RSS`,
@@ -83,5 +103,5 @@ recordResults([
     figure: `${(s.wallMs / 1000).toFixed(2)} s, ${s.maxRssMb.toFixed(0)} MB`,
     pass: s.services === 300 ? threeHundredWall < 10 : null,
   })),
-  { area: 'synth', what: 'growth: ms per added service, 100→300 vs 1→100', target: '≈ 1 (linear)', figure: growth.toFixed(2), pass: null },
+  { area: 'synth', what: 'growth: ms per added service, 300→1,000 vs 1→100', target: '0.5–2 (linear)', figure: growth.toFixed(2), pass: growth >= 0.5 && growth <= 2 },
 ]);
