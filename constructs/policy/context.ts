@@ -1,5 +1,5 @@
 /** What every built-in rule sees: the whole object set, indexed, and a way to report a finding. */
-import type { KubeObject } from './types.js';
+import type { Finding, KubeObject } from './types.js';
 import type { RuleId } from './rules.js';
 import type { PodTemplate } from './kube.js';
 import { ScopeTable, declaredNamespace, displayNamespace, nameOf, podTemplateOf } from './kube.js';
@@ -22,14 +22,7 @@ export interface Location {
 }
 
 /** A finding before waivers and severities: the rule, the object (when in the set) and where. */
-export interface RawFinding {
-  readonly rule: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly path: string;
-  readonly container?: string;
-  readonly message: string;
+export interface RawFinding extends Omit<Finding, 'severity'> {
   /** The object reported on, when it is in the set (not for a missing Namespace). */
   readonly object?: KubeObject;
 }
