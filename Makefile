@@ -33,7 +33,7 @@ build: node_modules/.package-lock.json
 ## make bench: every benchmark, then one table (also written to bench/RESULTS.md); the API and
 ## gateway benchmarks use the PostgreSQL server at DATABASE_URL (default: the local one)
 bench: node_modules/.package-lock.json
-	ulimit -n "$$(ulimit -Hn)" 2>/dev/null; npx tsx bench/run.ts
+	ulimit -n "$$(ulimit -Hn)" 2>/dev/null; node --import tsx bench/run.ts
 
 ## make soak: the long fault and abuse runs (rolling update, database outage, hostile input, WebSocket abuse)
 soak: node_modules/.package-lock.json

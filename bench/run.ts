@@ -2,15 +2,25 @@
  * `make bench`: runs every benchmark in sequence (each prints its own table), then prints ONE
  * table of every measure with its target, figure and verdict, and writes it to bench/RESULTS.md.
  *
- *   npx tsx bench/run.ts
+ *   node --import tsx bench/run.ts
  *
  * Each benchmark appends JSON lines ({area, what, target, figure, pass, machine}, see
  * bench/results.ts) to the file named by BENCH_RESULTS, which this script sets. The image
  * payload rows are measured here. The todo-api benchmark needs the PostgreSQL server
  * (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test). Exits 1 when a benchmark
  * fails to run or a target is missed, after printing and writing the table.
+ *
+ * BENCH_ONLY=todo-api,chat-gateway runs only those areas (of: synth, policy check, frontend,
+ * todo-api, chat-gateway, images) and prints their table, without the host yardstick and without
+ * rewriting bench/RESULTS.md.
+ *
+ * Ctrl-C (SIGINT) or SIGTERM: each benchmark runs in its own process group, which gets the signal;
+ * the benchmark stops its servers, drops its database and removes its folders, and this script
+ * exits (130 / 143) once the whole group has, after removing its own. Scripts run on
+ * `node --import tsx`, not the tsx CLI: the CLI relays a signal to its child and SIGKILLs the child
+ * when it does not acknowledge it within milliseconds, as a benchmark busy under load may not.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { buildGateway } from '../services/chat-gateway/build.js';
 import { buildFrontend } from '../services/frontend/build.js';
 import { bundleTodoApi } from '../services/todo-api/build.js';
+import { exitCleanlyOnSignals, interruptedSignal, removeAtCleanup, stopAtCleanup } from './interrupt.js';
 import { machineDescription, recordResults, type BenchResult } from './results.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,13 +38,21 @@ const RESULTS_MD = path.join(ROOT, 'bench', 'RESULTS.md');
 
 /** The benchmarks, in the order they run; the gateway needs ~20,000 file descriptors for its 10,000 sockets. */
 const BENCHMARKS: readonly { readonly area: string; readonly command: string }[] = [
-  { area: 'synth', command: 'npx tsx bench/synth.bench.ts' },
-  { area: 'policy check', command: 'npx tsx constructs/policy/bench/policy-check.ts' },
-  { area: 'frontend', command: 'npx tsx services/frontend/bench/bundle.bench.ts' },
-  { area: 'todo-api', command: 'npx tsx services/todo-api/bench/api.bench.ts' },
-  { area: 'chat-gateway', command: 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; npx tsx services/chat-gateway/bench/gateway.bench.ts' },
-  { area: 'chat-gateway understanding', command: 'npx tsx services/chat-gateway/bench/understanding.bench.ts' },
+  { area: 'synth', command: 'node --import tsx bench/synth.bench.ts' },
+  { area: 'policy check', command: 'node --import tsx constructs/policy/bench/policy-check.ts' },
+  { area: 'frontend', command: 'node --import tsx services/frontend/bench/bundle.bench.ts' },
+  { area: 'todo-api', command: 'node --import tsx services/todo-api/bench/api.bench.ts' },
+  { area: 'chat-gateway', command: 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; node --import tsx services/chat-gateway/bench/gateway.bench.ts' },
+  { area: 'chat-gateway understanding', command: 'node --import tsx services/chat-gateway/bench/understanding.bench.ts' },
 ];
+const AREAS = [...BENCHMARKS.map((bench) => bench.area), 'images'];
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((area) => area.trim()) : undefined;
+for (const area of ONLY ?? []) {
+  if (!AREAS.includes(area)) throw new Error(`BENCH_ONLY names "${area}", not a benchmark area (${AREAS.join(', ')})`);
+}
+const selected = (area: string) => !ONLY || ONLY.includes(area);
+/** A benchmark cleaning up (servers stopping, a database dropped) gets this long before SIGKILL. */
+const CLEANUP_GRACE_MS = 30_000;
 
 const MB = 1024 * 1024; // MiB, as du -h and the other tables count
 const mb = (bytes: number) => (bytes < MB ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / MB).toFixed(1)} MiB`);
@@ -61,7 +80,7 @@ function productionTree(): { packages: number; bytes: number } {
 
 /** What each image adds on top of its pinned base image: the bundle, and node_modules where the image ships them. */
 async function imagePayloadRows(): Promise<Omit<BenchResult, 'machine'>[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-images-'));
+  const dir = removeAtCleanup(mkdtempSync(path.join(os.tmpdir(), 'bench-images-')));
   try {
     const apiBundle = treeBytes(path.dirname(await bundleTodoApi(path.join(dir, 'todo-api'))));
     const tree = productionTree();
@@ -134,23 +153,41 @@ async function hostYardstick(): Promise<string> {
   return `JSON ${json.toFixed(0)} ms, loopback HTTP ${median(loopback).toFixed(0)} ms`;
 }
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-run-'));
+/**
+ * Runs one benchmark command in its own process group, so a signal reaches every process of it
+ * (bash, npx, tsx, the benchmark, its servers) and the benchmark can clean up before it exits.
+ */
+function runInGroup(command: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; signal: NodeJS.Signals | null }> {
+  const child = stopAtCleanup(spawn('bash', ['-c', command], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env, detached: true }), { group: true, graceMs: CLEANUP_GRACE_MS });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (status, signal) => resolve({ status, signal }));
+  });
+}
+
+exitCleanlyOnSignals();
+const workDir = removeAtCleanup(mkdtempSync(path.join(os.tmpdir(), 'bench-run-')));
 const resultsFile = path.join(workDir, 'results.jsonl');
 writeFileSync(resultsFile, '');
 const loadAtStart = os.loadavg();
-const yardstickAtStart = await hostYardstick();
+// The yardstick compares recorded runs; a partial run (BENCH_ONLY) is not recorded.
+const yardstickAtStart = ONLY ? undefined : await hostYardstick();
 const started = new Date();
 
-for (const bench of BENCHMARKS) {
+for (const bench of BENCHMARKS.filter((b) => selected(b.area))) {
+  if (interruptedSignal()) break;
   console.log(`\n$ ${bench.command}`);
   const before = readFileSync(resultsFile, 'utf8').length;
-  const run = spawnSync('bash', ['-c', bench.command], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, BENCH_RESULTS: resultsFile } });
+  const run = await runInGroup(bench.command, { ...process.env, BENCH_RESULTS: resultsFile });
+  if (interruptedSignal()) break;
   const wroteRows = readFileSync(resultsFile, 'utf8').length > before;
   if (run.status !== 0 && !wroteRows) {
     recordResults([{ area: bench.area, what: `\`${bench.command}\``, target: 'runs', figure: `exit ${run.status ?? run.signal}, no figures`, pass: false }], resultsFile);
   }
 }
-recordResults(await imagePayloadRows(), resultsFile);
+// On a signal the handler cleans up and exits; nothing below may start.
+if (interruptedSignal()) await new Promise(() => {});
+if (selected('images')) recordResults(await imagePayloadRows(), resultsFile);
 
 const rows = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as BenchResult);
 rmSync(workDir, { recursive: true, force: true });
@@ -158,13 +195,14 @@ const machines = [...new Set(rows.map((r) => r.machine))];
 const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
 const table = markdownTable(rows);
 const machineLine = `Machine: ${machines.join('; ') || machineDescription()}. Load average (1/5/15 min) at the start ${load(loadAtStart)}, at the end ${load(os.loadavg())}. ` +
-  `Host yardstick (fixed workloads, lower is faster; compare across recorded runs): ${yardstickAtStart} at the start; ${await hostYardstick()} at the end.`;
+  (yardstickAtStart ? `Host yardstick (fixed workloads, lower is faster; compare across recorded runs): ${yardstickAtStart} at the start; ${await hostYardstick()} at the end.` : '');
 
 console.log(`\n## All benchmarks\n\n${machineLine}\n\n${table}\n`);
-writeFileSync(
+// A partial run (BENCH_ONLY) must not replace the full table.
+if (!ONLY) writeFileSync(
   RESULTS_MD,
-  `# Benchmark results\n\nGenerated by \`make bench\` (\`npx tsx bench/run.ts\`) on ${started.toISOString()}; do not edit by hand.\n` +
+  `# Benchmark results\n\nGenerated by \`make bench\` (\`node --import tsx bench/run.ts\`) on ${started.toISOString()}; do not edit by hand.\n` +
     `Each benchmark also prints its own, more detailed table; targets come from the issues.\n\n${machineLine}\n\n${table}\n`,
 );
-console.log(`written to ${path.relative(ROOT, RESULTS_MD)}`);
+if (!ONLY) console.log(`written to ${path.relative(ROOT, RESULTS_MD)}`);
 if (rows.some((r) => r.pass === false)) process.exitCode = 1;

@@ -48,7 +48,8 @@ const BY_KIND: Readonly<Record<string, SyncWave>> = {
   HTTPRoute: SyncWave.ROUTES,
   Gateway: SyncWave.ROUTES,
   ReferenceGrant: SyncWave.ROUTES,
-  // Last: Argo CD holds a wave until its Certificates are Ready, and ACME issuance needs the routes.
+  // With the routes that serve its Secret: Argo CD holds the wave until it is Ready, and an ACME
+  // http01 order needs no route of ours (cert-manager brings its own solver Ingress or HTTPRoute).
   Certificate: SyncWave.ROUTES,
   CronJob: SyncWave.SCHEDULED,
 };

@@ -18,7 +18,7 @@ export interface SelfSignedClusterIssuerProps {
  * clusters that Let's Encrypt cannot reach (browsers will warn; nothing else changes).
  */
 export class SelfSignedClusterIssuer extends Construct {
-  /** The ClusterIssuer's name (what `cert-manager.io/cluster-issuer` annotations name). */
+  /** The ClusterIssuer's name (what a Certificate's `issuerRef` names). */
   public readonly issuerName: string;
   /** The emitted ClusterIssuer. */
   public readonly issuer: ApiObject;

@@ -75,11 +75,8 @@ export interface GatewayAttachment {
    */
   readonly httpSectionName?: string;
   /**
-   * Also emit the Gateway, with one HTTPS listener per host (TLS from the cert-manager Secret) and an HTTP listener;
-   * cert-manager's gateway-shim then issues the certificate from the Gateway's annotation.
-   * @default - not emitted: a platform team usually owns the Gateway. The construct then requests the
-   *   certificate itself (a cert-manager Certificate into `tlsSecretName`) and, when the Gateway lives in
-   *   another namespace, a ReferenceGrant that lets it use that Secret in its HTTPS listener's `certificateRefs`
+   * Also emit the Gateway, with one HTTPS listener per host (TLS from the Certificate's Secret) and an HTTP listener.
+   * @default - not emitted: a platform team usually owns the Gateway
    */
   readonly create?: { readonly gatewayClassName: string };
   /**
@@ -102,11 +99,11 @@ export interface TlsIngressProps {
   readonly version: string;
   /** The routes; host + path pairs must be unique. */
   readonly routes: readonly TlsRoute[];
-  /** The cert-manager ClusterIssuer that signs the certificate (`cert-manager.io/cluster-issuer`). */
+  /** The cert-manager ClusterIssuer that signs the certificate (the Certificate's `issuerRef`). */
   readonly clusterIssuer: string;
   /**
-   * The Secret cert-manager writes the certificate to; one certificate covers every host.
-   * @default `${name}-tls` - named after the routes, like cert-manager's own Certificates
+   * The Secret cert-manager writes the certificate to, and the name of the one Certificate that covers every host.
+   * @default `${name}-tls` - named after the routes, like the Certificates cert-manager's shims create
    */
   readonly tlsSecretName?: string;
   /**
@@ -129,7 +126,8 @@ export interface TlsIngressProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-export const CLUSTER_ISSUER_ANNOTATION = 'cert-manager.io/cluster-issuer';
+/** cert-manager's shim annotations: they would make a second Certificate for the Secret. */
+const CERT_MANAGER_ANNOTATIONS = 'cert-manager.io/';
 const NGINX = 'nginx.ingress.kubernetes.io';
 const WEBSOCKET_TIMEOUT_SECONDS = '3600';
 const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -153,11 +151,15 @@ interface ResolvedRoute {
 
 /**
  * HTTPS routes to in-namespace Services with a certificate from a cert-manager ClusterIssuer and
- * forced HTTPS (N03, N04, N05). In `ingress` mode, routes with the same options share an Ingress
- * (nginx annotations apply per object), named `<name>`, `<name>-websocket`, `<name>-body-<size>`;
- * every Ingress carries the same `tls` entry (all hosts, one Secret) so they share one certificate.
- * In `gateway-api` mode, one HTTPRoute (or, for a host of gRPC routes, one GRPCRoute) per host
- * (`<name>-<host>`), optionally the Gateway itself.
+ * forced HTTPS (N03, N04, N05). In both modes the certificate is one cert-manager `Certificate`
+ * (named and writing `tlsSecretName`, every host in `dnsNames`), emitted first; the routes only
+ * reference its Secret. No cert-manager shim annotation: ingress-shim makes one Certificate per
+ * Secret, owned by one Ingress, and the others sharing the Secret would skip it or fight over it.
+ * In `ingress` mode, routes with the same options share an Ingress (nginx annotations apply per
+ * object), named `<name>`, `<name>-websocket`, `<name>-body-<size>`; every Ingress carries the same
+ * `tls` entry (all hosts, the one Secret). In `gateway-api` mode, one HTTPRoute (or, for a host of
+ * gRPC routes, one GRPCRoute) per host (`<name>-<host>`), optionally the Gateway itself; a Gateway
+ * in another namespace gets a ReferenceGrant to read the Secret.
  */
 export class TlsIngress extends Construct {
   /** The hosts served, in declaration order. */
@@ -166,8 +168,8 @@ export class TlsIngress extends Construct {
   public readonly tlsSecretName: string;
   public readonly mode: RouteMode;
   /**
-   * Names of the Ingress or HTTPRoute objects emitted (and of the Gateway, if created, or the
-   * Certificate and ReferenceGrant for a Gateway owned elsewhere), in emission order.
+   * Names of the objects emitted, in emission order: the Certificate (and the ReferenceGrant for a
+   * Gateway in another namespace), then the Gateway if created, then the Ingresses or routes.
    */
   public readonly objectNames: readonly string[];
   /** The emitted objects. */
@@ -184,18 +186,19 @@ export class TlsIngress extends Construct {
     const annotations = { ...props.annotations };
     for (const key of Object.keys(annotations)) {
       if (key.toLowerCase().includes('snippet')) invalidProp(this, 'annotations', key, 'snippet annotations inject raw proxy configuration (N05)');
-      if (key === CLUSTER_ISSUER_ANNOTATION || key.startsWith(`${NGINX}/`)) {
-        invalidProp(this, 'annotations', key, 'set by the construct from its props (clusterIssuer, websocket, maxBodySize)');
+      if (key.startsWith(CERT_MANAGER_ANNOTATIONS) || key.startsWith(`${NGINX}/`)) {
+        invalidProp(this, 'annotations', key, 'set by the construct from its props (websocket, maxBodySize); the certificate comes from its Certificate (clusterIssuer)');
       }
     }
     const routes = this.resolveRoutes(props);
     this.hosts = [...new Set(routes.map((route) => route.host))];
     const labels = identityLabels(this, { name: props.name, component: 'ingress', partOf: props.partOf, version: props.version });
 
-    this.objects =
+    const routeObjects = (): ApiObject[] =>
       this.mode === 'ingress'
         ? this.emitIngresses(props, routes, labels, annotations)
         : this.emitGatewayApi(props, routes, labels, annotations);
+    this.objects = [...this.emitCertificate(props, labels), ...routeObjects()];
     this.objectNames = this.objects.map((object) => object.name);
   }
 
@@ -274,7 +277,6 @@ export class TlsIngress extends Construct {
       const { websocket, maxBodySize, protocol } = group[0]!;
       const annotations: Record<string, string> = {
         ...extraAnnotations,
-        [CLUSTER_ISSUER_ANNOTATION]: props.clusterIssuer,
         [`${NGINX}/force-ssl-redirect`]: 'true',
         ...(websocket ? { [`${NGINX}/proxy-read-timeout`]: WEBSOCKET_TIMEOUT_SECONDS, [`${NGINX}/proxy-send-timeout`]: WEBSOCKET_TIMEOUT_SECONDS } : {}),
         ...(maxBodySize ? { [`${NGINX}/proxy-body-size`]: maxBodySize } : {}),
@@ -285,7 +287,7 @@ export class TlsIngress extends Construct {
         metadata: { name, namespace: props.namespace, labels, annotations },
         spec: {
           ingressClassName: className,
-          // The same tls entry on every Ingress: one certificate for all hosts, no Certificates fighting over the Secret.
+          // The same tls entry on every Ingress: the one Certificate's Secret, for all hosts.
           tls: [{ hosts: [...this.hosts], secretName: this.tlsSecretName }],
           rules: hosts.map((host) => ({
             host,
@@ -346,17 +348,17 @@ export class TlsIngress extends Construct {
           ? { namespaces: { from: 'Same' } }
           : { namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.namespace } } } };
       const gatewayObject = new Gateway({
-        metadata: { name: gateway.name, namespace: gatewayNamespace, labels, annotations: { [CLUSTER_ISSUER_ANNOTATION]: props.clusterIssuer } },
+        metadata: { name: gateway.name, namespace: gatewayNamespace, labels },
         spec: {
           gatewayClassName: gateway.create.gatewayClassName,
           listeners: [
-            // cert-manager's gateway-shim needs a hostname per listener to know the certificate's names.
+            // One listener per host: a listener's hostname picks the routes it serves.
             ...this.hosts.map((host) => ({
               name: listenerName(host),
               hostname: host,
               port: 443,
               protocol: 'HTTPS',
-              tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: this.tlsSecretName }] },
+              tls: { mode: 'Terminate', certificateRefs: [this.certificateRef(props, gatewayNamespace)] },
               allowedRoutes,
             })),
             { name: httpSection ?? 'http', port: 80, protocol: 'HTTP', allowedRoutes },
@@ -416,16 +418,15 @@ export class TlsIngress extends Construct {
       objects.push(addKubeObject(this, 'HttpsRedirect', redirect));
     }
 
-    if (!gateway.create) objects.push(...this.emitCertificate(props, gatewayNamespace, labels));
     return objects;
   }
 
   /**
-   * For a Gateway owned elsewhere, nothing would ask cert-manager for the hosts' certificate (its
-   * gateway-shim reads only the Gateway's annotations): a Certificate into the TLS Secret, and a
-   * ReferenceGrant so a Gateway in another namespace may reference that Secret.
+   * The one way the certificate is requested, in both modes: a Certificate writing the TLS Secret,
+   * and, for a Gateway in another namespace, a ReferenceGrant that lets it read that Secret.
+   * Same sync wave as the routes (Argo CD waits for it Ready; an ACME http01 solver brings its own route).
    */
-  private emitCertificate(props: TlsIngressProps, gatewayNamespace: string, labels: Record<string, string>): ApiObject[] {
+  private emitCertificate(props: TlsIngressProps, labels: Record<string, string>): ApiObject[] {
     const certificate = new Certificate({
       metadata: { name: this.tlsSecretName, namespace: props.namespace, labels },
       spec: {
@@ -435,7 +436,9 @@ export class TlsIngress extends Construct {
       },
     });
     const objects = [addKubeObject(this, 'Certificate', certificate)];
-    if (gatewayNamespace !== props.namespace) {
+    const gatewayNamespace = this.mode === 'gateway-api' ? props.gateway?.namespace : undefined;
+    if (gatewayNamespace !== undefined && gatewayNamespace !== props.namespace) {
+      checkNamespace(this, 'gateway.namespace', gatewayNamespace);
       if (this.tlsSecretName.length > 245) invalidProp(this, 'tlsSecretName', this.tlsSecretName, 'leaves no room for the "-gateway" ReferenceGrant name (253 characters)');
       const grant = new ReferenceGrant({
         metadata: { name: `${this.tlsSecretName}-gateway`, namespace: props.namespace, labels },
@@ -447,6 +450,11 @@ export class TlsIngress extends Construct {
       objects.push(addKubeObject(this, 'CertificateReferenceGrant', grant));
     }
     return objects;
+  }
+
+  /** A created Gateway's reference to the Secret, across namespaces when it lives elsewhere. */
+  private certificateRef(props: TlsIngressProps, gatewayNamespace: string): Record<string, string> {
+    return { kind: 'Secret', name: this.tlsSecretName, ...(gatewayNamespace !== props.namespace ? { namespace: props.namespace } : {}) };
   }
 }
 

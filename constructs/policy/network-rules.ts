@@ -87,19 +87,72 @@ export function checkRoutes(ctx: CheckContext): void {
   }
 }
 
+/**
+ * N04: every host of an Ingress is in tls[].hosts, and every tls Secret has a source: a cert-manager
+ * Certificate in the output (same namespace, that secretName, dnsNames covering the entry's hosts) or
+ * ingress-shim, asked by an issuer annotation. Ingress-shim makes one Certificate per Secret, owned by
+ * one Ingress: Ingresses sharing an annotated Secret, or an annotation next to a Certificate for the
+ * same Secret, fight over it.
+ */
 function checkIngressTls(ctx: CheckContext, ing: KubeObject): void {
   const spec = rec(ing.spec);
   const annotations = stringMap(ing.metadata?.annotations);
-  if (!ISSUER_ANNOTATIONS.some((a) => annotations[a])) ctx.report(ing, 'N04', `has no ${ISSUER_ANNOTATIONS.join(' or ')} annotation`);
+  const annotated = ISSUER_ANNOTATIONS.some((a) => annotations[a]);
+  const namespace = declaredNamespace(ing);
   const tls = list(spec.tls);
   for (const t of tls) {
-    if (typeof t.secretName !== 'string' || t.secretName === '') ctx.report(ing, 'N04', `tls entry for ${show(t.hosts)} has no secretName`);
+    if (typeof t.secretName !== 'string' || t.secretName === '') {
+      ctx.report(ing, 'N04', `tls entry for ${show(t.hosts)} has no secretName`);
+      continue;
+    }
+    const hosts = strings(t.hosts);
+    const certificates = certificatesFor(ctx, namespace, t.secretName);
+    if (certificates.length === 0) {
+      if (!annotated) {
+        ctx.report(ing, 'N04', `tls secret "${t.secretName}" comes from no Certificate in namespace ${show(namespace)} and the Ingress has no ${ISSUER_ANNOTATIONS.join(' or ')} annotation`);
+      } else {
+        const sharing = annotatedIngressesSharing(ctx, namespace, t.secretName).filter((other) => other !== ing);
+        if (sharing.length > 0) {
+          ctx.report(ing, 'N04', `shares tls secret "${t.secretName}" with Ingress ${sharing.map(nameOf).join(', ')}, each with an issuer annotation: cert-manager makes one Certificate owned by one of them; emit a Certificate for the Secret and drop the annotations`);
+        }
+      }
+      continue;
+    }
+    if (annotated) ctx.report(ing, 'N04', `tls secret "${t.secretName}" comes from Certificate ${certificates.map(nameOf).join(', ')}, and the issuer annotation asks cert-manager for another one: drop the annotation`);
+    const dnsNames = certificates.flatMap((c) => strings(rec(c.spec).dnsNames));
+    for (const host of hosts.filter((h) => !dnsNames.some((name) => dnsNameCovers(name, h)))) {
+      ctx.report(ing, 'N04', `host "${host}" is not in the dnsNames of Certificate ${certificates.map(nameOf).join(', ')} (secret "${t.secretName}")`);
+    }
   }
   const tlsHosts = new Set(tls.flatMap((t) => (Array.isArray(t.hosts) ? t.hosts : [])));
   for (const r of list(spec.rules)) {
     if (typeof r.host !== 'string') ctx.report(ing, 'N04', 'a rule has no host, so it cannot be served over TLS');
     else if (!tlsHosts.has(r.host)) ctx.report(ing, 'N04', `host "${r.host}" is not in tls[].hosts`);
   }
+}
+
+/** The cert-manager Certificates in a namespace that write a Secret. */
+function certificatesFor(ctx: CheckContext, namespace: string | undefined, secretName: string): KubeObject[] {
+  return ctx.inNamespace('Certificate', namespace).filter((c) => apiGroup(c.apiVersion) === 'cert-manager.io' && rec(c.spec).secretName === secretName);
+}
+
+function annotatedIngressesSharing(ctx: CheckContext, namespace: string | undefined, secretName: string): KubeObject[] {
+  return ctx.inNamespace('Ingress', namespace).filter((other) =>
+    ISSUER_ANNOTATIONS.some((a) => stringMap(other.metadata?.annotations)[a]) &&
+    list(rec(other.spec).tls).some((t) => t.secretName === secretName));
+}
+
+/** A field as an array of strings (others dropped), or an empty array. */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Whether a certificate name covers a host: equal, or a wildcard `*.b.c` for exactly one more label (`a.b.c`). */
+function dnsNameCovers(dnsName: string, host: string): boolean {
+  if (dnsName === host) return true;
+  if (!dnsName.startsWith('*.')) return false;
+  const dot = host.indexOf('.');
+  return dot > 0 && host.slice(0, dot) !== '*' && host.slice(dot) === dnsName.slice(1);
 }
 
 export function checkSnippets(ctx: CheckContext): void {

@@ -39,32 +39,49 @@ const named = (objects: Manifest[], name: string) => objects.find((o) => o.metad
 describe('TlsIngress (ingress mode)', () => {
   it('groups routes by options into stably named Ingresses with their nginx annotations', () => {
     const { construct, objects } = synth();
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Ingress/todo', 'Ingress/todo-body-2m', 'Ingress/todo-websocket']);
-    expect(construct.objectNames).to.deep.equal(['todo', 'todo-body-2m', 'todo-websocket']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Certificate/todo-tls', 'Ingress/todo', 'Ingress/todo-body-2m', 'Ingress/todo-websocket']);
+    expect(construct.objectNames).to.deep.equal(['todo-tls', 'todo', 'todo-body-2m', 'todo-websocket']);
     expect(construct.hosts).to.deep.equal(['todo.example.org', 'www.example.org']);
     expect(construct.tlsSecretName).to.equal('todo-tls');
 
     const plain = named(objects, 'todo');
     expect(plain.metadata.annotations).to.deep.equal({
-      'cert-manager.io/cluster-issuer': 'letsencrypt-production',
       'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
     });
     expect(named(objects, 'todo-websocket').metadata.annotations).to.deep.equal({
-      'cert-manager.io/cluster-issuer': 'letsencrypt-production',
       'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
       'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
       'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
     });
     expect(named(objects, 'todo-body-2m').metadata.annotations).to.deep.equal({
-      'cert-manager.io/cluster-issuer': 'letsencrypt-production',
       'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
       'nginx.ingress.kubernetes.io/proxy-body-size': '2m',
     });
   });
 
+  it('issues one Certificate for every host, and the Ingresses only reference its Secret: no cert-manager annotation', () => {
+    const { objects } = synth();
+    const certificates = objects.filter((o) => o.kind === 'Certificate');
+    expect(certificates).to.have.length(1);
+    expect(certificates[0]!.metadata).to.include({ name: 'todo-tls', namespace: 'todo' });
+    expect(certificates[0]!.spec).to.deep.equal({
+      secretName: 'todo-tls',
+      dnsNames: ['todo.example.org', 'www.example.org'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-production' },
+    });
+    const ingresses = objects.filter((o) => o.kind === 'Ingress');
+    expect(ingresses).to.have.length(3);
+    for (const ingress of ingresses) {
+      // ingress-shim would make one Certificate owned by one of them, and skip or fight over the others.
+      expect(Object.keys(ingress.metadata.annotations).filter((key) => key.startsWith('cert-manager.io/')), ingress.metadata.name).to.deep.equal([]);
+      expect(ingress.spec.tls).to.deep.equal([{ hosts: certificates[0]!.spec.dnsNames, secretName: certificates[0]!.spec.secretName }]);
+    }
+  });
+
   it('puts the same TLS entry (all hosts, one Secret) on every Ingress and routes by named port', () => {
     const { objects } = synth({ ingressClassName: 'public-nginx', tlsSecretName: 'todo-cert' });
-    for (const ingress of objects) {
+    expect(named(objects, 'todo-cert').kind).to.equal('Certificate');
+    for (const ingress of objects.filter((o) => o.kind === 'Ingress')) {
       expect(ingress.spec.ingressClassName).to.equal('public-nginx');
       expect(ingress.spec.tls).to.deep.equal([{ hosts: ['todo.example.org', 'www.example.org'], secretName: 'todo-cert' }]);
       expect(ingress.metadata.namespace).to.equal('todo');
@@ -83,7 +100,7 @@ describe('TlsIngress (ingress mode)', () => {
 
   it('passes extra annotations through', () => {
     const { objects } = synth({ annotations: { 'example.com/owner': 'team-a' } });
-    for (const ingress of objects) expect(ingress.metadata.annotations['example.com/owner']).to.equal('team-a');
+    for (const ingress of objects.filter((o) => o.kind === 'Ingress')) expect(ingress.metadata.annotations['example.com/owner']).to.equal('team-a');
   });
 
   it('matches the snapshot', () => {
@@ -99,13 +116,13 @@ describe('TlsIngress (gateway-api mode)', () => {
       gateway: { name: 'edge', namespace: 'gateways', sectionName: 'https', httpSectionName: 'http' },
     });
     expect(objects.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).to.deep.equal([
+      'cert-manager.io/v1 Certificate/todo-tls',
+      'gateway.networking.k8s.io/v1beta1 ReferenceGrant/todo-tls-gateway',
       'gateway.networking.k8s.io/v1 HTTPRoute/todo-todo-example-org',
       'gateway.networking.k8s.io/v1 HTTPRoute/todo-www-example-org',
       'gateway.networking.k8s.io/v1 HTTPRoute/todo-https-redirect',
-      'cert-manager.io/v1 Certificate/todo-tls',
-      'gateway.networking.k8s.io/v1beta1 ReferenceGrant/todo-tls-gateway',
     ]);
-    expect(construct.objectNames).to.deep.equal(['todo-todo-example-org', 'todo-www-example-org', 'todo-https-redirect', 'todo-tls', 'todo-tls-gateway']);
+    expect(construct.objectNames).to.deep.equal(['todo-tls', 'todo-tls-gateway', 'todo-todo-example-org', 'todo-www-example-org', 'todo-https-redirect']);
     const route = named(objects, 'todo-todo-example-org');
     expect(route.metadata.namespace).to.equal('todo');
     expect(route.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'gateways', sectionName: 'https' }]);
@@ -157,11 +174,11 @@ describe('TlsIngress (gateway-api mode)', () => {
 
   it('without listener names attaches to the whole Gateway and leaves the redirect to it; a same-namespace Gateway needs no ReferenceGrant', () => {
     const { objects } = synth({ mode: 'gateway-api', routes: [{ host: 'todo.example.org', backend: api }], gateway: { name: 'edge' } });
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['HTTPRoute/todo-todo-example-org', 'Certificate/todo-tls']);
-    expect(objects[0]!.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'todo' }]);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Certificate/todo-tls', 'HTTPRoute/todo-todo-example-org']);
+    expect(objects[1]!.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'todo' }]);
   });
 
-  it('can create the Gateway with a cert-manager annotated HTTPS listener per host', () => {
+  it('can create the Gateway with an HTTPS listener per host, from the same Certificate as the other modes (no gateway-shim annotation)', () => {
     const { construct, objects } = synth({
       mode: 'gateway-api',
       routes: [
@@ -170,9 +187,10 @@ describe('TlsIngress (gateway-api mode)', () => {
       ],
       gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } },
     });
-    expect(construct.objectNames).to.deep.equal(['edge', 'todo-todo-example-org', 'todo-wildcard-apps-example-org', 'todo-https-redirect']);
+    expect(construct.objectNames).to.deep.equal(['todo-tls', 'edge', 'todo-todo-example-org', 'todo-wildcard-apps-example-org', 'todo-https-redirect']);
+    expect(named(objects, 'todo-tls').spec.dnsNames).to.deep.equal(['todo.example.org', '*.apps.example.org']);
     const gw = objects.find((o) => o.kind === 'Gateway')!;
-    expect(gw.metadata.annotations).to.deep.equal({ 'cert-manager.io/cluster-issuer': 'letsencrypt-production' });
+    expect(gw.metadata).to.not.have.property('annotations');
     expect(gw.spec.gatewayClassName).to.equal('envoy');
     expect(gw.spec.listeners).to.deep.equal([
       {
@@ -197,7 +215,7 @@ describe('TlsIngress (gateway-api mode)', () => {
     expect(named(objects, 'todo-https-redirect').spec.parentRefs[0].sectionName).to.equal('http');
   });
 
-  it('a created Gateway in another namespace admits only the routes namespace', () => {
+  it('a created Gateway in another namespace admits only the routes namespace and reads the Secret by a ReferenceGrant', () => {
     const { objects } = synth({
       mode: 'gateway-api',
       routes: [{ host: 'todo.example.org', backend: api }],
@@ -205,6 +223,9 @@ describe('TlsIngress (gateway-api mode)', () => {
     });
     const gw = objects.find((o) => o.kind === 'Gateway')!;
     expect(gw.metadata.namespace).to.equal('gateways');
+    // The Certificate lives with the routes: the Gateway reads its Secret across namespaces, granted.
+    expect(gw.spec.listeners[0].tls.certificateRefs).to.deep.equal([{ kind: 'Secret', name: 'todo-tls', namespace: 'todo' }]);
+    expect(named(objects, 'todo-tls-gateway').spec.from).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'gateways' }]);
     expect(gw.spec.listeners[0].allowedRoutes).to.deep.equal({
       namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'todo' } } },
     });
@@ -248,7 +269,7 @@ describe('TlsIngress gRPC routes', () => {
 
   it('marks gRPC Ingresses with backend-protocol GRPC in ingress mode', () => {
     const { objects } = synth({ routes: [{ host: 'todo.example.org', backend: frontend }, { host: 'grpc.example.org', backend: grpcBackend }] });
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Ingress/todo', 'Ingress/todo-grpc']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Certificate/todo-tls', 'Ingress/todo', 'Ingress/todo-grpc']);
     expect(named(objects, 'todo-grpc').metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol']).to.equal('GRPC');
     expect(named(objects, 'todo').metadata.annotations).not.to.have.property('nginx.ingress.kubernetes.io/backend-protocol');
   });
@@ -309,6 +330,13 @@ describe('TlsIngress and the synth-time hardening check', () => {
     expect(await violations([...gatewayMode.objects, ...all])).to.deep.equal([]);
   });
 
+  it('is caught by N04 when the Certificate is not in the output: the Ingresses have TLS from nowhere', async () => {
+    const all = services(['frontend', 'todo-api', 'chat-gateway']);
+    const withoutCertificate = synth().objects.filter((o) => o.kind !== 'Certificate');
+    expect(await violations([...withoutCertificate, ...all])).to.have.members(['todo', 'todo-body-2m', 'todo-websocket'].map((name) =>
+      `Ingress/todo/${name}: N04 tls secret "todo-tls" comes from no Certificate in namespace "todo" and the Ingress has no cert-manager.io/cluster-issuer or cert-manager.io/issuer annotation`));
+  });
+
   it('is caught by N03 when a backend Service is missing (the check can fail)', async () => {
     expect(await violations([...synth().objects, ...services(['frontend', 'todo-api'])])).to.deep.equal([
       'Ingress/todo/todo-websocket: N03 backend Service "chat-gateway" is not in namespace "todo"',
@@ -340,6 +368,7 @@ describe('TlsIngress rejects bad props with the construct path and the value', (
       'test/Routes: invalid annotations "example.com/Configuration-Snippet": snippet annotations',
     ],
     ['managed annotation', { annotations: { 'cert-manager.io/cluster-issuer': 'other' } }, 'test/Routes: invalid annotations "cert-manager.io/cluster-issuer": set by the construct'],
+    ['a cert-manager shim annotation', { annotations: { 'cert-manager.io/common-name': 'todo.example.org' } }, 'test/Routes: invalid annotations "cert-manager.io/common-name": set by the construct from its props (websocket, maxBodySize); the certificate comes from its Certificate (clusterIssuer)'],
     ['bad body size', { routes: route({ maxBodySize: '2 MB' }) }, 'test/Routes: invalid routes[0].maxBodySize "2 MB": must be an nginx size'],
     ['no routes', { routes: [] }, 'test/Routes: invalid routes []: at least one route is needed'],
     ['default namespace', { namespace: 'default', routes: [{ host: 'a.example.org', backend: backend('x', 'default') }] }, 'test/Routes: invalid namespace "default"'],

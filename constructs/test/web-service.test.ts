@@ -204,10 +204,12 @@ describe('WebService', () => {
         ingressController: INGRESS_NGINX,
         route: { host: 'todo.example.com', path: '/ws', websocket: true, clusterIssuer: 'letsencrypt-prod' },
       }));
-      const ingress = only(Testing.synth(chart) as Manifest[], 'Ingress');
+      const objects = Testing.synth(chart) as Manifest[];
+      const ingress = only(objects, 'Ingress');
       expect(ingress.metadata).to.include({ name: 'chat-gateway-websocket', namespace: 'todo' });
+      expect(only(objects, 'Certificate').spec).to.deep.include({ secretName: 'chat-gateway-tls', dnsNames: ['todo.example.com'] });
+      expect(only(objects, 'Certificate').spec.issuerRef.name).to.equal('letsencrypt-prod');
       expect(ingress.metadata.annotations).to.include({
-        'cert-manager.io/cluster-issuer': 'letsencrypt-prod',
         'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
         'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
       });
@@ -321,7 +323,7 @@ describe('WebService', () => {
         expect(readFileSync(new URL(readme, import.meta.url), 'utf8'), `${readme} example must match this test`).to.include(dedented);
       }
       const kinds = (Testing.synth(chart) as Manifest[]).map((o) => o.kind);
-      expect(kinds).to.deep.equal(['ServiceAccount', 'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Service', 'NetworkPolicy', 'Ingress']);
+      expect(kinds).to.deep.equal(['ServiceAccount', 'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Service', 'NetworkPolicy', 'Certificate', 'Ingress']);
       expect(api.backend.serviceName).to.equal('todo-api');
     });
   });

@@ -25,6 +25,13 @@ interface Case {
 }
 
 const API = 'Deployment/todo/api';
+
+/** A cert-manager Certificate writing the compliant Ingress's TLS secret. */
+const certificate = (dnsNames: string[], namespace = 'todo'): Json => ({
+  apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
+  metadata: { name: 'todo-example-com-tls', namespace, labels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api', 'app.kubernetes.io/version': '1.4.2', 'app.kubernetes.io/component': 'api', 'app.kubernetes.io/part-of': 'todo-platform', 'app.kubernetes.io/managed-by': 'cdk8s' } },
+  spec: { secretName: 'todo-example-com-tls', dnsNames, issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-production' } },
+});
 const CRON = 'CronJob/todo/cleanup';
 
 const CASES: Case[] = [
@@ -131,7 +138,26 @@ const CASES: Case[] = [
   },
   { rule: 'N03', title: 'HTTPRoute backend port missing', breakIt: (o) => { find(o, 'HTTPRoute', 'api').spec.rules[0].backendRefs[0].port = 8080; }, expected: ['N03 HTTPRoute/todo/api'], message: 'backendRef Service "api" has no port 8080' },
   { rule: 'N04', title: 'Ingress host without TLS', breakIt: (o) => { find(o, 'Ingress', 'api').spec.tls[0].hosts = ['www.example.com']; }, expected: ['N04 Ingress/todo/api'], message: 'host "todo.example.com" is not in tls[].hosts' },
-  { rule: 'N04', title: 'Ingress without an issuer', breakIt: (o) => { delete find(o, 'Ingress', 'api').metadata.annotations['cert-manager.io/cluster-issuer']; }, expected: ['N04 Ingress/todo/api'], message: 'has no cert-manager.io/cluster-issuer or cert-manager.io/issuer annotation' },
+  {
+    rule: 'N04', title: 'Ingress TLS from nowhere: no Certificate writes its secret, no issuer annotation',
+    breakIt: (o) => { delete find(o, 'Ingress', 'api').metadata.annotations['cert-manager.io/cluster-issuer']; },
+    expected: ['N04 Ingress/todo/api'], message: 'tls secret "todo-example-com-tls" comes from no Certificate in namespace "todo" and the Ingress has no cert-manager.io/cluster-issuer or cert-manager.io/issuer annotation',
+  },
+  {
+    rule: 'N04', title: 'two Ingresses asking ingress-shim for the same secret',
+    breakIt: (o) => { o.push({ ...structuredClone(find(o, 'Ingress', 'api')), metadata: { ...structuredClone(find(o, 'Ingress', 'api').metadata), name: 'api-websocket' } }); },
+    expected: ['N04 Ingress/todo/api', 'N04 Ingress/todo/api-websocket'], message: 'shares tls secret "todo-example-com-tls" with Ingress api-websocket, each with an issuer annotation',
+  },
+  {
+    rule: 'N04', title: 'a Certificate for the secret and an issuer annotation too',
+    breakIt: (o) => { o.push(certificate(['todo.example.com'])); },
+    expected: ['N04 Ingress/todo/api'], message: 'tls secret "todo-example-com-tls" comes from Certificate todo-example-com-tls, and the issuer annotation asks cert-manager for another one',
+  },
+  {
+    rule: 'N04', title: 'a Certificate that does not cover the host',
+    breakIt: (o) => { delete find(o, 'Ingress', 'api').metadata.annotations['cert-manager.io/cluster-issuer']; o.push(certificate(['*.todo.example.com'])); },
+    expected: ['N04 Ingress/todo/api'], message: 'host "todo.example.com" is not in the dnsNames of Certificate todo-example-com-tls (secret "todo-example-com-tls")',
+  },
   {
     rule: 'N05', title: 'snippet annotation', include: true,
     breakIt: (o) => { find(o, 'Ingress', 'api').metadata.annotations['nginx.ingress.kubernetes.io/configuration-snippet'] = 'more_set_headers "X: y";'; },
@@ -235,6 +261,14 @@ describe('policy: options', () => {
     const copy = structuredClone(find(objects, 'ConfigMap', 'api-config'));
     copy.metadata.namespace = 'ingress-nginx';
     expect(await findings([...objects, copy], OPTIONS)).to.deep.equal([]);
+  });
+
+  it('N04 accepts an Ingress whose TLS secret a covering Certificate writes, with no issuer annotation; not one in another namespace', async () => {
+    const objects = compliant();
+    delete find(objects, 'Ingress', 'api').metadata.annotations['cert-manager.io/cluster-issuer'];
+    expect(where(await findings([...objects, certificate(['todo.example.com'])], OPTIONS))).to.deep.equal([]);
+    expect(where(await findings([...objects, certificate(['*.example.com'])], OPTIONS)), 'a wildcard covers one label').to.deep.equal([]);
+    expect(where(await findings([...objects, certificate(['todo.example.com'], 'other')], OPTIONS))).to.include('N04 Ingress/todo/api');
   });
 
   it('requireDigests passes when every image is pinned', async () => {

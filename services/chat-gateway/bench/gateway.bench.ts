@@ -3,7 +3,7 @@
  * RSS, then sends 200 "show my tasks" messages per second and measures the round trip (API call included).
  *
  *   ulimit -n 20000   # or more: 10,000 sockets in the load generator and as many in the gateway
- *   npx tsx services/chat-gateway/bench/gateway.bench.ts
+ *   node --import tsx services/chat-gateway/bench/gateway.bench.ts
  *
  * The todo-api and the gateway each run in their own child process, so the RSS is the gateway's alone;
  * both run from their production bundles, the API with its image's node options. The API uses the PostgreSQL
@@ -11,9 +11,10 @@
  * Knobs (env): BENCH_USERS (100), BENCH_CONNECTIONS_PER_USER (100), BENCH_RATE (200/s), BENCH_SECONDS (20),
  * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; "none" forces PGlite),
  * BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway, e.g. "--trace-gc").
+ * Ctrl-C / SIGTERM stops both services, drops the database and removes the temp and build folders.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { createBenchDatabase, removeAtCleanup, runBenchmark, stopAtCleanup } from '../../../bench/interrupt.js';
 import { percentile, recordResults } from '../../../bench/results.js';
 import { bundleTodoApi } from '../../todo-api/build.js';
 import { imageNodeOptions } from '../../todo-api/image.js';
@@ -39,8 +41,6 @@ const P99_TARGET_MS = 50;
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const children: ChildProcess[] = [];
-
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,13 +50,11 @@ async function freePort(): Promise<number> {
 }
 
 function startService(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, {
+  return stopAtCleanup(spawn(process.execPath, args, {
     cwd: REPO,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', process.env.BENCH_GATEWAY_NODE_ARGS ? 'inherit' : 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
+  }));
 }
 
 async function waitReady(url: string, timeoutMs = 120_000): Promise<void> {
@@ -198,110 +196,103 @@ async function main(): Promise<void> {
     throw new Error(`open-file limit is ${fdLimit}; ${USERS * PER_USER} connections need about ${needed}. Raise it first, e.g. \`ulimit -n 20000\`.`);
   }
 
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'chat-gateway-bench-'));
-  const apiBuildDir = fileURLToPath(new URL(`../../../build/${path.basename(dataDir)}-todo-api`, import.meta.url));
-  const database = await createDatabase();
-  try {
-    const bundle = await buildGateway(path.join(dataDir, 'gateway'));
-    // Under the repository, where the bundle's external packages resolve from node_modules/.
-    const apiBundle = await bundleTodoApi(apiBuildDir);
-    const [apiPort, gatewayPort] = [await freePort(), await freePort()];
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    startService([...await imageNodeOptions(), apiBundle], {
-      DATABASE_URL: database?.url ?? '', // empty: PGlite, even if the environment sets DATABASE_URL
-      PORT: String(apiPort), HOST: '127.0.0.1', DATA_DIR: dataDir, SCRYPT_LOG_N: '10',
-      API_RATE_LIMIT_PER_MINUTE: '100000000', AUTH_IP_RATE_LIMIT: '1000000', LOGIN_RATE_LIMIT: '1000000', SHUTDOWN_DELAY_MS: '0',
-    });
-    await waitReady(apiUrl);
-    const gateway = startService([...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), bundle], {
-      PORT: String(gatewayPort), HOST: '127.0.0.1', TODO_API_URL: apiUrl,
-      MAX_CONNECTIONS_PER_USER: String(PER_USER), SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '5000',
-    });
-    await waitReady(gatewayUrl);
+  // Cleanup runs in reverse: the services stop, then the database is dropped, then the folders go.
+  const dataDir = removeAtCleanup(await mkdtemp(path.join(os.tmpdir(), 'chat-gateway-bench-')));
+  const apiBuildDir = removeAtCleanup(fileURLToPath(new URL(`../../../build/${path.basename(dataDir)}-todo-api`, import.meta.url)));
+  const databaseUrl = await createDatabase();
+  const bundle = await buildGateway(path.join(dataDir, 'gateway'));
+  // Under the repository, where the bundle's external packages resolve from node_modules/.
+  const apiBundle = await bundleTodoApi(apiBuildDir);
+  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  startService([...await imageNodeOptions(), apiBundle], {
+    DATABASE_URL: databaseUrl ?? '', // empty: PGlite, even if the environment sets DATABASE_URL
+    PORT: String(apiPort), HOST: '127.0.0.1', DATA_DIR: dataDir, SCRYPT_LOG_N: '10',
+    API_RATE_LIMIT_PER_MINUTE: '100000000', AUTH_IP_RATE_LIMIT: '1000000', LOGIN_RATE_LIMIT: '1000000', SHUTDOWN_DELAY_MS: '0',
+  });
+  await waitReady(apiUrl);
+  const gateway = startService([...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), bundle], {
+    PORT: String(gatewayPort), HOST: '127.0.0.1', TODO_API_URL: apiUrl,
+    MAX_CONNECTIONS_PER_USER: String(PER_USER), SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '5000',
+  });
+  await waitReady(gatewayUrl);
 
-    const tokens = await inBatches(USERS, 10, async (i) => {
-      const { token } = await json(`${apiUrl}/api/auth/register`, {
-        method: 'POST', body: JSON.stringify({ email: `bench-${process.pid}-${i}@example.com`, password: 'correct horse battery staple' }),
-      });
-      for (let t = 0; t < TASKS_PER_USER; t++) {
-        await json(`${apiUrl}/api/tasks`, { method: 'POST', token, body: JSON.stringify({ title: `Bench task ${t} of user ${i}` }) });
-      }
-      return token as string;
+  const tokens = await inBatches(USERS, 10, async (i) => {
+    const { token } = await json(`${apiUrl}/api/auth/register`, {
+      method: 'POST', body: JSON.stringify({ email: `bench-${process.pid}-${i}@example.com`, password: 'correct horse battery staple' }),
     });
-
-    const rssIdle = await gatewayRssBytes(gatewayUrl);
-    const connectStarted = performance.now();
-    const sockets = await inBatches(USERS * PER_USER, 200, (i) => open(`${gatewayUrl.replace('http', 'ws')}/ws`, tokens[i % USERS]!));
-    const connectSeconds = (performance.now() - connectStarted) / 1000;
-    await new Promise((r) => setTimeout(r, 3000)); // let the per-user change streams and GC settle
-    const rssHeld = await gatewayRssBytes(gatewayUrl);
-    const open_ = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
-
-    const cpuBefore = { gateway: await cpuSeconds(gatewayUrl), api: await cpuSeconds(apiUrl), self: process.cpuUsage(), at: performance.now() };
-    const timesBefore = await gatewayTimes(gatewayUrl);
-    await Promise.all([eventLoopStallMs(gatewayUrl), eventLoopStallMs(apiUrl)]); // starts the stall window
-    const high = await measureRoundTrips(sockets, RATE, SECONDS);
-    const stallsHigh = { gateway: await eventLoopStallMs(gatewayUrl), api: await eventLoopStallMs(apiUrl), loadGenerator: high.loadGeneratorStallMs };
-    const elapsedHigh = (performance.now() - cpuBefore.at) / 1000;
-    const cpuShare = {
-      gateway: (await cpuSeconds(gatewayUrl)) - cpuBefore.gateway,
-      api: (await cpuSeconds(apiUrl)) - cpuBefore.api,
-      self: ((usage) => (usage.user + usage.system) / 1e6)(process.cpuUsage(cpuBefore.self)),
-    };
-    const timesAfter = await gatewayTimes(gatewayUrl);
-    const meanReplyMs = ((timesAfter.replySum - timesBefore.replySum) / (timesAfter.replyCount - timesBefore.replyCount)) * 1000;
-    const meanApiMs = ((timesAfter.apiSum - timesBefore.apiSum) / (timesAfter.apiCount - timesBefore.apiCount)) * 1000;
-    await new Promise((r) => setTimeout(r, 5000)); // let any backlog of the first run clear
-    const low = await measureRoundTrips(sockets, LOW_RATE, 10);
-    const rssAfter = await gatewayRssBytes(gatewayUrl);
-    const apiCapacity = await autocannon({
-      url: `${apiUrl}/api/tasks?status=all&limit=100`, connections: 10, duration: 5, headers: { authorization: `Bearer ${tokens[0]}` },
-    });
-
-    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-    const ms = (v: number) => v.toFixed(1);
-    const cpu = os.cpus();
-    console.log(`\n### chat-gateway benchmark\n`);
-    console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
-      `The todo-api (${database ? 'PostgreSQL server' : 'PGlite'}) and the gateway (production bundles) run as separate processes on the same machine as the load generator.\n`);
-    console.log('| measure | target | figure | verdict |');
-    console.log('|---|---|---|---|');
-    console.log(`| concurrent authenticated connections held | 10,000 | ${open_.toLocaleString('en-US')} (${USERS} users × ${PER_USER}), opened in ${connectSeconds.toFixed(1)} s | ${open_ >= 10_000 ? 'pass' : 'FAIL'} |`);
-    console.log(`| gateway RSS holding them | < ${RSS_TARGET_MB} MB | ${mb(rssHeld)} MB (idle before: ${mb(rssIdle)} MB; after the load: ${mb(rssAfter)} MB) | ${rssHeld < RSS_TARGET_MB * 1024 * 1024 ? 'pass' : 'FAIL'} |`);
-    for (const run of [high, low]) {
-      const target = run.rate === RATE ? `< ${P99_TARGET_MS} ms` : '(context)';
-      const verdict = run.rate === RATE ? (run.p99 < P99_TARGET_MS && run.received === run.sent && run.wrong === 0 ? 'pass' : 'FAIL') : '—';
-      console.log(`| "show my tasks" round trip p99 at ${run.rate} msg/s (API call included) | ${target} | ${ms(run.p99)} ms (p50 ${ms(run.p50)}, p95 ${ms(run.p95)}, max ${ms(run.max)}); ${run.received}/${run.sent} replies, ${run.wrong} wrong, ${run.achieved.toFixed(0)} msg/s achieved | ${verdict} |`);
+    for (let t = 0; t < TASKS_PER_USER; t++) {
+      await json(`${apiUrl}/api/tasks`, { method: 'POST', token, body: JSON.stringify({ title: `Bench task ${t} of user ${i}` }) });
     }
-    console.log(`| context: CPU used during the ${RATE} msg/s run (cores, of ${cpu.length}) | — | gateway ${(cpuShare.gateway / elapsedHigh).toFixed(2)}, todo-api ${(cpuShare.api / elapsedHigh).toFixed(2)}, load generator ${(cpuShare.self / elapsedHigh).toFixed(2)} | — |`);
-    console.log(`| context: where a reply's time went during the ${RATE} msg/s run (gateway metrics) | — | mean reply ${meanReplyMs.toFixed(1)} ms inside the gateway; mean todo-api call ${meanApiMs.toFixed(1)} ms (list + record per message) | — |`);
-    console.log(`| context: longest event-loop stall during the ${RATE} msg/s run | — | gateway ${ms(stallsHigh.gateway)} ms, todo-api ${ms(stallsHigh.api)} ms, load generator ${ms(stallsHigh.loadGenerator)} ms (a reply in flight waits as long) | — |`);
-    console.log(`| context: the todo-api alone, GET /api/tasks, 10 connections | — | ${apiCapacity.requests.average.toFixed(0)} req/s, p99 ${apiCapacity.latency.p99} ms (each chat message costs 2 API calls: list + record) | — |`);
-    console.log(`| context: machine load average (1/5/15 min) at the end | — | ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} | — |`);
-    recordResults([
-      { area: 'chat-gateway', what: 'authenticated WebSocket connections held', target: '10,000', figure: `${open_.toLocaleString('en-US')} (opened in ${connectSeconds.toFixed(1)} s)`, pass: open_ >= 10_000 },
-      { area: 'chat-gateway', what: 'gateway RSS holding them', target: `< ${RSS_TARGET_MB} MB`, figure: `${mb(rssHeld)} MB (idle ${mb(rssIdle)} MB)`, pass: rssHeld < RSS_TARGET_MB * 1024 * 1024 },
-      {
-        area: 'chat-gateway', what: `"show my tasks" round trip p99 at ${RATE} msg/s, API call included`, target: `< ${P99_TARGET_MS} ms, every reply`,
-        figure: `${ms(high.p99)} ms (p50 ${ms(high.p50)}); ${high.received}/${high.sent} replies, ${high.wrong} wrong; longest event-loop stalls: gateway ${ms(stallsHigh.gateway)}, todo-api ${ms(stallsHigh.api)}, load generator ${ms(stallsHigh.loadGenerator)} ms`,
-        pass: high.p99 < P99_TARGET_MS && high.received === high.sent && high.wrong === 0,
-      },
-      { area: 'chat-gateway', what: `same at ${LOW_RATE} msg/s (context)`, target: '-', figure: `${ms(low.p99)} ms (p50 ${ms(low.p50)})`, pass: null },
-    ]);
-    for (const ws of sockets) ws.terminate();
-    gateway.kill('SIGTERM');
-  } finally {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-    await rm(apiBuildDir, { recursive: true, force: true });
+    return token as string;
+  });
+
+  const rssIdle = await gatewayRssBytes(gatewayUrl);
+  const connectStarted = performance.now();
+  const sockets = await inBatches(USERS * PER_USER, 200, (i) => open(`${gatewayUrl.replace('http', 'ws')}/ws`, tokens[i % USERS]!));
+  const connectSeconds = (performance.now() - connectStarted) / 1000;
+  await new Promise((r) => setTimeout(r, 3000)); // let the per-user change streams and GC settle
+  const rssHeld = await gatewayRssBytes(gatewayUrl);
+  const open_ = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
+
+  const cpuBefore = { gateway: await cpuSeconds(gatewayUrl), api: await cpuSeconds(apiUrl), self: process.cpuUsage(), at: performance.now() };
+  const timesBefore = await gatewayTimes(gatewayUrl);
+  await Promise.all([eventLoopStallMs(gatewayUrl), eventLoopStallMs(apiUrl)]); // starts the stall window
+  const high = await measureRoundTrips(sockets, RATE, SECONDS);
+  const stallsHigh = { gateway: await eventLoopStallMs(gatewayUrl), api: await eventLoopStallMs(apiUrl), loadGenerator: high.loadGeneratorStallMs };
+  const elapsedHigh = (performance.now() - cpuBefore.at) / 1000;
+  const cpuShare = {
+    gateway: (await cpuSeconds(gatewayUrl)) - cpuBefore.gateway,
+    api: (await cpuSeconds(apiUrl)) - cpuBefore.api,
+    self: ((usage) => (usage.user + usage.system) / 1e6)(process.cpuUsage(cpuBefore.self)),
+  };
+  const timesAfter = await gatewayTimes(gatewayUrl);
+  const meanReplyMs = ((timesAfter.replySum - timesBefore.replySum) / (timesAfter.replyCount - timesBefore.replyCount)) * 1000;
+  const meanApiMs = ((timesAfter.apiSum - timesBefore.apiSum) / (timesAfter.apiCount - timesBefore.apiCount)) * 1000;
+  await new Promise((r) => setTimeout(r, 5000)); // let any backlog of the first run clear
+  const low = await measureRoundTrips(sockets, LOW_RATE, 10);
+  const rssAfter = await gatewayRssBytes(gatewayUrl);
+  const apiCapacity = await autocannon({
+    url: `${apiUrl}/api/tasks?status=all&limit=100`, connections: 10, duration: 5, headers: { authorization: `Bearer ${tokens[0]}` },
+  });
+
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  const ms = (v: number) => v.toFixed(1);
+  const cpu = os.cpus();
+  console.log(`\n### chat-gateway benchmark\n`);
+  console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
+    `The todo-api (${databaseUrl ? 'PostgreSQL server' : 'PGlite'}) and the gateway (production bundles) run as separate processes on the same machine as the load generator.\n`);
+  console.log('| measure | target | figure | verdict |');
+  console.log('|---|---|---|---|');
+  console.log(`| concurrent authenticated connections held | 10,000 | ${open_.toLocaleString('en-US')} (${USERS} users × ${PER_USER}), opened in ${connectSeconds.toFixed(1)} s | ${open_ >= 10_000 ? 'pass' : 'FAIL'} |`);
+  console.log(`| gateway RSS holding them | < ${RSS_TARGET_MB} MB | ${mb(rssHeld)} MB (idle before: ${mb(rssIdle)} MB; after the load: ${mb(rssAfter)} MB) | ${rssHeld < RSS_TARGET_MB * 1024 * 1024 ? 'pass' : 'FAIL'} |`);
+  for (const run of [high, low]) {
+    const target = run.rate === RATE ? `< ${P99_TARGET_MS} ms` : '(context)';
+    const verdict = run.rate === RATE ? (run.p99 < P99_TARGET_MS && run.received === run.sent && run.wrong === 0 ? 'pass' : 'FAIL') : '—';
+    console.log(`| "show my tasks" round trip p99 at ${run.rate} msg/s (API call included) | ${target} | ${ms(run.p99)} ms (p50 ${ms(run.p50)}, p95 ${ms(run.p95)}, max ${ms(run.max)}); ${run.received}/${run.sent} replies, ${run.wrong} wrong, ${run.achieved.toFixed(0)} msg/s achieved | ${verdict} |`);
   }
+  console.log(`| context: CPU used during the ${RATE} msg/s run (cores, of ${cpu.length}) | — | gateway ${(cpuShare.gateway / elapsedHigh).toFixed(2)}, todo-api ${(cpuShare.api / elapsedHigh).toFixed(2)}, load generator ${(cpuShare.self / elapsedHigh).toFixed(2)} | — |`);
+  console.log(`| context: where a reply's time went during the ${RATE} msg/s run (gateway metrics) | — | mean reply ${meanReplyMs.toFixed(1)} ms inside the gateway; mean todo-api call ${meanApiMs.toFixed(1)} ms (list + record per message) | — |`);
+  console.log(`| context: longest event-loop stall during the ${RATE} msg/s run | — | gateway ${ms(stallsHigh.gateway)} ms, todo-api ${ms(stallsHigh.api)} ms, load generator ${ms(stallsHigh.loadGenerator)} ms (a reply in flight waits as long) | — |`);
+  console.log(`| context: the todo-api alone, GET /api/tasks, 10 connections | — | ${apiCapacity.requests.average.toFixed(0)} req/s, p99 ${apiCapacity.latency.p99} ms (each chat message costs 2 API calls: list + record) | — |`);
+  console.log(`| context: machine load average (1/5/15 min) at the end | — | ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} | — |`);
+  recordResults([
+    { area: 'chat-gateway', what: 'authenticated WebSocket connections held', target: '10,000', figure: `${open_.toLocaleString('en-US')} (opened in ${connectSeconds.toFixed(1)} s)`, pass: open_ >= 10_000 },
+    { area: 'chat-gateway', what: 'gateway RSS holding them', target: `< ${RSS_TARGET_MB} MB`, figure: `${mb(rssHeld)} MB (idle ${mb(rssIdle)} MB)`, pass: rssHeld < RSS_TARGET_MB * 1024 * 1024 },
+    {
+      area: 'chat-gateway', what: `"show my tasks" round trip p99 at ${RATE} msg/s, API call included`, target: `< ${P99_TARGET_MS} ms, every reply`,
+      figure: `${ms(high.p99)} ms (p50 ${ms(high.p50)}); ${high.received}/${high.sent} replies, ${high.wrong} wrong; longest event-loop stalls: gateway ${ms(stallsHigh.gateway)}, todo-api ${ms(stallsHigh.api)}, load generator ${ms(stallsHigh.loadGenerator)} ms`,
+      pass: high.p99 < P99_TARGET_MS && high.received === high.sent && high.wrong === 0,
+    },
+    { area: 'chat-gateway', what: `same at ${LOW_RATE} msg/s (context)`, target: '-', figure: `${ms(low.p99)} ms (p50 ${ms(low.p50)})`, pass: null },
+  ]);
+  for (const ws of sockets) ws.terminate();
+  gateway.kill('SIGTERM');
 }
 
-/** A fresh database on the PostgreSQL server, or undefined when none answers (the API then uses PGlite). */
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+/** A fresh database on the PostgreSQL server (dropped at cleanup), or undefined when none answers (the API then uses PGlite). */
+async function createDatabase(): Promise<string | undefined> {
   if (ADMIN_DATABASE_URL === 'none') return undefined;
   const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
   try {
@@ -309,27 +300,10 @@ async function createDatabase(): Promise<{ url: string; drop(): Promise<void> } 
   } catch {
     return undefined;
   }
-  const name = `chat_gateway_bench_${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(ADMIN_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  return createBenchDatabase(ADMIN_DATABASE_URL, `chat_gateway_bench_${process.pid}_${Date.now()}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    for (const child of children) child.kill('SIGKILL');
-    process.exit(1);
-  },
-);
+await runBenchmark(main);
+// The load generator's sockets and agents would keep the event loop alive.
+process.exit(process.exitCode ?? 0);

@@ -1,14 +1,16 @@
 // Benchmark: todo-api vs a minimal node:http + pg server, same PostgreSQL database, same run.
-// Usage: npx tsx services/todo-api/bench/api.bench.ts   (DATABASE_URL defaults to the local server)
+// Usage: node --import tsx services/todo-api/bench/api.bench.ts   (DATABASE_URL defaults to the local server)
 // Targets (issue 4): API throughput >= 0.5x the baseline; API p99 < 50 ms at 50 connections.
+// Ctrl-C / SIGTERM stops both servers, drops the database and removes the temp and build folders.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createBenchDatabase, onCleanup, removeAtCleanup, runBenchmark, stopAtCleanup } from '../../../bench/interrupt.js';
 import { percentile, recordResults } from '../../../bench/results.js';
 import { bundleTodoApi } from '../build.js';
 import { imageNodeOptions } from '../image.js';
@@ -31,27 +33,15 @@ const ROUNDS = 3;
  */
 const WARMUP_S = 6;
 
-function databaseUrl(name: string): string {
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string, url = BASE_URL): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try { return await client.query(sql); } finally { await client.end(); }
-}
-
 /**
  * Spawns a server script with stdout in a file (as a container runtime collects logs, and so
  * the benchmark process does not spend CPU reading them) and finds its `"port":N` there.
  */
 async function spawnServer(args: string[], env: Record<string, string>, logFile: string): Promise<{ url: string; child: ChildProcess }> {
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, {
+  const child = stopAtCleanup(spawn(process.execPath, args, {
     env: { ...process.env, ...env }, stdio: ['ignore', log, 'inherit'],
-  });
+  }));
   closeSync(log);
   for (;;) {
     const port = /"port":(\d+)/.exec(readFileSync(logFile, 'utf8'))?.[1];
@@ -69,6 +59,8 @@ function load(url: string, method: 'GET' | 'POST', token: string, duration: numb
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(method === 'POST' ? { body: JSON.stringify({ title: 'benchmark task' }) } : {}),
     }, (error, result) => (error ? reject(error) : resolve(result)));
+    // On an interruption its open connections would hold a draining server for its close timeout.
+    onCleanup(() => run.stop());
     run.on('response', (_client, _status, _bytes, responseTime) => { latencies.push(responseTime); });
   });
 }
@@ -127,60 +119,53 @@ async function measure(method: 'GET' | 'POST', targets: [Target, Target], token:
 
 async function main(): Promise<void> {
   const name = `todo_api_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`create database ${name}`);
-  const children: ChildProcess[] = [];
-  try {
-    // The API runs as the image does: the esbuild bundle on node with the Dockerfile's node
-    // options (build/ is git-ignored).
-    const main = await bundleTodoApi(path.join(REPO_ROOT, 'build', name));
-    const api = await spawnServer([...await imageNodeOptions(), main], {
-      // Production settings (info logs, default pool), except limits a benchmark must not hit.
-      DATABASE_URL: databaseUrl(name), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SCRYPT_LOG_N: '14',
-      API_RATE_LIMIT_PER_MINUTE: '100000000', DATA_DIR: `/tmp/${name}`, SHUTDOWN_DELAY_MS: '0',
-    }, `/tmp/${name}-api.log`);
-    children.push(api.child);
-    const register = await fetch(`${api.url}/api/auth/register`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark password' }),
-    });
-    const { token } = await register.json() as { token: string };
-    const me = await (await fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json() as { id: string };
-    for (let i = 0; i < 60; i++) {
-      await fetch(`${api.url}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `seed ${i}`, tags: ['bench'] }) });
-    }
-    const baseline = await spawnServer(['--import', 'tsx', fileURLToPath(new URL('./baseline-server.ts', import.meta.url))], { DATABASE_URL: databaseUrl(name), USER_ID: me.id }, `/tmp/${name}-baseline.log`);
-    children.push(baseline.child);
+  // Cleanup runs in reverse: the servers stop, then the database is dropped, then the folders go.
+  const temp = removeAtCleanup(await mkdtemp(path.join(os.tmpdir(), `${name}-`)));
+  const buildDir = removeAtCleanup(path.join(REPO_ROOT, 'build', name));
+  const database = await createBenchDatabase(BASE_URL, name);
+  // The API runs as the image does: the esbuild bundle on node with the Dockerfile's node
+  // options (build/ is git-ignored).
+  const main = await bundleTodoApi(buildDir);
+  const api = await spawnServer([...await imageNodeOptions(), main], {
+    // Production settings (info logs, default pool), except limits a benchmark must not hit.
+    DATABASE_URL: database, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SCRYPT_LOG_N: '14',
+    API_RATE_LIMIT_PER_MINUTE: '100000000', DATA_DIR: path.join(temp, 'data'), SHUTDOWN_DELAY_MS: '0',
+  }, path.join(temp, 'api.log'));
+  const register = await fetch(`${api.url}/api/auth/register`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark password' }),
+  });
+  const { token } = await register.json() as { token: string };
+  const me = await (await fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json() as { id: string };
+  for (let i = 0; i < 60; i++) {
+    await fetch(`${api.url}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `seed ${i}`, tags: ['bench'] }) });
+  }
+  const baseline = await spawnServer(['--import', 'tsx', fileURLToPath(new URL('./baseline-server.ts', import.meta.url))], { DATABASE_URL: database, USER_ID: me.id }, path.join(temp, 'baseline.log'));
 
-    const cpus = os.cpus();
-    console.log(`\n## todo-api benchmark (${CONNECTIONS} connections, ${DURATION_S} s per server in ${ROUNDS} alternating rounds, PostgreSQL server)\n`);
-    console.log(`Machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-    console.log('| endpoint | server | req/s | p50 ms | p99 ms | non-2xx + errors | CPU ms per request | vs baseline (rounds) | target | met |');
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---|---|');
-    const targets: [Target, Target] = [{ name: 'baseline (node:http + pg)', ...baseline }, { name: 'todo-api (koa)', ...api }];
-    for (const method of ['GET', 'POST'] as const) {
-      const { rows: [base, candidate], roundRatios } = await measure(method, targets, token);
-      const ratio = candidate.requestsPerSecond / base.requestsPerSecond;
-      const rounds = roundRatios.map((r) => r.toFixed(2)).join(', ');
-      const met = ratio >= 0.5 && candidate.p99 < 50 && candidate.failures === 0;
-      const fmt = (ms: number) => ms.toFixed(1);
-      for (const row of [base, candidate]) {
-        const isApi = row === candidate;
-        console.log(`| ${row.endpoint} | ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${isApi ? `${ratio.toFixed(2)}x (${rounds})` : '1.00x'} | ${isApi ? '>= 0.5x, p99 < 50 ms, 0 failures' : '-'} | ${isApi ? (met ? 'yes' : 'NO') : '-'} |`);
-      }
-      recordResults([{
-        area: 'todo-api',
-        what: `${candidate.endpoint}, ${CONNECTIONS} connections: req/s vs minimal node:http + pg baseline (${ROUNDS} alternating rounds); p50/p99 over all rounds`,
-        target: '>= 0.5x baseline, p99 < 50 ms, 0 failures',
-        figure: `${candidate.requestsPerSecond.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${base.requestsPerSecond.toFixed(0)} (rounds ${rounds}); p50 ${fmt(candidate.p50)} ms, p99 ${fmt(candidate.p99)} ms (baseline's p99 ${fmt(base.p99)} ms); ${candidate.failures} failures; CPU per request ${candidate.cpuPerRequestMs.toFixed(2)} ms = ${(candidate.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x the baseline's`,
-        pass: met,
-      }]);
+  const cpus = os.cpus();
+  console.log(`\n## todo-api benchmark (${CONNECTIONS} connections, ${DURATION_S} s per server in ${ROUNDS} alternating rounds, PostgreSQL server)\n`);
+  console.log(`Machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log('| endpoint | server | req/s | p50 ms | p99 ms | non-2xx + errors | CPU ms per request | vs baseline (rounds) | target | met |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---|---|');
+  const targets: [Target, Target] = [{ name: 'baseline (node:http + pg)', ...baseline }, { name: 'todo-api (koa)', ...api }];
+  for (const method of ['GET', 'POST'] as const) {
+    const { rows: [base, candidate], roundRatios } = await measure(method, targets, token);
+    const ratio = candidate.requestsPerSecond / base.requestsPerSecond;
+    const rounds = roundRatios.map((r) => r.toFixed(2)).join(', ');
+    const met = ratio >= 0.5 && candidate.p99 < 50 && candidate.failures === 0;
+    const fmt = (ms: number) => ms.toFixed(1);
+    for (const row of [base, candidate]) {
+      const isApi = row === candidate;
+      console.log(`| ${row.endpoint} | ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${isApi ? `${ratio.toFixed(2)}x (${rounds})` : '1.00x'} | ${isApi ? '>= 0.5x, p99 < 50 ms, 0 failures' : '-'} | ${isApi ? (met ? 'yes' : 'NO') : '-'} |`);
     }
-  } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    await admin(`drop database if exists ${name} with (force)`);
-    for (const dir of [`/tmp/${name}`, `/tmp/${name}-api.log`, `/tmp/${name}-baseline.log`, path.join(REPO_ROOT, 'build', name)]) rmSync(dir, { recursive: true, force: true });
+    recordResults([{
+      area: 'todo-api',
+      what: `${candidate.endpoint}, ${CONNECTIONS} connections: req/s vs minimal node:http + pg baseline (${ROUNDS} alternating rounds); p50/p99 over all rounds`,
+      target: '>= 0.5x baseline, p99 < 50 ms, 0 failures',
+      figure: `${candidate.requestsPerSecond.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${base.requestsPerSecond.toFixed(0)} (rounds ${rounds}); p50 ${fmt(candidate.p50)} ms, p99 ${fmt(candidate.p99)} ms (baseline's p99 ${fmt(base.p99)} ms); ${candidate.failures} failures; CPU per request ${candidate.cpuPerRequestMs.toFixed(2)} ms = ${(candidate.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x the baseline's`,
+      pass: met,
+    }]);
   }
 }
 
-await main();
+await runBenchmark(main);
