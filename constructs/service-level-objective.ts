@@ -234,7 +234,8 @@ export class ServiceLevelObjective extends Construct {
       return {
         alert: indicator.alert,
         expr,
-        labels: { severity },
+        // The slo label is on the recorded series already; on the rule too, it tells the rules of two SLOs apart.
+        labels: { severity, slo },
         annotations: {
           summary: `{{ $labels.service }}: the ${indicator.sli} error budget is burning too fast (${severity})`,
           description:

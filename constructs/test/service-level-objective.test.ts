@@ -64,12 +64,12 @@ describe('ServiceLevelObjective', () => {
   it('pages at 14.4× (5m and 1h) or 6× (30m and 6h) the budget, tickets at 3× (2h and 1d) or 1× (6h and 3d), over 30 days', () => {
     const [page, ticket] = alerts(rules, 'AvailabilityBudgetBurn');
     const sel = '{slo="todo-api-availability",namespace="todo"}';
-    expect(page!.labels).to.deep.equal({ severity: 'page' });
+    expect(page!.labels).to.deep.equal({ severity: 'page', slo: 'todo-api-availability' });
     expect(page!.expr).to.equal(
       `(slo:sli_error:ratio_rate5m${sel} > (14.4 * 0.001) and slo:sli_error:ratio_rate1h${sel} > (14.4 * 0.001))` +
         ` or (slo:sli_error:ratio_rate30m${sel} > (6 * 0.001) and slo:sli_error:ratio_rate6h${sel} > (6 * 0.001))`,
     );
-    expect(ticket!.labels).to.deep.equal({ severity: 'ticket' });
+    expect(ticket!.labels).to.deep.equal({ severity: 'ticket', slo: 'todo-api-availability' });
     expect(ticket!.expr).to.equal(
       `(slo:sli_error:ratio_rate2h${sel} > (3 * 0.001) and slo:sli_error:ratio_rate1d${sel} > (3 * 0.001))` +
         ` or (slo:sli_error:ratio_rate6h${sel} > (1 * 0.001) and slo:sli_error:ratio_rate3d${sel} > (1 * 0.001))`,
