@@ -176,7 +176,7 @@ export class ServiceLevelObjective extends Construct {
       bad: `failed (${errors})`,
       // No failed request leaves the numerator empty, not 0: `or vector(0)` keeps the ratio a series.
       errorRatio: (window) =>
-        `(sum(rate(${requests}{${events},${errors}}[${window}])) or vector(0)) / sum(rate(${requests}{${events}}[${window}]))`,
+        `(sum(rate(${requests}{${events},${errors}}[${window}])) or vector(0)) / ${busy(`sum(rate(${requests}{${events}}[${window}]))`)}`,
     };
   }
 
@@ -195,7 +195,7 @@ export class ServiceLevelObjective extends Construct {
       goal: `${objective.objectivePercent} % of requests faster than ${threshold} s`,
       bad: `slower than ${threshold} s`,
       errorRatio: (window) =>
-        `1 - sum(rate(${histogram}_bucket{${events},${le}}[${window}])) / sum(rate(${histogram}_count{${events}}[${window}]))`,
+        `1 - sum(rate(${histogram}_bucket{${events},${le}}[${window}])) / ${busy(`sum(rate(${histogram}_count{${events}}[${window}]))`)}`,
     };
   }
 
@@ -252,6 +252,14 @@ export class ServiceLevelObjective extends Construct {
       { name: `${slo}.alerts`, rules: alerts },
     ];
   }
+}
+
+/**
+ * The event rate, only where there were events: an idle window then records nothing instead of
+ * 0/0 = NaN, which would turn the period's mean of the 5-minute ratios into NaN for a whole period.
+ */
+function busy(rate: string): string {
+  return `(${rate} > 0)`;
 }
 
 /** The share of events allowed to be bad: 99.9 % -> 0.001 (rounded, so 100 - 99.9 prints as 0.001). */

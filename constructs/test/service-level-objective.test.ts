@@ -40,17 +40,17 @@ describe('ServiceLevelObjective', () => {
     }
   });
 
-  it('counts 5xx among the service\'s user requests (probes and scrapes left out), zero errors as 0 and not as no series', () => {
+  it('counts 5xx among the service\'s user requests (probes and scrapes left out), zero errors as 0, an idle window as nothing', () => {
     expect(record(rules, 'slo:sli_error:ratio_rate1h', 'todo-api-availability').expr).to.equal(
       '(sum(rate(http_requests_total{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics",status=~"5.."}[1h])) or vector(0))' +
-        ' / sum(rate(http_requests_total{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics"}[1h]))',
+        ' / (sum(rate(http_requests_total{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics"}[1h])) > 0)',
     );
   });
 
   it('counts requests slower than the threshold as the latency indicator\'s bad events, from the histogram bucket', () => {
     expect(record(rules, 'slo:sli_error:ratio_rate5m', 'todo-api-latency').expr).to.equal(
       '1 - sum(rate(http_request_duration_seconds_bucket{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics",le="0.2"}[5m]))' +
-        ' / sum(rate(http_request_duration_seconds_count{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics"}[5m]))',
+        ' / (sum(rate(http_request_duration_seconds_count{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics"}[5m])) > 0)',
     );
     expect(record(rules, 'slo:error_budget:ratio', 'todo-api-latency').expr).to.equal('vector(0.05)');
     expect(record(rules, 'slo:objective:ratio', 'todo-api-availability').expr).to.equal('vector(0.999)');
