@@ -126,7 +126,10 @@ export interface EnvironmentConfig {
   readonly secrets: SecretsConfig;
   /** Fail synth when an image has no `@sha256:` digest. The release workflow writes digests. */
   readonly requireDigests: boolean;
-  /** ServiceMonitors for /metrics and a PrometheusRule with the service-level alerts (needs the Prometheus Operator). */
+  /**
+   * ServiceMonitors for /metrics, and PrometheusRules with the services' SLOs and the platform alerts
+   * (both need the Prometheus Operator).
+   */
   readonly observability: { readonly serviceMonitors: boolean; readonly alerts: boolean };
   /** Argo CD: sync automatically on every commit (dev), or wait for a person (staging, prod). */
   readonly autoSync: boolean;
@@ -156,6 +159,12 @@ export const GITOPS: GitOpsConfig = {
   argocdNamespace: 'argocd',
   project: 'todo-platform',
 };
+
+/**
+ * Where every alert's runbook_url points: docs/runbooks/ of this repository on the branch Argo CD
+ * syncs, as GitHub shows it (`<repo>/blob/<revision>/docs/runbooks/<alert-name>.md`).
+ */
+export const RUNBOOKS_URL = `${GITOPS.repoURL.replace(/\.git$/, '')}/blob/${GITOPS.targetRevision}/docs/runbooks`;
 
 const SMALL: ContainerResources = {
   cpu: { request: '50m', limit: '250m' },

@@ -14,17 +14,19 @@ import {
   type INetworkPeer,
   NamespacePeer,
   parseImage,
+  PlatformAlerts,
+  type PlatformAlertsProps,
   PlatformNamespace,
   type PortedPeer,
   PostgresStatefulSet,
   type SecretFileSpec,
   SelfSignedClusterIssuer,
-  SloAlerts,
+  ServiceLevelObjective,
   TlsIngress,
   WebService,
   type WebServiceProps,
 } from '@todo-platform/hardened-constructs';
-import { PART_OF, type ContainerResources, type EnvironmentConfig, type EnvironmentImages } from './config.js';
+import { PART_OF, RUNBOOKS_URL, type ContainerResources, type EnvironmentConfig, type EnvironmentImages } from './config.js';
 import { SECRETS_DIR, type PlatformService, type ServiceSecret } from './services.js';
 import { quotaFor } from './quota.js';
 import { dashboardFolder, platformDashboards } from './dashboards/index.js';
@@ -32,6 +34,9 @@ import { dashboardFolder, platformDashboards } from './dashboards/index.js';
 /** Where Prometheus runs, allowed to scrape the services' /metrics when observability is on. */
 const PROMETHEUS = new NamespacePeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
 
+
+/** What of the database the platform alerts watch: a CloudNativePG cluster's backups, or the pg_dump CronJob. */
+type WatchedDatabase = Pick<PlatformAlertsProps, 'cloudNativePg' | 'backupCronJob'>;
 
 export interface TodoPlatformChartProps {
   readonly env: EnvironmentConfig;
@@ -95,7 +100,7 @@ export class TodoPlatformChart extends Chart {
           })
         : new SelfSignedClusterIssuer(this, 'issuer', { name: env.issuer.name, partOf: PART_OF, version });
 
-    const { database, databaseUrl } = this.database(env, version);
+    const { database, databaseUrl, watched } = this.database(env, version);
     const services = new Map(
       env.services.map((service) => [service.name, this.service(env, version, service, images, { database, databaseUrl }, ingressController)] as const),
     );
@@ -125,11 +130,26 @@ export class TodoPlatformChart extends Chart {
       ),
     });
 
-    if (env.observability.alerts) {
-      for (const service of env.services.filter((s) => s.sloAlerts)) {
-        new SloAlerts(this, `${service.name}-slo`, { identity: services.get(service.name)!.workload.identity, namespace });
-      }
+    if (env.observability.alerts) this.alerts(env, version, services, watched);
+  }
+
+  /** The services' SLOs and the platform's alerts, each linking its runbook under docs/runbooks/. */
+  private alerts(env: EnvironmentConfig, version: string, services: ReadonlyMap<string, WebService>, watched: WatchedDatabase): void {
+    for (const service of env.services) {
+      if (!service.slo) continue;
+      new ServiceLevelObjective(this, `${service.name}-slo`, {
+        identity: services.get(service.name)!.workload.identity,
+        namespace: env.namespace,
+        runbookBaseUrl: RUNBOOKS_URL,
+        ...service.slo,
+      });
     }
+    new PlatformAlerts(this, 'platform-alerts', {
+      identity: { name: 'platform-alerts', version, component: 'monitoring', partOf: PART_OF },
+      namespace: env.namespace,
+      runbookBaseUrl: RUNBOOKS_URL,
+      ...watched,
+    });
 
     // Dashboards show scraped metrics: only where Prometheus scrapes the services.
     if (env.observability.serviceMonitors) {
@@ -151,7 +171,7 @@ export class TodoPlatformChart extends Chart {
     version: string,
     service: PlatformService,
     images: EnvironmentImages,
-    { database, databaseUrl }: ReturnType<TodoPlatformChart['database']>,
+    { database, databaseUrl }: Pick<ReturnType<TodoPlatformChart['database']>, 'database' | 'databaseUrl'>,
     ingressController: NamespacePeer,
   ): WebService {
     const secretFiles = [...(service.secrets?.(env) ?? []).map((secret) => this.secretFile(env, service, secret, version)), ...(service.usesDatabase ? [databaseUrl] : [])];
@@ -202,7 +222,7 @@ export class TodoPlatformChart extends Chart {
   private database(
     env: EnvironmentConfig,
     version: string,
-  ): { database?: PortedPeer & { allowClient(client: INetworkPeer): unknown }; databaseUrl: SecretFileSpec } {
+  ): { database?: PortedPeer & { allowClient(client: INetworkPeer): unknown }; databaseUrl: SecretFileSpec; watched: WatchedDatabase } {
     const namespace = env.namespace;
     const identity = { name: 'todo-db', version, component: 'database', partOf: PART_OF };
     const mount = (secretName: string): SecretFileSpec => ({
@@ -246,7 +266,7 @@ export class TodoPlatformChart extends Chart {
             refreshInterval: env.secrets.refreshInterval,
           });
         }
-        return { database, databaseUrl: mount(database.appSecret.name) };
+        return { database, databaseUrl: mount(database.appSecret.name), watched: { cloudNativePg: { cluster: database.peerName } } };
       }
       case 'in-cluster': {
         const database = new PostgresStatefulSet(this, 'database', {
@@ -261,7 +281,7 @@ export class TodoPlatformChart extends Chart {
           backup: { schedule: env.database.backupSchedule, storage: env.database.backupStorage },
           singleNode: env.singleNode,
         });
-        return { database, databaseUrl: mount('todo-db-app') };
+        return { database, databaseUrl: mount('todo-db-app'), watched: { backupCronJob: database.backup.cronJobName } };
       }
       case 'external': {
         if (env.secrets.kind === 'external-secrets') {
@@ -274,7 +294,7 @@ export class TodoPlatformChart extends Chart {
             refreshInterval: env.secrets.refreshInterval,
           });
         }
-        return { databaseUrl: mount('todo-db-app') };
+        return { databaseUrl: mount('todo-db-app'), watched: {} };
       }
     }
   }

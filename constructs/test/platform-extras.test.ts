@@ -1,11 +1,10 @@
-/** SloAlerts, ExternalSecretFile and CloudNativePgDatabase: the platform pieces around the workloads. */
+/** ExternalSecretFile and CloudNativePgDatabase: the platform pieces around the workloads. */
 import { expect } from 'chai';
 import { Testing } from 'cdk8s';
 import { BARMAN_OBJECT_STORE_KIND, CloudNativePgDatabase, type CloudNativePgDatabaseProps } from '../cloudnative-pg-database.js';
 import { ExternalSecretFile, type ExternalSecretFileProps } from '../external-secret-file.js';
 import { isAllowed, namespacesOf } from '../network-policy-eval.js';
 import { HardeningValidation, formatFinding, type HardeningValidationProps } from '../policy/index.js';
-import { SloAlerts } from '../slo-alerts.js';
 import { expectSnapshot, only, type Manifest } from './support/snapshot.js';
 
 /** The schema findings (K01 invalid, K02 no schema) of a partial set: the other rules need a whole environment. */
@@ -19,45 +18,6 @@ const synth = (build: (chart: ReturnType<typeof Testing.chart>) => void) => {
   build(chart);
   return Testing.synth(chart) as Manifest[];
 };
-
-describe('SloAlerts', () => {
-  const objects = synth((chart) => new SloAlerts(chart, 'slo', { identity: IDENTITY, namespace: 'todo' }));
-  const rules = only(objects, 'PrometheusRule').spec.groups[0].rules as Manifest[];
-
-  it('alerts when the 5xx ratio exceeds 1% over 5 minutes, for this job and namespace', () => {
-    const errors = rules.find((r) => r.alert === 'TodoApiHighErrorRatio')!;
-    expect(errors.expr).to.equal(
-      'sum(rate(http_requests_total{job="todo-api",namespace="todo",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="todo-api",namespace="todo"}[5m])) > 0.01',
-    );
-    expect(errors.for).to.equal('5m');
-  });
-
-  it('alerts when p95 latency exceeds 200 ms over 5 minutes', () => {
-    const latency = rules.find((r) => r.alert === 'TodoApiHighLatencyP95')!;
-    expect(latency.expr).to.equal(
-      'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="todo-api",namespace="todo"}[5m]))) > 0.2',
-    );
-  });
-
-  it('is a valid, labelled monitoring.coreos.com/v1 PrometheusRule', async () => {
-    const rule = only(objects, 'PrometheusRule');
-    expect(rule.metadata).to.include({ name: 'todo-api-slo', namespace: 'todo' });
-    expect(rule.metadata.labels['app.kubernetes.io/name']).to.equal('todo-api');
-    expect(await schemaFindings(objects)).to.deep.equal([]);
-  });
-
-  for (const [prop, value, message] of [
-    ['maxErrorRatio', 1.5, 'invalid maxErrorRatio 1.5: must be between 0 and 1'],
-    ['maxP95LatencySeconds', 0, 'invalid maxP95LatencySeconds 0: must be positive'],
-    ['window', '5 minutes', 'invalid window "5 minutes": must be a Prometheus duration'],
-  ] as const) {
-    it(`refuses ${prop} ${JSON.stringify(value)}, naming the construct`, () => {
-      expect(() => synth((chart) => new SloAlerts(chart, 'slo', { identity: IDENTITY, namespace: 'todo', [prop]: value }))).to.throw(
-        `test/slo: ${message}`,
-      );
-    });
-  }
-});
 
 describe('ExternalSecretFile', () => {
   const props: ExternalSecretFileProps = {

@@ -20,7 +20,11 @@ export const DATABASE_SERVER: Requirement = {
 };
 export const BROWSER: Requirement = { needs: 'chromium', howTo: 'apt-get install chromium, or set CHROMIUM_PATH', requiredBy: 'REQUIRE_BROWSER' };
 export const NGINX: Requirement = { needs: 'nginx', howTo: 'apt-get install nginx-light', requiredBy: 'REQUIRE_NGINX' };
-export const PROMETHEUS: Requirement = { needs: 'promtool (Debian package prometheus)', howTo: 'apt-get install prometheus', requiredBy: 'REQUIRE_PROMETHEUS' };
+export const PROMETHEUS: Requirement = {
+  needs: 'Prometheus (promtool and prometheus)',
+  howTo: 'apt-get install prometheus',
+  requiredBy: 'REQUIRE_PROMETHEUS',
+};
 export const ROOT: Requirement = { needs: 'root (to run as uid 10001)', howTo: 'run the tests as root, as CI does' };
 
 /** The property of a Mocha suite that holds why its tests were skipped (read by test/support/summary-reporter.cjs). */
