@@ -131,6 +131,21 @@ export class TodoPlatformChart extends Chart {
     });
 
     if (env.observability.alerts) this.alerts(env, version, services, watched);
+    // Dashboards show scraped metrics: only where Prometheus scrapes the services.
+    if (env.observability.serviceMonitors) this.dashboards(env, version);
+  }
+
+  /** One Grafana dashboard per scraped service and the platform overview, as ConfigMaps for Grafana's sidecar. */
+  private dashboards(env: EnvironmentConfig, version: string): void {
+    const scope = { env: env.name, namespace: env.namespace };
+    for (const { owner, component, dashboard } of platformDashboards(scope, env.services.filter((s) => s.metrics))) {
+      new GrafanaDashboard(this, `${owner}-dashboard`, {
+        identity: { name: owner, version, component, partOf: PART_OF },
+        namespace: env.namespace,
+        dashboard,
+        folder: dashboardFolder(scope),
+      });
+    }
   }
 
   /** The services' SLOs and the platform's alerts, each linking its runbook under docs/runbooks/. */
@@ -150,19 +165,6 @@ export class TodoPlatformChart extends Chart {
       runbookBaseUrl: RUNBOOKS_URL,
       ...watched,
     });
-
-    // Dashboards show scraped metrics: only where Prometheus scrapes the services.
-    if (env.observability.serviceMonitors) {
-      const scope = { env: env.name, namespace };
-      for (const { owner, component, dashboard } of platformDashboards(scope, env.services.filter((s) => s.metrics))) {
-        new GrafanaDashboard(this, `${owner}-dashboard`, {
-          identity: { name: owner, version, component, partOf: PART_OF },
-          namespace,
-          dashboard,
-          folder: dashboardFolder(scope),
-        });
-      }
-    }
   }
 
   /** One service of the list as a WebService, wired to its database, secrets, callees and (if routed) the ingress controller. */
