@@ -66,8 +66,10 @@ export function createApp(deps: AppDependencies): TodoApiApp {
 
   // Koa reports errors that happen after the response started (a client leaving an event
   // stream) here; without a listener it would print them to stderr.
-  app.on('error', (error: Error & { code?: string }) => {
+  app.on('error', (error: Error & { code?: string; reason?: string }) => {
     if (error.code !== undefined && CLIENT_WENT_AWAY.has(error.code)) logger.debug({ err: error }, 'client went away');
+    // Node's HTTP parser failed on the client's bytes: a client error, logged by its short reason only.
+    else if (error.code?.startsWith('HPE_')) logger.info({ code: error.code, reason: error.reason }, 'malformed HTTP request');
     else logger.error({ err: error }, 'unhandled application error');
   });
   app.use(requestContext(logger));

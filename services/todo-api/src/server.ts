@@ -1,13 +1,14 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import type { DestinationStream } from 'pino';
 import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
 import { loadConfig, type TodoApiConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrations.js';
 import { ChangeFeed } from './events.js';
+import { createLogger } from './logger.js';
 
 export type { TodoApiConfig } from './config.js';
 
@@ -28,13 +29,9 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * `overrides` on top; without DATA_DIR, DATABASE_URL or an override it uses an in-memory
  * embedded database, so programmatic use (tests) never shares `.data/`.
  */
-export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Promise<TodoApiHandle> {
+export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TodoApiHandle> {
   const config: TodoApiConfig = { ...loadConfig({ DATA_DIR: 'memory://', ...process.env }), ...overrides };
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: 'todo-api' },
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl'], censor: '[redacted]' },
-  });
+  const logger = createLogger(config.logLevel, options.logDestination);
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir, poolMax: config.dbPoolMax, preparedStatements: config.dbPreparedStatements,
