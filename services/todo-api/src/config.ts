@@ -21,6 +21,8 @@ export interface TodoApiConfig {
   readonly jwtAudience: string;
   /** Token lifetime in seconds. @default 3600 (one hour, short enough that a leaked token ages out) */
   readonly jwtTtlSeconds: number;
+  /** Clock difference tolerated between replicas when checking `iat` and `exp`. @default 30 s */
+  readonly jwtClockSkewSeconds: number;
   /** PKCS#8 PEM of the signing key (Ed25519 or P-256); unset → a local key kept in dataDir. @default undefined */
   readonly jwtPrivateKeyPem?: string;
   /** PEM public (or private) keys accepted for verification only, for key rotation. @default [] */
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     jwtIssuer: env.JWT_ISSUER || 'todo-api',
     jwtAudience: env.JWT_AUDIENCE || 'todo-platform',
     jwtTtlSeconds: intFrom(env, 'JWT_TTL_SECONDS', 3600, 60, 86400 * 30),
+    jwtClockSkewSeconds: intFrom(env, 'JWT_CLOCK_SKEW_SECONDS', 30, 0, 300),
     ...(jwtPrivateKeyPem ? { jwtPrivateKeyPem } : {}),
     jwtVerifyKeyPems: verifyBundle ? splitPem(verifyBundle) : [],
     scryptLogN: intFrom(env, 'SCRYPT_LOG_N', 17, 10, 20),

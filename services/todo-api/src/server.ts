@@ -43,7 +43,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}, optio
     const applied = await migrateToLatest(database.db);
     logger.info({ database: database.kind, applied }, 'migrations up to date');
     const tokens = await createTokenService({
-      issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.jwtTtlSeconds,
+      issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.jwtTtlSeconds, clockSkewSeconds: config.jwtClockSkewSeconds,
       ...(config.jwtPrivateKeyPem ? { privateKeyPem: config.jwtPrivateKeyPem } : {}),
       verifyKeyPems: config.jwtVerifyKeyPems, dataDir: config.dataDir, sharedDatabase: database.kind === 'postgres', logger,
     });

@@ -162,8 +162,8 @@ for (const backend of backends()) {
           const { token } = await registerUser(base);
           userId = (await call(base, 'GET', '/api/me', { token })).body.id;
         });
-        const sign = (key: KeyObject, alg: 'EdDSA' | 'ES256', kid: string, claims: { iss?: string; aud?: string; exp?: number | string }) => {
-          let jwt = new SignJWT({}).setProtectedHeader({ alg, kid }).setSubject(userId).setIssuedAt();
+        const sign = (key: KeyObject, alg: 'EdDSA' | 'ES256', kid: string, claims: { iss?: string; aud?: string; exp?: number | string; iat?: number }) => {
+          let jwt = new SignJWT({}).setProtectedHeader({ alg, kid }).setSubject(userId).setIssuedAt(claims.iat);
           if (claims.iss) jwt = jwt.setIssuer(claims.iss);
           if (claims.aud) jwt = jwt.setAudience(claims.aud);
           if (claims.exp !== undefined) jwt = jwt.setExpirationTime(claims.exp);
@@ -175,7 +175,19 @@ for (const backend of backends()) {
           expect((await call(base, 'GET', '/api/me', { token })).status).to.equal(200);
         });
 
+        const now = () => Math.floor(Date.now() / 1000);
+        const real = async (iat: number, exp: number) => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE, iat, exp });
+
+        it('accepts a token issued within the clock skew (30 s) ahead, with the configured lifetime', async () => {
+          const token = await real(now() + 20, now() + 20 + 3600);
+          expect((await call(base, 'GET', '/api/me', { token })).status).to.equal(200);
+        });
+
         const cases: [string, () => Promise<string | undefined>][] = [
+          ['real-key token issued a day ahead and valid for a century', () => real(now() + 86_400, now() + 100 * 365 * 86_400)],
+          ['real-key token issued now and valid for a century', () => real(now(), now() + 100 * 365 * 86_400)],
+          ['real-key token issued 2 minutes ahead (beyond the clock skew)', () => real(now() + 120, now() + 120 + 3600)],
+          ['real-key token older than the lifetime (issued 2 h ago, exp ahead)', () => real(now() - 7200, now() + 300)],
           ['missing', async () => undefined],
           ['garbage', async () => 'not.a.jwt'],
           ['expired', async () => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) - 10 })],

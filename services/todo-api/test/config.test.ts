@@ -55,7 +55,7 @@ describe('todo-api configuration', () => {
 
   it('generates a local signing key once, keeps it in DATA_DIR with mode 0600, and reuses it', async () => {
     const logger = pino({ level: 'silent' });
-    const options = { issuer: 'i', audience: 'a', ttlSeconds: 60, verifyKeyPems: [], dataDir: dir, sharedDatabase: false, logger };
+    const options = { issuer: 'i', audience: 'a', ttlSeconds: 60, clockSkewSeconds: 30, verifyKeyPems: [], dataDir: dir, sharedDatabase: false, logger };
     const first = await createTokenService(options);
     const second = await createTokenService(options);
     expect(second.jwks).to.deep.equal(first.jwks);
@@ -68,7 +68,7 @@ describe('todo-api configuration', () => {
     const logger = pino({ level: 'silent' });
     let error: Error | undefined;
     try {
-      await createTokenService({ issuer: 'i', audience: 'a', ttlSeconds: 60, verifyKeyPems: [], dataDir: dir, sharedDatabase: true, logger, privateKeyPem: rsa });
+      await createTokenService({ issuer: 'i', audience: 'a', ttlSeconds: 60, clockSkewSeconds: 30, verifyKeyPems: [], dataDir: dir, sharedDatabase: true, logger, privateKeyPem: rsa });
     } catch (e) { error = e as Error; }
     expect(error?.message).to.equal('JWT keys must be Ed25519 or EC P-256, got rsa');
   });
