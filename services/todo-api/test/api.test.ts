@@ -298,12 +298,24 @@ for (const backend of backends()) {
         }
       });
 
+      it('counts title length in code points: 200 emoji (400 UTF-16 units) fit, invisible characters beside text are kept', async () => {
+        for (const title of ['😀'.repeat(200), 'a\u200bb', 'e\u0301', '👩\u200d💻']) {
+          const reply = await call(base, 'POST', '/api/tasks', { token, json: { title } });
+          expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
+          expect(reply.body.title).to.equal(title);
+        }
+      });
+
       it('rejects bad bodies with field errors', async () => {
         const cases: [unknown, string[]][] = [
           [{}, ['/title']],
           [{ title: '' }, ['/title']],
           [{ title: '   ' }, ['/title']],
+          [{ title: '\u200b\u200b' }, ['/title']], // zero-width spaces
+          [{ title: ' \u200d\u200c\u2060\ufeff ' }, ['/title']], // joiners, word joiner, BOM
+          [{ title: '\u00ad\u200e\u202e\u3164\ufe0f\u2800\t' }, ['/title']], // soft hyphen, bidi, Hangul filler, variation selector, braille blank
           [{ title: 'x'.repeat(201) }, ['/title']],
+          [{ title: '😀'.repeat(201) }, ['/title']], // 201 code points
           [{ title: 42 }, ['/title']],
           [{ title: 'ok', description: 'd'.repeat(2001) }, ['/description']],
           [{ title: 'ok', priority: 'urgent' }, ['/priority']],
@@ -322,6 +334,7 @@ for (const backend of backends()) {
         }
         const { body: task } = await call(base, 'POST', '/api/tasks', { token, json: { title: 'valid' } });
         expectProblem(await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: {} }), 400);
+        expect(fieldsOf(await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: { title: '\u200b\u200b' } }))).to.deep.equal(['/title']);
         const patch = await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: { completed: 'yes', id: 'x' } });
         expect(fieldsOf(patch)).to.have.members(['/completed', '/id']);
       });
