@@ -47,7 +47,7 @@ function closeConnectionsWhenDraining(isDraining: () => boolean) {
 /** Composes the middleware and routes; the one place that decides their order. */
 export function createApp(deps: AppDependencies): TodoApiApp {
   const { config, database, tokens, feed, logger } = deps;
-  const app = new Koa({ proxy: config.trustProxy });
+  const app = new Koa({ proxy: config.trustProxyHops > 0, maxIpsCount: config.trustProxyHops });
   const metrics = createMetrics(() => database.poolStats());
   const allowedOrigins = new Set(config.allowedOrigins);
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { boolFrom, intFrom, readSecret } from '../../shared/env.js';
+import { boolFrom, ConfigError, intFrom, readSecret } from '../../shared/env.js';
 
 /** Everything the todo-api needs to run; `loadConfig` builds it from the environment. */
 export interface TodoApiConfig {
@@ -51,8 +51,11 @@ export interface TodoApiConfig {
   readonly authWindowMs: number;
   /** Authenticated API requests per user per minute. @default 6000 (100/s) */
   readonly apiRateLimitPerMinute: number;
-  /** Trust X-Forwarded-For (set behind the Ingress). @default false */
-  readonly trustProxy: boolean;
+  /**
+   * Proxies in front of the API that append to X-Forwarded-For: the client IP is the entry this
+   * many hops from the right (entries left of it are whatever the client sent). @default 0 = ignore XFF
+   */
+  readonly trustProxyHops: number;
   /** After SIGTERM, keep serving this long with /readyz=503 so load balancers stop routing here. @default 5000 ms */
   readonly shutdownDelayMs: number;
   /** Interval of SSE `: ping` comments. @default 15000 ms (contract) */
@@ -65,6 +68,10 @@ export function splitPem(bundle: string): string[] {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig {
+  // Its `true` trusted the client-controlled left-most entry; refuse it rather than ignore it.
+  if (env.TRUST_PROXY !== undefined) {
+    throw new ConfigError(`TRUST_PROXY is no longer read: unset it and set TRUST_PROXY_HOPS to the number of proxies in front of the API (1 behind the Ingress), got TRUST_PROXY=${JSON.stringify(env.TRUST_PROXY)}`);
+  }
   const verifyBundle = readSecret(env, 'JWT_VERIFY_KEYS');
   const databaseUrl = readSecret(env, 'DATABASE_URL');
   const jwtPrivateKeyPem = readSecret(env, 'JWT_PRIVATE_KEY');
@@ -93,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     authIpRateLimit: intFrom(env, 'AUTH_IP_RATE_LIMIT', 60, 1, 1_000_000),
     authWindowMs: intFrom(env, 'AUTH_RATE_WINDOW_MS', 60_000, 100, 86_400_000),
     apiRateLimitPerMinute: intFrom(env, 'API_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),
-    trustProxy: boolFrom(env, 'TRUST_PROXY', false),
+    trustProxyHops: intFrom(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 5000, 0, 120_000),
     ssePingMs: intFrom(env, 'SSE_PING_MS', 15_000, 100, 600_000),
   };

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
+import { startupProblem } from '../../shared/env.js';
 import { loadConfig } from './config.js';
 import { startTodoApi } from './server.js';
 
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ err: error }, 'todo-api failed to start');
+  // A setting to fix is said in one line; only the unexpected gets a stack trace.
+  const problem = startupProblem(error);
+  if (problem) logger.fatal(`todo-api cannot start: ${problem}`);
+  else logger.fatal({ err: error }, 'todo-api failed to start');
   process.exit(1);
 });

@@ -45,12 +45,21 @@ describe('todo-api configuration', () => {
     expect(() => loadConfig({ SCRYPT_LOG_N: '4' })).to.throw('SCRYPT_LOG_N must be an integer in [10, 20], got "4"');
   });
 
-  it('reads switches as true or false only: prepared statements on and proxy headers untrusted unless set', () => {
-    expect(loadConfig({})).to.include({ dbPreparedStatements: true, trustProxy: false });
-    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'false', TRUST_PROXY: 'true' })).to.include({ dbPreparedStatements: false, trustProxy: true });
+  it('reads switches as true or false only: prepared statements on unless set', () => {
+    expect(loadConfig({})).to.include({ dbPreparedStatements: true });
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'false' })).to.include({ dbPreparedStatements: false });
     // A typo must not silently keep the default, e.g. statements PgBouncer cannot run.
     expect(() => loadConfig({ DB_PREPARED_STATEMENTS: 'off' })).to.throw('DB_PREPARED_STATEMENTS must be true or false, got "off"');
-    expect(() => loadConfig({ TRUST_PROXY: '1' })).to.throw('TRUST_PROXY must be true or false, got "1"');
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY_HOPS is set, and refuses the replaced TRUST_PROXY', () => {
+    expect(loadConfig({})).to.include({ trustProxyHops: 0 });
+    expect(loadConfig({ TRUST_PROXY_HOPS: '1' })).to.include({ trustProxyHops: 1 });
+    for (const bad of ['-1', '11', '1.5', 'true']) {
+      expect(() => loadConfig({ TRUST_PROXY_HOPS: bad })).to.throw(`TRUST_PROXY_HOPS must be an integer in [0, 10], got "${bad}"`);
+    }
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).to.throw('TRUST_PROXY is no longer read');
+    expect(() => loadConfig({ TRUST_PROXY: '' })).to.throw('TRUST_PROXY is no longer read');
   });
 
   it('generates a local signing key once, keeps it in DATA_DIR with mode 0600, and reuses it', async () => {

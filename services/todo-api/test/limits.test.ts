@@ -58,3 +58,33 @@ describe('todo-api rate limits', function () {
     expect(refused).to.equal(true);
   });
 });
+
+describe('todo-api client IP behind proxies (TRUST_PROXY_HOPS)', function () {
+  this.timeout(60_000);
+  // The per-IP auth limit shows which address the API took as the client's: 2 requests per IP.
+  const attempt = (base: string, forwardedFor?: string) => call(base, 'POST', '/api/auth/register', {
+    json: { email: 'not-an-email', password: 'x' }, ...(forwardedFor ? { headers: { 'x-forwarded-for': forwardedFor } } : {}),
+  }).then((reply) => reply.status);
+
+  for (const hops of [0, 1, 2]) {
+    describe(`with ${hops} hop(s)`, () => {
+      let api: TodoApiHandle;
+      before(async () => {
+        api = await startTodoApi({ ...TEST_CONFIG, dataDir: 'memory://', databaseUrl: undefined, authIpRateLimit: 2, trustProxyHops: hops });
+      });
+      after(() => api?.close());
+
+      it('a client cannot pick its address by prepending X-Forwarded-For entries', async () => {
+        // What a client sends, then what each proxy appends: the client's real address, then the first proxy's.
+        const through = (spoofed: string, client: string) => [spoofed, client, '10.0.0.1'].slice(0, hops === 0 ? 1 : hops + 1).join(', ');
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push(await attempt(api.url, through(`198.51.100.${i}`, '203.0.113.7')));
+        // Always one client: every spoofed address counts against the same limit.
+        expect(statuses).to.deep.equal([400, 400, 429, 429]);
+        // Another real client (behind the proxies) has its own budget, unless no proxy is trusted.
+        const other = await attempt(api.url, through('198.51.100.9', '203.0.113.8'));
+        expect(other).to.equal(hops === 0 ? 429 : 400);
+      });
+    });
+  }
+});
