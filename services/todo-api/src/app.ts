@@ -62,7 +62,7 @@ export function createApp(deps: AppDependencies): TodoApiApp {
     requireUser(tokens),
     rateLimit(new FixedWindowLimiter(config.apiRateLimitPerMinute, 60_000), (ctx) => ctx.state.userId),
   ];
-  const streams = eventRoutes(feed, config.ssePingMs, guard);
+  const streams = eventRoutes(feed, config.ssePingMs, config.sseMaxStreamsPerUser, guard);
 
   // Koa reports errors that happen after the response started (a client leaving an event
   // stream) here; without a listener it would print them to stderr.

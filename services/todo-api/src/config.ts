@@ -60,6 +60,8 @@ export interface TodoApiConfig {
   readonly shutdownDelayMs: number;
   /** Interval of SSE `: ping` comments. @default 15000 ms (contract) */
   readonly ssePingMs: number;
+  /** Event streams one user may hold open on one replica. @default 10 (browser tabs + a chat-gateway stream) */
+  readonly sseMaxStreamsPerUser: number;
 }
 
 /** Splits a PEM bundle into its individual blocks. */
@@ -103,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     trustProxyHops: intFrom(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 5000, 0, 120_000),
     ssePingMs: intFrom(env, 'SSE_PING_MS', 15_000, 100, 600_000),
+    sseMaxStreamsPerUser: intFrom(env, 'SSE_MAX_STREAMS_PER_USER', 10, 1, 1000),
   };
 }

@@ -11,10 +11,38 @@ describe('todo-api rate limits', function () {
   before(async () => {
     api = await startTodoApi({
       ...TEST_CONFIG, dataDir: 'memory://', databaseUrl: undefined,
-      loginRateLimit: 3, authIpRateLimit: 12, authWindowMs: 60_000, apiRateLimitPerMinute: 20,
+      loginRateLimit: 3, authIpRateLimit: 14, authWindowMs: 60_000, apiRateLimitPerMinute: 20, sseMaxStreamsPerUser: 3,
     });
   });
   after(() => api?.close());
+
+  it('caps open event streams per user (429 beyond), and a closed stream frees its slot', async () => {
+    const [ann, bob] = [await registerUser(api.url), await registerUser(api.url)];
+    const controllers = Array.from({ length: 12 }, () => new AbortController());
+    const opened = await Promise.all(controllers.map((c) => openEvents(api.url, ann.token, c.signal)));
+    const statuses = opened.map((o) => o.response.status);
+    expect(statuses.filter((s) => s === 200)).to.have.length(3);
+    expect(statuses.filter((s) => s === 429)).to.have.length(9);
+    const refused = opened.find((o) => o.response.status === 429)!.response;
+    expect(refused.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).to.be.greaterThan(0);
+    // Another user is not affected.
+    const bobs = new AbortController();
+    expect((await openEvents(api.url, bob.token, bobs.signal)).response.status).to.equal(200);
+    // Closing one of Ann's streams lets her open one more, and only one.
+    controllers[statuses.indexOf(200)]!.abort();
+    let reopened = 0;
+    for (let tries = 0; tries < 50 && reopened !== 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const c = new AbortController();
+      controllers.push(c);
+      reopened = (await openEvents(api.url, ann.token, c.signal)).response.status;
+    }
+    expect(reopened).to.equal(200);
+    const extra = new AbortController();
+    expect((await openEvents(api.url, ann.token, extra.signal)).response.status).to.equal(429);
+    for (const c of [...controllers, bobs, extra]) c.abort();
+  });
 
   it('limits login attempts per account and client with 429 and Retry-After, before checking the password', async () => {
     const { email, password } = await registerUser(api.url);
@@ -40,7 +68,7 @@ describe('todo-api rate limits', function () {
   });
 
   it('limits registrations and logins per client IP', async () => {
-    // Earlier tests in this file used 8 of the 12 auth requests allowed per IP.
+    // Earlier tests in this file used 10 of the 14 auth requests allowed per IP.
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       statuses.push((await call(api.url, 'POST', '/api/auth/register', { json: { email: `ip${i}@example.com`, password: 'long enough pw' } })).status);
