@@ -1,6 +1,7 @@
 import cors from '@koa/cors';
 import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
+import { LoginThrottle } from './auth/loginThrottle.js';
 import type { TokenService } from './auth/tokens.js';
 import type { TodoApiConfig } from './config.js';
 import type { Database } from './db/database.js';
@@ -10,7 +11,7 @@ import { problemJson } from './http/errors.js';
 import { HttpProblem } from './http/problem.js';
 import { parseJsonBody, requireJsonContentType } from './http/jsonBody.js';
 import { createMetrics } from './http/metrics.js';
-import { FixedWindowLimiter, rateLimit } from './http/rateLimit.js';
+import { rateLimit, sharedLimiter } from './http/rateLimit.js';
 import { accessLog, requestContext } from './http/requestContext.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -54,13 +55,14 @@ export function createApp(deps: AppDependencies): TodoApiApp {
   const health = healthRoutes({ database, registry: metrics.registry, readyTimeoutMs: config.readyTimeoutMs, isDraining: deps.isDraining });
   const accounts = accountRoutes({
     database, tokens, scryptLogN: config.scryptLogN,
-    authIpLimiter: new FixedWindowLimiter(config.authIpRateLimit, config.authWindowMs),
-    loginLimiter: new FixedWindowLimiter(config.loginRateLimit, config.authWindowMs),
+    authIpLimiter: sharedLimiter(database.db, 'auth-ip', config.authIpRateLimit, config.authWindowMs),
+    loginLimiter: sharedLimiter(database.db, 'login', config.loginRateLimit, config.authWindowMs),
+    loginThrottle: new LoginThrottle(database.db, config.loginLockout),
   });
   // Guards are part of each route (not router.use), so metrics label 401s and 429s by route.
   const guard = [
     requireUser(tokens),
-    rateLimit(new FixedWindowLimiter(config.apiRateLimitPerMinute, 60_000), (ctx) => ctx.state.userId),
+    rateLimit(sharedLimiter(database.db, 'api', config.apiRateLimitPerMinute, 60_000), (ctx) => ctx.state.userId),
   ];
   const streams = eventRoutes(feed, config.ssePingMs, config.sseMaxStreamsPerUser, guard);
 

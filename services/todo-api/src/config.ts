@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { LoginThrottleOptions } from './auth/loginThrottle.js';
 import { boolFrom, ConfigError, intFrom, readSecret } from '../../shared/env.js';
 
 /** Everything the todo-api needs to run; `loadConfig` builds it from the environment. */
@@ -49,6 +50,12 @@ export interface TodoApiConfig {
   readonly authIpRateLimit: number;
   /** Window of the auth limits. @default 60000 ms */
   readonly authWindowMs: number;
+  /**
+   * Per-account lockout against guessing from many addresses: after `failuresBeforeLockout` (5)
+   * consecutive failures, `lockoutBaseSeconds` (30) doubling per further failure, at most
+   * `lockoutMaxSeconds` (900): a guesser gets about 100 tries a day, the owner waits 15 min at worst.
+   */
+  readonly loginLockout: LoginThrottleOptions;
   /** Authenticated API requests per user per minute. @default 6000 (100/s) */
   readonly apiRateLimitPerMinute: number;
   /**
@@ -101,6 +108,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     loginRateLimit: intFrom(env, 'LOGIN_RATE_LIMIT', 10, 1, 1_000_000),
     authIpRateLimit: intFrom(env, 'AUTH_IP_RATE_LIMIT', 60, 1, 1_000_000),
     authWindowMs: intFrom(env, 'AUTH_RATE_WINDOW_MS', 60_000, 100, 86_400_000),
+    loginLockout: {
+      failuresBeforeLockout: intFrom(env, 'LOGIN_LOCKOUT_AFTER_FAILURES', 5, 1, 1000),
+      lockoutBaseSeconds: intFrom(env, 'LOGIN_LOCKOUT_BASE_SECONDS', 30, 1, 86_400),
+      lockoutMaxSeconds: intFrom(env, 'LOGIN_LOCKOUT_MAX_SECONDS', 900, 1, 86_400),
+    },
     apiRateLimitPerMinute: intFrom(env, 'API_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),
     trustProxyHops: intFrom(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 5000, 0, 120_000),

@@ -159,7 +159,7 @@ function expect503(reply: Reply): void {
     try {
       for (const replica of replicas) expect((await call(replica.url, 'GET', '/readyz')).status).to.equal(200);
       const rows = await adminQuery('select name from kysely_migration', [], overrides.databaseUrl);
-      expect(rows.rows.map((r) => r.name)).to.deep.equal(['0001_initial']);
+      expect(rows.rows.map((r) => r.name)).to.deep.equal(['0001_initial', '0002_rate_limits']);
       // A change made through one replica reaches a stream opened on another.
       const { token } = await registerUser(replicas[0]!.url);
       const abort = new AbortController();

@@ -1,8 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { startTodoApi, type TodoApiHandle } from '../src/server.js';
-import { call, openEvents, registerUser, TEST_CONFIG } from './helpers.js';
+import { backends, call, openEvents, registerUser, TEST_CONFIG } from './helpers.js';
 
-// Rate limiting is in memory and independent of the database, so one embedded backend suffices.
+// Limits are counted in the database (the embedded one here); the last suite shares a server between processes.
 describe('todo-api rate limits', function () {
   this.timeout(30_000);
   let api: TodoApiHandle;
@@ -115,4 +116,106 @@ describe('todo-api client IP behind proxies (TRUST_PROXY_HOPS)', function () {
       });
     });
   }
+});
+
+describe('todo-api per-account login lockout with backoff', function () {
+  this.timeout(60_000);
+  let api: TodoApiHandle;
+  before(async () => {
+    api = await startTodoApi({
+      ...TEST_CONFIG, dataDir: 'memory://', databaseUrl: undefined, trustProxyHops: 1,
+      loginLockout: { failuresBeforeLockout: 3, lockoutBaseSeconds: 1, lockoutMaxSeconds: 2 },
+    });
+  });
+  after(() => api?.close());
+
+  // Every attempt from another address, as a botnet would: per-IP limits never trigger.
+  let address = 0;
+  const login = (email: string, password: string) => call(api.url, 'POST', '/api/auth/login', {
+    json: { email, password }, headers: { 'x-forwarded-for': `203.0.113.${++address % 250}` },
+  });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('locks an account after consecutive failures from many addresses, longer after each further failure, until a success', async () => {
+    const { email, password } = await registerUser(api.url);
+    for (let i = 0; i < 3; i++) expect((await login(email, 'wrong password')).status).to.equal(401);
+    const locked = await login(email, password); // even the right password waits
+    expect(locked.status).to.equal(429);
+    expect(locked.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect(locked.headers.get('retry-after')).to.equal('1');
+    expect(locked.body.detail).to.equal('Too many failed logins for this account; retry in 1 s.');
+
+    await sleep(1100);
+    expect((await login(email, 'wrong password')).status).to.equal(401); // the 4th failure: 2 s
+    expect((await login(email, password)).headers.get('retry-after')).to.equal('2');
+    await sleep(2100);
+    expect((await login(email, 'wrong password')).status).to.equal(401); // the 5th: 4 s, capped at 2 s
+    expect((await login(email, password)).headers.get('retry-after')).to.equal('2');
+    await sleep(2100);
+
+    expect((await login(email, password)).status).to.equal(200); // a success clears the failures
+    for (let i = 0; i < 2; i++) expect((await login(email, 'wrong password')).status).to.equal(401);
+    expect((await login(email, password)).status).to.equal(200);
+  });
+
+  it('locks unknown emails the same way, so a lockout reveals no account', async () => {
+    for (let i = 0; i < 3; i++) expect((await login('nobody@example.com', 'wrong password')).status).to.equal(401);
+    expect((await login('nobody@example.com', 'wrong password')).status).to.equal(429);
+    const other = await registerUser(api.url);
+    expect((await login(other.email, other.password)).status).to.equal(200);
+  });
+});
+
+describe('todo-api limits shared by processes on one PostgreSQL database', function () {
+  this.timeout(120_000);
+  const children: ChildProcess[] = [];
+  let env: Record<string, string>;
+  const backend = backends().find((b) => b.name === 'postgres');
+
+  /** Starts a real todo-api process (main.ts) and resolves with its URL once it listens. */
+  async function startProcess(): Promise<string> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/todo-api/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    let output = '';
+    return new Promise((resolve, reject) => {
+      child.stdout!.on('data', (chunk) => {
+        output += String(chunk);
+        const port = /"port":(\d+),[^\n]*"msg":"todo-api listening"/.exec(output)?.[1];
+        if (port) resolve(`http://127.0.0.1:${port}`);
+      });
+      child.on('exit', (code) => reject(new Error(`todo-api exited with ${code}: ${output}`)));
+    });
+  }
+
+  before(async function () {
+    if (!backend) return this.skip(); // needs DATABASE_URL
+    const store = await backend.create();
+    env = {
+      PATH: process.env.PATH!, DATABASE_URL: store.databaseUrl!, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
+      SCRYPT_LOG_N: '10', LOGIN_RATE_LIMIT: '4', AUTH_IP_RATE_LIMIT: '1000', API_RATE_LIMIT_PER_MINUTE: '6',
+      LOGIN_LOCKOUT_AFTER_FAILURES: '1000', SHUTDOWN_DELAY_MS: '0',
+    };
+  });
+  after(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await backend?.cleanup();
+  });
+
+  it('the login limit holds across two replicas and a restart; so does the per-user API budget', async () => {
+    let [a, b] = await Promise.all([startProcess(), startProcess()]);
+    const { email, token } = await registerUser(a!);
+    const login = (base: string) => call(base, 'POST', '/api/auth/login', { json: { email, password: 'wrong password' } }).then((r) => r.status);
+    const statuses = [];
+    for (const base of [a, b, a, b, a, b]) statuses.push(await login(base!));
+    expect(statuses).to.deep.equal([401, 401, 401, 401, 429, 429]); // LOGIN_RATE_LIMIT=4, spread over both
+
+    const tasks = [];
+    for (const base of [a, b, b, a, a, b, a, b]) tasks.push((await call(base!, 'GET', '/api/tasks', { token })).status);
+    expect(tasks).to.deep.equal([200, 200, 200, 200, 200, 200, 429, 429]); // API_RATE_LIMIT_PER_MINUTE=6
+
+    // A replaced replica starts with the counts, not afresh.
+    children[0]!.kill('SIGKILL');
+    a = await startProcess();
+    expect(await login(a)).to.equal(429);
+  });
 });

@@ -5,7 +5,9 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { requireUser } from '../http/auth.js';
 import { HttpProblem, unauthorized } from '../http/problem.js';
-import { rateLimit, tooManyRequests, type FixedWindowLimiter } from '../http/rateLimit.js';
+import type { LoginThrottle } from '../auth/loginThrottle.js';
+import { consumeOrRefuse, rateLimit } from '../http/rateLimit.js';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { validateBody } from '../schemas.js';
 
 interface Credentials { email: string; password: string }
@@ -14,8 +16,9 @@ export interface AccountRoutesOptions {
   readonly database: Database;
   readonly tokens: TokenService;
   readonly scryptLogN: number;
-  readonly authIpLimiter: FixedWindowLimiter;
-  readonly loginLimiter: FixedWindowLimiter;
+  readonly authIpLimiter: RateLimiterPostgres;
+  readonly loginLimiter: RateLimiterPostgres;
+  readonly loginThrottle: LoginThrottle;
 }
 
 /** One account per address however it is typed: trimmed, NFKC, lower-cased. */
@@ -57,12 +60,17 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
 
   router.post('/api/auth/login', limitByIp, async (ctx: Context) => {
     const { email, password } = readCredentials(ctx.request.body);
-    // Guessing passwords for one account is limited per account and client, on top of the IP limit.
-    const wait = options.loginLimiter.hit(`${ctx.ip}|${email}`);
-    if (wait > 0) throw tooManyRequests(wait);
+    // Guessing passwords for one account is limited per account and client, on top of the IP limit,
+    // and per account whatever the address, with a lockout that grows with each failure.
+    await consumeOrRefuse(options.loginLimiter, `${ctx.ip}|${email}`);
+    await options.loginThrottle.check(email);
     const user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
     const valid = await verifyPassword(password, user?.password_hash ?? await unknownUserHash);
-    if (!user || !valid) throw unauthorized('Email or password is wrong.');
+    if (!user || !valid) {
+      await options.loginThrottle.failed(email);
+      throw unauthorized('Email or password is wrong.');
+    }
+    await options.loginThrottle.succeeded(email);
     ctx.body = { token: await tokens.sign(user.id) };
   });
 
