@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { startTodoApi, type TodoApiHandle } from '../src/server.js';
-import { backends, call, openEvents, registerUser, TEST_CONFIG } from './helpers.js';
+import { backends, call, openEvents, registerUser, startOn, TEST_CONFIG } from './helpers.js';
 
 // Limits are counted in the database (the embedded one here); the last suite shares a server between processes.
 describe('todo-api rate limits', function () {
@@ -118,16 +118,16 @@ describe('todo-api client IP behind proxies (TRUST_PROXY_HOPS)', function () {
   }
 });
 
-describe('todo-api per-account login lockout with backoff', function () {
+for (const backend of backends()) describe(`todo-api per-account login lockout with backoff on ${backend.name}`, function () {
   this.timeout(60_000);
   let api: TodoApiHandle;
   before(async () => {
-    api = await startTodoApi({
-      ...TEST_CONFIG, dataDir: 'memory://', databaseUrl: undefined, trustProxyHops: 1,
-      loginLockout: { failuresBeforeLockout: 3, lockoutBaseSeconds: 1, lockoutMaxSeconds: 2 },
-    });
+    api = await startOn(backend, { trustProxyHops: 1, loginLockout: { failuresBeforeLockout: 3, lockoutBaseSeconds: 1, lockoutMaxSeconds: 2 } });
   });
-  after(() => api?.close());
+  after(async () => {
+    await api?.close();
+    await backend.cleanup();
+  });
 
   // Every attempt from another address, as a botnet would: per-IP limits never trigger.
   let address = 0;
@@ -156,6 +156,13 @@ describe('todo-api per-account login lockout with backoff', function () {
     expect((await login(email, password)).status).to.equal(200); // a success clears the failures
     for (let i = 0; i < 2; i++) expect((await login(email, 'wrong password')).status).to.equal(401);
     expect((await login(email, password)).status).to.equal(200);
+  });
+
+  it('lets at most N+1 of a burst of concurrent guesses from many addresses reach the password check', async () => {
+    const { email } = await registerUser(api.url);
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => login(email, 'wrong password').then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401).length).to.be.within(3, 4);
+    expect(statuses.filter((s) => s !== 401)).to.deep.equal(Array(statuses.filter((s) => s !== 401).length).fill(429));
   });
 
   it('locks unknown emails the same way, so a lockout reveals no account', async () => {

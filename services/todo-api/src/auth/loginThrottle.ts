@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
 import { retryAfterSeconds, sharedLimiter, tooManyRequests } from '../http/rateLimit.js';
 
 export interface LoginThrottleOptions {
@@ -10,42 +10,59 @@ export interface LoginThrottleOptions {
   readonly lockoutMaxSeconds: number;
 }
 
-/** Failures are forgotten a day after the first of a run. */
-const FAILURE_MEMORY_MS = 86_400_000;
+/** Unsuccessful attempts are forgotten a day after the first of a run. */
+const ATTEMPT_MEMORY_MS = 86_400_000;
+/** While a locked-out account's one allowed attempt is being verified, others wait at most this long. */
+const IN_FLIGHT_GUARD_S = 30;
+
+const locked = (waitMs: number) => {
+  const wait = retryAfterSeconds(waitMs);
+  return tooManyRequests(wait, `Too many failed logins for this account; retry in ${wait} s.`);
+};
 
 /**
  * Per-account backoff against password guessing from many addresses, which per-IP limits miss:
  * after N consecutive failures the account's logins are refused for base·2^(failures−N) seconds,
- * up to the maximum; a successful login clears it. Keyed by the normalized email, known or not,
- * so a lockout tells nothing about which accounts exist. State is in the shared database.
+ * up to the maximum, then one attempt is let through; a successful login clears it. Attempts are
+ * counted before the password is checked, so a burst of concurrent guesses gets N (+1) through,
+ * not all. Keyed by the normalized email, known or not, so a lockout tells nothing about which
+ * accounts exist. State is in the shared database.
  */
 export class LoginThrottle {
-  private readonly failures: RateLimiterPostgres;
-  private readonly lockouts: RateLimiterPostgres;
+  /** Unsuccessful attempts in a row (an attempt counts from its start until it succeeds). */
+  private readonly attempts: RateLimiterPostgres;
+  /** Closed (2 points) during a lockout; 1 point while the one attempt after a lockout runs. */
+  private readonly gate: RateLimiterPostgres;
 
   constructor(db: Kysely<any>, private readonly options: LoginThrottleOptions) {
-    this.failures = sharedLimiter(db, 'login-failures', Number.MAX_SAFE_INTEGER, FAILURE_MEMORY_MS);
-    this.lockouts = sharedLimiter(db, 'login-lockout', 1, options.lockoutMaxSeconds * 1000);
+    this.attempts = sharedLimiter(db, 'login-attempts', Number.MAX_SAFE_INTEGER, ATTEMPT_MEMORY_MS);
+    // Not blocked in memory: a lockout set after a failure on another replica must be seen at once.
+    this.gate = sharedLimiter(db, 'login-lockout', 1, IN_FLIGHT_GUARD_S * 1000, { blockInMemory: false });
   }
 
-  /** Throws 429 with Retry-After while the account is locked. */
-  async check(email: string): Promise<void> {
-    const lock = await this.lockouts.get(email);
-    if (lock && lock.consumedPoints > this.lockouts.points) {
-      const wait = retryAfterSeconds(lock.msBeforeNext);
-      throw tooManyRequests(wait, `Too many failed logins for this account; retry in ${wait} s.`);
+  /** Call before checking the password; throws 429 with Retry-After while the account is locked. */
+  async begin(email: string): Promise<void> {
+    const lock = await this.gate.get(email);
+    if (lock && lock.consumedPoints > this.gate.points) throw locked(lock.msBeforeNext);
+    const { consumedPoints: attempt } = await this.attempts.penalty(email);
+    if (attempt <= this.options.failuresBeforeLockout) return;
+    try {
+      await this.gate.consume(email); // only one attempt at a time past the free ones
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      await this.attempts.reward(email); // refused, so not an attempt
+      throw locked(error.msBeforeNext);
     }
   }
 
   async failed(email: string): Promise<void> {
-    const { consumedPoints: failures } = await this.failures.penalty(email);
+    const failures = (await this.attempts.get(email))?.consumedPoints ?? 0;
     const over = failures - this.options.failuresBeforeLockout;
     if (over < 0) return;
-    const seconds = Math.min(this.options.lockoutBaseSeconds * 2 ** Math.min(over, 30), this.options.lockoutMaxSeconds);
-    await this.lockouts.block(email, seconds);
+    await this.gate.block(email, Math.min(this.options.lockoutBaseSeconds * 2 ** Math.min(over, 30), this.options.lockoutMaxSeconds));
   }
 
   async succeeded(email: string): Promise<void> {
-    await Promise.all([this.failures.delete(email), this.lockouts.delete(email)]);
+    await Promise.all([this.attempts.delete(email), this.gate.delete(email)]);
   }
 }

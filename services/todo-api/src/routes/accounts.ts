@@ -1,13 +1,13 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { LoginThrottle } from '../auth/loginThrottle.js';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { requireUser } from '../http/auth.js';
 import { HttpProblem, unauthorized } from '../http/problem.js';
-import type { LoginThrottle } from '../auth/loginThrottle.js';
 import { consumeOrRefuse, rateLimit } from '../http/rateLimit.js';
-import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { validateBody } from '../schemas.js';
 
 interface Credentials { email: string; password: string }
@@ -63,7 +63,7 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
     // Guessing passwords for one account is limited per account and client, on top of the IP limit,
     // and per account whatever the address, with a lockout that grows with each failure.
     await consumeOrRefuse(options.loginLimiter, `${ctx.ip}|${email}`);
-    await options.loginThrottle.check(email);
+    await options.loginThrottle.begin(email);
     const user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
     const valid = await verifyPassword(password, user?.password_hash ?? await unknownUserHash);
     if (!user || !valid) {
