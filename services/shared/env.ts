@@ -52,6 +52,7 @@ export function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean
  */
 export function startupProblem(error: unknown): string | undefined {
   if (error instanceof ConfigError) return error.message;
+  if (typeof error !== 'object' || error === null) return undefined;
   const { code, syscall, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
   if (syscall !== 'listen') return undefined;
   if (code === 'EADDRINUSE') return `PORT ${port} is in use on ${address}: set PORT to a free port`;

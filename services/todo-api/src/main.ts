@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pino from 'pino';
 import { startupProblem } from '../../shared/env.js';
 import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
 import { startTodoApi } from './server.js';
 
-const logger = pino({ base: { service: 'todo-api' } });
+const logger = createLogger('info');
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
