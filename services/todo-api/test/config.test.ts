@@ -52,6 +52,18 @@ describe('todo-api configuration', () => {
     expect(() => loadConfig({ DB_PREPARED_STATEMENTS: 'off' })).to.throw('DB_PREPARED_STATEMENTS must be true or false, got "off"');
   });
 
+  it('has the security limits of issue 15 by default, each settable and range-checked', () => {
+    const config = loadConfig({});
+    expect(config).to.include({ jwtClockSkewSeconds: 30, sseMaxStreamsPerUser: 10 });
+    expect(config.loginLockout).to.deep.equal({ failuresBeforeLockout: 5, lockoutBaseSeconds: 30, lockoutMaxSeconds: 900 });
+    const set = loadConfig({ JWT_CLOCK_SKEW_SECONDS: '5', SSE_MAX_STREAMS_PER_USER: '3', LOGIN_LOCKOUT_AFTER_FAILURES: '10', LOGIN_LOCKOUT_BASE_SECONDS: '1', LOGIN_LOCKOUT_MAX_SECONDS: '60' });
+    expect(set).to.include({ jwtClockSkewSeconds: 5, sseMaxStreamsPerUser: 3 });
+    expect(set.loginLockout).to.deep.equal({ failuresBeforeLockout: 10, lockoutBaseSeconds: 1, lockoutMaxSeconds: 60 });
+    expect(() => loadConfig({ JWT_CLOCK_SKEW_SECONDS: '3600' })).to.throw('JWT_CLOCK_SKEW_SECONDS must be an integer in [0, 300], got "3600"');
+    expect(() => loadConfig({ SSE_MAX_STREAMS_PER_USER: '0' })).to.throw('SSE_MAX_STREAMS_PER_USER must be an integer in [1, 1000], got "0"');
+    expect(() => loadConfig({ LOGIN_LOCKOUT_AFTER_FAILURES: 'five' })).to.throw('LOGIN_LOCKOUT_AFTER_FAILURES must be an integer in [1, 1000], got "five"');
+  });
+
   it('ignores X-Forwarded-For unless TRUST_PROXY_HOPS is set, and refuses the replaced TRUST_PROXY', () => {
     expect(loadConfig({})).to.include({ trustProxyHops: 0 });
     expect(loadConfig({ TRUST_PROXY_HOPS: '1' })).to.include({ trustProxyHops: 1 });
