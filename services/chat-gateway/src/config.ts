@@ -1,4 +1,4 @@
-import { ConfigError, intFrom } from '../../shared/env.js';
+import { intFrom } from '../../shared/env.js';
 import { isValidTimeZone } from './intent/dates.js';
 
 /** Everything the chat-gateway needs to run; `loadConfig` builds it from the environment. */
@@ -82,26 +82,26 @@ export function validateConfig(config: GatewayConfig): GatewayConfig {
   try {
     apiUrl = new URL(config.todoApiUrl);
   } catch {
-    throw new ConfigError(`todoApiUrl must be an http(s) URL, got ${JSON.stringify(config.todoApiUrl)}`);
+    throw new Error(`todoApiUrl must be an http(s) URL, got ${JSON.stringify(config.todoApiUrl)}`);
   }
   if (apiUrl.protocol !== 'http:' && apiUrl.protocol !== 'https:') {
-    throw new ConfigError(`todoApiUrl must be an http(s) URL, got ${JSON.stringify(config.todoApiUrl)}`);
+    throw new Error(`todoApiUrl must be an http(s) URL, got ${JSON.stringify(config.todoApiUrl)}`);
   }
   if (!isValidTimeZone(config.defaultTimeZone)) {
-    throw new ConfigError(`defaultTimeZone must be an IANA time zone, got ${JSON.stringify(config.defaultTimeZone)}`);
+    throw new Error(`defaultTimeZone must be an IANA time zone, got ${JSON.stringify(config.defaultTimeZone)}`);
   }
   for (const origin of config.allowedOrigins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`allowedOrigins entries must look like https://host[:port], got ${JSON.stringify(origin)}`);
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`allowedOrigins entries must look like https://host[:port], got ${JSON.stringify(origin)}`);
   }
   const positive: (keyof GatewayConfig)[] = [
     'maxPayloadBytes', 'maxConnectionsPerUser', 'rateLimitBurst', 'rateLimitPerSecond', 'rateLimitStrikes',
     'maxBufferedBytes', 'heartbeatIntervalMs', 'apiTimeoutMs', 'readinessIntervalMs', 'eventsRetryMinMs',
     'eventsRetryMaxMs', 'historyLimit', 'shutdownGraceMs',
   ];
-  if (!(config.shutdownDelayMs >= 0)) throw new ConfigError(`shutdownDelayMs must be >= 0, got ${JSON.stringify(config.shutdownDelayMs)}`);
+  if (!(config.shutdownDelayMs >= 0)) throw new Error(`shutdownDelayMs must be >= 0, got ${JSON.stringify(config.shutdownDelayMs)}`);
   for (const key of positive) {
     const value = config[key];
-    if (typeof value !== 'number' || !(value > 0)) throw new ConfigError(`${key} must be a positive number, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !(value > 0)) throw new Error(`${key} must be a positive number, got ${JSON.stringify(value)}`);
   }
   return config;
 }

@@ -1,10 +1,19 @@
 import { pino } from 'pino';
-import { startupProblem } from '../../shared/env.js';
+import { ConfigError, startupProblem } from '../../shared/env.js';
 import { loadConfig } from './config.js';
 import { startChatGateway } from './server.js';
 
+/** Whatever loadConfig refuses is a setting to fix: its messages name the setting and the value. */
+function loadSettings() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 async function start() {
-  const config = loadConfig();
+  const config = loadSettings();
   const logger = pino({ level: config.logLevel, base: { service: 'chat-gateway' } });
   return { logger, gateway: await startChatGateway(config, { logger }) };
 }

@@ -1,4 +1,4 @@
-import { expectPlainStartFailure, occupiedPort, runMain } from '../../todo-api/test/startup.test.js';
+import { expectPlainStartFailure, occupiedPort, runMain } from '../../todo-api/test/mainProcess.js';
 
 const MAIN = 'services/chat-gateway/src/main.ts';
 
