@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
 import { startTodoApi, type TodoApiHandle } from '../src/server.js';
-import { adminQuery, backends, call, databaseUrlFor, openEvents, registerUser, serverUrl, TEST_CONFIG, type Backend, type Reply } from './helpers.js';
+import { adminQuery, backends, call, databaseUrlFor, openEvents, registerUser, serverUrl, TEST_CONFIG, type Backend, type EventReader, type Reply } from './helpers.js';
 
 /**
  * Database faults need a database that can go away while the API keeps running: the server
@@ -81,13 +81,20 @@ function expect503(reply: Reply): void {
     await terminateAll();
     const abort = new AbortController();
     try {
-      const { reader } = await openEvents(api.url, token, abort.signal);
+      // Opening a stream counts the request in the database (the per-user limit), which answers 503
+      // until the pool has replaced its terminated connections: retry it, as a client does.
+      let reader: EventReader | undefined;
       // The LISTEN connection reconnects with backoff; retry the write until an event arrives.
       await until(async () => {
+        if (!reader) {
+          const opened = await openEvents(api.url, token, abort.signal);
+          if (opened.response.status !== 200) return false;
+          reader = opened.reader;
+        }
         await call(api.url, 'PATCH', `/api/tasks/${taskId}`, { token, json: { description: String(Date.now()) } });
         return reader.pending('tasks-changed') > 0;
       }, 15_000);
-      expect(JSON.parse((await reader.next('tasks-changed')).data)).to.deep.equal({ reason: 'updated', taskId });
+      expect(JSON.parse((await reader!.next('tasks-changed')).data)).to.deep.equal({ reason: 'updated', taskId });
     } finally {
       abort.abort();
     }
