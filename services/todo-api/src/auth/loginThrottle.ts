@@ -20,6 +20,13 @@ const locked = (waitMs: number) => {
   return tooManyRequests(wait, `Too many failed logins for this account; retry in ${wait} s.`);
 };
 
+/** One login attempt let through by the throttle; report how it ended. */
+export interface LoginAttempt {
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
+  abandoned(): Promise<void>;
+}
+
 /**
  * Per-account backoff against password guessing from many addresses, which per-IP limits miss:
  * after N consecutive failures the account's logins are refused for base·2^(failures−N) seconds,
@@ -40,29 +47,36 @@ export class LoginThrottle {
     this.gate = sharedLimiter(db, 'login-lockout', 1, IN_FLIGHT_GUARD_S * 1000, { blockInMemory: false });
   }
 
-  /** Call before checking the password; throws 429 with Retry-After while the account is locked. */
-  async begin(email: string): Promise<void> {
+  /**
+   * Call before checking the password; throws 429 with Retry-After while the account is locked.
+   * Report the outcome on the returned attempt: failed, succeeded, or abandoned (the check itself
+   * failed, e.g. 503: then it does not count against the account).
+   */
+  async begin(email: string): Promise<LoginAttempt> {
     const lock = await this.gate.get(email);
     if (lock && lock.consumedPoints > this.gate.points) throw locked(lock.msBeforeNext);
     const { consumedPoints: attempt } = await this.attempts.penalty(email);
-    if (attempt <= this.options.failuresBeforeLockout) return;
-    try {
-      await this.gate.consume(email); // only one attempt at a time past the free ones
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      await this.attempts.reward(email); // refused, so not an attempt
-      throw locked(error.msBeforeNext);
+    const heldGate = attempt > this.options.failuresBeforeLockout;
+    if (heldGate) {
+      try {
+        await this.gate.consume(email); // only one attempt at a time past the free ones
+      } catch (error) {
+        await this.attempts.reward(email); // refused, so not an attempt
+        if (error instanceof RateLimiterRes) throw locked(error.msBeforeNext);
+        throw error;
+      }
     }
+    return {
+      failed: () => this.failed(email),
+      succeeded: async () => { await Promise.all([this.attempts.delete(email), this.gate.delete(email)]); },
+      abandoned: async () => { await Promise.all([this.attempts.reward(email), heldGate ? this.gate.delete(email) : undefined]); },
+    };
   }
 
-  async failed(email: string): Promise<void> {
+  private async failed(email: string): Promise<void> {
     const failures = (await this.attempts.get(email))?.consumedPoints ?? 0;
     const over = failures - this.options.failuresBeforeLockout;
     if (over < 0) return;
     await this.gate.block(email, Math.min(this.options.lockoutBaseSeconds * 2 ** Math.min(over, 30), this.options.lockoutMaxSeconds));
-  }
-
-  async succeeded(email: string): Promise<void> {
-    await Promise.all([this.attempts.delete(email), this.gate.delete(email)]);
   }
 }

@@ -63,14 +63,22 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
     // Guessing passwords for one account is limited per account and client, on top of the IP limit,
     // and per account whatever the address, with a lockout that grows with each failure.
     await consumeOrRefuse(options.loginLimiter, `${ctx.ip}|${email}`);
-    await options.loginThrottle.begin(email);
-    const user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
-    const valid = await verifyPassword(password, user?.password_hash ?? await unknownUserHash);
+    const attempt = await options.loginThrottle.begin(email);
+    let user: { id: string; password_hash: string } | undefined;
+    let valid: boolean;
+    try {
+      user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+      valid = await verifyPassword(password, user?.password_hash ?? await unknownUserHash);
+    } catch (error) {
+      // The check failed (database down, overload), not the password; the original error is the answer.
+      await attempt.abandoned().catch(() => undefined);
+      throw error;
+    }
     if (!user || !valid) {
-      await options.loginThrottle.failed(email);
+      await attempt.failed();
       throw unauthorized('Email or password is wrong.');
     }
-    await options.loginThrottle.succeeded(email);
+    await attempt.succeeded();
     ctx.body = { token: await tokens.sign(user.id) };
   });
 
