@@ -152,8 +152,10 @@ export const TODO_SERVICES: readonly PlatformService[] = [
       PORT: '8080',
       LOG_LEVEL: env.logLevel,
       ALLOWED_ORIGINS: origin(env),
-      // Client addresses come from the ingress controller's X-Forwarded-For (rate limits are per client).
-      TRUST_PROXY: 'true',
+      // Client addresses come from X-Forwarded-For, taking only the entry the one proxy in front (the
+      // ingress controller or the Gateway) appended: rate limits are per client, and a client can
+      // forge every entry to the left of it.
+      TRUST_PROXY_HOPS: '1',
       SCRYPT_CONCURRENCY: String(hashesAtOnce(env)),
     }),
     resources: todoApiResources,

@@ -1,10 +1,31 @@
 import { pino } from 'pino';
+import { ConfigError, startupProblem } from '../../shared/env.js';
 import { loadConfig } from './config.js';
 import { startChatGateway } from './server.js';
 
-const config = loadConfig();
-const logger = pino({ level: config.logLevel, base: { service: 'chat-gateway' } });
-const gateway = await startChatGateway(config, { logger });
+/** Whatever loadConfig refuses is a setting to fix: its messages name the setting and the value. */
+function loadSettings() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+async function start() {
+  const config = loadSettings();
+  const logger = pino({ level: config.logLevel, base: { service: 'chat-gateway' } });
+  return { logger, gateway: await startChatGateway(config, { logger }) };
+}
+
+const { logger, gateway } = await start().catch((error: unknown) => {
+  // A setting to fix is said in one line; only the unexpected gets a stack trace.
+  const problem = startupProblem(error);
+  const fallback = pino({ base: { service: 'chat-gateway' } });
+  if (problem) fallback.fatal(`chat-gateway cannot start: ${problem}`);
+  else fallback.fatal({ err: error }, 'chat-gateway failed to start');
+  process.exit(1);
+});
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -2,6 +2,7 @@ import cors from '@koa/cors';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { HashingLimiter } from './auth/hashingLimiter.js';
+import { LoginThrottle } from './auth/loginThrottle.js';
 import type { TokenService } from './auth/tokens.js';
 import type { TodoApiConfig } from './config.js';
 import type { Database } from './db/database.js';
@@ -11,7 +12,7 @@ import { problemJson } from './http/errors.js';
 import { HttpProblem } from './http/problem.js';
 import { parseJsonBody, requireJsonContentType } from './http/jsonBody.js';
 import { createMetrics } from './http/metrics.js';
-import { FixedWindowLimiter, rateLimit } from './http/rateLimit.js';
+import { rateLimit, sharedLimiter } from './http/rateLimit.js';
 import { accessLog, requestContext } from './http/requestContext.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -40,27 +41,30 @@ const CLIENT_WENT_AWAY = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'E
 /** Composes the middleware and routes; the one place that decides their order. */
 export function createApp(deps: AppDependencies): TodoApiApp {
   const { config, database, tokens, feed, logger } = deps;
-  const app = new Koa({ proxy: config.trustProxy });
+  const app = new Koa({ proxy: config.trustProxyHops > 0, maxIpsCount: config.trustProxyHops });
   const metrics = createMetrics(() => database.poolStats());
   const allowedOrigins = new Set(config.allowedOrigins);
 
   const health = healthRoutes({ database, registry: metrics.registry, readyTimeoutMs: config.readyTimeoutMs, isDraining: deps.isDraining });
   const accounts = accountRoutes({
     database, tokens, scryptLogN: config.scryptLogN, hashing: new HashingLimiter(config.passwordHashing),
-    authIpLimiter: new FixedWindowLimiter(config.authIpRateLimit, config.authWindowMs),
-    loginLimiter: new FixedWindowLimiter(config.loginRateLimit, config.authWindowMs),
+    authIpLimiter: sharedLimiter(database.db, 'auth-ip', config.authIpRateLimit, config.authWindowMs),
+    loginLimiter: sharedLimiter(database.db, 'login', config.loginRateLimit, config.authWindowMs),
+    loginThrottle: new LoginThrottle(database.db, config.loginLockout),
   });
   // Guards are part of each route (not router.use), so metrics label 401s and 429s by route.
   const guard = [
     requireUser(tokens),
-    rateLimit(new FixedWindowLimiter(config.apiRateLimitPerMinute, 60_000), (ctx) => ctx.state.userId),
+    rateLimit(sharedLimiter(database.db, 'api', config.apiRateLimitPerMinute, 60_000), (ctx) => ctx.state.userId),
   ];
-  const streams = eventRoutes(feed, config.ssePingMs, guard);
+  const streams = eventRoutes(feed, config.ssePingMs, config.sseMaxStreamsPerUser, guard);
 
   // Koa reports errors that happen after the response started (a client leaving an event
   // stream) here; without a listener it would print them to stderr.
-  app.on('error', (error: Error & { code?: string }) => {
+  app.on('error', (error: Error & { code?: string; reason?: string }) => {
     if (error.code !== undefined && CLIENT_WENT_AWAY.has(error.code)) logger.debug({ err: error }, 'client went away');
+    // Node's HTTP parser failed on the client's bytes: a client error, logged by its short reason only.
+    else if (error.code?.startsWith('HPE_')) logger.info({ code: error.code, reason: error.reason }, 'malformed HTTP request');
     else logger.error({ err: error }, 'unhandled application error');
   });
   app.use(requestContext(logger));

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { boolFrom, intFrom, readSecret } from '../../shared/env.js';
 import type { HashingLimits } from './auth/hashingLimiter.js';
+import type { LoginThrottleOptions } from './auth/loginThrottle.js';
+import { boolFrom, ConfigError, intFrom, readSecret } from '../../shared/env.js';
 
 /** Everything the todo-api needs to run; `loadConfig` builds it from the environment. */
 export interface TodoApiConfig {
@@ -22,6 +23,8 @@ export interface TodoApiConfig {
   readonly jwtAudience: string;
   /** Token lifetime in seconds. @default 3600 (one hour, short enough that a leaked token ages out) */
   readonly jwtTtlSeconds: number;
+  /** Clock difference tolerated between replicas when checking `iat` and `exp`. @default 30 s */
+  readonly jwtClockSkewSeconds: number;
   /** PKCS#8 PEM of the signing key (Ed25519 or P-256); unset → a local key kept in dataDir. @default undefined */
   readonly jwtPrivateKeyPem?: string;
   /** PEM public (or private) keys accepted for verification only, for key rotation. @default [] */
@@ -53,14 +56,25 @@ export interface TodoApiConfig {
   readonly authIpRateLimit: number;
   /** Window of the auth limits. @default 60000 ms */
   readonly authWindowMs: number;
+  /**
+   * Per-account lockout against guessing from many addresses: after `failuresBeforeLockout` (5)
+   * consecutive failures, `lockoutBaseSeconds` (30) doubling per further failure, at most
+   * `lockoutMaxSeconds` (900): a guesser gets about 100 tries a day, the owner waits 15 min at worst.
+   */
+  readonly loginLockout: LoginThrottleOptions;
   /** Authenticated API requests per user per minute. @default 6000 (100/s) */
   readonly apiRateLimitPerMinute: number;
-  /** Trust X-Forwarded-For (set behind the Ingress). @default false */
-  readonly trustProxy: boolean;
+  /**
+   * Proxies in front of the API that append to X-Forwarded-For: the client IP is the entry this
+   * many hops from the right (entries left of it are whatever the client sent). @default 0 = ignore XFF
+   */
+  readonly trustProxyHops: number;
   /** After SIGTERM, keep serving this long with /readyz=503 so load balancers stop routing here. @default 5000 ms */
   readonly shutdownDelayMs: number;
   /** Interval of SSE `: ping` comments. @default 15000 ms (contract) */
   readonly ssePingMs: number;
+  /** Event streams one user may hold open on one replica. @default 10 (browser tabs + a chat-gateway stream) */
+  readonly sseMaxStreamsPerUser: number;
 }
 
 /** Splits a PEM bundle into its individual blocks. */
@@ -69,6 +83,10 @@ export function splitPem(bundle: string): string[] {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig {
+  // Its `true` trusted the client-controlled left-most entry; refuse it rather than ignore it.
+  if (env.TRUST_PROXY !== undefined) {
+    throw new ConfigError(`TRUST_PROXY is no longer read: unset it and set TRUST_PROXY_HOPS to the number of proxies in front of the API (1 behind the Ingress), got TRUST_PROXY=${JSON.stringify(env.TRUST_PROXY)}`);
+  }
   const verifyBundle = readSecret(env, 'JWT_VERIFY_KEYS');
   const databaseUrl = readSecret(env, 'DATABASE_URL');
   const jwtPrivateKeyPem = readSecret(env, 'JWT_PRIVATE_KEY');
@@ -84,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     jwtIssuer: env.JWT_ISSUER || 'todo-api',
     jwtAudience: env.JWT_AUDIENCE || 'todo-platform',
     jwtTtlSeconds: intFrom(env, 'JWT_TTL_SECONDS', 3600, 60, 86400 * 30),
+    jwtClockSkewSeconds: intFrom(env, 'JWT_CLOCK_SKEW_SECONDS', 30, 0, 300),
     ...(jwtPrivateKeyPem ? { jwtPrivateKeyPem } : {}),
     jwtVerifyKeyPems: verifyBundle ? splitPem(verifyBundle) : [],
     scryptLogN: intFrom(env, 'SCRYPT_LOG_N', 17, 10, 20),
@@ -100,9 +119,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     loginRateLimit: intFrom(env, 'LOGIN_RATE_LIMIT', 10, 1, 1_000_000),
     authIpRateLimit: intFrom(env, 'AUTH_IP_RATE_LIMIT', 60, 1, 1_000_000),
     authWindowMs: intFrom(env, 'AUTH_RATE_WINDOW_MS', 60_000, 100, 86_400_000),
+    loginLockout: {
+      failuresBeforeLockout: intFrom(env, 'LOGIN_LOCKOUT_AFTER_FAILURES', 5, 1, 1000),
+      lockoutBaseSeconds: intFrom(env, 'LOGIN_LOCKOUT_BASE_SECONDS', 30, 1, 86_400),
+      lockoutMaxSeconds: intFrom(env, 'LOGIN_LOCKOUT_MAX_SECONDS', 900, 1, 86_400),
+    },
     apiRateLimitPerMinute: intFrom(env, 'API_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),
-    trustProxy: boolFrom(env, 'TRUST_PROXY', false),
+    trustProxyHops: intFrom(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     shutdownDelayMs: intFrom(env, 'SHUTDOWN_DELAY_MS', 5000, 0, 120_000),
     ssePingMs: intFrom(env, 'SSE_PING_MS', 15_000, 100, 600_000),
+    sseMaxStreamsPerUser: intFrom(env, 'SSE_MAX_STREAMS_PER_USER', 10, 1, 1000),
   };
 }

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pino from 'pino';
+import { startupProblem } from '../../shared/env.js';
 import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
 import { startTodoApi } from './server.js';
 
-const logger = pino({ base: { service: 'todo-api' } });
+const logger = createLogger('info');
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ err: error }, 'todo-api failed to start');
+  // A setting to fix is said in one line; only the unexpected gets a stack trace.
+  const problem = startupProblem(error);
+  if (problem) logger.fatal(`todo-api cannot start: ${problem}`);
+  else logger.fatal({ err: error }, 'todo-api failed to start');
   process.exit(1);
 });

@@ -12,8 +12,14 @@ const priority = { type: 'string', enum: ['low', 'medium', 'high'] } as const;
 const NO_NUL = '^[^\\u0000]*$';
 const tags = { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 40, pattern: NO_NUL } } as const;
 const dueAt = { type: ['string', 'null'], format: 'date-time' } as const;
+// Something a person can see: not only whitespace, controls, format characters (zero-width space
+// and joiners, bidi marks) or other default-ignorable code points (Hangul filler, variation selectors).
+const VISIBLE = '[^\\s\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}\\u2800]';
 // Two linear patterns, not one clever one: a combined regex backtracks quadratically on 64 KiB of spaces.
-const title = { type: 'string', minLength: 1, maxLength: 200, allOf: [{ pattern: NO_NUL }, { pattern: '\\S' }] } as const;
+const title = {
+  type: 'string', minLength: 1, maxLength: 200, allOf: [{ pattern: NO_NUL }, { pattern: VISIBLE }],
+  description: 'Length in Unicode code points (1–200), the one way titles are counted; must contain a visible character.',
+} as const;
 const description = { type: 'string', maxLength: 2000, pattern: NO_NUL } as const;
 const chatMessageIn = {
   type: 'object',

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import type { DestinationStream } from 'pino';
 import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
 import { loadConfig, type TodoApiConfig } from './config.js';
@@ -9,6 +9,7 @@ import { openDatabase } from './db/database.js';
 import { createDrainableServer } from './http/connectionDrain.js';
 import { migrateToLatest } from './db/migrations.js';
 import { ChangeFeed } from './events.js';
+import { createLogger } from './logger.js';
 
 export type { TodoApiConfig } from './config.js';
 
@@ -34,13 +35,9 @@ const IDLE_GRACE_MS = 1000;
  * `overrides` on top; without DATA_DIR, DATABASE_URL or an override it uses an in-memory
  * embedded database, so programmatic use (tests) never shares `.data/`.
  */
-export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Promise<TodoApiHandle> {
+export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TodoApiHandle> {
   const config: TodoApiConfig = { ...loadConfig({ DATA_DIR: 'memory://', ...process.env }), ...overrides };
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: 'todo-api' },
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl'], censor: '[redacted]' },
-  });
+  const logger = createLogger(config.logLevel, options.logDestination);
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir, poolMax: config.dbPoolMax, preparedStatements: config.dbPreparedStatements,
@@ -52,7 +49,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
     const applied = await migrateToLatest(database.db);
     logger.info({ database: database.kind, applied }, 'migrations up to date');
     const tokens = await createTokenService({
-      issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.jwtTtlSeconds,
+      issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.jwtTtlSeconds, clockSkewSeconds: config.jwtClockSkewSeconds,
       ...(config.jwtPrivateKeyPem ? { privateKeyPem: config.jwtPrivateKeyPem } : {}),
       verifyKeyPems: config.jwtVerifyKeyPems, dataDir: config.dataDir, sharedDatabase: database.kind === 'postgres', logger,
     });

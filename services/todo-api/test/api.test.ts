@@ -162,8 +162,8 @@ for (const backend of backends()) {
           const { token } = await registerUser(base);
           userId = (await call(base, 'GET', '/api/me', { token })).body.id;
         });
-        const sign = (key: KeyObject, alg: 'EdDSA' | 'ES256', kid: string, claims: { iss?: string; aud?: string; exp?: number | string }) => {
-          let jwt = new SignJWT({}).setProtectedHeader({ alg, kid }).setSubject(userId).setIssuedAt();
+        const sign = (key: KeyObject, alg: 'EdDSA' | 'ES256', kid: string, claims: { iss?: string; aud?: string; exp?: number | string; iat?: number }) => {
+          let jwt = new SignJWT({}).setProtectedHeader({ alg, kid }).setSubject(userId).setIssuedAt(claims.iat);
           if (claims.iss) jwt = jwt.setIssuer(claims.iss);
           if (claims.aud) jwt = jwt.setAudience(claims.aud);
           if (claims.exp !== undefined) jwt = jwt.setExpirationTime(claims.exp);
@@ -175,7 +175,19 @@ for (const backend of backends()) {
           expect((await call(base, 'GET', '/api/me', { token })).status).to.equal(200);
         });
 
+        const now = () => Math.floor(Date.now() / 1000);
+        const real = async (iat: number, exp: number) => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE, iat, exp });
+
+        it('accepts a token issued within the clock skew (30 s) ahead, with the configured lifetime', async () => {
+          const token = await real(now() + 20, now() + 20 + 3600);
+          expect((await call(base, 'GET', '/api/me', { token })).status).to.equal(200);
+        });
+
         const cases: [string, () => Promise<string | undefined>][] = [
+          ['real-key token issued a day ahead and valid for a century', () => real(now() + 86_400, now() + 100 * 365 * 86_400)],
+          ['real-key token issued now and valid for a century', () => real(now(), now() + 100 * 365 * 86_400)],
+          ['real-key token issued 2 minutes ahead (beyond the clock skew)', () => real(now() + 120, now() + 120 + 3600)],
+          ['real-key token older than the lifetime (issued 2 h ago, exp ahead)', () => real(now() - 7200, now() + 300)],
           ['missing', async () => undefined],
           ['garbage', async () => 'not.a.jwt'],
           ['expired', async () => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) - 10 })],
@@ -286,12 +298,24 @@ for (const backend of backends()) {
         }
       });
 
+      it('counts title length in code points: 200 emoji (400 UTF-16 units) fit, invisible characters beside text are kept', async () => {
+        for (const title of ['😀'.repeat(200), 'a\u200bb', 'e\u0301', '👩\u200d💻']) {
+          const reply = await call(base, 'POST', '/api/tasks', { token, json: { title } });
+          expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
+          expect(reply.body.title).to.equal(title);
+        }
+      });
+
       it('rejects bad bodies with field errors', async () => {
         const cases: [unknown, string[]][] = [
           [{}, ['/title']],
           [{ title: '' }, ['/title']],
           [{ title: '   ' }, ['/title']],
+          [{ title: '\u200b\u200b' }, ['/title']], // zero-width spaces
+          [{ title: ' \u200d\u200c\u2060\ufeff ' }, ['/title']], // joiners, word joiner, BOM
+          [{ title: '\u00ad\u200e\u202e\u3164\ufe0f\u2800\t' }, ['/title']], // soft hyphen, bidi, Hangul filler, variation selector, braille blank
           [{ title: 'x'.repeat(201) }, ['/title']],
+          [{ title: '😀'.repeat(201) }, ['/title']], // 201 code points
           [{ title: 42 }, ['/title']],
           [{ title: 'ok', description: 'd'.repeat(2001) }, ['/description']],
           [{ title: 'ok', priority: 'urgent' }, ['/priority']],
@@ -310,6 +334,7 @@ for (const backend of backends()) {
         }
         const { body: task } = await call(base, 'POST', '/api/tasks', { token, json: { title: 'valid' } });
         expectProblem(await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: {} }), 400);
+        expect(fieldsOf(await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: { title: '\u200b\u200b' } }))).to.deep.equal(['/title']);
         const patch = await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: { completed: 'yes', id: 'x' } });
         expect(fieldsOf(patch)).to.have.members(['/completed', '/id']);
       });

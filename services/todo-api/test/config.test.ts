@@ -45,17 +45,38 @@ describe('todo-api configuration', () => {
     expect(() => loadConfig({ SCRYPT_LOG_N: '4' })).to.throw('SCRYPT_LOG_N must be an integer in [10, 20], got "4"');
   });
 
-  it('reads switches as true or false only: prepared statements on and proxy headers untrusted unless set', () => {
-    expect(loadConfig({})).to.include({ dbPreparedStatements: true, trustProxy: false });
-    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'false', TRUST_PROXY: 'true' })).to.include({ dbPreparedStatements: false, trustProxy: true });
+  it('reads switches as true or false only: prepared statements on unless set', () => {
+    expect(loadConfig({})).to.include({ dbPreparedStatements: true });
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'false' })).to.include({ dbPreparedStatements: false });
     // A typo must not silently keep the default, e.g. statements PgBouncer cannot run.
     expect(() => loadConfig({ DB_PREPARED_STATEMENTS: 'off' })).to.throw('DB_PREPARED_STATEMENTS must be true or false, got "off"');
-    expect(() => loadConfig({ TRUST_PROXY: '1' })).to.throw('TRUST_PROXY must be true or false, got "1"');
+  });
+
+  it('has the security limits of issue 15 by default, each settable and range-checked', () => {
+    const config = loadConfig({});
+    expect(config).to.include({ jwtClockSkewSeconds: 30, sseMaxStreamsPerUser: 10 });
+    expect(config.loginLockout).to.deep.equal({ failuresBeforeLockout: 5, lockoutBaseSeconds: 30, lockoutMaxSeconds: 900 });
+    const set = loadConfig({ JWT_CLOCK_SKEW_SECONDS: '5', SSE_MAX_STREAMS_PER_USER: '3', LOGIN_LOCKOUT_AFTER_FAILURES: '10', LOGIN_LOCKOUT_BASE_SECONDS: '1', LOGIN_LOCKOUT_MAX_SECONDS: '60' });
+    expect(set).to.include({ jwtClockSkewSeconds: 5, sseMaxStreamsPerUser: 3 });
+    expect(set.loginLockout).to.deep.equal({ failuresBeforeLockout: 10, lockoutBaseSeconds: 1, lockoutMaxSeconds: 60 });
+    expect(() => loadConfig({ JWT_CLOCK_SKEW_SECONDS: '3600' })).to.throw('JWT_CLOCK_SKEW_SECONDS must be an integer in [0, 300], got "3600"');
+    expect(() => loadConfig({ SSE_MAX_STREAMS_PER_USER: '0' })).to.throw('SSE_MAX_STREAMS_PER_USER must be an integer in [1, 1000], got "0"');
+    expect(() => loadConfig({ LOGIN_LOCKOUT_AFTER_FAILURES: 'five' })).to.throw('LOGIN_LOCKOUT_AFTER_FAILURES must be an integer in [1, 1000], got "five"');
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY_HOPS is set, and refuses the replaced TRUST_PROXY', () => {
+    expect(loadConfig({})).to.include({ trustProxyHops: 0 });
+    expect(loadConfig({ TRUST_PROXY_HOPS: '1' })).to.include({ trustProxyHops: 1 });
+    for (const bad of ['-1', '11', '1.5', 'true']) {
+      expect(() => loadConfig({ TRUST_PROXY_HOPS: bad })).to.throw(`TRUST_PROXY_HOPS must be an integer in [0, 10], got "${bad}"`);
+    }
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).to.throw('TRUST_PROXY is no longer read');
+    expect(() => loadConfig({ TRUST_PROXY: '' })).to.throw('TRUST_PROXY is no longer read');
   });
 
   it('generates a local signing key once, keeps it in DATA_DIR with mode 0600, and reuses it', async () => {
     const logger = pino({ level: 'silent' });
-    const options = { issuer: 'i', audience: 'a', ttlSeconds: 60, verifyKeyPems: [], dataDir: dir, sharedDatabase: false, logger };
+    const options = { issuer: 'i', audience: 'a', ttlSeconds: 60, clockSkewSeconds: 30, verifyKeyPems: [], dataDir: dir, sharedDatabase: false, logger };
     const first = await createTokenService(options);
     const second = await createTokenService(options);
     expect(second.jwks).to.deep.equal(first.jwks);
@@ -68,7 +89,7 @@ describe('todo-api configuration', () => {
     const logger = pino({ level: 'silent' });
     let error: Error | undefined;
     try {
-      await createTokenService({ issuer: 'i', audience: 'a', ttlSeconds: 60, verifyKeyPems: [], dataDir: dir, sharedDatabase: true, logger, privateKeyPem: rsa });
+      await createTokenService({ issuer: 'i', audience: 'a', ttlSeconds: 60, clockSkewSeconds: 30, verifyKeyPems: [], dataDir: dir, sharedDatabase: true, logger, privateKeyPem: rsa });
     } catch (e) { error = e as Error; }
     expect(error?.message).to.equal('JWT keys must be Ed25519 or EC P-256, got rsa');
   });

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { startTodoApi, type TodoApiHandle } from '../src/server.js';
 import { DATABASE_SERVER, requireOrSkip } from '../../../test/support/requirements.js';
-import { adminQuery, backends, call, databaseUrlFor, openEvents, registerUser, serverUrl, TEST_CONFIG, type Backend, type Reply } from './helpers.js';
+import { adminQuery, backends, call, databaseUrlFor, openEvents, registerUser, serverUrl, TEST_CONFIG, type Backend, type EventReader, type Reply } from './helpers.js';
 
 /**
  * Database faults need a database that can go away while the API keeps running: the server
@@ -85,13 +85,20 @@ describe('todo-api database faults (PostgreSQL server)', function () {
     await terminateAll();
     const abort = new AbortController();
     try {
-      const { reader } = await openEvents(api.url, token, abort.signal);
+      // Opening a stream counts the request in the database (the per-user limit), which answers 503
+      // until the pool has replaced its terminated connections: retry it, as a client does.
+      let reader: EventReader | undefined;
       // The LISTEN connection reconnects with backoff; retry the write until an event arrives.
       await until(async () => {
+        if (!reader) {
+          const opened = await openEvents(api.url, token, abort.signal);
+          if (opened.response.status !== 200) return false;
+          reader = opened.reader;
+        }
         await call(api.url, 'PATCH', `/api/tasks/${taskId}`, { token, json: { description: String(Date.now()) } });
         return reader.pending('tasks-changed') > 0;
       }, 15_000);
-      expect(JSON.parse((await reader.next('tasks-changed')).data)).to.deep.equal({ reason: 'updated', taskId });
+      expect(JSON.parse((await reader!.next('tasks-changed')).data)).to.deep.equal({ reason: 'updated', taskId });
     } finally {
       abort.abort();
     }
@@ -166,7 +173,7 @@ describe('todo-api migrations under concurrency (PostgreSQL server)', function (
     try {
       for (const replica of replicas) expect((await call(replica.url, 'GET', '/readyz')).status).to.equal(200);
       const rows = await adminQuery('select name from kysely_migration', [], overrides.databaseUrl);
-      expect(rows.rows.map((r) => r.name)).to.deep.equal(['0001_initial']);
+      expect(rows.rows.map((r) => r.name)).to.deep.equal(['0001_initial', '0002_rate_limits']);
       // A change made through one replica reaches a stream opened on another.
       const { token } = await registerUser(replicas[0]!.url);
       const abort = new AbortController();

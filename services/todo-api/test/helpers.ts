@@ -18,6 +18,7 @@ export interface Backend {
 export const TEST_CONFIG: Partial<TodoApiConfig> = {
   port: 0, host: '127.0.0.1', logLevel: 'silent', scryptLogN: 10,
   loginRateLimit: 1_000_000, authIpRateLimit: 1_000_000, apiRateLimitPerMinute: 1_000_000,
+  loginLockout: { failuresBeforeLockout: 1000, lockoutBaseSeconds: 1, lockoutMaxSeconds: 1 },
 };
 
 export function serverUrl(): string | undefined {

@@ -21,7 +21,10 @@ interface PublicKeyEntry {
 export interface TokenServiceOptions {
   readonly issuer: string;
   readonly audience: string;
+  /** Lifetime of issued tokens, and the longest lifetime (exp - iat) accepted. */
   readonly ttlSeconds: number;
+  /** How far another replica's clock may be ahead: `iat` up to this far in the future is accepted. */
+  readonly clockSkewSeconds: number;
   readonly privateKeyPem?: string;
   readonly verifyKeyPems: readonly string[];
   readonly dataDir: string;
@@ -113,6 +116,10 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
         algorithms: ['EdDSA', 'ES256'],
         requiredClaims: ['exp', 'sub', 'iat'],
       });
+      // Tokens outliving the configured lifetime were not issued by this service as configured
+      // (a leaked key, a bug): refuse them. With exp - iat bounded, exp also bounds the age.
+      if (payload.iat! > Date.now() / 1000 + options.clockSkewSeconds) throw new Error('token issued in the future');
+      if (payload.exp! - payload.iat! > options.ttlSeconds) throw new Error('token lifetime exceeds the configured maximum');
       if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
       verified.set(token, { sub: payload.sub!, exp: payload.exp! });
       return payload.sub!;

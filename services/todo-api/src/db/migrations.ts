@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { TASKS_CHANNEL } from './schema.js';
+import { RATE_LIMITS_TABLE, TASKS_CHANNEL } from './schema.js';
 
 /** Schema history. Append only: a released migration is never edited. */
 const migrations: Record<string, Migration> = {
@@ -49,6 +49,15 @@ const migrations: Record<string, Migration> = {
         end $$`.execute(db);
       await sql`create trigger tasks_changed after insert or update or delete on tasks
         for each row execute function notify_tasks_changed()`.execute(db);
+    },
+  },
+  '0002_rate_limits': {
+    async up(db: Kysely<unknown>) {
+      // The layout rate-limiter-flexible's RateLimiterPostgres expects (key text: an email can be long).
+      // UNLOGGED: counted on every API request, so no WAL write per request; a database crash or
+      // failover empties it (limits start afresh), a clean restart keeps it.
+      await sql`create unlogged table ${sql.id(RATE_LIMITS_TABLE)} (
+        key text primary key, points integer not null default 0, expire bigint)`.execute(db);
     },
   },
 };

@@ -43,3 +43,6 @@ export interface DB {
 
 /** NOTIFY channel the tasks trigger publishes on; every replica LISTENs to it. */
 export const TASKS_CHANNEL = 'todo_tasks_changed';
+
+/** Counters of the rate limits and login lockouts (rate-limiter-flexible's PostgreSQL layout); not part of `DB`, only the limiter reads it. */
+export const RATE_LIMITS_TABLE = 'rate_limits';

@@ -18,7 +18,8 @@ export const parseJsonBody = bodyParser({
   enableTypes: ['json'],
   jsonLimit: BODY_LIMIT,
   jsonStrict: true,
-  onError(error: Error & { status?: number }) {
+  onError(error: Error & { status?: number; code?: string }) {
+    if (error.code?.startsWith('HPE_')) throw badRequest('The request is not well-formed HTTP.');
     if (error.status === 413) throw new HttpProblem(413, 'Content Too Large', `The body exceeds ${BODY_LIMIT}.`);
     if (error.status === 415) throw new HttpProblem(415, 'Unsupported Media Type', error.message);
     throw badRequest('The body is not valid JSON.', [{ field: '/', message: 'must be a JSON object' }]);

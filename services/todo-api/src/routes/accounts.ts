@@ -1,12 +1,14 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { LoginThrottle } from '../auth/loginThrottle.js';
 import type { HashingLimiter } from '../auth/hashingLimiter.js';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { requireUser } from '../http/auth.js';
 import { HttpProblem, unauthorized } from '../http/problem.js';
-import { rateLimit, tooManyRequests, type FixedWindowLimiter } from '../http/rateLimit.js';
+import { consumeOrRefuse, rateLimit } from '../http/rateLimit.js';
 import { validateBody } from '../schemas.js';
 
 interface Credentials { email: string; password: string }
@@ -17,8 +19,9 @@ export interface AccountRoutesOptions {
   readonly scryptLogN: number;
   /** Every scrypt call goes through it, so a burst of logins cannot exhaust the pod's memory. */
   readonly hashing: HashingLimiter;
-  readonly authIpLimiter: FixedWindowLimiter;
-  readonly loginLimiter: FixedWindowLimiter;
+  readonly authIpLimiter: RateLimiterPostgres;
+  readonly loginLimiter: RateLimiterPostgres;
+  readonly loginThrottle: LoginThrottle;
 }
 
 /** One account per address however it is typed: trimmed, NFKC, lower-cased. */
@@ -63,13 +66,26 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
 
   router.post('/api/auth/login', limitByIp, async (ctx: Context) => {
     const { email, password } = readCredentials(ctx.request.body);
-    // Guessing passwords for one account is limited per account and client, on top of the IP limit.
-    const wait = options.loginLimiter.hit(`${ctx.ip}|${email}`);
-    if (wait > 0) throw tooManyRequests(wait);
-    const user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
-    const encoded = user?.password_hash ?? await hashForUnknownUser();
-    const valid = await hashing.run(() => verifyPassword(password, encoded));
-    if (!user || !valid) throw unauthorized('Email or password is wrong.');
+    // Guessing passwords for one account is limited per account and client, on top of the IP limit,
+    // and per account whatever the address, with a lockout that grows with each failure.
+    await consumeOrRefuse(options.loginLimiter, `${ctx.ip}|${email}`);
+    const attempt = await options.loginThrottle.begin(email);
+    let user: { id: string; password_hash: string } | undefined;
+    let valid: boolean;
+    try {
+      user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+      const encoded = user?.password_hash ?? await hashForUnknownUser();
+      valid = await hashing.run(() => verifyPassword(password, encoded));
+    } catch (error) {
+      // The check failed (database down, overload), not the password; the original error is the answer.
+      await attempt.abandoned().catch(() => undefined);
+      throw error;
+    }
+    if (!user || !valid) {
+      await attempt.failed();
+      throw unauthorized('Email or password is wrong.');
+    }
+    await attempt.succeeded();
     ctx.body = { token: await tokens.sign(user.id) };
   });
 

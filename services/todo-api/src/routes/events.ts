@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { ChangeFeed } from '../events.js';
+import { HttpProblem } from '../http/problem.js';
 
 export interface EventStreams {
   readonly router: Router;
@@ -10,12 +11,26 @@ export interface EventStreams {
   readonly openCount: () => number;
 }
 
-/** GET /api/events: Server-Sent Events of the caller's task changes, with a keep-alive ping. */
-export function eventRoutes(feed: ChangeFeed, pingMs: number, guard: readonly Middleware[]): EventStreams {
+/** Seconds a client refused for too many streams is asked to wait. */
+const STREAM_LIMIT_RETRY_AFTER_S = 10;
+
+/**
+ * GET /api/events: Server-Sent Events of the caller's task changes, with a keep-alive ping.
+ * Each user may hold `maxPerUser` open streams on this replica; a closed stream frees its slot.
+ */
+export function eventRoutes(feed: ChangeFeed, pingMs: number, maxPerUser: number, guard: readonly Middleware[]): EventStreams {
   const router = new Router();
   const open = new Set<() => void>();
+  const openPerUser = new Map<string, number>();
 
   router.get('/api/events', ...guard, (ctx: Context) => {
+    const userId: string = ctx.state.userId;
+    const held = openPerUser.get(userId) ?? 0;
+    if (held >= maxPerUser) {
+      throw new HttpProblem(429, 'Too Many Requests', `At most ${maxPerUser} event streams per user are open at once; close one first.`,
+        undefined, { 'Retry-After': String(STREAM_LIMIT_RETRY_AFTER_S) });
+    }
+    openPerUser.set(userId, held + 1);
     const stream = new PassThrough();
     ctx.req.socket.setTimeout(0);
     ctx.req.socket.setNoDelay(true);
@@ -26,12 +41,15 @@ export function eventRoutes(feed: ChangeFeed, pingMs: number, guard: readonly Mi
     ctx.body = stream;
     stream.write('retry: 3000\n\n');
 
-    const unsubscribe = feed.subscribe(ctx.state.userId, (change) => {
+    const unsubscribe = feed.subscribe(userId, (change) => {
       stream.write(`event: tasks-changed\ndata: ${JSON.stringify(change)}\n\n`);
     });
     const ping = setInterval(() => stream.write(': ping\n\n'), pingMs);
     const close = () => {
       if (!open.delete(close)) return;
+      const left = openPerUser.get(userId)! - 1;
+      if (left === 0) openPerUser.delete(userId);
+      else openPerUser.set(userId, left);
       clearInterval(ping);
       unsubscribe();
       stream.end();
