@@ -114,7 +114,7 @@ describe('dev backup: the pg_dump CronJob script restores todo data exactly', fu
     created = true;
     const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: urlOf(source), max: 1 }) }) });
     try {
-      expect(await migrateToLatest(db)).to.deep.equal(['0001_initial']);
+      expect(await migrateToLatest(db)).to.include('0001_initial');
     } finally {
       await db.destroy();
     }
