@@ -170,12 +170,13 @@ describe('dev backup: the pg_dump CronJob script restores todo data exactly', fu
 
   it('restores the same tables, each with the same rows', async () => {
     const [before, after] = await Promise.all([tableContents(source), tableContents(restored)]);
-    expect(Object.keys(after)).to.deep.equal(['chat_messages', 'kysely_migration', 'kysely_migration_lock', 'tasks', 'users']);
+    expect(Object.keys(after)).to.deep.equal(['chat_messages', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', 'tasks', 'users']);
     for (const table of Object.keys(before)) expect(after[table], table).to.deep.equal(before[table]);
     expect(Object.fromEntries(Object.entries(after).map(([table, rows]) => [table, rows.length]))).to.deep.equal({
       chat_messages: 4,
-      kysely_migration: 1,
+      kysely_migration: 2,
       kysely_migration_lock: 1,
+      rate_limits: 0,
       tasks: 5,
       users: 3,
     });
