@@ -4,6 +4,7 @@
  * from this one list. Adding a service to the platform is one entry here and its image in images.json.
  */
 import { readFileSync } from 'node:fs';
+import type { CanaryAnalysis } from '@todo-platform/hardened-constructs';
 import type { ContainerResources, EnvironmentConfig } from './config.js';
 
 /** A path on the environment's host that is routed to a service. */
@@ -66,6 +67,11 @@ export interface PlatformService {
    * `http_requests_total` and `http_request_duration_seconds` among its metrics.
    */
   readonly sloAlerts?: boolean;
+  /**
+   * What judges its canary releases where the environment has `canaryReleases` (the address comes from
+   * there); without it the service always rolls. Needs `metrics`.
+   */
+  readonly canary?: Omit<CanaryAnalysis, 'prometheusAddress'>;
   /** Connects to the platform's database: its connection string mounted as a file, its egress opened. */
   readonly usesDatabase?: boolean;
   /** The secrets it reads from files in this environment. */
@@ -125,6 +131,11 @@ export const TODO_SERVICES: readonly PlatformService[] = [
     routes: [{ path: '/api', maxBodySize: '64k' }, { path: '/.well-known' }],
     metrics: true,
     sloAlerts: true,
+    // The SLO alerts' objectives (SloAlerts' defaults: 1 % 5xx, p95 200 ms) on the new pods alone.
+    canary: {
+      errorRatio: { counter: 'http_requests_total', errorMatchers: 'status=~"5.."', max: 0.01 },
+      latency: { histogram: 'http_request_duration_seconds', maxSeconds: 0.2 },
+    },
     usesDatabase: true,
     // The JWT signing key: only the API holds it; everyone else verifies with its public JWKS.
     secrets: (env) => [
@@ -154,6 +165,11 @@ export const TODO_SERVICES: readonly PlatformService[] = [
     routes: [{ path: '/ws', websocket: true }],
     calls: ['todo-api'],
     metrics: true,
+    // No HTTP metrics: its API calls failing to connect (a broken release cannot reach the API), and its reply time.
+    canary: {
+      errorRatio: { counter: 'chat_gateway_todo_api_request_duration_seconds_count', errorMatchers: 'outcome="unavailable"', max: 0.01 },
+      latency: { histogram: 'chat_gateway_reply_duration_seconds', maxSeconds: 0.5 },
+    },
     config: (env) => ({
       PORT: '8081',
       LOG_LEVEL: env.logLevel,

@@ -45,13 +45,13 @@ const CRD_PACKAGES: Readonly<Record<string, string>> = {
 };
 /**
  * argoproj.io is shared by two projects with one package each: Argo Rollouts' kinds, and Argo CD's
- * (every other kind of the group, as in CRD_PACKAGES).
+ * (every other kind of the group, as in CRD_PACKAGES). Each kind's `<Kind>List` goes with it.
  */
 const ARGO_ROLLOUTS_KINDS = new Set(['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment']);
 const ARGO_ROLLOUTS_PACKAGE = '@kubernetes-models/argo-rollouts';
 
 function packageOf(group: string, kind: string): string {
-  if (group === 'argoproj.io' && ARGO_ROLLOUTS_KINDS.has(kind)) return ARGO_ROLLOUTS_PACKAGE;
+  if (group === 'argoproj.io' && ARGO_ROLLOUTS_KINDS.has(kind.replace(/List$/, ''))) return ARGO_ROLLOUTS_PACKAGE;
   return CRD_PACKAGES[group] ?? 'kubernetes-models';
 }
 const GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
