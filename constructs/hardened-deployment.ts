@@ -171,9 +171,10 @@ const CONFIG_FILE_MODE = 0o444;
 const CONFIG_FILES_VOLUME = 'config-files';
 
 /**
- * A Deployment that passes every S, I, R, P and A rule of constructs/docs/rules.md by default, with its
- * own ServiceAccount, an optional ConfigMap, a PodDisruptionBudget when replicated and an optional
- * HPA. Every object has a stable name (no hash suffix), the namespace and the recommended labels.
+ * A Deployment (an Argo Rollouts Rollout with `delivery: Delivery.canary(...)`) that passes every S, I,
+ * R, P and A rule of constructs/docs/rules.md by default, with its own ServiceAccount, an optional
+ * ConfigMap, a PodDisruptionBudget when replicated and an optional HPA. Every object has a stable
+ * name (no hash suffix), the namespace and the recommended labels.
  */
 export class HardenedDeployment extends Construct implements INetworkPeer {
   /** Name of the Deployment (and of the ServiceAccount, PDB and HPA). */

@@ -151,6 +151,11 @@ describe('canary delivery', () => {
     expect(metric.provider.prometheus.query).to.contain('histogram_quantile(0.99,').and.contain('chat_gateway_reply_duration_seconds_bucket{').and.contain('[60s]');
   });
 
+  it('patches the kubelet preStop sleep into the Rollout as into the Deployment', () => {
+    const objects = environment((chart) => new WebService(chart, 'Api', apiProps({ delivery: canary(), preStopMode: 'sleep-action' })));
+    expect(named(objects, 'Rollout').spec.template.spec.containers[0].lifecycle).to.deep.equal({ preStop: { sleep: { seconds: 5 } } });
+  });
+
   describe('refuses props it cannot release safely, naming the path and value', () => {
     const cases: [string, Partial<WebServiceProps>, RegExp][] = [
       ['no metrics to judge', { delivery: canary(), metrics: false, scrapedBy: undefined }, /Api: invalid metrics false: a canary delivery is judged on the pods' metrics/],
