@@ -27,6 +27,7 @@ export class CanaryStep {
     return new CanaryStep({ pause: {} });
   }
 
+  /** The step as the Rollout spells it: `{ setWeight }` or `{ pause: { duration? } }`. */
   private constructor(public readonly step: { readonly setWeight?: number; readonly pause?: { readonly duration?: string } }) {}
 }
 
@@ -108,6 +109,7 @@ export class Delivery {
     return new Delivery(props);
   }
 
+  /** The canary's props; `undefined` for a rolling update. */
   private constructor(public readonly canary: CanaryDeliveryProps | undefined) {}
 }
 
@@ -121,13 +123,19 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** One or more `label op "value"` matchers, comma-separated: the part between a selector's braces. */
 const MATCHERS = /^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"\\{}]*"(\s*,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"\\{}]*")*\s*$/;
 
-/** A canary release as its objects need it, props checked and defaults filled in. */
+/** A canary release as its objects need it, props checked and defaults filled in (see CanaryDeliveryProps). */
 export interface ResolvedCanary {
+  /** The steps, the default ones when none were given. */
   readonly steps: readonly CanaryStep[];
+  /** Where the controller queries Prometheus. */
   readonly prometheusAddress: string;
+  /** The error ratio objective, if any. */
   readonly errorRatio?: ErrorRatioCheck;
+  /** The latency objective with its quantile, if any. */
   readonly latency?: Required<LatencyCheck>;
+  /** Measurement interval (a duration). */
   readonly interval: string;
+  /** Failed measurements tolerated per objective. */
   readonly failureLimit: number;
 }
 
