@@ -88,7 +88,12 @@ export class GitOpsChart extends Chart {
         },
         // The HPA owns replica counts; the manifests never set them, so a live value is not drift.
         ...(autoscaled
-          ? { ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }] }
+          ? {
+              ignoreDifferences: [
+                { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] },
+                ...(env.canaryReleases ? [{ group: 'argoproj.io', kind: 'Rollout', jsonPointers: ['/spec/replicas'] }] : []),
+              ],
+            }
           : {}),
       };
       new ApiObject(this, `app-${env.name}`, {

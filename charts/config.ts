@@ -131,6 +131,11 @@ export interface EnvironmentConfig {
    * (both need the Prometheus Operator).
    */
   readonly observability: { readonly serviceMonitors: boolean; readonly alerts: boolean };
+  /**
+   * Canary releases (Argo Rollouts) for the services with a `canary` analysis, judged on this Prometheus;
+   * absent: rolling updates. Needs the Argo Rollouts controller and `observability.serviceMonitors`.
+   */
+  readonly canaryReleases?: { readonly prometheusAddress: string };
   /** Argo CD: sync automatically on every commit (dev), or wait for a person (staging, prod). */
   readonly autoSync: boolean;
   /** Log level of the services. */
@@ -286,6 +291,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     },
     requireDigests: false,
     observability: { serviceMonitors: true, alerts: true },
+    canaryReleases: { prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090' },
     autoSync: false,
     logLevel: 'info',
   },

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import {
   AcmeClusterIssuer,
   CloudNativePgDatabase,
+  Delivery,
   type ContainerResources as WorkloadResources,
   ExternalSecretFile,
   GrafanaDashboard,
@@ -200,6 +201,10 @@ export class TodoPlatformChart extends Chart {
       ...(secretFiles.length > 0 ? { secretFiles } : {}),
       // The Node services serve Prometheus metrics; the static frontend (nginx) has none to scrape.
       ...(observed ? { metrics: true, scrapedBy: PROMETHEUS } : {}),
+      // Without ServiceMonitors here WebService refuses the canary: nothing could judge it.
+      ...(service.canary && env.canaryReleases
+        ? { delivery: Delivery.canary({ analysis: { ...service.canary, prometheusAddress: env.canaryReleases.prometheusAddress } }) }
+        : {}),
       ...(service.usesDatabase && database ? { database } : {}),
       ...(egressToCidrs.length > 0 ? { allowToCidrs: egressToCidrs } : {}),
     });

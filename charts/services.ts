@@ -4,7 +4,7 @@
  * from this one list. Adding a service to the platform is one entry here and its image in images.json.
  */
 import { readFileSync } from 'node:fs';
-import type { ServiceLevelObjectiveProps } from '@todo-platform/hardened-constructs';
+import type { CanaryAnalysis, ServiceLevelObjectiveProps } from '@todo-platform/hardened-constructs';
 import type { ContainerResources, EnvironmentConfig } from './config.js';
 
 /** A path on the environment's host that is routed to a service. */
@@ -67,6 +67,11 @@ export interface PlatformService {
    * the environment has alerting; they read its `/metrics`, so `metrics` must be on.
    */
   readonly slo?: Pick<ServiceLevelObjectiveProps, 'availability' | 'latency' | 'eventMatchers'>;
+  /**
+   * What judges its canary releases where the environment has `canaryReleases` (the address comes from
+   * there); without it the service always rolls. Needs `metrics`.
+   */
+  readonly canary?: Omit<CanaryAnalysis, 'prometheusAddress'>;
   /** Connects to the platform's database: its connection string mounted as a file, its egress opened. */
   readonly usesDatabase?: boolean;
   /** The secrets it reads from files in this environment. */
@@ -137,6 +142,12 @@ export const TODO_SERVICES: readonly PlatformService[] = [
     routes: [{ path: '/api', maxBodySize: '64k' }, { path: '/.well-known' }],
     metrics: true,
     slo: HTTP_SLO,
+    // A release's new pods alone, judged on a few minutes of traffic: 1 % 5xx (a canary's sample is
+    // too small for the SLO's 0.1 %) and the SLO's p95 of 200 ms.
+    canary: {
+      errorRatio: { counter: 'http_requests_total', errorMatchers: 'status=~"5.."', max: 0.01 },
+      latency: { histogram: 'http_request_duration_seconds', maxSeconds: 0.2 },
+    },
     usesDatabase: true,
     // The JWT signing key: only the API holds it; everyone else verifies with its public JWKS.
     secrets: (env) => [
@@ -171,6 +182,11 @@ export const TODO_SERVICES: readonly PlatformService[] = [
     // No HTTP request metrics (its traffic is WebSocket messages), and no counter that tells its own
     // failures from clients' mistakes: its objective is reply latency (a bound of its histogram).
     slo: { latency: { objectivePercent: 95, thresholdSeconds: 0.25, histogram: 'chat_gateway_reply_duration_seconds' } },
+    // No HTTP metrics: its API calls failing to connect (a broken release cannot reach the API), and its reply time.
+    canary: {
+      errorRatio: { counter: 'chat_gateway_todo_api_request_duration_seconds_count', errorMatchers: 'outcome="unavailable"', max: 0.01 },
+      latency: { histogram: 'chat_gateway_reply_duration_seconds', maxSeconds: 0.5 },
+    },
     config: (env) => ({
       PORT: '8081',
       LOG_LEVEL: env.logLevel,

@@ -40,6 +40,8 @@ const BY_KIND: Readonly<Record<string, SyncWave>> = {
   ConfigMap: SyncWave.CONFIG,
   ExternalSecret: SyncWave.CONFIG,
   PrometheusRule: SyncWave.CONFIG,
+  // A Rollout's first canary step starts its AnalysisRun from the template.
+  AnalysisTemplate: SyncWave.CONFIG,
   // The Barman Cloud plugin reads the store when the Cluster's first instance starts.
   ObjectStore: SyncWave.CONFIG,
   // An Application whose project does not exist yet fails its first reconcile.
@@ -55,7 +57,7 @@ const BY_KIND: Readonly<Record<string, SyncWave>> = {
 };
 
 /** Kinds whose pods run from the start, so the claims they mount must exist (and bind) before them. */
-const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
 
 /** The PersistentVolumeClaims that long-running workloads mount, as `namespace/name`. */
 function claimsOfLongRunningPods(objects: readonly KubeObject[]): Set<string> {

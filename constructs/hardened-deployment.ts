@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IEnvVar as EnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { autoscalerSpec, checkAutoscaling } from './autoscaling.js';
+import { Delivery, analysisTemplateSpec, canaryStrategy, resolveCanary } from './canary-delivery.js';
+import type { ResolvedCanary } from './canary-delivery.js';
 import type { AutoscalingSpec } from './autoscaling.js';
 import { OBJECT_KEY, defaultProbePort } from './containers.js';
 import type { ContainerPortSpec } from './containers.js';
@@ -140,6 +144,14 @@ export interface HardenedDeploymentProps extends HardenedPodProps {
    * @default - preStop sleep + 25: room for a readiness-failing delay and in-flight requests after SIGTERM
    */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * How a new version ships: `Delivery.rolling()` (a Deployment) or `Delivery.canary({...})` (an Argo
+   * Rollouts `Rollout` with the same pod template, plus an `AnalysisTemplate` that rolls it back when
+   * Prometheus shows the new pods breaching their error or latency objective; needs the Argo Rollouts
+   * controller and the pods' metrics scraped by a ServiceMonitor).
+   * @default Delivery.rolling() - needs nothing beyond Kubernetes itself
+   */
+  readonly delivery?: Delivery;
 }
 
 /** The probe contract as the container ends up with it (ProbedService checks it). */
@@ -159,9 +171,10 @@ const CONFIG_FILE_MODE = 0o444;
 const CONFIG_FILES_VOLUME = 'config-files';
 
 /**
- * A Deployment that passes every S, I, R, P and A rule of constructs/docs/rules.md by default, with its
- * own ServiceAccount, an optional ConfigMap, a PodDisruptionBudget when replicated and an optional
- * HPA. Every object has a stable name (no hash suffix), the namespace and the recommended labels.
+ * A Deployment (an Argo Rollouts Rollout with `delivery: Delivery.canary(...)`) that passes every S, I,
+ * R, P and A rule of constructs/docs/rules.md by default, with its own ServiceAccount, an optional
+ * ConfigMap, a PodDisruptionBudget when replicated and an optional HPA. Every object has a stable
+ * name (no hash suffix), the namespace and the recommended labels.
  */
 export class HardenedDeployment extends Construct implements INetworkPeer {
   /** Name of the Deployment (and of the ServiceAccount, PDB and HPA). */
@@ -196,8 +209,12 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
   public readonly configFilesMapName?: string;
   /** Whether more than one pod runs (then a PodDisruptionBudget exists). */
   public readonly replicated: boolean;
-  /** The Deployment object, for escape hatches (`addJsonPatch`). */
+  /** `Deployment`, or `Rollout` with canary delivery: the kind the HPA scales. */
+  public readonly workloadKind: 'Deployment' | 'Rollout';
+  /** The Deployment object (the Rollout with canary delivery), for escape hatches (`addJsonPatch`). */
   public readonly deployment: ApiObject;
+  /** The AnalysisTemplate that judges each canary, with canary delivery. */
+  public readonly analysisTemplate?: ApiObject;
   /** The PodDisruptionBudget, when replicated. */
   public readonly podDisruptionBudget?: ApiObject;
   /** The HPA, with autoscaling. */
@@ -205,7 +222,7 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
-    const { pod, probes, containerProbes, preStopSeconds, gracePeriod, preStopMode } = this.validate(props);
+    const { pod, probes, containerProbes, preStopSeconds, gracePeriod, preStopMode, canary } = this.validate(props);
 
     this.deploymentName = props.name;
     this.serviceAccountName = props.name;
@@ -256,32 +273,52 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
       };
     }
 
-    this.deployment = addKubeObject<IDeployment>(this, 'Deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: metadata(this.deploymentName),
-      spec: {
-        ...(props.autoscaling === undefined ? { replicas: props.replicas ?? 2 } : {}),
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...this.selectorLabels } },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
-        },
-        template: hardenedPodTemplate({
-          props,
-          resolved: pod,
-          probes: containerProbes,
-          env,
-          annotations,
-          ...(configFiles !== undefined ? { configFiles } : {}),
-          spread: true,
-          terminationGracePeriodSeconds: gracePeriod,
-          // 'sleep-action' is added as a patch below.
-          ...(preStopMode === 'exec' ? { preStopCommand: ['sleep', String(preStopSeconds)] } : {}),
-        }),
-      },
+    const template = hardenedPodTemplate({
+      props,
+      resolved: pod,
+      probes: containerProbes,
+      env,
+      annotations,
+      ...(configFiles !== undefined ? { configFiles } : {}),
+      spread: true,
+      terminationGracePeriodSeconds: gracePeriod,
+      // 'sleep-action' is added as a patch below.
+      ...(preStopMode === 'exec' ? { preStopCommand: ['sleep', String(preStopSeconds)] } : {}),
     });
+    const workloadSpec = {
+      ...(props.autoscaling === undefined ? { replicas: props.replicas ?? 2 } : {}),
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: { ...this.selectorLabels } },
+      template,
+    };
+    this.workloadKind = canary === undefined ? 'Deployment' : 'Rollout';
+    if (canary === undefined) {
+      this.deployment = addKubeObject<IDeployment>(this, 'Deployment', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: metadata(this.deploymentName),
+        spec: { ...workloadSpec, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } },
+      });
+    } else {
+      this.analysisTemplate = addKubeObject<IAnalysisTemplate>(this, 'Analysis', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AnalysisTemplate',
+        metadata: metadata(this.deploymentName),
+        spec: analysisTemplateSpec(canary, props.namespace),
+      });
+      this.deployment = addKubeObject<IRollout>(this, 'Rollout', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        metadata: metadata(this.deploymentName),
+        spec: {
+          ...workloadSpec,
+          // A canary that never becomes ready (crash loop, failing readiness) is aborted too, not left half-rolled.
+          progressDeadlineSeconds: 600,
+          progressDeadlineAbort: true,
+          strategy: { canary: canaryStrategy(canary, this.deploymentName) },
+        },
+      });
+    }
     if (preStopMode === 'sleep-action') {
       // The kubelet's own preStop.sleep (k8s >= 1.30), which the Container model's types do not know yet.
       this.deployment.addJsonPatch(
@@ -298,7 +335,11 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
         metadata: metadata(this.deploymentName),
-        spec: autoscalerSpec(props.autoscaling, { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName }),
+        spec: autoscalerSpec(props.autoscaling, {
+          apiVersion: canary === undefined ? 'apps/v1' : 'argoproj.io/v1alpha1',
+          kind: this.workloadKind,
+          name: this.deploymentName,
+        }),
       });
     }
   }
@@ -341,7 +382,12 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     if (preStopMode !== 'exec' && preStopMode !== 'sleep-action') {
       fail('preStopMode', preStopMode, 'must be "exec" or "sleep-action"');
     }
-    return { pod, probes, containerProbes, preStopSeconds, gracePeriod, preStopMode };
+    let canary: ResolvedCanary | undefined;
+    if (props.delivery !== undefined) {
+      if (!(props.delivery instanceof Delivery)) fail('delivery', props.delivery, 'must be Delivery.rolling() or Delivery.canary({...})');
+      if (props.delivery.canary !== undefined) canary = resolveCanary(this, props.delivery.canary);
+    }
+    return { pod, probes, containerProbes, preStopSeconds, gracePeriod, preStopMode, canary };
   }
 
   /**

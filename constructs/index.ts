@@ -12,6 +12,7 @@ export * from './pod-hardening.js';
 export * from './probes.js';
 export * from './containers.js';
 export * from './autoscaling.js';
+export * from './canary-delivery.js';
 export * from './hardened-deployment.js';
 export * from './pod-template.js';
 export * from './worker.js';

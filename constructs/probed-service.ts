@@ -5,6 +5,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { SERVICE_APP_PROTOCOL } from './containers.js';
 import type { AppProtocol } from './containers.js';
 import type { IRouteBackend } from './contracts.js';
+import { POD_TEMPLATE_HASH_LABEL } from './canary-delivery.js';
 import { invalidProp } from './errors.js';
 import type { HardenedDeployment } from './hardened-deployment.js';
 import { isValidLabelValue } from './labels.js';
@@ -170,6 +171,8 @@ export class ProbedService extends Construct implements IRouteBackend {
             selector: { matchLabels: { ...workload.selectorLabels } },
             namespaceSelector: { matchNames: [workload.namespace] },
             endpoints: [{ port: portName, path: metrics.path ?? '/metrics', interval: metrics.interval ?? '30s', scheme: 'http' }],
+            // A canary's analysis tells the new pods' samples from the stable ones' by this label.
+            ...(workload.workloadKind === 'Rollout' ? { podTargetLabels: [POD_TEMPLATE_HASH_LABEL] } : {}),
           },
         }),
       );

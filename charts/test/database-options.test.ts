@@ -26,7 +26,7 @@ describe('charts: external database option', function () {
   it('materializes the connection string Secret from the store and mounts it as a file', () => {
     const secret = objects.find((o) => o['kind'] === 'ExternalSecret' && o['metadata'].name === 'todo-db-app')!;
     expect(secret['spec'].data).to.deep.equal([{ secretKey: 'uri', remoteRef: { key: 'todo/prod/database-url' } }]);
-    const api = objects.find((o) => o['kind'] === 'Deployment' && o['metadata'].name === 'todo-api')!;
+    const api = objects.find((o) => ['Deployment', 'Rollout'].includes(o['kind']) && o['metadata'].name === 'todo-api')!;
     const env = api['spec'].template.spec.containers[0].env as Json[];
     expect(env.find((e) => e['name'] === 'DATABASE_URL_FILE')).to.deep.equal({ name: 'DATABASE_URL_FILE', value: '/var/run/secrets/todo/database/uri' });
   });

@@ -27,6 +27,12 @@ const named = (objects: readonly KubeObject[], kind: string, name: string) => {
   expect(found, `${kind}/${name}`).to.not.equal(undefined);
   return found!;
 };
+/** A service's workload: its Deployment, or its Rollout where it ships as a canary. */
+const workload = (objects: readonly KubeObject[], name: string) => {
+  const found = objects.find((o) => (o.kind === 'Deployment' || o.kind === 'Rollout') && o.metadata.name === name) as Json | undefined;
+  expect(found, `Deployment or Rollout ${name}`).to.not.equal(undefined);
+  return found!;
+};
 const wave = (object: Json) => Number((object['metadata']['annotations'] as Record<string, string>)[SYNC_WAVE_ANNOTATION]);
 
 /** The pod labels of every workload in the folder, by `app.kubernetes.io/name`. */
@@ -119,7 +125,7 @@ describe('dist/ (what Argo CD syncs)', () => {
         const text = JSON.stringify(objects);
         expect(text).to.not.match(/PRIVATE KEY|secretKeyRef|"secretRef"|stringData/);
         expect(text, 'no credentials in a connection string').to.not.match(/postgres(ql)?:\/\/[^"\s]*:[^"\s]*@/);
-        const api = named(objects, 'Deployment', 'todo-api');
+        const api = workload(objects, 'todo-api');
         const env = api.spec.template.spec.containers[0].env as { name: string; value?: string }[];
         expect(env.filter((e) => e.name.endsWith('_FILE')).map((e) => e.name).sort()).to.deep.equal(['DATABASE_URL_FILE', 'JWT_PRIVATE_KEY_FILE']);
       });
@@ -158,7 +164,7 @@ describe('dist/ (what Argo CD syncs)', () => {
         };
         expect(shutdownSeconds).to.deep.equal({ 'todo-api': 15, 'chat-gateway': 12 });
         for (const [name, seconds] of Object.entries(shutdownSeconds)) {
-          const pod = named(objects, 'Deployment', name).spec.template.spec;
+          const pod = workload(objects, name).spec.template.spec;
           const preStop = pod.containers[0].lifecycle.preStop;
           const pauseSeconds = Number(preStop.sleep?.seconds ?? preStop.exec.command.at(-1));
           expect(pauseSeconds, `${name} preStop pause`).to.equal(5);
@@ -168,15 +174,33 @@ describe('dist/ (what Argo CD syncs)', () => {
 
       it('runs the images of charts/images.json', () => {
         const images = loadImages()[env.name]!;
-        const image = (name: string) => named(objects, 'Deployment', name).spec.template.spec.containers[0].image;
+        const image = (name: string) => workload(objects, name).spec.template.spec.containers[0].image;
         expect(image('todo-api')).to.equal(images['todo-api']);
         expect(image('chat-gateway')).to.equal(images['chat-gateway']);
         expect(image('frontend')).to.equal(images.frontend);
       });
 
+      it('releases as configured: canary Rollouts judged by an AnalysisTemplate where canaryReleases is on, rolling Deployments elsewhere', () => {
+        const canaries = env.canaryReleases ? env.services.filter((service) => service.canary).map((service) => service.name) : [];
+        expect(byKind(objects, 'Rollout').map((o) => o.metadata.name).sort()).to.deep.equal([...canaries].sort());
+        expect(byKind(objects, 'AnalysisTemplate').map((o) => o.metadata.name).sort()).to.deep.equal([...canaries].sort());
+        if (env.name === 'prod') expect(canaries).to.deep.equal(['todo-api', 'chat-gateway']);
+        for (const service of env.services) {
+          const object = workload(objects, service.name);
+          expect(object.kind, service.name).to.equal(canaries.includes(service.name) ? 'Rollout' : 'Deployment');
+          const target = byKind(objects, 'HorizontalPodAutoscaler').find((h) => h.metadata.name === service.name)?.spec.scaleTargetRef;
+          if (target) expect(target).to.deep.equal({ apiVersion: object.apiVersion, kind: object.kind, name: service.name });
+          if (object.kind !== 'Rollout') continue;
+          const template = named(objects, 'AnalysisTemplate', service.name);
+          expect(object.spec.strategy.canary.analysis.templates).to.deep.equal([{ templateName: service.name }]);
+          for (const metric of template.spec.metrics) expect(metric.provider.prometheus.address).to.equal(env.canaryReleases!.prometheusAddress);
+          expect(named(objects, 'ServiceMonitor', service.name).spec.podTargetLabels).to.deep.equal(['rollouts-pod-template-hash']);
+        }
+      });
+
       it('scales as configured: fixed replicas, or an HPA with no spec.replicas', () => {
         for (const name of ['todo-api', 'chat-gateway', 'frontend']) {
-          const deployment = named(objects, 'Deployment', name);
+          const deployment = workload(objects, name);
           if ('replicas' in env.scaling) {
             expect(deployment.spec.replicas).to.equal(env.scaling.replicas);
           } else {
@@ -308,7 +332,12 @@ describe('dist/ (what Argo CD syncs)', () => {
         expect(Boolean(app.spec.syncPolicy.automated), 'automated sync').to.equal(env.autoSync);
         const autoscaled = 'minReplicas' in env.scaling;
         expect(app.spec.ignoreDifferences ?? []).to.deep.equal(
-          autoscaled ? [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }] : [],
+          autoscaled
+            ? [
+                { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] },
+                ...(env.canaryReleases ? [{ group: 'argoproj.io', kind: 'Rollout', jsonPointers: ['/spec/replicas'] }] : []),
+              ]
+            : [],
         );
       });
     }

@@ -99,7 +99,7 @@ describe('the platform as data', function () {
     expect(config.data).to.deep.include({ LLM_BASE_URL: 'https://llm.example.net/v1', LLM_MODEL: 'small-model', LLM_TIMEOUT_MS: '4000' });
     const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.name === 'chat-gateway-llm') as any;
     expect(external.spec.data).to.deep.equal([{ secretKey: 'api-key', remoteRef: { key: 'todo/prod/llm-api-key' } }]);
-    const container = (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'chat-gateway') as any).spec.template.spec.containers[0];
+    const container = (objects.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'chat-gateway') as any).spec.template.spec.containers[0];
     expect(container.env).to.deep.include({ name: 'LLM_API_KEY_FILE', value: '/var/run/secrets/todo/llm/api-key' });
     expect(flows.filter((flow) => flow.startsWith('chat-gateway -> ') && !flow.includes('dns'))).to.deep.equal(['chat-gateway -> 198.51.100.0/24:443', 'chat-gateway -> todo-api:8080']);
     const { objects: without } = await flowsOf(prod, []);

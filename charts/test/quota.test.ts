@@ -24,14 +24,15 @@ function add(total: Map<string, number>, containers: readonly Json[], count: num
   }
 }
 
-/** The peak of one dist folder: Deployments at their largest scale plus one surge pod, databases, backup jobs. */
+/** The peak of one dist folder: Deployments and canary Rollouts at their largest scale plus one surge pod, databases, backup jobs. */
 function peakOf(objects: readonly Json[]): { totals: Map<string, number>; pods: number } {
   const totals = new Map<string, number>();
   let pods = 0;
   const hpaMax = new Map(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((h) => [h.spec.scaleTargetRef.name, h.spec.maxReplicas as number]));
   for (const o of objects) {
-    if (o.kind === 'Deployment') {
-      const count = (hpaMax.get(o.metadata.name) ?? o.spec.replicas) + o.spec.strategy.rollingUpdate.maxSurge;
+    if (o.kind === 'Deployment' || o.kind === 'Rollout') {
+      const { maxSurge } = o.kind === 'Deployment' ? o.spec.strategy.rollingUpdate : o.spec.strategy.canary;
+      const count = (hpaMax.get(o.metadata.name) ?? o.spec.replicas) + maxSurge;
       add(totals, o.spec.template.spec.containers, count);
       pods += count;
     } else if (o.kind === 'StatefulSet') {

@@ -38,6 +38,16 @@ describe('charts/sync-waves', () => {
     });
   });
 
+  it('treats a canary Rollout as the long-running workload it replaces, and its AnalysisTemplate as configuration', () => {
+    const rollout = { ...deployment, apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as KubeObject;
+    const template = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'reports', namespace: 'todo' } } as KubeObject;
+    expect(wavesOf([claim('reports-data'), rollout, template])).to.deep.equal({
+      'PersistentVolumeClaim/reports-data': SyncWave.DATABASE,
+      'Rollout/reports': SyncWave.SERVICES,
+      'AnalysisTemplate/reports': SyncWave.CONFIG,
+    });
+  });
+
   it('matches claims by namespace as well as name', () => {
     const elsewhere = { ...claim('reports-data'), metadata: { ...claim('reports-data').metadata, namespace: 'other' } };
     expect(wavesOf([elsewhere, deployment])['PersistentVolumeClaim/reports-data']).to.equal(SyncWave.SCHEDULED);

@@ -108,7 +108,7 @@ describe('cdk8s synth', function () {
       /prod\/todo-api\/Workload: invalid image "ghcr\.io\/example-org\/todo-api:[^"]+": this environment requires a digest/,
     );
     const build = await buildPlatform({ environments: pinnedDatabase, images: { prod: pinned } });
-    const api = build.folders.get('prod')!.find((o) => o.kind === 'Deployment' && o.metadata.name === 'todo-api') as Record<string, any>;
+    const api = build.folders.get('prod')!.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'todo-api') as Record<string, any>;
     expect(api['spec'].template.spec.containers[0].image).to.equal(`${pinned['todo-api']}`);
     const cluster = build.folders.get('prod')!.find((o) => o.kind === 'Cluster') as Record<string, any>;
     expect(cluster['spec'].imageName).to.equal(`${prod.database.imageName}@${DIGEST}`);

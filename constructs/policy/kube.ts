@@ -96,8 +96,8 @@ const BUILT_IN_POD_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
 const POD_TEMPLATE_PATHS: readonly (readonly string[])[] = [['spec', 'template'], ['spec', 'jobTemplate', 'spec', 'template'], ['template']];
 /** Kinds whose pods run to completion: no probes, and nothing needs to reach them. */
 export const RUN_TO_COMPLETION_KINDS = new Set(['Job', 'CronJob']);
-/** Kinds whose replicas count matters for availability (A rules). */
-export const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet']);
+/** Kinds whose replicas count matters for availability (A rules); Rollout is Argo Rollouts' Deployment. */
+export const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'Rollout']);
 
 /** A pod template as the rules read it. */
 export interface PodTemplate {

@@ -43,6 +43,17 @@ const CRD_PACKAGES: Readonly<Record<string, string>> = {
   // cloudnative-pg also has a monitoring.coreos.com folder, but only with field types, no kinds.
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
+/**
+ * argoproj.io is shared by two projects with one package each: Argo Rollouts' kinds, and Argo CD's
+ * (every other kind of the group, as in CRD_PACKAGES). Each kind's `<Kind>List` goes with it.
+ */
+const ARGO_ROLLOUTS_KINDS = new Set(['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment']);
+const ARGO_ROLLOUTS_PACKAGE = '@kubernetes-models/argo-rollouts';
+
+function packageOf(group: string, kind: string): string {
+  if (group === 'argoproj.io' && ARGO_ROLLOUTS_KINDS.has(kind.replace(/List$/, ''))) return ARGO_ROLLOUTS_PACKAGE;
+  return CRD_PACKAGES[group] ?? 'kubernetes-models';
+}
 const GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VERSION = /^v[0-9]+[a-z0-9]*$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
@@ -63,7 +74,7 @@ function modelModule(apiVersion: string, kind: string): { readonly specifier: st
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
   if ((group !== '' && !GROUP.test(group)) || !VERSION.test(version) || !KIND.test(kind)) return undefined;
   const subpath = group === '' ? `/${version}/${kind}` : `/${group}/${version}/${kind}`;
-  return { specifier: `${CRD_PACKAGES[group] ?? 'kubernetes-models'}${subpath}`, subpath };
+  return { specifier: `${packageOf(group, kind)}${subpath}`, subpath };
 }
 
 /** Whether an import failed because the model's module does not exist (not because something inside it broke). */
@@ -204,8 +215,8 @@ export async function validateSchemas(objects: readonly KubeObject[], sources: S
   return findings;
 }
 
-/** Every package of CRD_PACKAGES plus `kubernetes-models`, for `knownSchemaKinds`. */
-const PACKAGES = ['kubernetes-models', ...new Set(Object.values(CRD_PACKAGES))];
+/** Every package of CRD_PACKAGES plus `kubernetes-models` and Argo Rollouts', for `knownSchemaKinds`. */
+const PACKAGES = ['kubernetes-models', ...new Set(Object.values(CRD_PACKAGES)), ARGO_ROLLOUTS_PACKAGE];
 
 /** The `apiVersion/kind` pairs the installed packages define, e.g. `apps/v1/Deployment`: loads every package in full (seconds), so for tests and tooling only. */
 export async function knownSchemaKinds(): Promise<string[]> {

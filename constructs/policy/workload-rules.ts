@@ -61,6 +61,7 @@ export function checkAvailability(ctx: CheckContext): void {
     checkAntiAffinity(ctx, w);
     checkZoneSpread(ctx, w);
     if (o.kind === 'Deployment') checkRollout(ctx, o);
+    if (o.kind === 'Rollout') checkCanary(ctx, o);
   }
   for (const w of ctx.workloads.filter((x) => x.object.kind !== 'Pod' && x.object.kind !== 'Job' && x.object.kind !== 'CronJob')) {
     const selector = rec(w.object.spec).selector;
@@ -111,6 +112,16 @@ function checkRollout(ctx: CheckContext, o: KubeObject): void {
   if (strategy.type !== 'RollingUpdate') ctx.report(o, 'A06', `strategy.type is ${show(strategy.type)}, expected RollingUpdate`, { path: 'spec.strategy.type' });
   else if (maxUnavailable !== 0 && maxUnavailable !== '0%') {
     ctx.report(o, 'A06', `rollingUpdate.maxUnavailable is ${show(maxUnavailable)}, expected 0`, { path: 'spec.strategy.rollingUpdate.maxUnavailable' });
+  }
+}
+
+/** An Argo Rollouts canary shifts pods like a rolling update: it too must never drop below desired capacity (blue-green never does). */
+function checkCanary(ctx: CheckContext, o: KubeObject): void {
+  const canary = rec(rec(o.spec).strategy).canary;
+  if (!isRecord(canary)) return;
+  // Argo Rollouts defaults an unset canary maxUnavailable to 25 %.
+  if (canary.maxUnavailable !== 0 && canary.maxUnavailable !== '0%') {
+    ctx.report(o, 'A06', `canary maxUnavailable is ${show(canary.maxUnavailable)}, expected 0`, { path: 'spec.strategy.canary.maxUnavailable' });
   }
 }
 

@@ -354,6 +354,8 @@ describe('policy: schema validation', () => {
     // Every package's kinds, so a group missing from the package map shows up here.
     expect(kinds).to.include.members([
       'v1/ConfigMap', 'apps/v1/Deployment', 'argoproj.io/v1alpha1/Application', 'cert-manager.io/v1/ClusterIssuer',
+      // argoproj.io holds two projects' kinds, each from its own package.
+      'argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Rollout', 'argoproj.io/v1alpha1/AnalysisTemplate',
       'postgresql.cnpg.io/v1/Cluster', 'external-secrets.io/v1/ExternalSecret', 'gateway.networking.k8s.io/v1/HTTPRoute',
       'monitoring.coreos.com/v1/ServiceMonitor',
     ]);
