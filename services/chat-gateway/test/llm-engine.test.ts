@@ -87,6 +87,7 @@ describe('LLM intent engine against a chat-completions server', () => {
     { name: 'a due range bound that is not ISO 8601', answer: toolCall('list_tasks', { filter: 'pending', dueBetween: { from: 'tomorrow', to: '2026-12-09T00:00:00+01:00', label: 'tomorrow' } }), reason: 'invalid_tool_call' },
     { name: 'a count that is not a boolean', answer: toolCall('list_tasks', { filter: 'all', count: 'yes' }), reason: 'invalid_tool_call' },
     { name: 'a list priority out of the enum', answer: toolCall('list_tasks', { filter: 'all', priority: 'urgent' }), reason: 'invalid_tool_call' },
+    { name: 'no due date and a due range at once', answer: toolCall('list_tasks', { filter: 'pending', undated: true, dueBetween: { from: '2026-12-08T00:00:00+01:00', to: '2026-12-09T00:00:00+01:00', label: 'tomorrow' } }), reason: 'invalid_tool_call' },
     { name: 'a shift of a fraction of a millisecond', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 0.5, months: 0 } }), reason: 'invalid_tool_call' },
     { name: 'a shift past any date (new Date would throw)', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 9e15, months: 0 } }), reason: 'invalid_tool_call' },
     { name: 'a shift of a thousand months', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 0, months: 1000 } }), reason: 'invalid_tool_call' },
@@ -110,6 +111,7 @@ describe('LLM intent engine against a chat-completions server', () => {
     const calls = [
       ['list_tasks', { filter: 'pending', dueBetween: { from: '2026-12-07T23:00:00.000Z', to: '2026-12-08T23:00:00.000Z', label: 'tomorrow' }, priority: 'high' }],
       ['list_tasks', { filter: 'completed', count: true }],
+      ['list_tasks', { filter: 'pending', undated: true }],
       ['update_task', { task: { position: 2 }, shiftDueBy: { ms: -172_800_000, months: 0 } }],
       ['update_task', { task: { title: 'flights' }, shiftDueBy: { ms: 0, months: 1 } }],
     ] as const;
@@ -134,7 +136,7 @@ describe('LLM intent engine against a chat-completions server', () => {
         }
       }
       // The newer arguments are among those checked, so the schemas cannot drift from the tool layer unseen.
-      for (const shape of ['list_tasks count,filter', 'list_tasks dueBetween,filter', 'list_tasks filter,priority', 'update_task shiftDueBy,task']) expect([...checked]).to.include(shape);
+      for (const shape of ['list_tasks count,filter', 'list_tasks dueBetween,filter', 'list_tasks filter,priority', 'list_tasks filter,undated', 'update_task shiftDueBy,task']) expect([...checked]).to.include(shape);
     });
   });
 

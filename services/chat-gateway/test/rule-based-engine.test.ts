@@ -81,6 +81,10 @@ describe('RuleBasedIntentEngine', () => {
     ["what's next?", tool('list_tasks', { filter: 'pending' })],
     // Changed by issue 14: “how many …” counts (what is left to do) instead of listing everything.
     ['how many tasks do I have', tool('list_tasks', { filter: 'pending', count: true })],
+    // Added after held-out-4: lists of the tasks without a due date.
+    ['show tasks without a due date', tool('list_tasks', { filter: 'pending', undated: true })],
+    ['what has no deadline', tool('list_tasks', { filter: 'pending', undated: true })],
+    ['how many are undated', tool('list_tasks', { filter: 'pending', undated: true, count: true })],
   ]);
 
   table('complete_task', [

@@ -195,7 +195,7 @@ function withReference(call: TaskToolCall, task: TaskReference): ToolCall {
 // ================================================================= list and count
 
 const LIST_QUESTION = new RegExp(
-  String.raw`^(?:what|what's|whats|what is|what are|which|anything|is there anything|are there any|is anything|do i have|have i got|any|where am i|am i)\b.*\b(?:on my|list|tasks?|todos?|to-dos?|to do|left|due|overdue|late|done|finished|completed|pending|open|remaining|have|got|plan|plate|agenda|need|next|today|tomorrow|week|weekend|month|scheduled|coming up|behind|urgent|important|priority|finish|finished|did|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
+  String.raw`^(?:what|what's|whats|what is|what are|which|anything|is there anything|are there any|is anything|do i have|have i got|any|where am i|am i)\b.*\b(?:on my|list|tasks?|todos?|to-dos?|to do|left|due|overdue|late|done|finished|completed|pending|open|remaining|have|got|plan|plate|agenda|need|next|today|tomorrow|week|weekend|month|scheduled|coming up|behind|urgent|important|priority|finish|finished|did|monday|tuesday|wednesday|thursday|friday|saturday|sunday|no (?:due )?dates?|no deadlines?|without (?:a |any )?(?:due )?(?:dates?|deadlines?)|undated)\b`,
   'i',
 );
 const SHOW = new RegExp(`^(?<verb>${alternation(LEXICON.list)})\\b\\s*(?:me\\s+)?(?:all\\s+)?(?:of\\s+)?(?<rest>.+?)$`, 'i');
@@ -598,7 +598,8 @@ function removeDue(s: string, c: ConversationContext): Interpretation | undefine
     /^(?:no (?:due date|deadline) (?:for|on))\s+(?<ref>.+)$/i.exec(s) ??
     /^(?<ref>.+?)\s+(?:has|needs)\s+no\s+(?:due date|deadline)$/i.exec(s) ??
     /^(?:make|mark)\s+(?<ref>.+?)\s+(?:not due|undated)$/i.exec(s);
-  return m ? withTask(m.groups!.ref!, c, { dueAt: null }, 'reschedule') : undefined;
+  // "which tasks have no due date" asks for a list.
+  return m && !NOT_A_SUBJECT.test(m.groups!.ref!) ? withTask(m.groups!.ref!, c, { dueAt: null }, 'reschedule') : undefined;
 }
 
 const RESCHEDULE_VERB = alternation(LEXICON.reschedule);

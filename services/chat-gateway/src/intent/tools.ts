@@ -29,6 +29,8 @@ export interface ListTasksArgs {
   /** Only open tasks due in [from, to) (ISO instants): "due tomorrow", "this week", "on friday". */
   readonly dueBetween?: { readonly from: string; readonly to: string; readonly label: string };
   readonly priority?: Priority;
+  /** Only tasks without a due date ("what has no date"). */
+  readonly undated?: boolean;
   /** Say how many tasks match instead of listing them ("how many …"). */
   readonly count?: boolean;
 }
@@ -142,9 +144,12 @@ export const TOOL_SCHEMAS = [
           additionalProperties: false,
         },
         priority: { ...prioritySchema, description: 'Only tasks of this priority ("urgent" and "important" are high).' },
+        undated: { type: 'boolean', description: 'true: only tasks without a due date.' },
         count: { type: 'boolean', description: 'true: answer with the number of matching tasks instead of listing them.' },
       },
       required: ['filter'],
+      // No due date and a due range exclude each other.
+      dependencies: { undated: { properties: { dueBetween: false } } },
       additionalProperties: false,
     },
   },
