@@ -8,6 +8,8 @@
  * that a due really meant for 23:59 reads as "that day", which is what it means anyway.)
  */
 
+import { FormatCache } from './format-cache.js';
+
 export interface DueFormatOptions {
   /** The moment "today" is judged from. */
   readonly now: Date;
@@ -30,30 +32,19 @@ interface LocalParts {
 const DATE_ONLY_TIME = '23:59';
 const DAY_MS = 86_400_000;
 
-const numericFormats = new Map<string, Intl.DateTimeFormat>();
-const nameFormats = new Map<string, Intl.DateTimeFormat>();
+/** Bounded: the zone comes from the client (see FormatCache). */
+const numericFormats = new FormatCache(
+  (timeZone) => new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+);
+const nameFormats = new FormatCache((timeZone, locale) => new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' }));
 
-function numericFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = numericFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    numericFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-function nameFormat(timeZone: string, locale: string): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone}`;
-  let format = nameFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
-    nameFormats.set(key, format);
-  }
-  return format;
+/** How many Intl formats formatDue keeps, whatever zones it was asked for (at most 1,000 of each kind). */
+export function cachedDueFormats(): number {
+  return numericFormats.size + nameFormats.size;
 }
 
 function localParts(date: Date, timeZone: string): LocalParts {
-  const parts = numericFormat(timeZone).formatToParts(date);
+  const parts = numericFormats.for(timeZone).formatToParts(date);
   const value = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return { year: Number(value('year')), month: Number(value('month')), day: Number(value('day')), time: `${value('hour')}:${value('minute')}` };
 }
@@ -79,7 +70,7 @@ export function formatDue(dueAt: string, options: DueFormatOptions): string {
   const today = localParts(now, timeZone);
   let day = RELATIVE_DAYS[daysBetween(today, local)];
   if (day === undefined) {
-    const names = nameFormat(timeZone, locale).formatToParts(due);
+    const names = nameFormats.for(timeZone, locale).formatToParts(due);
     const name = (type: Intl.DateTimeFormatPartTypes) => names.find((p) => p.type === type)?.value ?? '';
     day = `${name('weekday')} ${name('day')} ${name('month')}${local.year === today.year ? '' : ` ${local.year}`}`;
   }

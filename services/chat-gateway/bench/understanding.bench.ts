@@ -51,7 +51,7 @@ for (const v of verdicts.filter((x) => !x.correct)) console.log(`  miss [${v.spl
 const ratio = (s: ReturnType<typeof summarise>) => s.correct / s.total;
 const worstCategory = Math.min(...categories.map((c) => { const r = summaries.all.byCategory.get(c)!; return r.correct / r.total; }));
 const rows: Omit<BenchResult, 'machine'>[] = [
-  { area: 'chat-gateway understanding', what: `corpus accuracy, held-out part (${summaries['held-out'].total} sentences written before tuning; first runs 92.6 %, 92.6 %, 90.3 %)`, target: '≥ 90 %', figure: pct(summaries['held-out'].correct, summaries['held-out'].total), pass: ratio(summaries['held-out']) >= 0.9 },
+  { area: 'chat-gateway understanding', what: `corpus accuracy, held-out part (${summaries['held-out'].total} sentences written before tuning; first runs 92.6 %, 92.6 %, 90.3 %, 90.1 %)`, target: '≥ 90 %', figure: pct(summaries['held-out'].correct, summaries['held-out'].total), pass: ratio(summaries['held-out']) >= 0.9 },
   { area: 'chat-gateway understanding', what: `corpus accuracy, all ${summaries.all.total} sentences`, target: '≥ 90 %', figure: pct(summaries.all.correct, summaries.all.total), pass: ratio(summaries.all) >= 0.9 },
   { area: 'chat-gateway understanding', what: 'corpus accuracy, worst category', target: '≥ 75 %', figure: `${(100 * worstCategory).toFixed(1)} %`, pass: worstCategory >= 0.75 },
   { area: 'chat-gateway understanding', what: 'destructive mistakes (complete/reopen/delete of a task not meant)', target: '0', figure: String(summaries.all.destructiveMistakes), pass: summaries.all.destructiveMistakes === 0 },

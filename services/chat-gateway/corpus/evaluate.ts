@@ -18,7 +18,7 @@ import type { TaskToolCall } from '../src/intent/tools.js';
 const CORPUS_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** The held-out files were written before tuning (their first runs are in README.md); development.txt was tuned against. */
 export const CORPUS_FILES = {
-  heldOut: [path.join(CORPUS_DIR, 'held-out.txt'), path.join(CORPUS_DIR, 'held-out-2.txt'), path.join(CORPUS_DIR, 'held-out-3.txt')],
+  heldOut: [path.join(CORPUS_DIR, 'held-out.txt'), path.join(CORPUS_DIR, 'held-out-2.txt'), path.join(CORPUS_DIR, 'held-out-3.txt'), path.join(CORPUS_DIR, 'held-out-4.txt')],
   development: [path.join(CORPUS_DIR, 'development.txt')],
 } as const;
 

@@ -212,7 +212,7 @@ function describe(step: Step, after: Task | undefined, timeZone: string, now: Da
 /** The words of a list or count reply: "Here is what is still open (due tomorrow) (2):", "Still open: 7 tasks." */
 function listWords(args: ListTasksArgs): { some: string; none: string; count: string } {
   const base = FILTER_WORDS[args.filter];
-  const scope = [args.priority ? `${args.priority} priority` : '', args.dueBetween ? `due ${args.dueBetween.label}` : ''].filter((w) => w !== '').join(', ');
+  const scope = [args.priority ? `${args.priority} priority` : '', args.dueBetween ? `due ${args.dueBetween.label}` : '', args.undated ? 'without a due date' : ''].filter((w) => w !== '').join(', ');
   const count = { all: 'In total:', pending: 'Still open:', completed: 'Done:', due_today: 'Due today:', overdue: 'Overdue:' }[args.filter];
   if (!scope) return { ...base, count };
   return { some: `${base.some}, ${scope}`, none: `No task matches (${args.filter === 'completed' ? 'done' : 'open'}, ${scope}).`, count: `${count.slice(0, -1)}, ${scope}:` };

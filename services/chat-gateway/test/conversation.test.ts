@@ -76,6 +76,17 @@ describe('Conversation over a real todo-api', function () {
     expect((await say("what's due tomorrow")).text).to.equal('No task matches (open, due tomorrow).');
   });
 
+  it('lists and counts the tasks without a due date', async () => {
+    const { say } = await fresh();
+    await say('add pay rent friday');
+    await say('add feed the cat');
+    await say('add buy bread');
+    expect((await say('show tasks without a due date')).text).to.equal('Here is what is still open, without a due date (2):\n1. Buy bread\n2. Feed the cat');
+    expect((await say('how many have no deadline')).text).to.equal('Still open, without a due date: 2 tasks.');
+    await say('complete 1');
+    expect((await say('which tasks have no due date')).text).to.equal('Here is what is still open, without a due date (1):\n1. Feed the cat');
+  });
+
   it('asks before acting on a spelling guess, then acts on “yes”', async () => {
     const { say, tasks } = await fresh();
     await say('add buy milk');

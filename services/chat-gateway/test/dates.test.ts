@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { FormatCache, findDate, findShift, isDateOnly, isValidTimeZone, localDayBounds, shiftDate, timeZoneOffsetMinutes } from '../src/intent/dates.js';
+import { FormatCache } from '../../shared/format-cache.js';
+import { findDate, findShift, isDateOnly, isValidTimeZone, localDayBounds, shiftDate, timeZoneOffsetMinutes } from '../src/intent/dates.js';
 import { formatDueForReply } from '../src/intent/reply-format.js';
 
 describe('time-zone helpers (cached Intl formats)', () => {

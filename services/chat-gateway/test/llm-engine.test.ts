@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../src/config.js';
-import type { ConversationContext, ShownTask } from '../src/intent/engine.js';
+import type { ConversationContext, Interpretation, ShownTask } from '../src/intent/engine.js';
 import { LlmIntentEngine, type FallbackReason } from '../src/intent/llm-engine.js';
 import { RuleBasedIntentEngine } from '../src/intent/rule-based-engine.js';
 import { TOOL_SCHEMAS } from '../src/intent/tools.js';
+import { validateToolCall } from '../src/intent/tool-call-validation.js';
+import { FIXTURE, NOW, TIME_ZONE, loadAll } from '../corpus/evaluate.js';
 import { ChatCompletionsServer, raw, status, textAnswer, toolCall, toolCalls } from './chat-completions-server.js';
 
 const KEY = 'sk-test-4f0c2b9e-never-logged';
@@ -80,6 +82,17 @@ describe('LLM intent engine against a chat-completions server', () => {
     { name: 'a date that is not ISO 8601', answer: toolCall('add_task', { title: 'Buy milk', dueAt: 'tomorrow' }), reason: 'invalid_tool_call' },
     { name: 'an unknown tool', answer: toolCall('drop_database', {}), reason: 'invalid_tool_call' },
     { name: 'a bulk action', answer: toolCall('clear_completed', {}), reason: 'bulk_action' },
+    // The list arguments and the relative shift of the tool layer, each broken one way.
+    { name: 'a due range without its label', answer: toolCall('list_tasks', { filter: 'pending', dueBetween: { from: '2026-12-08T00:00:00+01:00', to: '2026-12-09T00:00:00+01:00' } }), reason: 'invalid_tool_call' },
+    { name: 'a due range bound that is not ISO 8601', answer: toolCall('list_tasks', { filter: 'pending', dueBetween: { from: 'tomorrow', to: '2026-12-09T00:00:00+01:00', label: 'tomorrow' } }), reason: 'invalid_tool_call' },
+    { name: 'a count that is not a boolean', answer: toolCall('list_tasks', { filter: 'all', count: 'yes' }), reason: 'invalid_tool_call' },
+    { name: 'a list priority out of the enum', answer: toolCall('list_tasks', { filter: 'all', priority: 'urgent' }), reason: 'invalid_tool_call' },
+    { name: 'no due date and a due range at once', answer: toolCall('list_tasks', { filter: 'pending', undated: true, dueBetween: { from: '2026-12-08T00:00:00+01:00', to: '2026-12-09T00:00:00+01:00', label: 'tomorrow' } }), reason: 'invalid_tool_call' },
+    { name: 'a shift of a fraction of a millisecond', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 0.5, months: 0 } }), reason: 'invalid_tool_call' },
+    { name: 'a shift past any date (new Date would throw)', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 9e15, months: 0 } }), reason: 'invalid_tool_call' },
+    { name: 'a shift of a thousand months', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 0, months: 1000 } }), reason: 'invalid_tool_call' },
+    { name: 'a shift without months', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 86_400_000 } }), reason: 'invalid_tool_call' },
+    { name: 'a shift and a new due date at once', answer: toolCall('update_task', { task: { position: 1 }, dueAt: null, shiftDueBy: { ms: 86_400_000, months: 0 } }), reason: 'invalid_tool_call' },
   ];
   for (const { name, answer, reason, outcome } of fallbackCases) {
     it(`falls back to the rules on ${name} (${reason})`, async () => {
@@ -93,6 +106,39 @@ describe('LLM intent engine against a chat-completions server', () => {
       if (reason === 'timeout') expect(seconds[0]).to.be.at.least(0.29);
     });
   }
+
+  describe('the arguments the rules use, offered to the model too', () => {
+    const calls = [
+      ['list_tasks', { filter: 'pending', dueBetween: { from: '2026-12-07T23:00:00.000Z', to: '2026-12-08T23:00:00.000Z', label: 'tomorrow' }, priority: 'high' }],
+      ['list_tasks', { filter: 'completed', count: true }],
+      ['list_tasks', { filter: 'pending', undated: true }],
+      ['update_task', { task: { position: 2 }, shiftDueBy: { ms: -172_800_000, months: 0 } }],
+      ['update_task', { task: { title: 'flights' }, shiftDueBy: { ms: 0, months: 1 } }],
+    ] as const;
+    for (const [name, args] of calls) {
+      it(`takes ${name} ${JSON.stringify(args)}`, async () => {
+        model.answer(toolCall(name, args));
+        expect(await engine.interpret('whatever the user said', context(shown('Buy milk', 'Book flights')))).to.deep.equal({ kind: 'tool', name, args });
+        expect(fallbacks).to.deep.equal([]);
+      });
+    }
+
+    it('describes every call the rule engine makes on the whole corpus (991 sentences)', () => {
+      const checked = new Set<string>();
+      for (const c of loadAll()) {
+        const ctx = { lastShownTasks: FIXTURE, now: NOW, timeZone: TIME_ZONE, ...(c.context.it ? { lastTaskId: c.context.it } : {}) };
+        const interpretation = rules.interpret(c.sentence, ctx) as Interpretation;
+        const made = interpretation.kind === 'tool' ? [interpretation] : interpretation.kind === 'batch' ? interpretation.calls : [];
+        for (const call of made) {
+          const verdict = validateToolCall(call.name, JSON.stringify(call.args));
+          expect(verdict, `“${c.sentence}” → ${call.name} ${JSON.stringify(call.args)}`).to.have.property('call');
+          checked.add(`${call.name} ${Object.keys(call.args).sort().join(',')}`);
+        }
+      }
+      // The newer arguments are among those checked, so the schemas cannot drift from the tool layer unseen.
+      for (const shape of ['list_tasks count,filter', 'list_tasks dueBetween,filter', 'list_tasks filter,priority', 'list_tasks filter,undated', 'update_task shiftDueBy,task']) expect([...checked]).to.include(shape);
+    });
+  });
 
   it('falls back when the endpoint cannot be reached', async () => {
     const gone = new LlmIntentEngine({

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDue } from '../../shared/due-format.js';
+import { cachedDueFormats, formatDue } from '../../shared/due-format.js';
 
 /** formatDue for a reader in `timeZone` whose clock shows the instant `now`. */
 function due(dueAt: string, now: string, timeZone: string, locale?: string): string {
@@ -57,5 +57,34 @@ describe('shared due format (list and assistant)', () => {
   it('names a bad value instead of printing "Invalid Date"', () => {
     expect(() => due('next week', NOW, 'Europe/Paris')).to.throw(RangeError, 'dueAt is not a date: "next week"');
     expect(() => due('2026-11-28T07:00:00Z', NOW, 'Mars/Olympus')).to.throw(RangeError);
+  });
+
+  describe('its Intl formats, cached by a zone the client names', () => {
+    const FAR = '2031-05-04T07:30:00Z'; // a named day: both kinds of format are used
+    /** "Europe/Paris" → "eUrOpE/pArIs"-like spellings, all the same zone to Intl. */
+    const spelling = (zone: string, seed: number) => [...zone].map((ch, i) => ((i * 7 + seed) % 3 === 0 ? ch.toUpperCase() : ch.toLowerCase())).join('');
+
+    it('keeps one format per zone however its name is cased, and writes the same text', () => {
+      const zones = Intl.supportedValuesOf('timeZone');
+      const before = cachedDueFormats();
+      for (const zone of zones) {
+        const expected = due(FAR, NOW, zone);
+        for (const seed of [1, 2, 4]) expect(due(FAR, NOW, spelling(zone, seed)), spelling(zone, seed)).to.equal(expected);
+      }
+      // At most one numeric and one name format per zone, not one per spelling (4 spellings each here).
+      expect(cachedDueFormats() - before).to.be.at.most(2 * zones.length);
+    });
+
+    it('keeps at most 1,000 formats of each kind, whatever it is asked for', () => {
+      for (let i = 0; i < 1500; i++) due(FAR, NOW, 'Europe/Paris', `en-GB-x-t${i}`);
+      expect(cachedDueFormats()).to.be.at.most(2000);
+      expect(due(FAR, NOW, 'Europe/Paris', 'en-GB-x-t1499')).to.equal('Sun 4 May 2031 at 09:30');
+    });
+
+    it('keeps nothing for a zone Intl does not know, and names it', () => {
+      const before = cachedDueFormats();
+      expect(() => due(FAR, NOW, 'Mars/Olympus_Mons')).to.throw(RangeError, /Mars\/Olympus_Mons/);
+      expect(cachedDueFormats()).to.equal(before);
+    });
   });
 });

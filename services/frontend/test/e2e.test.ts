@@ -381,6 +381,46 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
       await page.context().close();
     });
 
+    it('numbers as the list does where creation and display order differ: "complete 1" completes row 1, not the first created', async () => {
+      const page = await newUserPage({ timezoneId: 'Europe/Paris' });
+      const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 86_400_000));
+      await addTask(page, 'Pay rent'); // created first, no due date: shown after any dated task
+      await addTask(page, 'Renew passport', `${tomorrow}T10:00`);
+      expect(await rows(page)).to.deep.equal(['1 Renew passport', '2 Pay rent']);
+
+      await say(page, 'complete 1');
+      await expectChecked(page, 'Renew passport', true);
+      await expectChecked(page, 'Pay rent', false);
+      const reply = await page.locator('.bubble.assistant').last().textContent();
+      expect(reply).to.contain('Renew passport').and.not.contain('Pay rent');
+      expect(await rows(page)).to.deep.equal(['1 Pay rent', '2 Renew passport']); // done goes last
+      await page.context().close();
+    });
+
+    it('writes a due date the same way in a chat reply and in the list (one shared format, the reader’s zone)', async () => {
+      const page = await newUserPage({ timezoneId: 'America/New_York' });
+      const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 86_400_000));
+      await addTask(page, 'Renew passport', `${tomorrow}T10:00`);
+      await addTask(page, 'Pay rent');
+      const listDue = async (title: string) => page.locator('.task', { has: page.getByRole('checkbox', { name: title, exact: true }) }).locator('.due').textContent();
+
+      await say(page, 'move pay rent to 3 june at 9:30'); // a named day: weekday, day, month (and year unless it is this year's)
+      const moved = /“Pay rent” is now due (.+)\.$/.exec((await page.locator('.bubble.assistant').last().textContent()) ?? '');
+      expect(moved, 'the reply names the new due date').to.not.equal(null);
+      expect(moved![1]).to.match(/^\w{3} 3 Jun(?: \d{4})? at 09:30$/);
+      await until(async () => (await listDue('Pay rent')) === `Due ${moved![1]}`, `the list to show "Due ${moved![1]}"`);
+
+      await say(page, 'show my tasks');
+      const listed = (await page.locator('.bubble.assistant').last().textContent()) ?? '';
+      for (const title of ['Renew passport', 'Pay rent']) {
+        const inReply = new RegExp(`${title} \\(due ([^,)]+)`).exec(listed);
+        expect(inReply, `${title} in “${listed}”`).to.not.equal(null);
+        expect(await listDue(title)).to.equal(`Due ${inReply![1]}`);
+      }
+      expect(await listDue('Renew passport')).to.equal('Due tomorrow at 10:00');
+      await page.context().close();
+    });
+
     it('shows each task’s priority and changes it in the editor, saved through the API', async () => {
       const page = await newUserPage();
       await addTask(page, 'Call the bank');

@@ -1,27 +1,5 @@
 import * as chrono from 'chrono-node';
-
-/**
- * Intl.DateTimeFormat instances by lower-cased zone (IANA names are case-insensitive): building
- * one costs ~0.2 ms, reusing it ~6 µs, and a "show my tasks" reply needs one per due date. The
- * cap bounds what a client naming many zones can make us keep.
- */
-export class FormatCache {
-  private readonly formats = new Map<string, Intl.DateTimeFormat>();
-
-  constructor(private readonly make: (timeZone: string) => Intl.DateTimeFormat, private readonly max = 1000) {}
-
-  /** Throws a RangeError for a zone the runtime does not know. */
-  for(timeZone: string): Intl.DateTimeFormat {
-    const key = timeZone.toLowerCase();
-    let format = this.formats.get(key);
-    if (!format) {
-      format = this.make(timeZone);
-      if (this.formats.size >= this.max) this.formats.clear();
-      this.formats.set(key, format);
-    }
-    return format;
-  }
-}
+import { FormatCache } from '../../../shared/format-cache.js';
 
 const offsetFormats = new FormatCache((timeZone) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }));
 

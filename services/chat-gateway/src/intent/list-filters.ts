@@ -12,21 +12,28 @@ const WORDS = {
   today: /\b(?:today(?:'?s)?|tonight|this evening|this afternoon)\b/i,
   high: /\b(?:high[- ]priority|urgent|important|top priority|high prio|priority)\b/i,
   low: /\b(?:low[- ]priority|not urgent|unimportant|not important|low prio)\b/i,
+  undated: /\b(?:without|with no|no|has no|have no|don't have|dont have|doesn't have|doesnt have|lacking)\s+(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|\b(?:undated|unscheduled|not scheduled|no due)\b/i,
 };
 
 /** What a request to see (or count) tasks asks for: "what's due tomorrow", "high priority tasks", "done this week". */
 export function listArgs(sentence: string, now: Date, timeZone: string): ListTasksArgs {
   const s = sentence.replace(/\b(?:to-?do|to do|task) list\b/gi, 'list'); // "my todo list" is the whole list
   const priority: Priority | undefined = WORDS.low.test(s) ? 'low' : WORDS.high.test(s) ? 'high' : undefined;
-  const dueBetween = dueRange(s, now, timeZone);
+  const undated = WORDS.undated.test(s);
+  const dueBetween = undated ? undefined : dueRange(s, now, timeZone);
   let filter: ListFilter;
   if (WORDS.overdue.test(s)) filter = 'overdue';
   else if (WORDS.notDone.test(s)) filter = WORDS.today.test(s) ? 'due_today' : 'pending';
   else if (WORDS.completed.test(s)) filter = 'completed';
   else if (WORDS.today.test(s)) filter = 'due_today';
-  else if (WORDS.pending.test(s) || dueBetween || priority) filter = 'pending';
+  else if (WORDS.pending.test(s) || dueBetween || priority || undated) filter = 'pending';
   else filter = 'all';
-  return { filter, ...(dueBetween && filter !== 'due_today' && filter !== 'overdue' ? { dueBetween } : {}), ...(priority ? { priority } : {}) };
+  return {
+    filter,
+    ...(dueBetween && filter !== 'due_today' && filter !== 'overdue' ? { dueBetween } : {}),
+    ...(priority ? { priority } : {}),
+    ...(undated ? { undated } : {}),
+  };
 }
 
 /** The local days a list request names besides today: tomorrow, this/next week, the weekend, a weekday or a date. */
@@ -75,6 +82,7 @@ export function selectTasks<T extends Pick<Task, 'completed' | 'dueAt' | 'priori
     }
     if (args.dueBetween && (at === undefined || at < Date.parse(args.dueBetween.from) || at >= Date.parse(args.dueBetween.to))) return false;
     if (args.priority && t.priority !== args.priority) return false;
+    if (args.undated && at !== undefined) return false;
     return true;
   });
 }

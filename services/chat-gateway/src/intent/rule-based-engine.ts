@@ -82,7 +82,7 @@ const RE = {
   thanks: wholeSentence(LEXICON.thanks),
   goodbyes: wholeSentence(LEXICON.goodbyes),
   help: wholeSentence(LEXICON.help),
-  undo: new RegExp(`^(?:(?:no|nope|wait|no wait|oops|whoops|ah|argh|damn)[,!\\s]+)*(?:undo[,!\\s]+)*(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|pls|that|it|the last (?:one|thing|change|action)|my last (?:one|thing|change|action|edit)|the last (?:thing|change) you (?:did|made)|what (?:you|i) just did))?$`, 'i'),
+  undo: new RegExp(`^(?:(?:no|nope|wait|no wait|oops|whoops|ah|argh|damn|nvm|never mind|nevermind|sorry|my bad|oh no|ugh|hmm)[,!\\s]+)*(?:undo[,!\\s]+)*(?:${alternation(LEXICON.undo)})(?:\\s+(?:please|pls|that|it|the last (?:one|thing|change|action)|my last (?:one|thing|change|action|edit)|the last (?:thing|change) you (?:did|made)|what (?:you|i) just did))?$`, 'i'),
   yes: wholeSentence(LEXICON.yes),
   no: wholeSentence(LEXICON.no),
   everything: new RegExp(`^(?:the\\s+)?${alternation(LEXICON.everything)}$`, 'i'),
@@ -116,6 +116,8 @@ function prepare(text: string): string {
   } while (s !== previous && s !== '');
   // "i really need to …": an adverb between the subject and the verb of an add lead.
   s = s.replace(/^(i|we)\s+(?:really|definitely|still|also|absolutely|seriously|just|probably|totally)\s+(?=(?:need|have|must|should|gotta|got|want|will|'ll|ought)\b)/i, '$1 ');
+  // "its urgent", "that ones done": a contraction typed without its apostrophe, at the start where a reference stands.
+  s = s.replace(/^(it|that|this)s\b/i, "$1's").replace(/^((?:that|this) one)s\b/i, "$1's");
   return correctCommandWord(s);
 }
 
@@ -193,7 +195,7 @@ function withReference(call: TaskToolCall, task: TaskReference): ToolCall {
 // ================================================================= list and count
 
 const LIST_QUESTION = new RegExp(
-  String.raw`^(?:what|what's|whats|what is|what are|which|anything|is there anything|are there any|is anything|do i have|have i got|any|where am i|am i)\b.*\b(?:on my|list|tasks?|todos?|to-dos?|to do|left|due|overdue|late|done|finished|completed|pending|open|remaining|have|got|plan|plate|agenda|need|next|today|tomorrow|week|weekend|month|scheduled|coming up|behind|urgent|important|priority|finish|finished|did|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
+  String.raw`^(?:what|what's|whats|what is|what are|which|anything|is there anything|are there any|is anything|do i have|have i got|any|where am i|am i)\b.*\b(?:on my|list|tasks?|todos?|to-dos?|to do|left|due|overdue|late|done|finished|completed|pending|open|remaining|have|got|plan|plate|agenda|need|next|today|tomorrow|week|weekend|month|scheduled|coming up|behind|urgent|important|priority|finish|finished|did|monday|tuesday|wednesday|thursday|friday|saturday|sunday|no (?:due )?dates?|no deadlines?|without (?:a |any )?(?:due )?(?:dates?|deadlines?)|undated)\b`,
   'i',
 );
 const SHOW = new RegExp(`^(?<verb>${alternation(LEXICON.list)})\\b\\s*(?:me\\s+)?(?:all\\s+)?(?:of\\s+)?(?<rest>.+?)$`, 'i');
@@ -220,7 +222,18 @@ function list(s: string, c: ConversationContext): Interpretation | undefined {
   return { kind: 'tool', name: 'list_tasks', args: listArgs(s, c.now, c.timeZone) };
 }
 
+/** "hw many", "how mnay": the two words of a count question, each typed with one slip. */
+function correctHowMany(s: string): string {
+  const m = /^(\S+)\s+(\S+)\b/.exec(s);
+  if (!m) return s;
+  const [, how, many] = m.map((w) => w.toLowerCase()) as [string, string, string];
+  const isHow = how === 'how' || isTypoOf(how, 'how');
+  const isMany = many === 'many' || isTypoOf(many, 'many');
+  return isHow && isMany && `${how} ${many}` !== 'how many' ? `how many${s.slice(m[0].length)}` : s;
+}
+
 function count(s: string, c: ConversationContext): Interpretation | undefined {
+  s = correctHowMany(s);
   if (!/^(?:how many|count|number of|what(?:'s| is) the number of)\b/i.test(s)) return undefined;
   const args = listArgs(s, c.now, c.timeZone);
   // "how many tasks do I have" counts what is left to do unless "done" or "in total" is said.
@@ -372,7 +385,7 @@ function priorityIn(s: string, bare = false): Priority | undefined {
 }
 
 const STRIP_PRIORITY = new RegExp(
-  `[\\s,(—–-]*(?:(?:and|it's|it is|its|this is|with|as|at|mark(?:ed)? (?:as|it)|make it|set to)\\s+)*(?:(?:a|an)\\s+)?${PRIORITY.any}(?:\\s+(?:priority|task))?[\\s,)!]*`,
+  `[\\s,(—–-]*(?:\\b(?:and|it's|it is|its|this is|with|as|at|mark(?:ed)? (?:as|it)|make it|set to)\\s+)*\\b(?:(?:a|an)\\s+)?${PRIORITY.any}\\b(?:\\s+(?:priority|task))?[\\s,)!]*`,
   'gi',
 );
 
@@ -396,10 +409,13 @@ export function parseReference(text: string, c: Pick<ConversationContext, 'lastT
 type Selector = TaskReference | { readonly matching: ListTasksArgs };
 
 function parseReferences(text: string, c: Pick<ConversationContext, 'lastTaskId'> & Partial<Pick<ConversationContext, 'lastShownTasks' | 'now' | 'timeZone'>>): Selector[] | undefined {
-  const s = text
+  const bare = text
     .trim()
     .replace(/^["“‘']+|["”’']+$/g, '')
-    .replace(/\s+(?:from|off|on)\s+(?:my|the)\s+(?:list|tasks|todos?|to-dos?)$/i, '')
+    .replace(/\s+(?:from|off|on)\s+(?:my|the)\s+(?:list|tasks|todos?|to-dos?)$/i, '');
+  // "that one" is a pronoun as a whole; only then may "that" go as a determiner ("that report").
+  if (RE.pronoun.test(bare)) return c.lastTaskId ? [{ id: c.lastTaskId }] : undefined;
+  const s = bare
     .replace(/^(?:the|my|that|this)\s+(?=\S)/i, '')
     .replace(/^(?:one|task|item|todo|thing)\s+(?:about|with|for|called|named|titled|that says|saying|where i)\s+/i, '')
     .trim();
@@ -582,7 +598,8 @@ function removeDue(s: string, c: ConversationContext): Interpretation | undefine
     /^(?:no (?:due date|deadline) (?:for|on))\s+(?<ref>.+)$/i.exec(s) ??
     /^(?<ref>.+?)\s+(?:has|needs)\s+no\s+(?:due date|deadline)$/i.exec(s) ??
     /^(?:make|mark)\s+(?<ref>.+?)\s+(?:not due|undated)$/i.exec(s);
-  return m ? withTask(m.groups!.ref!, c, { dueAt: null }, 'reschedule') : undefined;
+  // "which tasks have no due date" asks for a list.
+  return m && !NOT_A_SUBJECT.test(m.groups!.ref!) ? withTask(m.groups!.ref!, c, { dueAt: null }, 'reschedule') : undefined;
 }
 
 const RESCHEDULE_VERB = alternation(LEXICON.reschedule);

@@ -29,6 +29,8 @@ export interface ListTasksArgs {
   /** Only open tasks due in [from, to) (ISO instants): "due tomorrow", "this week", "on friday". */
   readonly dueBetween?: { readonly from: string; readonly to: string; readonly label: string };
   readonly priority?: Priority;
+  /** Only tasks without a due date ("what has no date"). */
+  readonly undated?: boolean;
   /** Say how many tasks match instead of listing them ("how many …"). */
   readonly count?: boolean;
 }
@@ -99,6 +101,10 @@ const taskReferenceSchema = {
 
 const prioritySchema = { type: 'string', enum: ['low', 'medium', 'high'] } as const;
 
+/** About ten years either way: a larger shift is no request, and `new Date` past ±8.64e15 ms would throw. */
+const MAX_SHIFT_MS = 10 * 366 * 86_400_000;
+const MAX_SHIFT_MONTHS = 120;
+
 /** JSON-schema tool definitions, in the shape LLM tool-calling APIs take (name, description, parameters). */
 export const TOOL_SCHEMAS = [
   {
@@ -117,11 +123,33 @@ export const TOOL_SCHEMAS = [
   },
   {
     name: 'list_tasks',
-    description: 'Show the user their tasks.',
+    description: 'Show the user their tasks, or say how many there are ("how many …" sets count).',
     parameters: {
       type: 'object',
-      properties: { filter: { type: 'string', enum: ['all', 'pending', 'completed', 'due_today', 'overdue'] } },
+      properties: {
+        filter: {
+          type: 'string',
+          enum: ['all', 'pending', 'completed', 'due_today', 'overdue'],
+          description: 'all tasks; pending = not done; completed = done; due_today = not done and due today; overdue = not done and past due.',
+        },
+        dueBetween: {
+          type: 'object',
+          description: 'Only tasks due from `from` (inclusive) to `to` (exclusive), e.g. the local day of "due tomorrow" or Monday to Monday for "this week"; `label` names the range in the reply ("tomorrow", "this week").',
+          properties: {
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            label: { type: 'string', minLength: 1, maxLength: 60 },
+          },
+          required: ['from', 'to', 'label'],
+          additionalProperties: false,
+        },
+        priority: { ...prioritySchema, description: 'Only tasks of this priority ("urgent" and "important" are high).' },
+        undated: { type: 'boolean', description: 'true: only tasks without a due date.' },
+        count: { type: 'boolean', description: 'true: answer with the number of matching tasks instead of listing them.' },
+      },
       required: ['filter'],
+      // No due date and a due range exclude each other.
+      dependencies: { undated: { properties: { dueBetween: false } } },
       additionalProperties: false,
     },
   },
@@ -137,17 +165,30 @@ export const TOOL_SCHEMAS = [
   },
   {
     name: 'update_task',
-    description: 'Rename a task, change or remove its due date, or change its priority.',
+    description: 'Rename a task, set, move or remove its due date, or change its priority.',
     parameters: {
       type: 'object',
       properties: {
         task: taskReferenceSchema,
         title: { type: 'string', minLength: 1, maxLength: 200 },
-        dueAt: { type: ['string', 'null'], format: 'date-time' },
+        dueAt: { type: ['string', 'null'], format: 'date-time', description: 'The new due date, or null to remove it.' },
         priority: prioritySchema,
+        shiftDueBy: {
+          type: 'object',
+          description:
+            'Move the current due date instead of setting one: by `ms` milliseconds and `months` months (a month keeps the day of the month); negative is earlier. "push it back two days" is {"ms": 172800000, "months": 0}.',
+          properties: {
+            ms: { type: 'integer', minimum: -MAX_SHIFT_MS, maximum: MAX_SHIFT_MS },
+            months: { type: 'integer', minimum: -MAX_SHIFT_MONTHS, maximum: MAX_SHIFT_MONTHS },
+          },
+          required: ['ms', 'months'],
+          additionalProperties: false,
+        },
       },
       required: ['task'],
       minProperties: 2,
+      // A new due date and a shift of the old one contradict each other.
+      dependencies: { shiftDueBy: { properties: { dueAt: false } } },
       additionalProperties: false,
     },
   },
