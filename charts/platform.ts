@@ -273,6 +273,8 @@ export class TodoPlatformChart extends Chart {
             refreshInterval: env.secrets.refreshInterval,
           });
         }
+        // The WAL-archiving and backup-age alerts read the instances' own exporter.
+        if (env.observability.serviceMonitors) database.scrapeMetrics(PROMETHEUS);
         return { database, databaseUrl: mount(database.appSecret.name), watched: { cloudNativePg: { cluster: database.peerName } } };
       }
       case 'in-cluster': {

@@ -1,4 +1,5 @@
 import type { ICluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster';
+import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import type { IScheduledBackup } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ScheduledBackup';
 import { Construct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
@@ -10,7 +11,7 @@ import { addKubeObject } from './model-object.js';
 import { NamespacePeer } from './network-peers.js';
 import { checkContainerResources } from './pod-hardening.js';
 import { parseQuantity } from './quantity.js';
-import { WorkloadNetworkPolicy } from './workload-network-policy.js';
+import { WorkloadNetworkPolicy, type IngressSource } from './workload-network-policy.js';
 
 /**
  * Continuous backup to an S3-compatible object store (WAL archive plus scheduled base backups),
@@ -136,6 +137,8 @@ export const DEFAULT_CNPG_OPERATOR = new NamespacePeer('cnpg-system', { 'app.kub
 /** The lowest uid/gid the hardening bar accepts (S06). */
 const MIN_RUN_AS_ID = 10001;
 
+/** The instances' Prometheus exporter, CloudNativePG's `metrics` container port. */
+const CNPG_METRICS_PORT = 9187;
 /** The CloudNativePG instance manager's HTTP status port. */
 const STATUS_PORT = 8000;
 /** PostgreSQL's archive_timeout unless `backup.archiveTimeout` says otherwise (CloudNativePG's default, made explicit). */
@@ -180,6 +183,8 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
   public readonly networkPolicy: WorkloadNetworkPolicy;
   /** The Barman Cloud ObjectStore the WAL archive and base backups go to. */
   public readonly objectStoreName: string;
+  /** The recommended labels every object of the database carries. */
+  private readonly labels: Record<string, string>;
   /** The resolved settings, for a recovery cluster that must run like this one (`CloudNativePgRecovery`). */
   public readonly settings: CloudNativePgClusterSettings;
   private readonly allowedClients: INetworkPeer[] = [];
@@ -214,6 +219,7 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
 
     const name = props.identity.name;
     const labels = recommendedLabels(props.identity);
+    this.labels = labels;
     this.peerName = name;
     this.podSelectorLabels = { 'cnpg.io/cluster': name };
     this.namespace = props.namespace;
@@ -272,6 +278,23 @@ export class CloudNativePgDatabase extends Construct implements INetworkPeer {
 
     this.networkPolicy = instanceNetworkPolicy(this, this, this.settings);
     scheduledBackup(this, name, this.settings, labels);
+  }
+
+  /**
+   * Lets `scraper` (a Prometheus) scrape every instance's exporter (CloudNativePG's `metrics` port,
+   * 9187) and emits the Prometheus Operator PodMonitor that tells it to: WAL archiving, replication
+   * and the Barman Cloud plugin's last-backup time are only known from these series.
+   */
+  public scrapeMetrics(scraper: IngressSource): this {
+    if (this.node.tryFindChild('pod-monitor')) throw new Error(`${this.node.path}: scrapeMetrics() was already called`);
+    this.networkPolicy.allowFrom(scraper, CNPG_METRICS_PORT);
+    addKubeObject<IPodMonitor>(this, 'pod-monitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: { name: this.peerName, namespace: this.namespace, labels: this.labels },
+      spec: { selector: { matchLabels: { ...this.podSelectorLabels } }, podMetricsEndpoints: [{ port: 'metrics' }] },
+    });
+    return this;
   }
 
   /** Lets `client` connect to PostgreSQL (the client's own egress is its policy's business). */

@@ -74,6 +74,7 @@ function intendedFlows(env: EnvironmentConfig, workloads: readonly string[]): st
     flows.push('todo-db -> api-server:443', 'todo-db -> api-server:6443', 'todo-db -> object-store:443');
   }
   if (env.observability.serviceMonitors) flows.push('prometheus -> todo-api:8080', 'prometheus -> chat-gateway:8081');
+  if (env.observability.serviceMonitors && env.database.kind === 'cloudnative-pg') flows.push('prometheus -> todo-db:9187');
   if (env.issuer.kind === 'acme') flows.push('ingress -> acme-solver:8089');
   return flows.sort();
 }
@@ -287,7 +288,7 @@ describe('dist/ (what Argo CD syncs)', () => {
         ];
         const inNamespace = new Set(endpoints.filter((e) => 'namespace' in e.endpoint && e.endpoint.namespace === env.namespace).map((e) => e.name));
         const namespaces = { ...namespacesOf(objects), 'kube-system': {}, monitoring: {}, other: {}, 'cnpg-system': {}, [env.ingressController.namespace]: {} };
-        const flows = allowedFlows(objects, namespaces, endpoints, [53, 443, 5432, 6443, 8000, 8080, 8081, 8089]).filter((flow) => {
+        const flows = allowedFlows(objects, namespaces, endpoints, [53, 443, 5432, 6443, 8000, 8080, 8081, 8089, 9187]).filter((flow) => {
           // Flows between two outside parties are not this platform's to allow or deny.
           const [from, to] = flow.split(/ -> |:/);
           return inNamespace.has(from!) || inNamespace.has(to!);

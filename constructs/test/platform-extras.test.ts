@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { Testing } from 'cdk8s';
 import { BARMAN_OBJECT_STORE_KIND, CloudNativePgDatabase, type CloudNativePgDatabaseProps } from '../cloudnative-pg-database.js';
 import { ExternalSecretFile, type ExternalSecretFileProps } from '../external-secret-file.js';
+import { NamespacePeer } from '../network-peers.js';
 import { isAllowed, namespacesOf } from '../network-policy-eval.js';
 import { HardeningValidation, formatFinding, type HardeningValidationProps } from '../policy/index.js';
 import { expectSnapshot, only, type Manifest } from './support/snapshot.js';
@@ -149,6 +150,19 @@ describe('CloudNativePgDatabase', () => {
     expect(allowed(pod({ app: 'something-else' }, 'cnpg-system'), 8000), 'another pod of the operator namespace').to.equal(false);
     expect(allowed(pod({ 'app.kubernetes.io/name': 'frontend' }), 5432)).to.equal(false);
     expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }, 'elsewhere'), 5432)).to.equal(false);
+  });
+
+  it('lets a Prometheus scrape the instances\' exporter (9187) through a PodMonitor, once; nobody else', () => {
+    const prometheus = new NamespacePeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+    const scraped = synth((chart) => new CloudNativePgDatabase(chart, 'db', props).allowClient(client).scrapeMetrics(prometheus));
+    const monitor = only(scraped, 'PodMonitor');
+    expect(monitor.apiVersion).to.equal('monitoring.coreos.com/v1');
+    expect(monitor.spec).to.deep.equal({ selector: { matchLabels: { 'cnpg.io/cluster': 'todo-db' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
+    const scrapedNamespaces = { ...namespacesOf(scraped), monitoring: {} };
+    expect(isAllowed(scraped, scrapedNamespaces, pod({ 'app.kubernetes.io/name': 'prometheus' }, 'monitoring'), db, 9187)).to.equal(true);
+    expect(isAllowed(scraped, scrapedNamespaces, pod({ 'app.kubernetes.io/name': 'grafana' }, 'monitoring'), db, 9187)).to.equal(false);
+    expect(isAllowed(objects, { ...namespaces, monitoring: {} }, pod({ 'app.kubernetes.io/name': 'prometheus' }, 'monitoring'), db, 9187), 'not without scrapeMetrics').to.equal(false);
+    expect(() => synth((chart) => new CloudNativePgDatabase(chart, 'db', props).scrapeMetrics(prometheus).scrapeMetrics(prometheus))).to.throw('test/db: scrapeMetrics() was already called');
   });
 
   it('reaches the API server and the object store only at their configured ranges, never the whole internet', () => {
