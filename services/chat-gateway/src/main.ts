@@ -1,9 +1,10 @@
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { startChatGateway } from './server.js';
+import { flushTraces, traceLogFields } from '../../shared/trace-context.js';
 
 const config = loadConfig();
-const logger = pino({ level: config.logLevel, base: { service: 'chat-gateway' } });
+const logger = pino({ level: config.logLevel, base: { service: 'chat-gateway' }, mixin: traceLogFields });
 const gateway = await startChatGateway(config, { logger });
 
 let stopping = false;
@@ -12,7 +13,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    gateway.close().then(
+    gateway.close().then(flushTraces).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

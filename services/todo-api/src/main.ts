@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { loadConfig } from './config.js';
 import { startTodoApi } from './server.js';
+import { flushTraces } from '../../shared/trace-context.js';
 
 const logger = pino({ base: { service: 'todo-api' } });
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     api.beginDrain();
     await sleep(delayMs);
     await api.close();
+    await flushTraces();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM', config.shutdownDelayMs));

@@ -9,6 +9,7 @@ import { openDatabase } from './db/database.js';
 import { createDrainableServer } from './http/connectionDrain.js';
 import { migrateToLatest } from './db/migrations.js';
 import { ChangeFeed } from './events.js';
+import { traceLogFields } from '../../shared/trace-context.js';
 
 export type { TodoApiConfig } from './config.js';
 
@@ -39,6 +40,7 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}): Prom
   const logger = pino({
     level: config.logLevel,
     base: { service: 'todo-api' },
+    mixin: traceLogFields,
     redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl'], censor: '[redacted]' },
   });
   const database = await openDatabase({
