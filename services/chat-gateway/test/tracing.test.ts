@@ -31,7 +31,7 @@ interface ExportedSpan {
 const SPAN_KIND = { SERVER: 2, CLIENT: 3 };
 
 /** A stand-in collector: the OTLP/HTTP traces endpoint with JSON bodies, keeping every span. */
-async function startReceiver(): Promise<{ url: string; spans: ExportedSpan[]; close(): void }> {
+async function startReceiver(): Promise<{ url: string; spans: ExportedSpan[]; close(): void; closeConnections(): void }> {
   const spans: ExportedSpan[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -56,7 +56,7 @@ async function startReceiver(): Promise<{ url: string; spans: ExportedSpan[]; cl
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, close: () => server.close() };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, close: () => server.close(), closeConnections: () => server.closeAllConnections() };
 }
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
@@ -123,15 +123,16 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
     chat.close();
     expect(reply.type, JSON.stringify(reply)).to.equal('reply');
 
-    const inTrace = () => receiver.spans.filter((span) => span.traceId === browserTraceId);
-    const sql = await until('the SQL span of the insert', () =>
-      inTrace().find((span) => span.service === 'todo-api' && span.attributes['db.system.name'] === 'postgresql' && /^insert into "tasks"/.test(String(span.attributes['db.query.text']))));
-    const byId = new Map(inTrace().map((span) => [span.spanId, span]));
-    const ancestors = (span: ExportedSpan): ExportedSpan[] => {
-      const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
-      return parent ? [parent, ...ancestors(parent)] : [];
-    };
-    const chain = [sql, ...ancestors(sql)];
+    // Spans arrive as each process's batch goes out: wait until the SQL span's ancestry reaches outside the trace.
+    const chain = await until('the SQL span of the insert and all its ancestors', () => {
+      const spans = receiver.spans.filter((span) => span.traceId === browserTraceId);
+      const byId = new Map(spans.map((span) => [span.spanId, span]));
+      const sql = spans.find((span) => span.service === 'todo-api' && span.attributes['db.system.name'] === 'postgresql' && /^insert into "tasks"/.test(String(span.attributes['db.query.text'])));
+      const found: ExportedSpan[] = [];
+      for (let span = sql; span; span = span.parentSpanId ? byId.get(span.parentSpanId) : undefined) found.push(span);
+      return found.at(-1)?.parentSpanId === browserSpanId ? found : undefined;
+    });
+    const byId = new Map(chain.map((span) => [span.spanId, span]));
     const apiServer = chain.find((span) => span.service === 'todo-api' && span.kind === SPAN_KIND.SERVER);
     expect(apiServer, `chain: ${JSON.stringify(chain.map((s) => [s.service, s.name]))}`).to.not.equal(undefined);
     expect(apiServer!.attributes['http.route'] ?? apiServer!.attributes['url.path'] ?? apiServer!.attributes['http.target']).to.match(/\/api\/tasks/);
@@ -140,7 +141,7 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
     const say = byId.get(gatewayClient!.parentSpanId!);
     expect(say).to.include({ service: 'chat-gateway', name: 'chat say', kind: SPAN_KIND.SERVER, parentSpanId: browserSpanId });
     expect(say!.attributes['chat.message.id']).to.equal('traced');
-    // The chain ends at the say span: the browser's span is its parent, and nothing else joined the trace from outside.
+    // The chain ends at the say span, whose parent is the browser's span.
     expect(chain.at(-1)).to.equal(say);
 
     // The log lines of that action carry the trace id next to the request id.
@@ -161,5 +162,20 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
     const say = await until('the say span', () => receiver.spans.find((span) => span.name === 'chat say' && span.attributes['chat.message.id'] === 'm1' && !span.parentSpanId));
     await until('the API server span in the same trace', () =>
       receiver.spans.find((span) => span.traceId === say.traceId && span.service === 'todo-api' && span.kind === SPAN_KIND.SERVER));
+  });
+
+  it('still exits 0, within seconds, on SIGTERM when the collector is gone (the last flush gives up quietly)', async () => {
+    receiver.close();
+    receiver.closeConnections();
+    const { token } = await register(api.url);
+    for (const child of [gateway, api.process]) {
+      // A request's spans still batched at SIGTERM: the flush on the way out has something to send.
+      expect((await fetch(`${api.url}/api/tasks`, { headers: { authorization: `Bearer ${token}` } })).status).to.equal(200);
+      child.kill('SIGTERM');
+      const stopping = Date.now();
+      const [code] = await once(child, 'exit');
+      expect(code, child === gateway ? gatewayLogs : api.output()).to.equal(0);
+      expect(Date.now() - stopping, 'the flush gives up after 2 s').to.be.below(5000);
+    }
   });
 });
