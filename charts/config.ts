@@ -94,6 +94,20 @@ export interface AssistantModelConfig {
   readonly timeoutMs?: number;
 }
 
+/** Where the Node services send their traces (OpenTelemetry, OTLP/HTTP) and how many they keep. */
+export interface TracingConfig {
+  /** The collector's OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  readonly endpoint: string;
+  /** The collector's pods: the services' only added egress. */
+  readonly collector: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
+  /** Share of new traces kept (OTEL_TRACES_SAMPLER_ARG; a caller's sampled flag wins: parentbased). */
+  readonly sampleRatio: number;
+}
+
+/** The OpenTelemetry Collector of the clusters' `monitoring` namespace (its chart's default labels). */
+const OTEL_COLLECTOR: TracingConfig['collector'] = { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'opentelemetry-collector' }, port: 4318 };
+const OTEL_ENDPOINT = 'http://otel-collector.monitoring.svc.cluster.local:4318';
+
 /** One environment the platform is synthesized for. */
 export interface EnvironmentConfig {
   /** The folder under dist/ and the Argo CD application suffix. */
@@ -142,6 +156,8 @@ export interface EnvironmentConfig {
   readonly logLevel: 'debug' | 'info' | 'warn';
   /** The chat gateway's LLM engine. Off (rules only) when absent, as in every environment today. */
   readonly assistantModel?: AssistantModelConfig;
+  /** Tracing of the Node services; off (no exporter, no SDK loaded) when absent. */
+  readonly tracing?: TracingConfig;
 }
 
 /** Where Argo CD reads the rendered manifests from. */
@@ -255,6 +271,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     observability: { serviceMonitors: true, alerts: true },
     autoSync: false,
     logLevel: 'info',
+    tracing: { endpoint: OTEL_ENDPOINT, collector: OTEL_COLLECTOR, sampleRatio: 1 },
   },
   {
     name: 'prod',
@@ -294,6 +311,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     canaryReleases: { prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090' },
     autoSync: false,
     logLevel: 'info',
+    tracing: { endpoint: OTEL_ENDPOINT, collector: OTEL_COLLECTOR, sampleRatio: 0.1 },
   },
 ];
 

@@ -182,6 +182,7 @@ export class TodoPlatformChart extends Chart {
       ...(service.egressToCidrs?.(env) ?? []),
       ...(service.usesDatabase && env.database.kind === 'external' ? [{ cidr: env.database.cidr, port: env.database.port }] : []),
     ];
+    const egressTo = service.egressTo?.(env) ?? [];
     const routed = (service.routes ?? []).length > 0;
     const observed = service.metrics && env.observability.serviceMonitors;
     return new WebService(this, service.name, {
@@ -207,6 +208,7 @@ export class TodoPlatformChart extends Chart {
         : {}),
       ...(service.usesDatabase && database ? { database } : {}),
       ...(egressToCidrs.length > 0 ? { allowToCidrs: egressToCidrs } : {}),
+      ...(egressTo.length > 0 ? { allowTo: egressTo.map((peer) => ({ to: new NamespacePeer(peer.namespace, peer.podLabels), port: peer.port })) } : {}),
     });
   }
 

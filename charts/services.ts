@@ -40,6 +40,13 @@ export interface ServiceEgress {
   readonly port: number;
 }
 
+/** An in-cluster callee outside the platform's namespace (by namespace and pod labels). */
+export interface ServicePeerEgress {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly port: number;
+}
+
 /** How the release workflow builds a service's image. */
 export interface ServiceBuild {
   /** The Dockerfile, relative to the repository root (the build context). */
@@ -78,6 +85,8 @@ export interface PlatformService {
   readonly secrets?: (env: EnvironmentConfig) => readonly ServiceSecret[];
   /** What it calls outside the cluster in this environment (egress by address range). */
   readonly egressToCidrs?: (env: EnvironmentConfig) => readonly ServiceEgress[];
+  /** What it calls in the cluster outside the platform in this environment (egress by namespace and pods). */
+  readonly egressTo?: (env: EnvironmentConfig) => readonly ServicePeerEgress[];
   /** Its plain settings in this environment (a ConfigMap, one env var each). */
   readonly config?: (env: EnvironmentConfig) => Readonly<Record<string, string>>;
   /** Configuration files mounted read-only into the container. */
@@ -102,6 +111,20 @@ export function serviceUrl(name: string, env: EnvironmentConfig): string {
 export const FRONTEND_NGINX_CONF = new URL('../services/frontend/nginx/default.conf', import.meta.url);
 
 const origin = (env: EnvironmentConfig) => `https://${env.host}`;
+
+/** A Node service's OTEL_* settings (services/shared/tracing.ts): none where tracing is off. */
+function tracingConfig(env: EnvironmentConfig, serviceName: string): Record<string, string> {
+  if (!env.tracing) return {};
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.tracing.endpoint,
+    OTEL_SERVICE_NAME: serviceName,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(env.tracing.sampleRatio),
+  };
+}
+
+/** Egress to the trace collector where tracing is on. */
+const tracingEgress = (env: EnvironmentConfig): readonly ServicePeerEgress[] => (env.tracing ? [env.tracing.collector] : []);
 
 /** One scrypt hash at the API's cost needs 128 MiB beside a ~125 MiB process (services/todo-api README). */
 const HASHES_AT_ONCE = { small: 1, production: 2 } as const;
@@ -168,7 +191,9 @@ export const TODO_SERVICES: readonly PlatformService[] = [
       // forge every entry to the left of it.
       TRUST_PROXY_HOPS: '1',
       SCRYPT_CONCURRENCY: String(hashesAtOnce(env)),
+      ...tracingConfig(env, 'todo-api'),
     }),
+    egressTo: tracingEgress,
     resources: todoApiResources,
     build: { dockerfile: 'services/todo-api/Dockerfile', repository: 'todo-api' },
   },
@@ -200,7 +225,9 @@ export const TODO_SERVICES: readonly PlatformService[] = [
             LLM_TIMEOUT_MS: String(env.assistantModel.timeoutMs ?? 4000),
           }
         : {}),
+      ...tracingConfig(env, 'chat-gateway'),
     }),
+    egressTo: tracingEgress,
     secrets: (env) =>
       env.assistantModel?.apiKeyRemoteRef === undefined
         ? []

@@ -101,8 +101,27 @@ describe('the platform as data', function () {
     expect(external.spec.data).to.deep.equal([{ secretKey: 'api-key', remoteRef: { key: 'todo/prod/llm-api-key' } }]);
     const container = (objects.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'chat-gateway') as any).spec.template.spec.containers[0];
     expect(container.env).to.deep.include({ name: 'LLM_API_KEY_FILE', value: '/var/run/secrets/todo/llm/api-key' });
-    expect(flows.filter((flow) => flow.startsWith('chat-gateway -> ') && !flow.includes('dns'))).to.deep.equal(['chat-gateway -> 198.51.100.0/24:443', 'chat-gateway -> todo-api:8080']);
+    expect(flows.filter((flow) => flow.startsWith('chat-gateway -> ') && !flow.includes('dns'))).to.deep.equal([
+      'chat-gateway -> 198.51.100.0/24:443', 'chat-gateway -> monitoring/opentelemetry-collector:4318', 'chat-gateway -> todo-api:8080',
+    ]);
     const { objects: without } = await flowsOf(prod, []);
     expect(without.some((o) => o.metadata.name === 'chat-gateway-llm'), 'off by default').to.equal(false);
+  });
+
+  it('tracing: where it is on, the Node services get their OTEL_* settings and egress to the collector; where it is off, neither', async () => {
+    const { objects, flows } = await flowsOf(prod, []);
+    const configOf = (list: typeof objects, name: string) => (list.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-config`) as any).data;
+    for (const name of ['todo-api', 'chat-gateway']) {
+      expect(configOf(objects, name)).to.deep.include({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.monitoring.svc.cluster.local:4318', OTEL_SERVICE_NAME: name,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1',
+      });
+      expect(flows).to.include(`${name} -> monitoring/opentelemetry-collector:4318`);
+    }
+    expect(flows.filter((flow) => flow.includes('opentelemetry-collector'))).to.have.length(2);
+    const { tracing: _off, ...untraced } = prod;
+    const { objects: without, flows: flowsWithout } = await flowsOf(untraced, []);
+    expect(Object.keys(configOf(without, 'todo-api')).filter((key) => key.startsWith('OTEL_'))).to.deep.equal([]);
+    expect(flowsWithout.filter((flow) => flow.includes('opentelemetry-collector'))).to.deep.equal([]);
   });
 });

@@ -12,12 +12,13 @@ const GATEWAY_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** Default output folder (git-ignored build/, never dist/), where the Dockerfile copies it from. */
 export const DEFAULT_OUT_DIR = path.resolve(GATEWAY_DIR, '../../build/chat-gateway');
 
-/** Writes `<outDir>/main.mjs` and returns its path. */
+/** Writes `<outDir>/main.mjs` and the tracing preload `<outDir>/tracing.mjs`; returns main.mjs's path. */
 export async function buildGateway(outDir: string = DEFAULT_OUT_DIR): Promise<string> {
   const outfile = path.join(outDir, 'main.mjs');
   await esbuild.build({
-    entryPoints: [path.join(GATEWAY_DIR, 'src/main.ts')],
-    outfile,
+    entryPoints: [path.join(GATEWAY_DIR, 'src/main.ts'), path.join(GATEWAY_DIR, 'src/tracing.ts')],
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -20,6 +20,13 @@ export interface SayMessage {
   readonly text: string;
   /** IANA zone for "tomorrow at 5pm"; the gateway's default when absent. */
   readonly timeZone?: string;
+  /**
+   * W3C trace context of the browser's action (the `traceparent`/`tracestate` header values):
+   * the gateway's span for this message, its API calls and their SQL join that trace. Optional;
+   * malformed values are ignored (a new trace starts), as the W3C spec asks.
+   */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 export type ClientMessage = SayMessage;
@@ -92,7 +99,7 @@ export function parseClientMessage(frame: string, isValidTimeZone: (zone: string
     return refuse('bad_json', 'Messages must be JSON, like {"type":"say","id":"1","text":"show my tasks"}.');
   }
   if (!isObject(value)) return refuse('bad_message', 'A message must be a JSON object with a type.');
-  const { type, id, text, timeZone } = value;
+  const { type, id, text, timeZone, traceparent, tracestate } = value;
   const replyId = typeof id === 'string' ? id : undefined;
   if (type !== 'say') return refuse('unknown_type', `Unknown message type ${JSON.stringify(type)}; the only type is "say".`, replyId);
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_SAY_ID) {
@@ -104,7 +111,20 @@ export function parseClientMessage(frame: string, isValidTimeZone: (zone: string
   if (timeZone !== undefined && (typeof timeZone !== 'string' || !isValidTimeZone(timeZone))) {
     return refuse('bad_message', '"timeZone" must be an IANA time zone such as "Europe/Paris".', id);
   }
-  return { ok: true, message: { type: 'say', id, text, ...(timeZone !== undefined ? { timeZone } : {}) } };
+  return {
+    ok: true,
+    message: {
+      type: 'say', id, text,
+      ...(timeZone !== undefined ? { timeZone } : {}),
+      ...(isTraceField(traceparent) ? { traceparent } : {}),
+      ...(isTraceField(tracestate) ? { tracestate } : {}),
+    },
+  };
+}
+
+/** W3C caps tracestate at 512 characters; a traceparent is 55. Anything else is not trace context. */
+function isTraceField(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 512;
 }
 
 /**

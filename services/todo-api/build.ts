@@ -1,4 +1,4 @@
-// Bundles src/main.ts into <outdir>/main.js (ESM, node20, dependencies left external so
+// Bundles src/main.ts into <outdir>/main.js and the tracing preload src/tracing.ts into <outdir>/tracing.js (ESM, node20, dependencies left external so
 // PGlite's WASM and data files load from node_modules). Used by the Dockerfile and its test.
 // Usage: npx tsx services/todo-api/build.ts [outdir]   (default build/todo-api)
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 export async function bundleTodoApi(outdir: string): Promise<string> {
-  const entry = fileURLToPath(new URL('./src/main.ts', import.meta.url));
+  const source = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
   const outfile = path.join(outdir, 'main.js');
   await mkdir(outdir, { recursive: true });
   await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [source('main.ts'), source('tracing.ts')],
+    outdir,
     bundle: true,
     platform: 'node',
     format: 'esm',

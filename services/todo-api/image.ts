@@ -1,7 +1,7 @@
 // The todo-api image's start command, read from its Dockerfile, so that the benchmark and the
 // container test run the bundle with exactly the node options the image ships with.
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const DOCKERFILE = fileURLToPath(new URL('./Dockerfile', import.meta.url));
 
@@ -22,7 +22,14 @@ export async function imageCommand(dockerfile = DOCKERFILE): Promise<string[]> {
   return command;
 }
 
-/** The options the image passes to node before the script. */
-export async function imageNodeOptions(dockerfile = DOCKERFILE): Promise<string[]> {
-  return (await imageCommand(dockerfile)).slice(1, -1);
+/** Where the image's bundle lies, relative to its working directory: its preloads (`--import`) are there too. */
+const IMAGE_BUNDLE_DIR = './build/todo-api/';
+
+/**
+ * The options the image passes to node before the script, with its preloads (the tracing one)
+ * taken from `bundleDir`, where a benchmark built the bundle, instead of the image's build/todo-api/.
+ */
+export async function imageNodeOptions(bundleDir: string, dockerfile = DOCKERFILE): Promise<string[]> {
+  const bundle = `${pathToFileURL(bundleDir).href}/`;
+  return (await imageCommand(dockerfile)).slice(1, -1).map((option) => option.replace(`--import=${IMAGE_BUNDLE_DIR}`, `--import=${bundle}`));
 }

@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  startService([...await imageNodeOptions(), apiBundle], {
+  startService([...await imageNodeOptions(path.dirname(apiBundle)), apiBundle], {
     DATABASE_URL: databaseUrl ?? '', // empty: PGlite, even if the environment sets DATABASE_URL
     PORT: String(apiPort), HOST: '127.0.0.1', DATA_DIR: dataDir, SCRYPT_LOG_N: '10',
     API_RATE_LIMIT_PER_MINUTE: '100000000', AUTH_IP_RATE_LIMIT: '1000000', LOGIN_RATE_LIMIT: '1000000', SHUTDOWN_DELAY_MS: '0',

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { ConfigError, startupProblem } from '../../shared/env.js';
 import { loadConfig } from './config.js';
 import { startChatGateway } from './server.js';
+import { flushTraces, traceLogFields } from '../../shared/trace-context.js';
 
 /** Whatever loadConfig refuses is a setting to fix: its messages name the setting and the value. */
 function loadSettings() {
@@ -14,7 +15,7 @@ function loadSettings() {
 
 async function start() {
   const config = loadSettings();
-  const logger = pino({ level: config.logLevel, base: { service: 'chat-gateway' } });
+  const logger = pino({ level: config.logLevel, base: { service: 'chat-gateway' }, mixin: traceLogFields });
   return { logger, gateway: await startChatGateway(config, { logger }) };
 }
 
@@ -33,7 +34,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    gateway.close().then(
+    gateway.close().then(() => flushTraces()).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

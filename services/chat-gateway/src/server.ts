@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { CHAT_SUBPROTOCOL } from '../../shared/chat-protocol.js';
+import { traceLogFields } from '../../shared/trace-context.js';
 import { ApiReadiness } from './api-readiness.js';
 import { TokenVerifier } from './auth.js';
 import { DEFAULT_CONFIG, validateConfig, type GatewayConfig } from './config.js';
@@ -49,7 +50,7 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
   const config = validateConfig({ ...DEFAULT_CONFIG, ...overrides });
   const logger =
     deps.logger ??
-    pino({ level: config.logLevel, base: { service: 'chat-gateway' }, redact: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]'] });
+    pino({ level: config.logLevel, base: { service: 'chat-gateway' }, mixin: traceLogFields, redact: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]'] });
   const metrics = createMetrics();
   const engine = deps.engine ?? defaultEngine(config, metrics, logger);
   const streams = new UserChangeStreams({

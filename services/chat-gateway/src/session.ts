@@ -9,6 +9,7 @@ import type { GatewayMetrics } from './metrics.js';
 import { RateBudget, type UserBuckets } from './rate-budget.js';
 import type { UserChangeStreams } from './task-events.js';
 import { TodoApiClient } from './todo-api-client.js';
+import { traceSay } from './chat-tracing.js';
 import type { SocketOwner } from './upgrade.js';
 
 /** Close code for an expired token (4000–4999 are the application's). */
@@ -139,7 +140,7 @@ export class Session {
     if (!parsed.ok) return this.error(parsed.error.code, parsed.error.message, parsed.error.id);
     const { id, text, timeZone } = parsed.message;
     if (this.draining) return this.error('shutting_down', 'The assistant is restarting; please send that again in a moment.', id);
-    this.enqueue(() => this.say(id, text, timeZone ?? this.deps.config.defaultTimeZone));
+    this.enqueue(() => traceSay(parsed.message, () => this.say(id, text, timeZone ?? this.deps.config.defaultTimeZone)));
   }
 
   private enqueue(work: () => Promise<void>): void {

@@ -24,7 +24,7 @@ describe('chat-gateway image', () => {
     it('runs the bundle from build/ as uid/gid 10001, with no package manager in the runtime stage', () => {
       const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
       expect(runtime).to.match(/^USER 10001:10001$/m);
-      expect(runtime).to.match(/^CMD \["node", "--enable-source-maps", "\/app\/build\/main\.mjs"\]$/m);
+      expect(runtime).to.match(/^CMD \["node", "--enable-source-maps", "--import=\/app\/build\/tracing\.mjs", "\/app\/build\/main\.mjs"\]$/m);
       expect(runtime).to.include('/usr/local/bin/npm');
       expect(runtime).to.not.match(/^RUN .*npm (ci|install)/m);
       expect(runtime).to.not.match(/^COPY .*node_modules/m);
@@ -60,7 +60,7 @@ describe('chat-gateway image', () => {
       const runDir = path.join(dir, 'run');
       await mkdir(runDir);
       await chmod(runDir, 0o555);
-      const child = spawn(process.execPath, [path.join(dir, 'build/main.mjs')], {
+      const child = spawn(process.execPath, [`--import=${path.join(dir, 'build/tracing.mjs')}`, path.join(dir, 'build/main.mjs')], {
         cwd: runDir, // not writable for the process; no node_modules anywhere up the tree
         ...(asRoot ? { uid: 10001, gid: 10001 } : {}),
         env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', TODO_API_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'info', TMPDIR: '/tmp' },

@@ -153,8 +153,10 @@ interface Service {
 }
 
 function startService(name: string, entry: string, env: NodeJS.ProcessEnv, log: (service: string, line: string) => void): Service {
-  // --import resolves 'tsx' from cwd, the repository root, where it is installed.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], {
+  // --import resolves 'tsx' from cwd, the repository root, where it is installed; then the
+  // service's tracing preload, as in its image (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  const preload = path.join(REPO_ROOT, path.dirname(entry), 'tracing.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', preload, path.join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,14 @@
 // Benchmark: todo-api vs a minimal node:http + pg server, same PostgreSQL database, same run.
 // Usage: node --import tsx services/todo-api/bench/api.bench.ts   (DATABASE_URL defaults to the local server)
 // Targets (issue 4): API throughput >= 0.5x the baseline; API p99 < 50 ms at 50 connections.
-// Ctrl-C / SIGTERM stops both servers, drops the database and removes the temp and build folders.
+// Then tracing's cost (issue 16): the same bundle with OpenTelemetry on vs off, target >= 0.9x.
+// Ctrl-C / SIGTERM stops the servers, drops the database and removes the temp and build folders.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -49,6 +52,24 @@ async function spawnServer(args: string[], env: Record<string, string>, logFile:
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Stands in for the trace collector: takes OTLP/HTTP exports and counts their spans, so the
+ * traced run pays for batching, encoding and sending as in production.
+ */
+async function startTraceSink(): Promise<{ url: string; spans: () => number; close(): void }> {
+  let spans = 0;
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      spans += Buffer.concat(chunks).toString('utf8').split('"spanId"').length - 1;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans: () => spans, close: () => server.close() };
 }
 
 /** Runs autocannon; `latencies` receives every response time (ms) so rounds can be pooled. */
@@ -126,11 +147,13 @@ async function main(): Promise<void> {
   // The API runs as the image does: the esbuild bundle on node with the Dockerfile's node
   // options (build/ is git-ignored).
   const main = await bundleTodoApi(buildDir);
-  const api = await spawnServer([...await imageNodeOptions(), main], {
+  const nodeOptions = await imageNodeOptions(path.dirname(main));
+  const apiEnv = {
     // Production settings (info logs, default pool), except limits a benchmark must not hit.
     DATABASE_URL: database, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SCRYPT_LOG_N: '14',
     API_RATE_LIMIT_PER_MINUTE: '100000000', DATA_DIR: path.join(temp, 'data'), SHUTDOWN_DELAY_MS: '0',
-  }, path.join(temp, 'api.log'));
+  };
+  const api = await spawnServer([...nodeOptions, main], apiEnv, path.join(temp, 'api.log'));
   const register = await fetch(`${api.url}/api/auth/register`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark password' }),
@@ -165,6 +188,41 @@ async function main(): Promise<void> {
       figure: `${candidate.requestsPerSecond.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${base.requestsPerSecond.toFixed(0)} (rounds ${rounds}); p50 ${fmt(candidate.p50)} ms, p99 ${fmt(candidate.p99)} ms (baseline's p99 ${fmt(base.p99)} ms); ${candidate.failures} failures; CPU per request ${candidate.cpuPerRequestMs.toFixed(2)} ms = ${(candidate.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x the baseline's`,
       pass: met,
     }]);
+  }
+  await measureTracing(nodeOptions, main, apiEnv, { name: 'todo-api, tracing off', ...api }, token, temp);
+}
+
+
+/**
+ * Tracing's throughput cost: a second API process from the same bundle and database with
+ * OpenTelemetry on, every request sampled (staging's setting; prod keeps 10 %), exporting to a
+ * local sink, against the API with tracing off, in the same alternating rounds.
+ */
+async function measureTracing(nodeOptions: string[], main: string, apiEnv: Record<string, string>, untraced: Target, token: string, temp: string): Promise<void> {
+  const sink = await startTraceSink();
+  try {
+    const traced = await spawnServer([...nodeOptions, main], {
+      ...apiEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '1',
+    }, path.join(temp, 'traced.log'));
+    const { rows: [off, on], roundRatios } = await measure('GET', [untraced, { name: 'todo-api, tracing on (all sampled)', ...traced }], token);
+    const ratio = on.requestsPerSecond / off.requestsPerSecond;
+    const rounds = roundRatios.map((r) => r.toFixed(2)).join(', ');
+    const met = ratio >= 0.9 && on.failures === 0 && sink.spans() > 0;
+    const fmt = (ms: number) => ms.toFixed(1);
+    for (const row of [off, on]) {
+      const isOn = row === on;
+      console.log(`| ${row.endpoint} | ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${isOn ? `${ratio.toFixed(2)}x of tracing off (${rounds})` : '-'} | ${isOn ? '>= 0.9x of tracing off' : '-'} | ${isOn ? (met ? 'yes' : 'NO') : '-'} |`);
+    }
+    console.log(`\nTracing on: ${sink.spans()} spans exported to the local sink (warm-up included).`);
+    recordResults([{
+      area: 'todo-api',
+      what: `tracing's cost: ${on.endpoint}, ${CONNECTIONS} connections, OpenTelemetry on (every request sampled, OTLP/HTTP to a local sink) vs off (${ROUNDS} alternating rounds)`,
+      target: '>= 0.9x of tracing off (under 10 % cost)',
+      figure: `${on.requestsPerSecond.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${off.requestsPerSecond.toFixed(0)} (rounds ${rounds}); p99 ${fmt(on.p99)} ms vs ${fmt(off.p99)} ms; CPU per request ${on.cpuPerRequestMs.toFixed(2)} ms vs ${off.cpuPerRequestMs.toFixed(2)} ms; ${sink.spans()} spans exported`,
+      pass: met,
+    }]);
+  } finally {
+    sink.close();
   }
 }
 

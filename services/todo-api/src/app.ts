@@ -75,7 +75,7 @@ export function createApp(deps: AppDependencies): TodoApiApp {
   app.use(cors({
     origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'tracestate'],
     exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
     maxAge: 600,
   }));

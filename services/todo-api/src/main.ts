@@ -3,6 +3,7 @@ import { startupProblem } from '../../shared/env.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startTodoApi } from './server.js';
+import { flushTraces } from '../../shared/trace-context.js';
 
 const logger = createLogger('info');
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     api.beginDrain();
     await sleep(delayMs);
     await api.close();
+    await flushTraces();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM', config.shutdownDelayMs));

@@ -45,8 +45,8 @@ describe('todo-api Dockerfile (static checks)', () => {
   it('runs as uid/gid 10001 the compiled bundle under build/', async () => {
     const users = lines.filter((l) => l.startsWith('USER '));
     expect(users.at(-1)).to.equal('USER 10001:10001');
-    expect(lines.at(-1)).to.equal('CMD ["node", "--enable-source-maps", "--no-allocation-site-pretenuring", "--min-semi-space-size=32", "--max-semi-space-size=32", "build/todo-api/main.js"]');
-    expect(await imageCommand()).to.deep.equal(['node', '--enable-source-maps', '--no-allocation-site-pretenuring', '--min-semi-space-size=32', '--max-semi-space-size=32', 'build/todo-api/main.js']);
+    expect(lines.at(-1)).to.equal('CMD ["node", "--enable-source-maps", "--import=./build/todo-api/tracing.js", "--no-allocation-site-pretenuring", "--min-semi-space-size=32", "--max-semi-space-size=32", "build/todo-api/main.js"]');
+    expect(await imageCommand()).to.deep.equal(['node', '--enable-source-maps', '--import=./build/todo-api/tracing.js', '--no-allocation-site-pretenuring', '--min-semi-space-size=32', '--max-semi-space-size=32', 'build/todo-api/main.js']);
     expect(lines).to.include('ENV NODE_ENV=production \\');
     expect(lines.some((l) => l.includes('DATA_DIR=/tmp/todo-api'))).to.equal(true);
   });
