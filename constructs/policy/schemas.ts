@@ -5,8 +5,9 @@
  * (inline or from CRD manifests), CustomResourceDefinitions in the checked output itself, and the
  * OpenAPI-generated models of `kubernetes-models` and the `@kubernetes-models/*` CRD packages.
  *
- * Only the model module of each apiVersion/kind met is loaded (`<package>/<group>/<version>/<Kind>`,
- * a few dozen modules), not the packages' root indexes (thousands of modules, seconds per process).
+ * The models of the common kinds come from one module bundled at package build (schema-models.ts);
+ * any other kind's model is loaded from its own module (`<package>/<group>/<version>/<Kind>`), never
+ * the packages' root indexes (thousands of modules, seconds per process).
  * The packages are ESM-only, so loading is a dynamic `import()` inside the (async) check: nothing
  * is loaded at module load, which keeps this module free of top-level await and `require()`-able.
  */
@@ -83,10 +84,18 @@ function isMissingModule(error: unknown, subpath: string): boolean {
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') && (message ?? '').includes(subpath);
 }
 
+let bundledModels: Promise<ReadonlyMap<string, ModelClass>> | undefined;
+
+/** The models of the common kinds, bundled into one module at package build (schema-models.ts), loaded on first use. */
+function loadBundledModels(): Promise<ReadonlyMap<string, ModelClass>> {
+  bundledModels ??= import('./schema-models.js').then((m) => m.BUNDLED_MODELS);
+  return bundledModels;
+}
+
 async function loadModel(apiVersion: string, kind: string): Promise<void> {
   const location = modelModule(apiVersion, kind);
-  let model: ModelClass | undefined;
-  if (location !== undefined) {
+  let model = (await loadBundledModels()).get(keyOf(apiVersion, kind));
+  if (model === undefined && location !== undefined) {
     try {
       const candidate = ((await import(location.specifier)) as Record<string, unknown>)[kind];
       const statics = (typeof candidate === 'function' ? candidate : {}) as Partial<Pick<ModelClass, 'apiVersion' | 'kind'>>;

@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 const run = promisify(execFile);
@@ -60,6 +61,16 @@ describe(`package ${PACKAGE.name}`, function () {
     expect(files).to.include.members(['index.js', 'index.d.ts']);
     expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')), 'no TypeScript sources').to.deep.equal([]);
     expect(readdirSync(join(project, 'node_modules', 'kubernetes-models')).length).to.be.greaterThan(0);
+  });
+
+  it('ships the policy bundle of the models of the common kinds (one module, built by the package build), and they validate', async () => {
+    const bundle = join(project, 'node_modules', PACKAGE.name, 'lib', 'policy', 'schema-models.js');
+    expect(readFileSync(bundle, 'utf8'), 'the models are bundled in, not imported').to.not.match(/from\s*["']kubernetes-models\//);
+    const { BUNDLED_MODELS } = (await import(pathToFileURL(bundle).href)) as typeof import('../policy/schema-models.js');
+    const Deployment = BUNDLED_MODELS.get('apps/v1/Deployment');
+    expect(Deployment?.kind).to.equal('Deployment');
+    expect(BUNDLED_MODELS.get('cert-manager.io/v1/Certificate')?.kind).to.equal('Certificate');
+    expect(() => new Deployment!({ metadata: { name: 'x' }, spec: { replicas: 'two' } }).validate()).to.throw(/replicas/);
   });
 
   it('is the app and configuration constructs/README.md shows', () => {
