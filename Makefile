@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export CDK8S_CHECK_UPGRADE := false
 
-.PHONY: synth test dev build bench soak flows typecheck clean restore-plan
+.PHONY: synth test dev build bench soak flows typecheck lint format clean restore-plan
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -18,7 +18,7 @@ synth: node_modules/.package-lock.json
 flows: node_modules/.package-lock.json
 	@node --conditions=@todo-platform/source --import tsx charts/tools/flows.ts
 
-## make test: every test, type-check included (see README "Tests")
+## make test: every test, type-check, lint and format check included (see README "Tests")
 test: node_modules/.package-lock.json
 	ulimit -n "$$(ulimit -Hn)" 2>/dev/null; npx mocha
 
@@ -42,6 +42,16 @@ soak: node_modules/.package-lock.json
 typecheck: node_modules/.package-lock.json
 	npx tsc --noEmit -p tsconfig.json
 	npx tsc --noEmit -p services/frontend/tsconfig.json
+
+## make lint: ESLint (eslint.config.js) and the Prettier check (.prettierrc.json); make test runs both too
+lint: node_modules/.package-lock.json
+	npx eslint . --max-warnings 0
+	npx prettier --check .
+
+## make format: Prettier rewrites every file it formats, then ESLint applies its automatic fixes
+format: node_modules/.package-lock.json
+	npx prettier --write .
+	npx eslint . --fix
 
 clean:
 	rm -rf build .data
