@@ -40,7 +40,7 @@ export function addKubeObject<T extends KubeManifest>(scope: Construct, id: stri
     try {
       manifest.validate();
     } catch (error) {
-      throw new Error(`${scope.node.path}/${id}: generated object fails its schema: ${(error as Error).message}`);
+      throw new Error(`${scope.node.path}/${id}: generated object fails its schema: ${(error as Error).message}`, { cause: error });
     }
     json = manifest.toJSON();
   }

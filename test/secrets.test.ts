@@ -52,6 +52,7 @@ function secretDataIn(dir: string): string[] {
   for (const file of filesUnder(dir).filter((f) => /\.ya?ml$/.test(f))) {
     const where = path.relative(ROOT, file);
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
       const objects = [doc.toJS() as Record<string, any> | null].flatMap((o) => (o?.kind === 'List' ? (o.items ?? []) : [o]));
       for (const object of objects) {
         if (!object || typeof object !== 'object') continue;

@@ -38,16 +38,16 @@ describe('GitHub workflows', () => {
       const workflow = parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow;
 
       it('parses with a trigger and jobs whose steps run or use something', () => {
-        expect(workflow.name).to.be.a('string').and.not.be.empty;
+        expect(workflow.name).to.be.a('string').and.not.equal('');
         expect(workflow.on).to.not.equal(undefined);
         const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
-        expect(steps).to.not.be.empty;
+        expect(steps).to.have.length.above(0);
         for (const step of steps) expect(Boolean(step.uses) !== Boolean(step.run), JSON.stringify(step)).to.equal(true);
       });
 
       it('references only files that exist', () => {
         const paths = referencedPaths(workflow);
-        expect(paths).to.not.be.empty;
+        expect(paths).to.have.length.above(0);
         const missing = paths.filter((p) => !existsSync(join(ROOT, p)));
         expect(missing, `missing: ${missing.join(', ')}`).to.deep.equal([]);
       });

@@ -7,6 +7,7 @@ import { isAllowed, namespacesOf } from '@todo-platform/hardened-constructs';
 import { ENVIRONMENTS, type EnvironmentConfig } from '../config.js';
 import { buildPlatform } from '../synth.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
 type Json = Record<string, any>;
 
 describe('charts: external database option', function () {

@@ -19,6 +19,7 @@ import { loadConfig as loadGatewayConfig } from '../../services/chat-gateway/src
 /** todo-api's server.ts closes lingering keep-alive connections this long after SIGTERM's delay (CLOSE_TIMEOUT_MS). */
 const TODO_API_CLOSE_TIMEOUT_SECONDS = 10;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
 type Json = Record<string, any>;
 
 const byKind = (objects: readonly KubeObject[], kind: string): Json[] => objects.filter((o) => o.kind === kind);
@@ -87,7 +88,7 @@ describe('dist/ (what Argo CD syncs)', () => {
   for (const folder of [...ENVIRONMENTS.map((e) => e.name), ARGOCD_FOLDER]) {
     it(`${folder}/: every file starts with the generated header and holds exactly one Kubernetes object`, () => {
       const files = readDistFolder(folder);
-      expect(files).to.not.be.empty;
+      expect(files).to.have.length.above(0);
       for (const file of files) {
         expect(file.path).to.match(/\.yaml$/);
         expect(file.text.startsWith(GENERATED_HEADER), file.path).to.equal(true);

@@ -13,6 +13,9 @@ import type { PlatformService } from '../services.js';
 import { buildPlatform } from '../synth.js';
 import { releaseMatrix } from '../tools/release-matrix.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
+type Json = Record<string, any>;
+
 const prod = ENVIRONMENTS.find((env) => env.name === 'prod')!;
 /** A fourth service nobody calls and no route exposes: it only calls the API. */
 const reports: PlatformService = {
@@ -43,12 +46,12 @@ describe('the platform as data', function () {
 
   it('a fourth service with no route synthesizes, reaches only what it calls, and only its declared caller reaches it', async () => {
     const { objects, flows } = await flowsOf(withService(gatewayCalls('reports'), reports), ['reports']);
-    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'reports') as any;
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'reports') as Json;
     expect(deployment.spec.template.spec.containers[0].image).to.equal('ghcr.io/example-org/reports:1.0.0');
     expect(deployment.spec.template.spec.containers[0].ports).to.deep.equal([{ containerPort: 8090, name: 'http', protocol: 'TCP' }]);
     expect(flows).to.include('reports -> todo-api:8080');
     expect(flows.filter((flow) => flow.includes('-> reports:')), 'not the ingress controller: no route').to.deep.equal(['chat-gateway -> reports:8090']);
-    const backends = objects.filter((o) => o.kind === 'Ingress').flatMap((o: any) => o.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service.name)));
+    const backends = objects.filter((o) => o.kind === 'Ingress').flatMap((o) => (o as Json).spec.rules.flatMap((r: Json) => r.http.paths.map((p: Json) => p.backend.service.name)));
     expect(backends).to.not.include('reports');
   });
 
@@ -95,11 +98,11 @@ describe('the platform as data', function () {
       assistantModel: { baseUrl: 'https://llm.example.net/v1', model: 'small-model', apiKeyRemoteRef: 'todo/prod/llm-api-key', endpointCidrs: ['198.51.100.0/24'] },
     };
     const { objects, flows } = await flowsOf(withModel, []);
-    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'chat-gateway-config') as any;
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'chat-gateway-config') as Json;
     expect(config.data).to.deep.include({ LLM_BASE_URL: 'https://llm.example.net/v1', LLM_MODEL: 'small-model', LLM_TIMEOUT_MS: '4000' });
-    const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.name === 'chat-gateway-llm') as any;
+    const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.name === 'chat-gateway-llm') as Json;
     expect(external.spec.data).to.deep.equal([{ secretKey: 'api-key', remoteRef: { key: 'todo/prod/llm-api-key' } }]);
-    const container = (objects.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'chat-gateway') as any).spec.template.spec.containers[0];
+    const container = (objects.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'chat-gateway') as Json).spec.template.spec.containers[0];
     expect(container.env).to.deep.include({ name: 'LLM_API_KEY_FILE', value: '/var/run/secrets/todo/llm/api-key' });
     expect(flows.filter((flow) => flow.startsWith('chat-gateway -> ') && !flow.includes('dns'))).to.deep.equal([
       'chat-gateway -> 198.51.100.0/24:443', 'chat-gateway -> monitoring/opentelemetry-collector:4318', 'chat-gateway -> todo-api:8080',

@@ -9,6 +9,7 @@ import { ENVIRONMENTS } from '../config.js';
 import { quotaFor } from '../quota.js';
 import { readDistObjects } from './support/dist.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
 type Json = Record<string, any>;
 const RESOURCES = ['cpu', 'memory', 'ephemeral-storage'] as const;
 

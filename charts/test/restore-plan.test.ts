@@ -36,6 +36,7 @@ describe('make restore-plan', function () {
       ({ stdout } = await run('make', ['--no-print-directory', 'restore-plan', 'ENV=prod', `AT=${AT}`], { cwd: ROOT }));
       objects = parseAllDocuments(stdout).map((doc) => doc.toJS() as KubeObject);
     });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
     const cluster = () => objects.find((o) => o.kind === 'Cluster')! as KubeObject & { spec: Record<string, any> };
     const name = 'todo-db-pitr-20261130-2245';
 

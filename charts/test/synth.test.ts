@@ -14,6 +14,9 @@ import { ENVIRONMENTS, loadImages, type EnvironmentImages } from '../config.js';
 import { buildPlatform, policyOptionsFor } from '../synth.js';
 import { DIST } from './support/dist.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
+type Json = Record<string, any>;
+
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -108,9 +111,9 @@ describe('cdk8s synth', function () {
       /prod\/todo-api\/Workload: invalid image "ghcr\.io\/example-org\/todo-api:[^"]+": this environment requires a digest/,
     );
     const build = await buildPlatform({ environments: pinnedDatabase, images: { prod: pinned } });
-    const api = build.folders.get('prod')!.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'todo-api') as Record<string, any>;
+    const api = build.folders.get('prod')!.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'todo-api') as Json;
     expect(api['spec'].template.spec.containers[0].image).to.equal(`${pinned['todo-api']}`);
-    const cluster = build.folders.get('prod')!.find((o) => o.kind === 'Cluster') as Record<string, any>;
+    const cluster = build.folders.get('prod')!.find((o) => o.kind === 'Cluster') as Json;
     expect(cluster['spec'].imageName).to.equal(`${prod.database.imageName}@${DIGEST}`);
     expect(cluster['metadata'].labels['app.kubernetes.io/version'], 'the tag, not the digest').to.equal(parseImage(prod.database.imageName).tag);
   });

@@ -161,7 +161,7 @@ function customFindings(objects: readonly KubeObject[], rules: readonly PolicyRu
       try {
         found = rule.check(object, context);
       } catch (error) {
-        throw new Error(`HardeningValidation: custom rule ${rule.id} failed on ${object.kind} ${String(object.metadata?.name)}: ${(error as Error).message}`);
+        throw new Error(`HardeningValidation: custom rule ${rule.id} failed on ${object.kind} ${String(object.metadata?.name)}: ${(error as Error).message}`, { cause: error });
       }
       if (!Array.isArray(found)) throw new Error(`HardeningValidation: custom rule ${rule.id} returned ${JSON.stringify(found)}, expected an array of findings`);
       for (const f of found) {

@@ -98,6 +98,7 @@ describe(`package ${PACKAGE.name}`, function () {
       'StatefulSet/orders', 'Service/orders-headless', 'Service/orders', 'NetworkPolicy/orders',
     ]);
     const pod = (kind: string, name: string) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
       const object = objects.find((o) => o.kind === kind && o.metadata.name === name) as any;
       return kind === 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec;
     };

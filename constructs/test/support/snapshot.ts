@@ -33,6 +33,7 @@ export function expectSnapshot(name: string, objects: readonly unknown[]): void 
 }
 
 /** A synthesized Kubernetes object, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
 export type Manifest = Record<string, any>;
 
 /** The single object of a kind in a synth result (fails the test if there is not exactly one). */

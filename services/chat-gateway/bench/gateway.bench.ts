@@ -80,6 +80,7 @@ async function inBatches<T>(count: number, concurrency: number, work: (i: number
   return results;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON responses, read field by field
 async function json(url: string, init: RequestInit & { token?: string; body?: string } = {}): Promise<any> {
   const response = await fetch(url, {
     ...init,

@@ -23,7 +23,7 @@ export class ApiReadiness {
   }
 
   private async check(): Promise<void> {
-    let up = false;
+    let up: boolean;
     try {
       const response = await fetch(new URL('/readyz', this.config.todoApiUrl), { signal: AbortSignal.timeout(this.config.apiTimeoutMs) });
       await response.body?.cancel();

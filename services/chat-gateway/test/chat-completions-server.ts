@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedRequest {
   readonly path: string;
   readonly headers: IncomingMessage['headers'];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON requests, read field by field
   readonly body: any;
 }
 
@@ -22,7 +23,6 @@ export class ChatCompletionsServer {
   private constructor(private readonly server: Server, readonly baseUrl: string) {}
 
   static async start(): Promise<ChatCompletionsServer> {
-    let self!: ChatCompletionsServer;
     const server = createServer((req, res) => {
       let raw = '';
       req.on('data', (chunk: Buffer) => (raw += chunk));
@@ -34,7 +34,7 @@ export class ChatCompletionsServer {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    self = new ChatCompletionsServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
+    const self = new ChatCompletionsServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
     return self;
   }
 

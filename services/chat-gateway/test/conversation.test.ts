@@ -29,7 +29,7 @@ describe('Conversation over a real todo-api', function () {
     const conversation = new Conversation(new RuleBasedIntentEngine(), new TodoApiClient(apiStack.api.url, token, 5000), () => NOW);
     return {
       say: (text) => conversation.handle(text, ZONE),
-      tasks: async () => ((await apiCall(apiStack.api.url, token, 'GET', '/api/tasks?status=all')).body.items as any[]).map(({ title, completed, dueAt, priority }) => ({ title, completed, dueAt, priority })),
+      tasks: async () => ((await apiCall(apiStack.api.url, token, 'GET', '/api/tasks?status=all')).body.items as { title: string; completed: boolean; dueAt: string | null; priority: string }[]).map(({ title, completed, dueAt, priority }) => ({ title, completed, dueAt, priority })),
     };
   }
 

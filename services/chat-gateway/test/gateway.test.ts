@@ -107,7 +107,7 @@ describe('chat-gateway over a real todo-api', function () {
         expect(moved.text).to.match(/^“Buy oat milk” is now due Fri \d{1,2} \w{3}\.$/);
         expect((await client.say('remove the due date from call mom')).text).to.equal('Removed the due date of “Call mom”.');
         expect((await client.say('make the landlord one low priority')).text).to.equal('“Pay the landlord” is now low priority.');
-        const tasks = (await apiCall(stack.api.url, token, 'GET', '/api/tasks')).body.items as any[];
+        const tasks = (await apiCall(stack.api.url, token, 'GET', '/api/tasks')).body.items as { title: string; completed: boolean; dueAt: string | null; priority: string }[];
         expect(tasks.map((t) => [t.title, t.completed, t.priority, t.dueAt === null])).to.deep.equal([
           ['Buy oat milk', false, 'medium', false],
           ['Call mom', false, 'medium', true],

@@ -81,7 +81,6 @@ export class ApiLink {
   private constructor(private readonly server: net.Server, readonly url: string) {}
 
   static async start(apiPort: number): Promise<ApiLink> {
-    let link!: ApiLink;
     const server = net.createServer((client) => {
       const upstream = net.connect(apiPort, '127.0.0.1');
       for (const s of [client, upstream]) {
@@ -97,7 +96,7 @@ export class ApiLink {
       upstream.on('data', (chunk) => { if (!link.hanging) client.write(chunk); });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    link = new ApiLink(server, `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+    const link = new ApiLink(server, `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
     return link;
   }
 
@@ -126,7 +125,10 @@ export async function register(apiUrl: string): Promise<{ email: string; token: 
   return { email, token: ((await response.json()) as { token: string }).token };
 }
 
-export async function apiCall(apiUrl: string, token: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON responses, read field by field
+type JsonBody = any;
+
+export async function apiCall(apiUrl: string, token: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: JsonBody }> {
   const response = await fetch(`${apiUrl}${urlPath}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -190,7 +190,7 @@ export class ApiClient {
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {

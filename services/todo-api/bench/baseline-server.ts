@@ -10,6 +10,7 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }
 const userId = process.env.USER_ID;
 const COLUMNS = 'seq, id, title, description, completed, due_at, priority, tags, created_at, updated_at';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of the tasks table
 const toTask = (row: Record<string, any>) => ({
   id: row.id, title: row.title, description: row.description, completed: row.completed,
   dueAt: row.due_at ? row.due_at.toISOString() : null, priority: row.priority, tags: row.tags,

@@ -83,6 +83,7 @@ export function backends(): Backend[] {
 export interface Reply {
   readonly status: number;
   readonly headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON responses, read field by field
   readonly body: any;
 }
 

@@ -72,6 +72,7 @@ const MIGRATION_LOCK_KEY = 4_242_001;
  * that start together (kysely's own lock is taken only after it creates its tables, which
  * can itself race).
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- kysely migrations run on any schema (its Migrator takes Kysely<any>)
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
