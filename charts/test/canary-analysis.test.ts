@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { requireOrSkip } from '../../test/support/requirements.js';
 import { readDistObjects } from './support/dist.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
 type Json = Record<string, any>;
 
 const CANARY = 'canary1';

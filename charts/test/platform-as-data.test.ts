@@ -113,7 +113,7 @@ describe('the platform as data', function () {
 
   it('tracing: where it is on, the Node services get their OTEL_* settings and egress to the collector; where it is off, neither', async () => {
     const { objects, flows } = await flowsOf(prod, []);
-    const configOf = (list: typeof objects, name: string) => (list.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-config`) as any).data;
+    const configOf = (list: typeof objects, name: string) => (list.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-config`) as Json).data;
     for (const name of ['todo-api', 'chat-gateway']) {
       expect(configOf(objects, name)).to.deep.include({
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.monitoring.svc.cluster.local:4318', OTEL_SERVICE_NAME: name,

@@ -115,7 +115,7 @@ describe('canary delivery', () => {
       const matches = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => canaryPod[k] === v);
       expect(matches(named(objects, 'PodDisruptionBudget').spec.selector.matchLabels)).to.equal(true);
       expect(matches(named(objects, 'Service').spec.selector)).to.equal(true);
-      const ownPolicy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'todo-api') as any;
+      const ownPolicy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'todo-api') as Manifest;
       expect(matches(ownPolicy.spec.podSelector.matchLabels)).to.equal(true);
       expect(named(objects, 'ServiceMonitor').spec.podTargetLabels).to.deep.equal(['rollouts-pod-template-hash']);
     });

@@ -83,8 +83,8 @@ describe('PlatformAlerts', () => {
     const rules = rulesOf({ cloudNativePg: { cluster: 'todo-db' }, backupCronJob: 'todo-db-backup' });
     expect([...new Set(rules.map((r) => r.alert))]).to.deep.equal([...PLATFORM_ALERTS]);
     for (const rule of rules) {
-      expect(rule.annotations.summary, rule.alert).to.be.a('string').and.not.empty;
-      expect(rule.annotations.description, rule.alert).to.be.a('string').and.not.empty;
+      expect(rule.annotations.summary, rule.alert).to.be.a('string').and.have.length.above(0);
+      expect(rule.annotations.description, rule.alert).to.be.a('string').and.have.length.above(0);
     }
     expect(find(rules, 'CnpgWalArchivingFailing').annotations.runbook_url).to.equal(
       'https://github.com/example-org/todo-platform/blob/main/docs/runbooks/cnpg-wal-archiving-failing.md',

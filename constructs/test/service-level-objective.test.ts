@@ -86,7 +86,7 @@ describe('ServiceLevelObjective', () => {
     const all = rules.filter((r) => r.alert);
     expect(all.map((r) => r.alert)).to.deep.equal(['AvailabilityBudgetBurn', 'AvailabilityBudgetBurn', 'LatencyBudgetBurn', 'LatencyBudgetBurn']);
     for (const rule of all) {
-      expect(rule.annotations.summary).to.be.a('string').and.not.empty;
+      expect(rule.annotations.summary).to.be.a('string').and.have.length.above(0);
       expect(rule.annotations.description).to.include('over 30d');
       expect(rule.annotations.runbook_url).to.equal(`${RUNBOOKS}/${rule.alert === 'AvailabilityBudgetBurn' ? 'availability' : 'latency'}-budget-burn.md`);
     }

@@ -209,7 +209,8 @@ describe('todo-api limits shared by processes on one PostgreSQL database', funct
   });
 
   it('the login limit holds across two replicas and a restart; so does the per-user API budget', async () => {
-    let [a, b] = await Promise.all([startProcess(), startProcess()]);
+    const [first, b] = await Promise.all([startProcess(), startProcess()]);
+    let a = first;
     const { email, token } = await registerUser(a!);
     const login = (base: string) => call(base, 'POST', '/api/auth/login', { json: { email, password: 'wrong password' } }).then((r) => r.status);
     const statuses = [];

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
 import { retryAfterSeconds, sharedLimiter, tooManyRequests } from '../http/rateLimit.js';
 
@@ -41,7 +42,7 @@ export class LoginThrottle {
   /** Closed (2 points) during a lockout; 1 point while the one attempt after a lockout runs. */
   private readonly gate: RateLimiterPostgres;
 
-  constructor(db: Kysely<any>, private readonly options: LoginThrottleOptions) {
+  constructor(db: Kysely<DB>, private readonly options: LoginThrottleOptions) {
     this.attempts = sharedLimiter(db, 'login-attempts', Number.MAX_SAFE_INTEGER, ATTEMPT_MEMORY_MS);
     // Not blocked in memory: a lockout set after a failure on another replica must be seen at once.
     this.gate = sharedLimiter(db, 'login-lockout', 1, IN_FLIGHT_GUARD_S * 1000, { blockInMemory: false });

@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Context, Next } from 'koa';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { RATE_LIMITS_TABLE } from '../db/schema.js';
+import { RATE_LIMITS_TABLE, type DB } from '../db/schema.js';
 import { HttpProblem } from './problem.js';
 
 /**
@@ -9,7 +9,7 @@ import { HttpProblem } from './problem.js';
  * pool (or embedded PGlite) and the same named statements as every other query, so the counters
  * live in the database the replicas share and outlive restarts.
  */
-export function rateLimitStore(db: Kysely<any>) {
+export function rateLimitStore(db: Kysely<DB>) {
   return {
     async query({ text, values = [] }: { text: string; values?: unknown[] }) {
       const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, values));
@@ -21,7 +21,7 @@ export function rateLimitStore(db: Kysely<any>) {
 }
 
 /** A limiter of `points` per `durationMs` per key, counted in the shared `rate_limits` table (migration 0002). */
-export function sharedLimiter(db: Kysely<any>, keyPrefix: string, points: number, durationMs: number, { blockInMemory = true } = {}): RateLimiterPostgres {
+export function sharedLimiter(db: Kysely<DB>, keyPrefix: string, points: number, durationMs: number, { blockInMemory = true } = {}): RateLimiterPostgres {
   return new RateLimiterPostgres({
     storeClient: rateLimitStore(db), storeType: 'client', tableName: RATE_LIMITS_TABLE, tableCreated: true,
     keyPrefix, points, duration: durationMs / 1000,
