@@ -110,7 +110,11 @@ function groupAlive(pgid: number): boolean {
  * group and the wait lasts until every process of it has exited: a `bash -c` leader may die at
  * once while the benchmark under it is still cleaning up.
  */
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', { group = false, graceMs = 10_000 } = {}): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  { group = false, graceMs = 10_000 } = {},
+): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
   const leaderRunning = child.exitCode === null && child.signalCode === null;
@@ -119,7 +123,9 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
   const send = (s: NodeJS.Signals) => {
     try {
       process.kill(group ? -pid : pid, s);
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   };
   send(signal);
   const killAt = Date.now() + graceMs;

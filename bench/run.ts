@@ -42,7 +42,10 @@ const BENCHMARKS: readonly { readonly area: string; readonly command: string }[]
   { area: 'policy check', command: 'node --import tsx constructs/policy/bench/policy-check.ts' },
   { area: 'frontend', command: 'node --import tsx services/frontend/bench/bundle.bench.ts' },
   { area: 'todo-api', command: 'node --import tsx services/todo-api/bench/api.bench.ts' },
-  { area: 'chat-gateway', command: 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; node --import tsx services/chat-gateway/bench/gateway.bench.ts' },
+  {
+    area: 'chat-gateway',
+    command: 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; node --import tsx services/chat-gateway/bench/gateway.bench.ts',
+  },
   { area: 'chat-gateway understanding', command: 'node --import tsx services/chat-gateway/bench/understanding.bench.ts' },
 ];
 const AREAS = [...BENCHMARKS.map((bench) => bench.area), 'images'];
@@ -89,11 +92,26 @@ async function imagePayloadRows(): Promise<Omit<BenchResult, 'machine'>[]> {
     const frontend = treeBytes(path.join(dir, 'frontend'));
     return [
       {
-        area: 'images', what: 'todo-api image payload over node:26.10.0-trixie-slim: production dependency tree (apparent size of the package folders `npm ls --omit=dev --all --parseable` lists) + bundle',
-        target: '-', figure: `${mb(tree.bytes + apiBundle)} (${tree.packages} packages, ${mb(tree.bytes)}; bundle ${mb(apiBundle)})`, pass: null,
+        area: 'images',
+        what: 'todo-api image payload over node:26.10.0-trixie-slim: production dependency tree (apparent size of the package folders `npm ls --omit=dev --all --parseable` lists) + bundle',
+        target: '-',
+        figure: `${mb(tree.bytes + apiBundle)} (${tree.packages} packages, ${mb(tree.bytes)}; bundle ${mb(apiBundle)})`,
+        pass: null,
       },
-      { area: 'images', what: 'chat-gateway image payload over node:26.10.0-trixie-slim: the esbuild bundle, dependencies inside, no node_modules', target: '-', figure: mb(gatewayBundle), pass: null },
-      { area: 'images', what: 'frontend image payload over nginx-unprivileged: the static site (all files, uncompressed)', target: '-', figure: mb(frontend), pass: null },
+      {
+        area: 'images',
+        what: 'chat-gateway image payload over node:26.10.0-trixie-slim: the esbuild bundle, dependencies inside, no node_modules',
+        target: '-',
+        figure: mb(gatewayBundle),
+        pass: null,
+      },
+      {
+        area: 'images',
+        what: 'frontend image payload over nginx-unprivileged: the static site (all files, uncompressed)',
+        target: '-',
+        figure: mb(frontend),
+        pass: null,
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -123,25 +141,35 @@ async function hostYardstick(): Promise<string> {
   const median = (times: number[]) => times.sort((a, b) => a - b)[1]!;
   const page = {
     items: Array.from({ length: 50 }, (_, i) => ({
-      id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', title: `task ${i}`, description: '', completed: false, dueAt: null,
-      priority: 'medium', tags: ['bench'], createdAt: '2026-11-22T19:01:46.123Z', updatedAt: '2026-11-22T19:01:46.123Z',
+      id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+      title: `task ${i}`,
+      description: '',
+      completed: false,
+      dueAt: null,
+      priority: 'medium',
+      tags: ['bench'],
+      createdAt: '2026-11-22T19:01:46.123Z',
+      updatedAt: '2026-11-22T19:01:46.123Z',
     })),
     nextCursor: null,
   };
-  const json = median([0, 1, 2].map(() => {
-    const start = performance.now();
-    for (let i = 0; i < 10_000; i++) JSON.stringify(page);
-    return performance.now() - start;
-  }));
+  const json = median(
+    [0, 1, 2].map(() => {
+      const start = performance.now();
+      for (let i = 0; i < 10_000; i++) JSON.stringify(page);
+      return performance.now() - start;
+    }),
+  );
 
   const body = 'x'.repeat(12_000);
   const server = http.createServer((_req, res) => res.end(body));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const port = (server.address() as AddressInfo).port;
-  const get = () => new Promise<void>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
-  });
+  const get = () =>
+    new Promise<void>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
   const loopback: number[] = [];
   for (let round = 0; round < 3; round++) {
     const start = performance.now();
@@ -158,7 +186,10 @@ async function hostYardstick(): Promise<string> {
  * (bash, npx, tsx, the benchmark, its servers) and the benchmark can clean up before it exits.
  */
 function runInGroup(command: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; signal: NodeJS.Signals | null }> {
-  const child = stopAtCleanup(spawn('bash', ['-c', command], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env, detached: true }), { group: true, graceMs: CLEANUP_GRACE_MS });
+  const child = stopAtCleanup(spawn('bash', ['-c', command], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env, detached: true }), {
+    group: true,
+    graceMs: CLEANUP_GRACE_MS,
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (status, signal) => resolve({ status, signal }));
@@ -182,27 +213,45 @@ for (const bench of BENCHMARKS.filter((b) => selected(b.area))) {
   if (interruptedSignal()) break;
   const wroteRows = readFileSync(resultsFile, 'utf8').length > before;
   if (run.status !== 0 && !wroteRows) {
-    recordResults([{ area: bench.area, what: `\`${bench.command}\``, target: 'runs', figure: `exit ${run.status ?? run.signal}, no figures`, pass: false }], resultsFile);
+    recordResults(
+      [
+        {
+          area: bench.area,
+          what: `\`${bench.command}\``,
+          target: 'runs',
+          figure: `exit ${run.status ?? run.signal}, no figures`,
+          pass: false,
+        },
+      ],
+      resultsFile,
+    );
   }
 }
 // On a signal the handler cleans up and exits; nothing below may start.
 if (interruptedSignal()) await new Promise(() => {});
 if (selected('images')) recordResults(await imagePayloadRows(), resultsFile);
 
-const rows = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as BenchResult);
+const rows = readFileSync(resultsFile, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as BenchResult);
 rmSync(workDir, { recursive: true, force: true });
 const machines = [...new Set(rows.map((r) => r.machine))];
 const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
 const table = markdownTable(rows);
-const machineLine = `Machine: ${machines.join('; ') || machineDescription()}. Load average (1/5/15 min) at the start ${load(loadAtStart)}, at the end ${load(os.loadavg())}. ` +
-  (yardstickAtStart ? `Host yardstick (fixed workloads, lower is faster; compare across recorded runs): ${yardstickAtStart} at the start; ${await hostYardstick()} at the end.` : '');
+const machineLine =
+  `Machine: ${machines.join('; ') || machineDescription()}. Load average (1/5/15 min) at the start ${load(loadAtStart)}, at the end ${load(os.loadavg())}. ` +
+  (yardstickAtStart
+    ? `Host yardstick (fixed workloads, lower is faster; compare across recorded runs): ${yardstickAtStart} at the start; ${await hostYardstick()} at the end.`
+    : '');
 
 console.log(`\n## All benchmarks\n\n${machineLine}\n\n${table}\n`);
 // A partial run (BENCH_ONLY) must not replace the full table.
-if (!ONLY) writeFileSync(
-  RESULTS_MD,
-  `# Benchmark results\n\nGenerated by \`make bench\` (\`node --import tsx bench/run.ts\`) on ${started.toISOString()}; do not edit by hand.\n` +
-    `Each benchmark also prints its own, more detailed table; targets come from the issues.\n\n${machineLine}\n\n${table}\n`,
-);
+if (!ONLY)
+  writeFileSync(
+    RESULTS_MD,
+    `# Benchmark results\n\nGenerated by \`make bench\` (\`node --import tsx bench/run.ts\`) on ${started.toISOString()}; do not edit by hand.\n` +
+      `Each benchmark also prints its own, more detailed table; targets come from the issues.\n\n${machineLine}\n\n${table}\n`,
+  );
 if (!ONLY) console.log(`written to ${path.relative(ROOT, RESULTS_MD)}`);
 if (rows.some((r) => r.pass === false)) process.exitCode = 1;

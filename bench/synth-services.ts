@@ -17,21 +17,23 @@ const app = new App();
 const chart = new Chart(app, 'bench', { disableResourceNameHashes: true });
 const ingressController = new NamespacePeer('ingress-nginx');
 new PlatformNamespace(chart, 'namespace', { name: 'bench', partOf: 'bench', version: '1.0.0' });
-const services = Array.from({ length: count }, (_, i) =>
-  new WebService(chart, `svc-${i}`, {
-    name: `svc-${i}`,
-    namespace: 'bench',
-    component: 'api',
-    partOf: 'bench',
-    image: `ghcr.io/example-org/svc-${i}:1.0.0-abc1234`,
-    resources: {
-      requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '128Mi' },
-      limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '256Mi' },
-    },
-    config: { LOG_LEVEL: 'info' },
-    autoscaling: { minReplicas: 2, maxReplicas: 6 },
-    ingressController,
-  }),
+const services = Array.from(
+  { length: count },
+  (_, i) =>
+    new WebService(chart, `svc-${i}`, {
+      name: `svc-${i}`,
+      namespace: 'bench',
+      component: 'api',
+      partOf: 'bench',
+      image: `ghcr.io/example-org/svc-${i}:1.0.0-abc1234`,
+      resources: {
+        requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '128Mi' },
+        limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '256Mi' },
+      },
+      config: { LOG_LEVEL: 'info' },
+      autoscaling: { minReplicas: 2, maxReplicas: 6 },
+      ingressController,
+    }),
 );
 new TlsIngress(chart, 'route', {
   name: 'bench',

@@ -50,7 +50,13 @@ function synthAgainstCli(): { cliStartMs: number; synthMs: number; appMs: number
   };
 }
 
-interface Scale { services: number; objects: number; wallMs: number; inProcessMs: number; maxRssMb: number }
+interface Scale {
+  services: number;
+  objects: number;
+  wallMs: number;
+  inProcessMs: number;
+  maxRssMb: number;
+}
 
 function scale(services: number): Scale {
   const runs = Array.from({ length: services >= 1000 ? 1 : RUNS }, () => {
@@ -78,20 +84,24 @@ const growth = perService(thousand, threeHundred) / perService(hundred, one);
 console.log(`\n### Synth performance (${machine}; medians of ${ROUNDS} alternating rounds, ${RUNS} runs per scale)\n`);
 console.log('| what | target | figure |');
 console.log('|---|---|---|');
-console.log(`| full platform, 3 environments + Argo CD, \`npx cdk8s synth\` (plugin included) / \`npx cdk8s --version\` | ≤ 1.25x | ${ratio.toFixed(2)}x (${(synthMs / 1000).toFixed(2)} s / ${(cliStartMs / 1000).toFixed(2)} s) |`);
+console.log(
+  `| full platform, 3 environments + Argo CD, \`npx cdk8s synth\` (plugin included) / \`npx cdk8s --version\` | ≤ 1.25x | ${ratio.toFixed(2)}x (${(synthMs / 1000).toFixed(2)} s / ${(cliStartMs / 1000).toFixed(2)} s) |`,
+);
 console.log(`| the same, app alone (\`node charts/synth-app.mjs\`, without the CLI) | - | ${(appMs / 1000).toFixed(2)} s |`);
 for (const s of scales) {
   console.log(
     `| ${s.services} services (${s.objects} objects): wall / in-process / peak RSS | ${s.services === 300 ? '< 10 s wall' : '-'} | ${(s.wallMs / 1000).toFixed(2)} s / ${(s.inProcessMs / 1000).toFixed(2)} s / ${s.maxRssMb.toFixed(0)} MB |`,
   );
 }
-console.log(`| growth: ms per added service, 300→1,000 vs 1→100 | ≈ 1 (linear) | ${growth.toFixed(2)} (${perService(hundred, one).toFixed(1)} → ${perService(thousand, threeHundred).toFixed(1)} ms) |`);
+console.log(
+  `| growth: ms per added service, 300→1,000 vs 1→100 | ≈ 1 (linear) | ${growth.toFixed(2)} (${perService(hundred, one).toFixed(1)} → ${perService(thousand, threeHundred).toFixed(1)} ms) |`,
+);
 
 const threeHundredWall = threeHundred.wallMs / 1000;
 recordResults([
   {
     area: 'synth',
-    what: 'full platform (3 environments + Argo CD), `npx cdk8s synth` / the CLI\'s start-up, same run',
+    what: "full platform (3 environments + Argo CD), `npx cdk8s synth` / the CLI's start-up, same run",
     target: '≤ 1.25x',
     figure: `${ratio.toFixed(2)}x (${(synthMs / 1000).toFixed(2)} s / ${(cliStartMs / 1000).toFixed(2)} s)`,
     pass: ratio <= 1.25,
@@ -103,5 +113,11 @@ recordResults([
     figure: `${(s.wallMs / 1000).toFixed(2)} s, ${s.maxRssMb.toFixed(0)} MB`,
     pass: s.services === 300 ? threeHundredWall < 10 : null,
   })),
-  { area: 'synth', what: 'growth: ms per added service, 300→1,000 vs 1→100', target: '0.5–2 (linear)', figure: growth.toFixed(2), pass: growth >= 0.5 && growth <= 2 },
+  {
+    area: 'synth',
+    what: 'growth: ms per added service, 300→1,000 vs 1→100',
+    target: '0.5–2 (linear)',
+    figure: growth.toFixed(2),
+    pass: growth >= 0.5 && growth <= 2,
+  },
 ]);

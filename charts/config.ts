@@ -21,8 +21,7 @@ export interface ContainerResources {
 
 /** How many pods a workload runs: a fixed count, or an autoscaling/v2 range on cpu. */
 export type Scaling =
-  | { readonly replicas: number }
-  | { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization: number };
+  { readonly replicas: number } | { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization: number };
 
 /** Where TLS certificates come from. */
 export type IssuerConfig =
@@ -105,7 +104,11 @@ export interface TracingConfig {
 }
 
 /** The OpenTelemetry Collector of the clusters' `monitoring` namespace (its chart's default labels). */
-const OTEL_COLLECTOR: TracingConfig['collector'] = { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'opentelemetry-collector' }, port: 4318 };
+const OTEL_COLLECTOR: TracingConfig['collector'] = {
+  namespace: 'monitoring',
+  podLabels: { 'app.kubernetes.io/name': 'opentelemetry-collector' },
+  port: 4318,
+};
 const OTEL_ENDPOINT = 'http://otel-collector.monitoring.svc.cluster.local:4318';
 
 /** One environment the platform is synthesized for. */
@@ -336,7 +339,9 @@ export function loadImages(
     }
     for (const service of Object.keys(images)) {
       if (!services.includes(service)) {
-        throw new Error(`${String(file)}: environment "${env.name}" has an image for "${service}", which it does not run (services: ${services.join(', ')})`);
+        throw new Error(
+          `${String(file)}: environment "${env.name}" has an image for "${service}", which it does not run (services: ${services.join(', ')})`,
+        );
       }
     }
   }

@@ -35,7 +35,6 @@ import { dashboardFolder, platformDashboards } from './dashboards/index.js';
 /** Where Prometheus runs, allowed to scrape the services' /metrics when observability is on. */
 const PROMETHEUS = new NamespacePeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
 
-
 /** What of the database the platform alerts watch: a CloudNativePG cluster's backups, or the pg_dump CronJob. */
 type WatchedDatabase = Pick<PlatformAlertsProps, 'cloudNativePg' | 'backupCronJob'>;
 
@@ -60,7 +59,10 @@ function checkServices(scope: Construct, services: readonly PlatformService[]): 
   if (repeated !== undefined) throw new Error(`${scope.node.path}: invalid services: "${repeated}" is listed twice`);
   for (const service of services) {
     for (const callee of service.calls ?? []) {
-      if (!names.includes(callee)) throw new Error(`${scope.node.path}: invalid services[${service.name}].calls "${callee}": no such service (services: ${names.join(', ')})`);
+      if (!names.includes(callee))
+        throw new Error(
+          `${scope.node.path}: invalid services[${service.name}].calls "${callee}": no such service (services: ${names.join(', ')})`,
+        );
     }
   }
 }
@@ -103,7 +105,9 @@ export class TodoPlatformChart extends Chart {
 
     const { database, databaseUrl, watched } = this.database(env, version);
     const services = new Map(
-      env.services.map((service) => [service.name, this.service(env, version, service, images, { database, databaseUrl }, ingressController)] as const),
+      env.services.map(
+        (service) => [service.name, this.service(env, version, service, images, { database, databaseUrl }, ingressController)] as const,
+      ),
     );
     for (const service of env.services) {
       for (const callee of service.calls ?? []) services.get(service.name)!.call(services.get(callee)!);
@@ -139,7 +143,10 @@ export class TodoPlatformChart extends Chart {
   /** One Grafana dashboard per scraped service and the platform overview, as ConfigMaps for Grafana's sidecar. */
   private dashboards(env: EnvironmentConfig, version: string): void {
     const scope = { env: env.name, namespace: env.namespace };
-    for (const { owner, component, dashboard } of platformDashboards(scope, env.services.filter((s) => s.metrics))) {
+    for (const { owner, component, dashboard } of platformDashboards(
+      scope,
+      env.services.filter((s) => s.metrics),
+    )) {
       new GrafanaDashboard(this, `${owner}-dashboard`, {
         identity: { name: owner, version, component, partOf: PART_OF },
         namespace: env.namespace,
@@ -177,7 +184,10 @@ export class TodoPlatformChart extends Chart {
     { database, databaseUrl }: Pick<ReturnType<TodoPlatformChart['database']>, 'database' | 'databaseUrl'>,
     ingressController: NamespacePeer,
   ): WebService {
-    const secretFiles = [...(service.secrets?.(env) ?? []).map((secret) => this.secretFile(env, service, secret, version)), ...(service.usesDatabase ? [databaseUrl] : [])];
+    const secretFiles = [
+      ...(service.secrets?.(env) ?? []).map((secret) => this.secretFile(env, service, secret, version)),
+      ...(service.usesDatabase ? [databaseUrl] : []),
+    ];
     const egressToCidrs = [
       ...(service.egressToCidrs?.(env) ?? []),
       ...(service.usesDatabase && env.database.kind === 'external' ? [{ cidr: env.database.cidr, port: env.database.port }] : []),
@@ -208,7 +218,9 @@ export class TodoPlatformChart extends Chart {
         : {}),
       ...(service.usesDatabase && database ? { database } : {}),
       ...(egressToCidrs.length > 0 ? { allowToCidrs: egressToCidrs } : {}),
-      ...(egressTo.length > 0 ? { allowTo: egressTo.map((peer) => ({ to: new NamespacePeer(peer.namespace, peer.podLabels), port: peer.port })) } : {}),
+      ...(egressTo.length > 0
+        ? { allowTo: egressTo.map((peer) => ({ to: new NamespacePeer(peer.namespace, peer.podLabels), port: peer.port })) }
+        : {}),
     });
   }
 

@@ -24,7 +24,10 @@ export interface ContainerGroup {
  */
 export function peakContainers(env: EnvironmentConfig): ContainerGroup[] {
   const replicas = 'replicas' in env.scaling ? env.scaling.replicas : env.scaling.maxReplicas;
-  const groups: ContainerGroup[] = env.services.map((service) => ({ count: replicas + 1, resources: service.resources?.(env) ?? env.resources }));
+  const groups: ContainerGroup[] = env.services.map((service) => ({
+    count: replicas + 1,
+    resources: service.resources?.(env) ?? env.resources,
+  }));
   if (env.database.kind === 'cloudnative-pg') {
     const { requests, limits } = DEFAULT_BARMAN_SIDECAR_RESOURCES;
     const sidecar: ContainerResources = {
@@ -32,7 +35,10 @@ export function peakContainers(env: EnvironmentConfig): ContainerGroup[] {
       memory: { request: requests.memory, limit: limits.memory },
       ephemeralStorage: { request: requests.ephemeralStorage, limit: limits.ephemeralStorage },
     };
-    groups.push({ count: env.database.instances + 1, resources: env.resources }, { count: env.database.instances, resources: sidecar, sidecar: true });
+    groups.push(
+      { count: env.database.instances + 1, resources: env.resources },
+      { count: env.database.instances, resources: sidecar, sidecar: true },
+    );
   } else if (env.database.kind === 'in-cluster') {
     groups.push({ count: 2, resources: env.resources });
   }

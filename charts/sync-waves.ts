@@ -63,8 +63,9 @@ const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout
 function claimsOfLongRunningPods(objects: readonly KubeObject[]): Set<string> {
   const claims = new Set<string>();
   for (const object of objects.filter((o) => LONG_RUNNING.has(o.kind))) {
-    const volumes = ((object as { spec?: { template?: { spec?: { volumes?: Array<{ persistentVolumeClaim?: { claimName?: string } }> } } } })
-      .spec?.template?.spec?.volumes ?? []);
+    const volumes =
+      (object as { spec?: { template?: { spec?: { volumes?: Array<{ persistentVolumeClaim?: { claimName?: string } }> } } } }).spec
+        ?.template?.spec?.volumes ?? [];
     for (const volume of volumes) {
       if (volume.persistentVolumeClaim?.claimName) claims.add(`${object.metadata.namespace}/${volume.persistentVolumeClaim.claimName}`);
     }

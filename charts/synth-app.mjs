@@ -28,14 +28,23 @@ function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && /\.(ts|json|sh|conf)$/.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((file) => !relative(dir, file).split('/').some((part) => NOT_SOURCES.has(part)))
+    .filter(
+      (file) =>
+        !relative(dir, file)
+          .split('/')
+          .some((part) => NOT_SOURCES.has(part)),
+    )
     .sort();
 }
 
 /** A digest of the names and bytes of `files`, relative to `dir`. */
 function digest(dir, files) {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(`${relative(dir, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of files)
+    hash
+      .update(`${relative(dir, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { App, type Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { BARMAN_OBJECT_STORE_KIND, formatFinding, HardeningValidation, type HardeningValidationProps } from '@todo-platform/hardened-constructs';
+import {
+  BARMAN_OBJECT_STORE_KIND,
+  formatFinding,
+  HardeningValidation,
+  type HardeningValidationProps,
+} from '@todo-platform/hardened-constructs';
 import { ARGOCD_FOLDER, GitOpsChart } from './argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig, type EnvironmentImages } from './config.js';
 import { writeTree, type KubeObject } from './output.js';
@@ -51,9 +56,7 @@ export interface BuildOptions {
 
 /** Runs every construct's own validation (cdk8s `node.addValidation`), as `app.synth()` would. */
 function validateConstructs(root: IConstruct): void {
-  const errors = root.node
-    .findAll()
-    .flatMap((construct) => construct.node.validate().map((error) => `[${construct.node.path}] ${error}`));
+  const errors = root.node.findAll().flatMap((construct) => construct.node.validate().map((error) => `[${construct.node.path}] ${error}`));
   if (errors.length > 0) throw new Error(`construct validation failed:\n  ${errors.join('\n  ')}`);
 }
 

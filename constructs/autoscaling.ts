@@ -30,9 +30,25 @@ export interface DescribedObject {
 
 type MetricSource =
   | { readonly type: 'Resource'; readonly resource: 'cpu' | 'memory'; readonly target: ResourceTarget }
-  | { readonly type: 'Pods'; readonly metric: string; readonly target: { readonly averageValue: string }; readonly selector?: Readonly<Record<string, string>> }
-  | { readonly type: 'Object'; readonly metric: string; readonly object: DescribedObject; readonly target: MetricValueTarget; readonly selector?: Readonly<Record<string, string>> }
-  | { readonly type: 'External'; readonly metric: string; readonly target: MetricValueTarget; readonly selector?: Readonly<Record<string, string>> };
+  | {
+      readonly type: 'Pods';
+      readonly metric: string;
+      readonly target: { readonly averageValue: string };
+      readonly selector?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly type: 'Object';
+      readonly metric: string;
+      readonly object: DescribedObject;
+      readonly target: MetricValueTarget;
+      readonly selector?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly type: 'External';
+      readonly metric: string;
+      readonly target: MetricValueTarget;
+      readonly selector?: Readonly<Record<string, string>>;
+    };
 
 /**
  * One metric the HPA scales on; with several, it scales to the largest replica count any asks for.
@@ -56,7 +72,12 @@ export class ScalingMetric {
   }
 
   /** A custom metric of another object in the namespace (custom.metrics.k8s.io), e.g. an Ingress's request rate. */
-  public static object(object: DescribedObject, metric: string, target: MetricValueTarget, selector?: Readonly<Record<string, string>>): ScalingMetric {
+  public static object(
+    object: DescribedObject,
+    metric: string,
+    target: MetricValueTarget,
+    selector?: Readonly<Record<string, string>>,
+  ): ScalingMetric {
     return new ScalingMetric({ type: 'Object', metric, object, target, ...(selector !== undefined ? { selector } : {}) });
   }
 
@@ -74,9 +95,12 @@ export class ScalingMetric {
   public get identity(): string {
     const s = this.source;
     switch (s.type) {
-      case 'Resource': return `Resource/${s.resource}`;
-      case 'Object': return `Object/${s.object.kind}/${s.object.name}/${s.metric}/${JSON.stringify(s.selector ?? {})}`;
-      default: return `${s.type}/${s.metric}/${JSON.stringify(s.selector ?? {})}`;
+      case 'Resource':
+        return `Resource/${s.resource}`;
+      case 'Object':
+        return `Object/${s.object.kind}/${s.object.name}/${s.metric}/${JSON.stringify(s.selector ?? {})}`;
+      default:
+        return `${s.type}/${s.metric}/${JSON.stringify(s.selector ?? {})}`;
     }
   }
 }
@@ -106,14 +130,20 @@ const NO_WHITESPACE = /^\S+$/;
 /** Refuses bad replica bounds (A02), utilization outside 1–100, non-positive quantities, bad names and duplicate metrics. */
 export function checkAutoscaling(scope: IConstruct, prop: string, spec: AutoscalingSpec): void {
   const { minReplicas, maxReplicas, targetCpuUtilization, metrics } = spec;
-  if (!Number.isInteger(minReplicas) || minReplicas < 2) invalidProp(scope, `${prop}.minReplicas`, minReplicas, 'must be an integer >= 2 (A02)');
+  if (!Number.isInteger(minReplicas) || minReplicas < 2)
+    invalidProp(scope, `${prop}.minReplicas`, minReplicas, 'must be an integer >= 2 (A02)');
   if (!Number.isInteger(maxReplicas) || maxReplicas <= minReplicas) {
     invalidProp(scope, `${prop}.maxReplicas`, maxReplicas, `must be an integer greater than minReplicas ${minReplicas} (A02)`);
   }
   if (targetCpuUtilization !== undefined) {
     checkUtilization(scope, `${prop}.targetCpuUtilization`, targetCpuUtilization);
     if (metrics !== undefined) {
-      invalidProp(scope, `${prop}.targetCpuUtilization`, targetCpuUtilization, 'conflicts with metrics: put ScalingMetric.cpu({ utilization }) in metrics instead');
+      invalidProp(
+        scope,
+        `${prop}.targetCpuUtilization`,
+        targetCpuUtilization,
+        'conflicts with metrics: put ScalingMetric.cpu({ utilization }) in metrics instead',
+      );
     }
   }
   if (metrics === undefined) return;
@@ -121,8 +151,10 @@ export function checkAutoscaling(scope: IConstruct, prop: string, spec: Autoscal
   const seen = new Set<string>();
   metrics.forEach((metric, index) => {
     const where = `${prop}.metrics[${index}]`;
-    if (!(metric instanceof ScalingMetric)) invalidProp(scope, where, metric, 'must be a ScalingMetric (ScalingMetric.cpu, .memory, .pods, .object, .external)');
-    if (seen.has(metric.identity)) invalidProp(scope, where, metric.identity, 'the same metric twice: the HPA would follow two targets for one signal');
+    if (!(metric instanceof ScalingMetric))
+      invalidProp(scope, where, metric, 'must be a ScalingMetric (ScalingMetric.cpu, .memory, .pods, .object, .external)');
+    if (seen.has(metric.identity))
+      invalidProp(scope, where, metric.identity, 'the same metric twice: the HPA would follow two targets for one signal');
     seen.add(metric.identity);
     checkSource(scope, where, metric.source);
   });
@@ -133,13 +165,17 @@ function checkSource(scope: IConstruct, prop: string, s: MetricSource): void {
     checkTarget(scope, `${prop}.target`, s.target, ['utilization', 'averageValue']);
     return;
   }
-  if (typeof s.metric !== 'string' || !NO_WHITESPACE.test(s.metric)) invalidProp(scope, `${prop}.metric`, s.metric, 'must be a metric name without spaces');
+  if (typeof s.metric !== 'string' || !NO_WHITESPACE.test(s.metric))
+    invalidProp(scope, `${prop}.metric`, s.metric, 'must be a metric name without spaces');
   if (s.selector !== undefined) checkLabels(scope, `${prop}.selector`, s.selector);
   if (s.type === 'Object') {
     const { apiVersion, kind, name } = s.object;
-    if (typeof apiVersion !== 'string' || !NO_WHITESPACE.test(apiVersion)) invalidProp(scope, `${prop}.object.apiVersion`, apiVersion, 'must be an API version such as "networking.k8s.io/v1"');
-    if (typeof kind !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) invalidProp(scope, `${prop}.object.kind`, kind, 'must be a kind such as "Ingress"');
-    if (typeof name !== 'string' || !isDnsSubdomain(name)) invalidProp(scope, `${prop}.object.name`, name, 'must be an object name (DNS-1123 subdomain)');
+    if (typeof apiVersion !== 'string' || !NO_WHITESPACE.test(apiVersion))
+      invalidProp(scope, `${prop}.object.apiVersion`, apiVersion, 'must be an API version such as "networking.k8s.io/v1"');
+    if (typeof kind !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(kind))
+      invalidProp(scope, `${prop}.object.kind`, kind, 'must be a kind such as "Ingress"');
+    if (typeof name !== 'string' || !isDnsSubdomain(name))
+      invalidProp(scope, `${prop}.object.name`, name, 'must be an object name (DNS-1123 subdomain)');
   }
   checkTarget(scope, `${prop}.target`, s.target, s.type === 'Pods' ? ['averageValue'] : ['value', 'averageValue']);
 }
@@ -154,7 +190,8 @@ function checkTarget(scope: IConstruct, prop: string, target: object, allowed: r
     checkUtilization(scope, `${prop}.utilization`, value);
   } else {
     const quantity = typeof value === 'string' ? parseQuantity(value) : undefined;
-    if (quantity === undefined || quantity <= 0) invalidProp(scope, `${prop}.${key}`, value, 'must be a positive Kubernetes quantity such as "500m", "400Mi" or "30"');
+    if (quantity === undefined || quantity <= 0)
+      invalidProp(scope, `${prop}.${key}`, value, 'must be a positive Kubernetes quantity such as "500m", "400Mi" or "30"');
   }
 }
 
@@ -171,7 +208,10 @@ export function autoscalingMetrics(spec: AutoscalingSpec): MetricSpec[] {
 }
 
 /** The HPA spec scaling `target` (in the HPA's namespace) between the bounds on the metrics. */
-export function autoscalerSpec(spec: AutoscalingSpec, target: { readonly apiVersion: string; readonly kind: string; readonly name: string }): HpaSpec {
+export function autoscalerSpec(
+  spec: AutoscalingSpec,
+  target: { readonly apiVersion: string; readonly kind: string; readonly name: string },
+): HpaSpec {
   return {
     scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
     minReplicas: spec.minReplicas,
@@ -191,7 +231,10 @@ function metricSpec(s: MetricSource): MetricSpec {
     case 'Pods':
       return { type: 'Pods', pods: { metric: identifier(s.metric, s.selector), target: metricTarget(s.target) } };
     case 'Object':
-      return { type: 'Object', object: { describedObject: { ...s.object }, metric: identifier(s.metric, s.selector), target: metricTarget(s.target) } };
+      return {
+        type: 'Object',
+        object: { describedObject: { ...s.object }, metric: identifier(s.metric, s.selector), target: metricTarget(s.target) },
+      };
     case 'External':
       return { type: 'External', external: { metric: identifier(s.metric, s.selector), target: metricTarget(s.target) } };
   }

@@ -148,7 +148,11 @@ export function resolveCanary(scope: Construct, props: CanaryDeliveryProps): Res
   steps.forEach(({ step }, i) => {
     if (step.setWeight !== undefined) {
       if (!Number.isInteger(step.setWeight) || step.setWeight <= lastWeight || step.setWeight > 100) {
-        fail(`steps[${i}].setWeight`, step.setWeight, `must be an integer percentage above the previous weight ${lastWeight} and at most 100`);
+        fail(
+          `steps[${i}].setWeight`,
+          step.setWeight,
+          `must be an integer percentage above the previous weight ${lastWeight} and at most 100`,
+        );
       }
       lastWeight = step.setWeight;
     } else if (step.pause?.duration !== undefined && !DURATION.test(step.pause.duration)) {
@@ -156,7 +160,11 @@ export function resolveCanary(scope: Construct, props: CanaryDeliveryProps): Res
     }
   });
   if (!steps.some(({ step }) => step.pause !== undefined)) {
-    fail('steps', steps.map(({ step }) => step), 'needs a pause: without one the analysis never measures the new pods before they take everything');
+    fail(
+      'steps',
+      steps.map(({ step }) => step),
+      'needs a pause: without one the analysis never measures the new pods before they take everything',
+    );
   }
 
   const { analysis } = props;
@@ -164,7 +172,8 @@ export function resolveCanary(scope: Construct, props: CanaryDeliveryProps): Res
     fail('analysis', analysis, 'give errorRatio, latency or both: a canary nothing measures cannot roll back');
   }
   const prometheusAddress = analysis.prometheusAddress ?? DEFAULT_PROMETHEUS_ADDRESS;
-  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(prometheusAddress)) fail('analysis.prometheusAddress', prometheusAddress, 'must be an http(s) URL');
+  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(prometheusAddress))
+    fail('analysis.prometheusAddress', prometheusAddress, 'must be an http(s) URL');
   const interval = analysis.interval ?? '1m';
   if (!DURATION.test(interval)) fail('analysis.interval', interval, 'must be a duration such as 30s, 1m or 5m');
   const failureLimit = analysis.failureLimit ?? 1;
@@ -173,15 +182,18 @@ export function resolveCanary(scope: Construct, props: CanaryDeliveryProps): Res
   const { errorRatio, latency } = analysis;
   if (errorRatio !== undefined) {
     if (!METRIC_NAME.test(errorRatio.counter)) fail('analysis.errorRatio.counter', errorRatio.counter, 'must be a Prometheus metric name');
-    if (!MATCHERS.test(errorRatio.errorMatchers)) fail('analysis.errorRatio.errorMatchers', errorRatio.errorMatchers, 'must be label matchers such as status=~"5.."');
+    if (!MATCHERS.test(errorRatio.errorMatchers))
+      fail('analysis.errorRatio.errorMatchers', errorRatio.errorMatchers, 'must be label matchers such as status=~"5.."');
     if (!(errorRatio.max >= 0 && errorRatio.max < 1)) fail('analysis.errorRatio.max', errorRatio.max, 'must be a share between 0 and 1');
   }
   let resolvedLatency: Required<LatencyCheck> | undefined;
   if (latency !== undefined) {
     const quantile = latency.quantile ?? 0.95;
-    if (!METRIC_NAME.test(latency.histogram)) fail('analysis.latency.histogram', latency.histogram, 'must be a Prometheus metric name (without _bucket)');
+    if (!METRIC_NAME.test(latency.histogram))
+      fail('analysis.latency.histogram', latency.histogram, 'must be a Prometheus metric name (without _bucket)');
     if (!(quantile > 0 && quantile < 1)) fail('analysis.latency.quantile', quantile, 'must be between 0 and 1');
-    if (!(latency.maxSeconds > 0 && Number.isFinite(latency.maxSeconds))) fail('analysis.latency.maxSeconds', latency.maxSeconds, 'must be a positive number of seconds');
+    if (!(latency.maxSeconds > 0 && Number.isFinite(latency.maxSeconds)))
+      fail('analysis.latency.maxSeconds', latency.maxSeconds, 'must be a positive number of seconds');
     resolvedLatency = { histogram: latency.histogram, quantile, maxSeconds: latency.maxSeconds };
   }
   return {

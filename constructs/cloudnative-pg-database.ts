@@ -338,8 +338,15 @@ export function instanceSpec(settings: CloudNativePgClusterSettings, labels: Rec
  * demands is made here: PostgreSQL and the instance manager's status port between instances and
  * from the operator, and egress to the API server and the object store.
  */
-export function instanceNetworkPolicy(scope: Construct, workload: INetworkPeer, settings: CloudNativePgClusterSettings): WorkloadNetworkPolicy {
-  const policy = new WorkloadNetworkPolicy(scope, 'network-policy', { workload, identity: { ...settings.identity, name: workload.peerName } });
+export function instanceNetworkPolicy(
+  scope: Construct,
+  workload: INetworkPeer,
+  settings: CloudNativePgClusterSettings,
+): WorkloadNetworkPolicy {
+  const policy = new WorkloadNetworkPolicy(scope, 'network-policy', {
+    workload,
+    identity: { ...settings.identity, name: workload.peerName },
+  });
   for (const port of [5432, STATUS_PORT]) {
     policy.allowFrom(workload, port).allowTo(workload, port).allowFrom(settings.operator, port);
   }
@@ -349,7 +356,12 @@ export function instanceNetworkPolicy(scope: Construct, workload: INetworkPeer, 
 }
 
 /** The daily base backup of cluster `name` through the plugin, the first one right away. */
-export function scheduledBackup(scope: Construct, name: string, settings: CloudNativePgClusterSettings, labels: Record<string, string>): void {
+export function scheduledBackup(
+  scope: Construct,
+  name: string,
+  settings: CloudNativePgClusterSettings,
+  labels: Record<string, string>,
+): void {
   const scheduled: IScheduledBackup['spec'] = {
     schedule: settings.backupSchedule,
     cluster: { name },

@@ -126,10 +126,15 @@ export class CloudNativePgRecovery extends Construct implements INetworkPeer {
         },
       },
       externalClusters: [
-        { name: origin, plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: source.objectStoreName, serverName: origin } } },
+        {
+          name: origin,
+          plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: source.objectStoreName, serverName: origin } },
+        },
       ],
       // The recovered cluster archives its own WAL at once, into its own folder of the same store.
-      plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: source.objectStoreName, serverName: name } }],
+      plugins: [
+        { name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: source.objectStoreName, serverName: name } },
+      ],
     };
     addKubeObject<ICluster>(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',

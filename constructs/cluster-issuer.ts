@@ -74,7 +74,8 @@ export class AcmeClusterIssuer extends Construct {
     checkIssuerName(this, props.name);
     this.server = resolveServer(this, props.server ?? 'staging');
     if (!(fullFormats.email as RegExp).test(props.email)) invalidProp(this, 'email', props.email, 'not an email address');
-    if (RESERVED_EMAIL_DOMAIN.test(props.email)) invalidProp(this, 'email', props.email, "a reserved domain: the ACME server refuses such accounts");
+    if (RESERVED_EMAIL_DOMAIN.test(props.email))
+      invalidProp(this, 'email', props.email, 'a reserved domain: the ACME server refuses such accounts');
     const keySecret = props.privateKeySecretName ?? `${props.name}-account-key`;
     if (!isDnsSubdomain(keySecret)) invalidProp(this, 'privateKeySecretName', keySecret, 'not a valid Secret name');
     const solver = props.http01 ?? { ingressClassName: 'nginx' };
@@ -106,7 +107,12 @@ export class AcmeClusterIssuer extends Construct {
     if (gateway.sectionName !== undefined && !isDnsSubdomain(gateway.sectionName)) {
       invalidProp(this, 'http01.gateway.sectionName', gateway.sectionName, 'not a valid listener name');
     }
-    return { kind: 'Gateway', name: gateway.name, namespace: gateway.namespace, ...(gateway.sectionName ? { sectionName: gateway.sectionName } : {}) };
+    return {
+      kind: 'Gateway',
+      name: gateway.name,
+      namespace: gateway.namespace,
+      ...(gateway.sectionName ? { sectionName: gateway.sectionName } : {}),
+    };
   }
 }
 

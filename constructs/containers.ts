@@ -39,7 +39,11 @@ export type AppProtocol = 'http' | 'h2c' | 'grpc';
  * The Service port `appProtocol` per AppProtocol. gRPC is HTTP/2 prior knowledge on the wire, and
  * `kubernetes.io/h2c` is the value Gateway API implementations are conformance-tested on (GEP-1911).
  */
-export const SERVICE_APP_PROTOCOL: Readonly<Record<AppProtocol, string>> = { http: 'http', h2c: 'kubernetes.io/h2c', grpc: 'kubernetes.io/h2c' };
+export const SERVICE_APP_PROTOCOL: Readonly<Record<AppProtocol, string>> = {
+  http: 'http',
+  h2c: 'kubernetes.io/h2c',
+  grpc: 'kubernetes.io/h2c',
+};
 
 /** A named container port. */
 export interface ContainerPortSpec {
@@ -189,7 +193,12 @@ const APP_PROTOCOLS: readonly AppProtocol[] = ['http', 'h2c', 'grpc'];
 const MAX_EXTRA_CONTAINER_NAME = 40;
 
 /** Refuses privileged, duplicate or badly named ports (P04, P05) and unknown protocols; `taken` spans the pod. */
-export function checkContainerPorts(scope: IConstruct, prop: string, ports: readonly ContainerPortSpec[], taken: readonly ContainerPortSpec[] = []): void {
+export function checkContainerPorts(
+  scope: IConstruct,
+  prop: string,
+  ports: readonly ContainerPortSpec[],
+  taken: readonly ContainerPortSpec[] = [],
+): void {
   const names = new Set(taken.map((p) => p.name));
   const numbers = new Set(taken.map((p) => p.port));
   for (const port of ports) {
@@ -226,7 +235,8 @@ export class EnvNames {
 
   /** Refuses an invalid or duplicate name, naming `prop`. */
   public add(prop: string, name: string): void {
-    if (!ENV_NAME.test(name)) invalidProp(this.scope, prop, name, 'must be an env var name: letters, digits and "_", not starting with a digit');
+    if (!ENV_NAME.test(name))
+      invalidProp(this.scope, prop, name, 'must be an env var name: letters, digits and "_", not starting with a digit');
     if (this.names.has(name)) invalidProp(this.scope, prop, name, 'duplicate env var name (S20)');
     this.names.add(name);
   }
@@ -234,14 +244,18 @@ export class EnvNames {
   /** Adds a plain setting, refusing names that look like secrets (S19). */
   public addPlain(prop: string, name: string): void {
     this.add(prop, name);
-    if (looksLikeSecretName(name)) invalidProp(this.scope, prop, name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
+    if (looksLikeSecretName(name))
+      invalidProp(this.scope, prop, name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
   }
 }
 
 /** `/tmp` and the writable paths as scratch directories, volume names prefixed with `volumePrefix`. */
 export function scratchDirectoriesOf(spec: ContainerFilesystemSpec, volumePrefix = ''): ScratchDirectory[] {
   const dirs: ScratchDirectory[] = [{ path: '/tmp', sizeLimit: spec.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE }, ...(spec.writablePaths ?? [])];
-  return dirs.map((dir, index) => ({ ...dir, volumeName: `${volumePrefix}${dir.volumeName ?? (dir.path === '/tmp' ? 'tmp' : `scratch-${index}`)}` }));
+  return dirs.map((dir, index) => ({
+    ...dir,
+    volumeName: `${volumePrefix}${dir.volumeName ?? (dir.path === '/tmp' ? 'tmp' : `scratch-${index}`)}`,
+  }));
 }
 
 /** Another mount of the container (a config directory, a claim), checked with its files. */
@@ -271,7 +285,13 @@ export function checkContainerFilesystem(
   const tmpSize = parseQuantity(spec.tmpSizeLimit ?? DEFAULT_SCRATCH_SIZE);
   if (tmpSize === undefined || tmpSize <= 0) fail('tmpSizeLimit', spec.tmpSizeLimit, 'must be a positive Kubernetes quantity');
   const scratch = scratchDirectoriesOf(spec);
-  checkScratchDirectories(scope, `${propPrefix}writablePaths`, scratch, ephemeralStorageLimit, `${propPrefix}resources.limits.ephemeralStorage`);
+  checkScratchDirectories(
+    scope,
+    `${propPrefix}writablePaths`,
+    scratch,
+    ephemeralStorageLimit,
+    `${propPrefix}resources.limits.ephemeralStorage`,
+  );
 
   const mountPaths = new Set(scratch.map((dir) => dir.path));
   const volumeNames = new Set(scratch.map((dir) => dir.volumeName!));
@@ -294,14 +314,21 @@ export function checkContainerFilesystem(
     if (file.envVarForPath !== undefined) {
       env.add(`${propPrefix}secretFiles.envVarForPath`, file.envVarForPath);
       if (looksLikeSecretName(file.envVarForPath)) {
-        fail('secretFiles.envVarForPath', file.envVarForPath, 'looks like a secret, so S19 would report its value: name the path variable NAME_FILE');
+        fail(
+          'secretFiles.envVarForPath',
+          file.envVarForPath,
+          'looks like a secret, so S19 would report its value: name the path variable NAME_FILE',
+        );
       }
     }
   });
 }
 
 /** The container's size-limited emptyDirs and read-only Secret files, and their NAME_FILE env vars. */
-export function containerFilesystem(spec: ContainerFilesystemSpec, volumePrefix = ''): { volumes: Volume[]; mounts: VolumeMount[]; env: EnvVar[] } {
+export function containerFilesystem(
+  spec: ContainerFilesystemSpec,
+  volumePrefix = '',
+): { volumes: Volume[]; mounts: VolumeMount[]; env: EnvVar[] } {
   const { volumes, mounts } = scratchVolumes(scratchDirectoriesOf(spec, volumePrefix));
   const env: EnvVar[] = [];
   (spec.secretFiles ?? []).forEach((file, index) => {
@@ -357,14 +384,23 @@ export function resolveExtraContainers(scope: IConstruct, spec: ExtraContainersS
   const ports = [...pod.ports];
   const checkCommon = (prop: string, c: InitContainerSpec): EnvNames => {
     if (typeof c.name !== 'string' || !isDnsLabel(c.name) || c.name.length > MAX_EXTRA_CONTAINER_NAME) {
-      invalidProp(scope, `${prop}.name`, c.name, `must be a DNS-1123 label of at most ${MAX_EXTRA_CONTAINER_NAME} characters (its volume names derive from it)`);
+      invalidProp(
+        scope,
+        `${prop}.name`,
+        c.name,
+        `must be a DNS-1123 label of at most ${MAX_EXTRA_CONTAINER_NAME} characters (its volume names derive from it)`,
+      );
     }
     if (names.has(c.name)) invalidProp(scope, `${prop}.name`, c.name, 'another container in the pod has this name');
     names.add(c.name);
     checkImage(scope, `${prop}.image`, c.image, pod.requireDigest);
     checkContainerResources(scope, `${prop}.resources`, c.resources);
-    for (const [key, list] of [['command', c.command], ['args', c.args]] as const) {
-      if (list !== undefined && list.some((arg) => typeof arg !== 'string')) invalidProp(scope, `${prop}.${key}`, list, 'must be a list of strings');
+    for (const [key, list] of [
+      ['command', c.command],
+      ['args', c.args],
+    ] as const) {
+      if (list !== undefined && list.some((arg) => typeof arg !== 'string'))
+        invalidProp(scope, `${prop}.${key}`, list, 'must be a list of strings');
     }
     const env = new EnvNames(scope);
     for (const name of Object.keys(c.env ?? {})) env.addPlain(`${prop}.env`, name);
@@ -378,7 +414,8 @@ export function resolveExtraContainers(scope: IConstruct, spec: ExtraContainersS
     const own = sidecar.ports ?? [];
     checkContainerPorts(scope, `${prop}.ports`, own, ports);
     ports.push(...own);
-    if (sidecar.probes === undefined) invalidProp(scope, `${prop}.probes`, undefined, 'a sidecar runs as long as the pod: give it readiness and liveness probes (P01)');
+    if (sidecar.probes === undefined)
+      invalidProp(scope, `${prop}.probes`, undefined, 'a sidecar runs as long as the pod: give it readiness and liveness probes (P01)');
     return { spec: sidecar, probes: resolveProbes(scope, `${prop}.probes`, sidecar.probes, own, defaultProbePort(own)) };
   });
   const initContainers = (spec.initContainers ?? []).map((init, index) => {
@@ -386,7 +423,13 @@ export function resolveExtraContainers(scope: IConstruct, spec: ExtraContainersS
     checkCommon(prop, init);
     // Kubernetes refuses probes on init containers that run to completion; ports would be unreachable.
     for (const key of ['ports', 'probes'] as const) {
-      if (key in init) invalidProp(scope, `${prop}.${key}`, (init as Partial<SidecarSpec>)[key], 'an init container runs to completion: declare it as a sidecar to give it ports and probes');
+      if (key in init)
+        invalidProp(
+          scope,
+          `${prop}.${key}`,
+          (init as Partial<SidecarSpec>)[key],
+          'an init container runs to completion: declare it as a sidecar to give it ports and probes',
+        );
     }
     return init;
   });
@@ -394,7 +437,10 @@ export function resolveExtraContainers(scope: IConstruct, spec: ExtraContainersS
 }
 
 /** The pod's `initContainers` (sidecars first, with `restartPolicy: Always`) and their volumes. */
-export function renderExtraContainers(resolved: ResolvedExtraContainers, ids: Pick<RunAsIds, 'runAsUser' | 'runAsGroup'>): { initContainers: Container[]; volumes: Volume[] } {
+export function renderExtraContainers(
+  resolved: ResolvedExtraContainers,
+  ids: Pick<RunAsIds, 'runAsUser' | 'runAsGroup'>,
+): { initContainers: Container[]; volumes: Volume[] } {
   const volumes: Volume[] = [];
   const render = (c: InitContainerSpec, extra: Pick<HardenedContainerParts, 'ports' | 'probes'>): Container => {
     const files = containerFilesystem(c, `${c.name}-`);

@@ -80,7 +80,12 @@ export class CronJob extends Construct implements INetworkPeer {
     this.identity = resolved.identity;
     const metadata = () => ({ name: props.name, namespace: props.namespace, labels: { ...resolved.labels } });
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(), automountServiceAccountToken: false });
+    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: metadata(),
+      automountServiceAccountToken: false,
+    });
     this.cronJob = addKubeObject<ICronJob>(this, 'CronJob', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
@@ -100,7 +105,8 @@ export class CronJob extends Construct implements INetworkPeer {
     const timeZone = props.timeZone ?? 'Etc/UTC';
     checkTimeZone(this, 'timeZone', timeZone);
     const concurrencyPolicy = props.concurrencyPolicy ?? 'Forbid';
-    if (!['Forbid', 'Replace', 'Allow'].includes(concurrencyPolicy)) invalidProp(this, 'concurrencyPolicy', concurrencyPolicy, 'must be "Forbid", "Replace" or "Allow"');
+    if (!['Forbid', 'Replace', 'Allow'].includes(concurrencyPolicy))
+      invalidProp(this, 'concurrencyPolicy', concurrencyPolicy, 'must be "Forbid", "Replace" or "Allow"');
     const startingDeadlineSeconds = props.startingDeadlineSeconds ?? 3600;
     // The controller checks schedules every 10 s: a shorter deadline can skip runs at random.
     if (!Number.isInteger(startingDeadlineSeconds) || startingDeadlineSeconds < 10) {
@@ -108,10 +114,14 @@ export class CronJob extends Construct implements INetworkPeer {
     }
     const successfulJobsHistoryLimit = props.successfulJobsHistoryLimit ?? 3;
     const failedJobsHistoryLimit = props.failedJobsHistoryLimit ?? 3;
-    for (const [prop, value] of [['successfulJobsHistoryLimit', successfulJobsHistoryLimit], ['failedJobsHistoryLimit', failedJobsHistoryLimit]] as const) {
+    for (const [prop, value] of [
+      ['successfulJobsHistoryLimit', successfulJobsHistoryLimit],
+      ['failedJobsHistoryLimit', failedJobsHistoryLimit],
+    ] as const) {
       if (!Number.isInteger(value) || value < 0 || value > 100) invalidProp(this, prop, value, 'must be an integer from 0 to 100');
     }
-    if (props.suspend !== undefined && typeof props.suspend !== 'boolean') invalidProp(this, 'suspend', props.suspend, 'must be true or false');
+    if (props.suspend !== undefined && typeof props.suspend !== 'boolean')
+      invalidProp(this, 'suspend', props.suspend, 'must be true or false');
     return { timeZone, concurrencyPolicy, startingDeadlineSeconds, successfulJobsHistoryLimit, failedJobsHistoryLimit };
   }
 }
@@ -157,7 +167,13 @@ export function checkCronSchedule(scope: IConstruct, prop: string, schedule: str
       const to = match?.[4] !== undefined ? value(match[4]) : from;
       const step = match?.[6] !== undefined ? Number(match[6]) : 1;
       const ok = match !== null && from !== undefined && to !== undefined && from >= spec.min && to <= spec.max && from <= to && step >= 1;
-      if (!ok) invalidProp(scope, prop, schedule, `the ${spec.name} field "${field}" is not valid (${spec.min}-${spec.max}, "*", ranges, steps, lists)`);
+      if (!ok)
+        invalidProp(
+          scope,
+          prop,
+          schedule,
+          `the ${spec.name} field "${field}" is not valid (${spec.min}-${spec.max}, "*", ranges, steps, lists)`,
+        );
     }
   });
 }

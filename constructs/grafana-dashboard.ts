@@ -70,16 +70,19 @@ export class GrafanaDashboard extends Construct {
     if (typeof uid !== 'string' || !UID.test(uid)) {
       invalidProp(this, 'dashboard.uid', uid, 'must be 1-40 lowercase letters, digits or "-", starting and ending alphanumeric');
     }
-    if (typeof dashboard.title !== 'string' || dashboard.title.trim() === '') invalidProp(this, 'dashboard.title', dashboard.title, 'must be a non-empty string');
+    if (typeof dashboard.title !== 'string' || dashboard.title.trim() === '')
+      invalidProp(this, 'dashboard.title', dashboard.title, 'must be a non-empty string');
     const folderAnnotation = props.folderAnnotation ?? 'grafana_folder';
     if (!KEY.test(folderAnnotation)) invalidProp(this, 'folderAnnotation', folderAnnotation, 'must be a valid annotation key');
-    if (props.folder !== undefined && props.folder.trim() === '') invalidProp(this, 'folder', props.folder, 'must be a non-empty folder name');
+    if (props.folder !== undefined && props.folder.trim() === '')
+      invalidProp(this, 'folder', props.folder, 'must be a non-empty folder name');
     const label = props.sidecarLabel ?? { key: 'grafana_dashboard', value: '1' };
     if (!KEY.test(label.key)) invalidProp(this, 'sidecarLabel.key', label.key, 'must be a valid label key');
     if (!isValidLabelValue(label.value)) invalidProp(this, 'sidecarLabel.value', label.value, 'must be a valid label value');
     const json = `${JSON.stringify(dashboard, null, 2)}\n`;
     const bytes = Buffer.byteLength(json);
-    if (bytes > MAX_CONFIG_MAP_BYTES) invalidProp(this, 'dashboard', `${bytes} bytes`, `must serialise to at most ${MAX_CONFIG_MAP_BYTES} bytes (a ConfigMap's limit)`);
+    if (bytes > MAX_CONFIG_MAP_BYTES)
+      invalidProp(this, 'dashboard', `${bytes} bytes`, `must serialise to at most ${MAX_CONFIG_MAP_BYTES} bytes (a ConfigMap's limit)`);
 
     this.uid = uid;
     this.configMapName = `grafana-dashboard-${uid}`;

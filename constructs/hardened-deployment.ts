@@ -235,7 +235,11 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     this.ports = pod.ports;
     this.probes = probes;
     this.containerProbes = containerProbes;
-    this.containerNames = [pod.containerName, ...pod.extra.sidecars.map((c) => c.spec.name), ...pod.extra.initContainers.map((c) => c.name)];
+    this.containerNames = [
+      pod.containerName,
+      ...pod.extra.sidecars.map((c) => c.spec.name),
+      ...pod.extra.initContainers.map((c) => c.name),
+    ];
     this.replicated = props.autoscaling !== undefined || (props.replicas ?? 2) > 1;
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.labels } });
 
@@ -357,7 +361,10 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
       ports,
       plainEnv: [{ prop: 'config', names: Object.keys(props.config ?? {}) }],
       // Config and secret directories must not shadow a scratch directory or each other.
-      otherMounts: props.configFiles !== undefined ? [{ prop: 'configFiles.mountPath', path: props.configFiles.mountPath, volumeName: CONFIG_FILES_VOLUME }] : [],
+      otherMounts:
+        props.configFiles !== undefined
+          ? [{ prop: 'configFiles.mountPath', path: props.configFiles.mountPath, volumeName: CONFIG_FILES_VOLUME }]
+          : [],
     });
     const { probes, containerProbes } = this.resolveMainProbes(props.probes ?? {}, ports);
 
@@ -394,20 +401,33 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
    * The main container's probes: the given Probes, or HTTP probes on the contract's paths. Paths and
    * Probes of the same kind together are refused: one of them would be silently ignored.
    */
-  private resolveMainProbes(spec: ProbeSpec, ports: readonly ContainerPortSpec[]): { probes: ResolvedProbes; containerProbes: ResolvedContainerProbes } {
+  private resolveMainProbes(
+    spec: ProbeSpec,
+    ports: readonly ContainerPortSpec[],
+  ): { probes: ResolvedProbes; containerProbes: ResolvedContainerProbes } {
     const portName = spec.port ?? defaultProbePort(ports)!;
     if (!ports.some((p) => p.name === portName)) {
       invalidProp(this, 'probes.port', portName, `is not a declared port (declared: ${ports.map((p) => p.name).join(', ')}) (P03)`);
     }
-    for (const [kind, path] of [['readiness', spec.readinessPath], ['liveness', spec.livenessPath], ['startup', spec.startupPath]] as const) {
+    for (const [kind, path] of [
+      ['readiness', spec.readinessPath],
+      ['liveness', spec.livenessPath],
+      ['startup', spec.startupPath],
+    ] as const) {
       if (path === undefined) continue;
-      if (spec[kind] !== undefined) invalidProp(this, `probes.${kind}Path`, path, `conflicts with probes.${kind}: give the path or the Probe`);
+      if (spec[kind] !== undefined)
+        invalidProp(this, `probes.${kind}Path`, path, `conflicts with probes.${kind}: give the path or the Probe`);
       if (!path.startsWith('/')) invalidProp(this, `probes.${kind}Path`, path, 'must be an absolute HTTP path');
     }
     const readinessPath = spec.readinessPath ?? '/readyz';
     const livenessPath = spec.livenessPath ?? '/livez';
     if (spec.readiness === undefined && spec.liveness === undefined && readinessPath === livenessPath) {
-      invalidProp(this, 'probes.readinessPath', readinessPath, 'readiness and liveness must differ: a failing dependency must not restart pods (P02)');
+      invalidProp(
+        this,
+        'probes.readinessPath',
+        readinessPath,
+        'readiness and liveness must differ: a failing dependency must not restart pods (P02)',
+      );
     }
     const containerProbes = resolveProbes(
       this,
@@ -415,7 +435,11 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
       {
         readiness: spec.readiness ?? Probe.http(readinessPath),
         liveness: spec.liveness ?? Probe.http(livenessPath),
-        ...(spec.startup !== undefined ? { startup: spec.startup } : spec.startupPath !== undefined ? { startup: Probe.http(spec.startupPath) } : {}),
+        ...(spec.startup !== undefined
+          ? { startup: spec.startup }
+          : spec.startupPath !== undefined
+            ? { startup: Probe.http(spec.startupPath) }
+            : {}),
         ...(spec.startupTimeoutSeconds !== undefined ? { startupTimeoutSeconds: spec.startupTimeoutSeconds } : {}),
       },
       ports,
@@ -437,7 +461,8 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     if (names.length === 0) fail('configFiles.files', props.configFiles.files, 'name at least one file');
     for (const name of names) {
       if (!OBJECT_KEY.test(name)) fail('configFiles.files', name, 'must be a file name usable as a ConfigMap key');
-      if (looksLikeSecretName(name)) fail('configFiles.files', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
+      if (looksLikeSecretName(name))
+        fail('configFiles.files', name, 'looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
     }
   }
 }

@@ -40,7 +40,9 @@ export function checkImage(scope: IConstruct, prop: string, image: string, requi
   if (repository === '' || tag === undefined) invalidProp(scope, prop, image, 'needs an explicit tag, e.g. "repo:1.2.3" (I01)');
   if (tag === 'latest') invalidProp(scope, prop, image, 'the tag "latest" is not a version (I01)');
   if (!TAG.test(tag)) invalidProp(scope, prop, image, 'the tag is not a valid image tag');
-  if (digest !== undefined && !SHA256_DIGEST.test(digest)) invalidProp(scope, prop, image, 'the digest must be "sha256:" followed by 64 hex digits');
-  if (requireDigest && digest === undefined) invalidProp(scope, prop, image, 'this environment requires a digest: "repo:tag@sha256:..." (I02)');
+  if (digest !== undefined && !SHA256_DIGEST.test(digest))
+    invalidProp(scope, prop, image, 'the digest must be "sha256:" followed by 64 hex digits');
+  if (requireDigest && digest === undefined)
+    invalidProp(scope, prop, image, 'this environment requires a digest: "repo:tag@sha256:..." (I02)');
   return tag;
 }

@@ -82,11 +82,13 @@ export function resolveBatch(scope: IConstruct, props: BatchPodProps, maxNameLen
     otherMounts: claimMounts(scope, 'persistentVolumeClaims', claims),
   });
   const backoffLimit = props.backoffLimit ?? 2;
-  if (!Number.isInteger(backoffLimit) || backoffLimit < 0 || backoffLimit > 20) invalidProp(scope, 'backoffLimit', backoffLimit, 'must be an integer from 0 to 20');
+  if (!Number.isInteger(backoffLimit) || backoffLimit < 0 || backoffLimit > 20)
+    invalidProp(scope, 'backoffLimit', backoffLimit, 'must be an integer from 0 to 20');
   const deadline = props.activeDeadlineSeconds ?? 3600;
   if (!Number.isInteger(deadline) || deadline < 1) invalidProp(scope, 'activeDeadlineSeconds', deadline, 'must be an integer >= 1');
   const restartPolicy = props.restartPolicy ?? 'Never';
-  if (restartPolicy !== 'Never' && restartPolicy !== 'OnFailure') invalidProp(scope, 'restartPolicy', restartPolicy, 'must be "Never" or "OnFailure" (a Job pod never restarts "Always")');
+  if (restartPolicy !== 'Never' && restartPolicy !== 'OnFailure')
+    invalidProp(scope, 'restartPolicy', restartPolicy, 'must be "Never" or "OnFailure" (a Job pod never restarts "Always")');
   return {
     resolved,
     jobSpec: {
@@ -98,7 +100,12 @@ export function resolveBatch(scope: IConstruct, props: BatchPodProps, maxNameLen
 }
 
 /** A batch pod's NetworkPolicy: no ingress at all (nothing calls a job), egress to what it declares and DNS. */
-export function batchNetworkPolicy(scope: Construct, workload: INetworkPeer, identity: AppIdentity, props: BatchPodProps): WorkloadNetworkPolicy {
+export function batchNetworkPolicy(
+  scope: Construct,
+  workload: INetworkPeer,
+  identity: AppIdentity,
+  props: BatchPodProps,
+): WorkloadNetworkPolicy {
   return new WorkloadNetworkPolicy(scope, 'NetworkPolicy', {
     workload,
     identity,
@@ -144,7 +151,12 @@ export class Job extends Construct implements INetworkPeer {
     this.identity = resolved.identity;
     const metadata = () => ({ name: props.name, namespace: props.namespace, labels: { ...resolved.labels } });
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(), automountServiceAccountToken: false });
+    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: metadata(),
+      automountServiceAccountToken: false,
+    });
     this.job = addKubeObject<IJob>(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'Job',

@@ -34,7 +34,12 @@ function isSchemaModel(value: unknown): value is SchemaModel {
  * kubernetes-models interface (`addKubeObject<IService>(...)`, a type-only import, so no generated
  * class is loaded at synth): the policy's schema rule (K01) validates it when the output is checked.
  */
-export function addKubeObject<T extends KubeManifest>(scope: Construct, id: string, manifest: T, options: AddKubeObjectOptions = {}): ApiObject {
+export function addKubeObject<T extends KubeManifest>(
+  scope: Construct,
+  id: string,
+  manifest: T,
+  options: AddKubeObjectOptions = {},
+): ApiObject {
   let json: unknown = manifest;
   if (isSchemaModel(manifest)) {
     try {

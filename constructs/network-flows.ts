@@ -11,7 +11,14 @@
  * - every peer a policy rule names outside these: pods of another namespace (`namespace/labels`),
  *   and address ranges (`cidr`, `internet` for 0.0.0.0/0).
  */
-import { allowedFlows, namespacesOf, type Endpoint, type LabelSelectorJson, type NamedContainerPort, type NamedEndpoint } from './network-policy-eval.js';
+import {
+  allowedFlows,
+  namespacesOf,
+  type Endpoint,
+  type LabelSelectorJson,
+  type NamedContainerPort,
+  type NamedEndpoint,
+} from './network-policy-eval.js';
 
 /** One allowed connection. */
 export interface AllowedConnection {
@@ -30,7 +37,9 @@ interface ObjectJson {
 
 interface PodTemplateJson {
   readonly metadata?: { readonly labels?: Record<string, string> };
-  readonly spec?: { readonly containers?: ReadonlyArray<{ readonly ports?: ReadonlyArray<{ name?: string; containerPort?: number; protocol?: string }> }> };
+  readonly spec?: {
+    readonly containers?: ReadonlyArray<{ readonly ports?: ReadonlyArray<{ name?: string; containerPort?: number; protocol?: string }> }>;
+  };
 }
 
 interface PeerJson {
@@ -48,14 +57,19 @@ interface RuleJson {
 /** The pod template an object embeds, wherever its kind keeps it. */
 function podTemplateOf(object: ObjectJson): PodTemplateJson | undefined {
   const spec = object.spec as { template?: PodTemplateJson; jobTemplate?: { spec?: { template?: PodTemplateJson } } } | undefined;
-  if (object.kind === 'Pod') return { metadata: object.metadata as PodTemplateJson['metadata'], spec: object.spec as PodTemplateJson['spec'] };
+  if (object.kind === 'Pod')
+    return { metadata: object.metadata as PodTemplateJson['metadata'], spec: object.spec as PodTemplateJson['spec'] };
   return spec?.template ?? spec?.jobTemplate?.spec?.template;
 }
 
 /** A short name for pods of another namespace: their `app.kubernetes.io/name` (or `k8s-app`), else their labels. */
 function podsName(namespace: string, labels: Record<string, string>): string {
   const name = labels['app.kubernetes.io/name'] ?? labels['k8s-app'];
-  const text = name ?? Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',');
+  const text =
+    name ??
+    Object.entries(labels)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
   return `${namespace}/${text || '*'}`;
 }
 
@@ -89,7 +103,9 @@ function endpointsOf(objects: readonly ObjectJson[]): NamedEndpoint[] {
     const namespace = object.metadata?.namespace;
     if (!template?.metadata?.labels || namespace === undefined) continue;
     const ports: NamedContainerPort[] = (template.spec?.containers ?? []).flatMap((c) =>
-      (c.ports ?? []).filter((p) => p.name && p.containerPort).map((p) => ({ name: p.name!, port: p.containerPort!, protocol: p.protocol ?? 'TCP' })),
+      (c.ports ?? [])
+        .filter((p) => p.name && p.containerPort)
+        .map((p) => ({ name: p.name!, port: p.containerPort!, protocol: p.protocol ?? 'TCP' })),
     );
     workloadPods.push({ namespace, labels: template.metadata.labels });
     add(object.metadata!.name!, { namespace, labels: template.metadata.labels, ports });
@@ -153,7 +169,9 @@ export function networkFlows(objects: readonly unknown[]): AllowedConnection[] {
       connections.push({ from: from!, to: to!, port: Number(port), protocol });
     }
   }
-  return connections.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.port - b.port || a.protocol.localeCompare(b.protocol));
+  return connections.sort(
+    (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.port - b.port || a.protocol.localeCompare(b.protocol),
+  );
 }
 
 /** The connections as an aligned text table, one row per source and destination with all their ports. */

@@ -46,7 +46,6 @@ export type PolicyPort = number | string;
 const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?=[a-z0-9]))*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
-
 /** Validates a namespace name: a DNS label, and never `default` (N07). */
 export function checkNamespace(scope: IConstruct, prop: string, namespace: string): void {
   if (!isDnsLabel(namespace)) invalidProp(scope, prop, namespace, 'a namespace must be an RFC 1123 label (a-z, 0-9, -; <= 63 chars)');
@@ -130,7 +129,12 @@ export function identityLabels(scope: IConstruct, identity: AppIdentity, propPre
   const labels = recommendedLabels(identity);
   for (const [key, value] of Object.entries(labels)) {
     if (value === '' || !isValidLabelValue(value)) {
-      invalidProp(scope, `${propPrefix}${IDENTITY_PROPS[key] ?? key}`, value, `not a valid value for label ${key} (1-63 chars: alphanumerics, - _ . inside)`);
+      invalidProp(
+        scope,
+        `${propPrefix}${IDENTITY_PROPS[key] ?? key}`,
+        value,
+        `not a valid value for label ${key} (1-63 chars: alphanumerics, - _ . inside)`,
+      );
     }
   }
   return labels;

@@ -155,18 +155,10 @@ function namespaceLabels(namespaces: NamespaceLabels, name: string): Record<stri
   return { ...(namespaces[name] ?? {}), [METADATA_NAME]: name };
 }
 
-function peerMatches(
-  peer: PolicyPeerJson,
-  policyNamespace: string,
-  endpoint: Endpoint,
-  namespaces: NamespaceLabels,
-): boolean {
+function peerMatches(peer: PolicyPeerJson, policyNamespace: string, endpoint: Endpoint, namespaces: NamespaceLabels): boolean {
   if (peer.ipBlock) {
     if (endpoint.ip === undefined) return false;
-    return (
-      cidrContains(peer.ipBlock.cidr, endpoint.ip) &&
-      !(peer.ipBlock.except ?? []).some((range) => cidrContains(range, endpoint.ip!))
-    );
+    return cidrContains(peer.ipBlock.cidr, endpoint.ip) && !(peer.ipBlock.except ?? []).some((range) => cidrContains(range, endpoint.ip!));
   }
   if (!isPod(endpoint)) return false;
   if (peer.namespaceSelector) {
@@ -220,7 +212,9 @@ function egressVerdict(policies: readonly PolicyJson[], flow: Flow, namespaces: 
     .filter((policy) =>
       (policy.spec?.egress ?? []).some(
         (rule) =>
-          (rule.to === undefined || rule.to.length === 0 || rule.to.some((peer) => peerMatches(peer, policy.metadata!.namespace!, flow.to, namespaces))) &&
+          (rule.to === undefined ||
+            rule.to.length === 0 ||
+            rule.to.some((peer) => peerMatches(peer, policy.metadata!.namespace!, flow.to, namespaces))) &&
           portMatches(rule.ports, flow.to, flow.port, protocol),
       ),
     )
@@ -236,7 +230,9 @@ function ingressVerdict(policies: readonly PolicyJson[], flow: Flow, namespaces:
     .filter((policy) =>
       (policy.spec?.ingress ?? []).some(
         (rule) =>
-          (rule.from === undefined || rule.from.length === 0 || rule.from.some((peer) => peerMatches(peer, policy.metadata!.namespace!, flow.from, namespaces))) &&
+          (rule.from === undefined ||
+            rule.from.length === 0 ||
+            rule.from.some((peer) => peerMatches(peer, policy.metadata!.namespace!, flow.from, namespaces))) &&
           portMatches(rule.ports, flow.to, flow.port, protocol),
       ),
     )

@@ -167,13 +167,18 @@ export class PgDumpBackup extends Construct implements INetworkPeer {
   private validate(props: PgDumpBackupProps) {
     checkBackupName(this, 'name', props.name);
     checkNamespace(this, 'namespace', props.namespace);
-    for (const [prop, value] of [['partOf', props.partOf], ['version', props.version], ['component', props.component]] as const) {
+    for (const [prop, value] of [
+      ['partOf', props.partOf],
+      ['version', props.version],
+      ['component', props.component],
+    ] as const) {
       if (value !== undefined && (value === '' || !isValidLabelValue(value))) {
         invalidProp(this, prop, value, 'must be a non-empty label value (<= 63 chars, alphanumeric at both ends)');
       }
     }
     checkPasswordSecret(this, 'source.passwordSecret', props.source.passwordSecret);
-    if (!SQL_IDENTIFIER.test(props.source.database)) invalidProp(this, 'source.database', props.source.database, 'must be a lowercase SQL identifier');
+    if (!SQL_IDENTIFIER.test(props.source.database))
+      invalidProp(this, 'source.database', props.source.database, 'must be a lowercase SQL identifier');
     if (!SQL_IDENTIFIER.test(props.source.user)) invalidProp(this, 'source.user', props.source.user, 'must be a lowercase SQL identifier');
     if (!isDnsSubdomain(props.source.host)) invalidProp(this, 'source.host', props.source.host, 'must be a DNS name');
     checkCronSchedule(this, 'schedule', props.schedule);
@@ -182,7 +187,8 @@ export class PgDumpBackup extends Construct implements INetworkPeer {
     const keep = props.keep ?? 7;
     if (!Number.isInteger(keep) || keep < 1 || keep > 100) invalidProp(this, 'keep', keep, 'must be an integer from 1 to 100');
     const timeoutSeconds = props.timeoutSeconds ?? 3600;
-    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 60) invalidProp(this, 'timeoutSeconds', timeoutSeconds, 'must be an integer >= 60');
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 60)
+      invalidProp(this, 'timeoutSeconds', timeoutSeconds, 'must be an integer >= 60');
     return { keep };
   }
 }
@@ -190,7 +196,12 @@ export class PgDumpBackup extends Construct implements INetworkPeer {
 /** A DNS-1035 label short enough for the Job names the CronJob makes (`<name>-<minutes since epoch>`). */
 function checkBackupName(scope: IConstruct, prop: string, name: string): void {
   if (!isDns1035Label(name, 52)) {
-    invalidProp(scope, prop, name, 'must be a DNS-1035 label of at most 52 characters (the CronJob adds an 11-character suffix to Job names)');
+    invalidProp(
+      scope,
+      prop,
+      name,
+      'must be a DNS-1035 label of at most 52 characters (the CronJob adds an 11-character suffix to Job names)',
+    );
   }
 }
 

@@ -190,7 +190,11 @@ export class PlatformNamespace extends Construct {
           limits: [
             {
               type: 'Container',
-              defaultRequest: { cpu: limits.cpu.request, memory: limits.memory.request, 'ephemeral-storage': limits.ephemeralStorage.request },
+              defaultRequest: {
+                cpu: limits.cpu.request,
+                memory: limits.memory.request,
+                'ephemeral-storage': limits.ephemeralStorage.request,
+              },
               default: { cpu: limits.cpu.limit, memory: limits.memory.limit, 'ephemeral-storage': limits.ephemeralStorage.limit },
             },
           ],
@@ -244,7 +248,8 @@ export class PlatformNamespace extends Construct {
     ];
     for (const [field, value] of quantities) {
       const parsed = parseQuantity(value);
-      if (parsed === undefined || parsed <= 0) invalidProp(this, `quota.${field}`, value, 'must be a positive Kubernetes quantity such as "4" or "8Gi"');
+      if (parsed === undefined || parsed <= 0)
+        invalidProp(this, `quota.${field}`, value, 'must be a positive Kubernetes quantity such as "4" or "8Gi"');
     }
     for (const field of ['pods', 'servicesLoadBalancers', 'servicesNodePorts'] as const) {
       const value = quota[field];
@@ -265,8 +270,10 @@ export class PlatformNamespace extends Construct {
       const { request, limit } = defaults[resource];
       const requested = parseQuantity(request);
       const limited = parseQuantity(limit);
-      if (requested === undefined || requested <= 0) invalidProp(this, `containerDefaults.${resource}.request`, request, 'must be a positive Kubernetes quantity');
-      if (limited === undefined || limited <= 0) invalidProp(this, `containerDefaults.${resource}.limit`, limit, 'must be a positive Kubernetes quantity');
+      if (requested === undefined || requested <= 0)
+        invalidProp(this, `containerDefaults.${resource}.request`, request, 'must be a positive Kubernetes quantity');
+      if (limited === undefined || limited <= 0)
+        invalidProp(this, `containerDefaults.${resource}.limit`, limit, 'must be a positive Kubernetes quantity');
       if (limited < requested) invalidProp(this, `containerDefaults.${resource}.limit`, limit, `is below the request "${request}"`);
     }
   }

@@ -191,8 +191,13 @@ export function checkRunAsIds(scope: IConstruct, ids: RunAsIds): void {
 }
 
 /** Refuses missing or malformed quantities and limits below their requests (R01, R02). */
-export function checkContainerResources(scope: IConstruct, prop: string, resources: ContainerResources | undefined): asserts resources is ContainerResources {
-  if (resources === undefined) invalidProp(scope, prop, resources, 'requests and limits for cpu, memory and ephemeralStorage are required (R01, R02)');
+export function checkContainerResources(
+  scope: IConstruct,
+  prop: string,
+  resources: ContainerResources | undefined,
+): asserts resources is ContainerResources {
+  if (resources === undefined)
+    invalidProp(scope, prop, resources, 'requests and limits for cpu, memory and ephemeralStorage are required (R01, R02)');
   const keys = ['cpu', 'memory', 'ephemeralStorage'] as const;
   for (const kind of ['requests', 'limits'] as const) {
     for (const key of keys) {
@@ -312,7 +317,8 @@ const TAINT_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 /** Refuses bad names, tolerations of everything or of the control plane, bad node labels and affinity that fails its schema. */
 export function checkPodScheduling(scope: IConstruct, spec: PodSchedulingSpec): void {
   if (spec.priorityClassName !== undefined) {
-    if (!isDnsSubdomain(spec.priorityClassName)) invalidProp(scope, 'priorityClassName', spec.priorityClassName, 'must be a DNS-1123 subdomain');
+    if (!isDnsSubdomain(spec.priorityClassName))
+      invalidProp(scope, 'priorityClassName', spec.priorityClassName, 'must be a DNS-1123 subdomain');
     if (SYSTEM_PRIORITY_CLASSES.has(spec.priorityClassName)) {
       invalidProp(scope, 'priorityClassName', spec.priorityClassName, 'is reserved for node- and cluster-critical pods in kube-system');
     }
@@ -325,12 +331,17 @@ export function checkPodScheduling(scope: IConstruct, spec: PodSchedulingSpec): 
     if (CONTROL_PLANE_TAINTS.has(t.key)) invalidProp(scope, `${prop}.key`, t.key, 'workloads do not run on control-plane nodes');
     const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
     if (operator !== 'Equal' && operator !== 'Exists') invalidProp(scope, `${prop}.operator`, t.operator, 'must be "Equal" or "Exists"');
-    if (operator === 'Exists' && t.value !== undefined) invalidProp(scope, `${prop}.value`, t.value, 'operator "Exists" matches any value; drop the value or use "Equal"');
-    if (operator === 'Equal' && t.value === undefined) invalidProp(scope, `${prop}.value`, t.value, 'operator "Equal" needs the value to match');
-    if (t.effect !== undefined && !TAINT_EFFECTS.includes(t.effect)) invalidProp(scope, `${prop}.effect`, t.effect, `must be one of ${TAINT_EFFECTS.join(', ')}`);
+    if (operator === 'Exists' && t.value !== undefined)
+      invalidProp(scope, `${prop}.value`, t.value, 'operator "Exists" matches any value; drop the value or use "Equal"');
+    if (operator === 'Equal' && t.value === undefined)
+      invalidProp(scope, `${prop}.value`, t.value, 'operator "Equal" needs the value to match');
+    if (t.effect !== undefined && !TAINT_EFFECTS.includes(t.effect))
+      invalidProp(scope, `${prop}.effect`, t.effect, `must be one of ${TAINT_EFFECTS.join(', ')}`);
     if (t.tolerationSeconds !== undefined) {
-      if (t.effect !== 'NoExecute') invalidProp(scope, `${prop}.tolerationSeconds`, t.tolerationSeconds, 'only applies to effect "NoExecute"');
-      if (!Number.isInteger(t.tolerationSeconds) || t.tolerationSeconds < 0) invalidProp(scope, `${prop}.tolerationSeconds`, t.tolerationSeconds, 'must be an integer >= 0');
+      if (t.effect !== 'NoExecute')
+        invalidProp(scope, `${prop}.tolerationSeconds`, t.tolerationSeconds, 'only applies to effect "NoExecute"');
+      if (!Number.isInteger(t.tolerationSeconds) || t.tolerationSeconds < 0)
+        invalidProp(scope, `${prop}.tolerationSeconds`, t.tolerationSeconds, 'must be an integer >= 0');
     }
   });
   if (spec.nodeSelector !== undefined) checkLabels(scope, 'nodeSelector', spec.nodeSelector);
@@ -380,7 +391,9 @@ export function podScheduling(
       : {}),
     ...(spread
       ? { affinity: spreadAffinity(spec.affinity ?? {}, selector), topologySpreadConstraints: zoneSpread(selector) }
-      : spec.affinity !== undefined ? { affinity: spec.affinity } : {}),
+      : spec.affinity !== undefined
+        ? { affinity: spec.affinity }
+        : {}),
     ...(spec.imagePullSecrets !== undefined && spec.imagePullSecrets.length > 0
       ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }
       : {}),

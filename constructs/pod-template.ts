@@ -29,7 +29,14 @@ import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
 import { isDns1035Label, isDnsLabel, isDnsSubdomain } from './names.js';
 import { checkNamespace } from './network-peers.js';
-import { DEFAULT_RUN_AS_ID, checkContainerResources, checkPodScheduling, checkRunAsIds, podScheduling, podSecurityContext } from './pod-hardening.js';
+import {
+  DEFAULT_RUN_AS_ID,
+  checkContainerResources,
+  checkPodScheduling,
+  checkRunAsIds,
+  podScheduling,
+  podSecurityContext,
+} from './pod-hardening.js';
 import type { ContainerResources, FsGroupChangePolicy, PodSchedulingSpec, RunAsIds } from './pod-hardening.js';
 import type { ResolvedContainerProbes } from './probes.js';
 
@@ -168,7 +175,11 @@ export function resolvePodProps(scope: IConstruct, props: HardenedPodProps, chec
   }
   checkNamespace(scope, 'namespace', props.namespace);
   if (props.namespace.startsWith('kube-')) fail('namespace', props.namespace, 'workloads never go in a kube-* namespace (N07)');
-  for (const [prop, value] of [['component', props.component], ['partOf', props.partOf], ['instance', props.instance]] as const) {
+  for (const [prop, value] of [
+    ['component', props.component],
+    ['partOf', props.partOf],
+    ['instance', props.instance],
+  ] as const) {
     if (value !== undefined && (value === '' || !isValidLabelValue(value))) {
       fail(prop, value, 'must be a non-empty label value (<= 63 chars, alphanumeric at both ends)');
     }
@@ -176,7 +187,8 @@ export function resolvePodProps(scope: IConstruct, props: HardenedPodProps, chec
   const requireDigest = props.requireDigest ?? false;
   const tag = checkImage(scope, 'image', props.image, requireDigest);
   const version = props.version ?? tag;
-  if (version === '' || !isValidLabelValue(version)) fail('version', version, 'must be a non-empty label value (<= 63 chars, alphanumeric at both ends)');
+  if (version === '' || !isValidLabelValue(version))
+    fail('version', version, 'must be a non-empty label value (<= 63 chars, alphanumeric at both ends)');
   checkContainerResources(scope, 'resources', props.resources);
   const containerName = props.containerName ?? props.name;
   if (!isDns1035Label(containerName)) fail('containerName', containerName, 'must be a DNS-1035 label');
@@ -188,7 +200,8 @@ export function resolvePodProps(scope: IConstruct, props: HardenedPodProps, chec
   const ids = { runAsUser, runAsGroup, fsGroup: props.fsGroup ?? runAsGroup };
   checkRunAsIds(scope, ids);
   const policy = props.fsGroupChangePolicy;
-  if (policy !== undefined && policy !== 'OnRootMismatch' && policy !== 'Always') fail('fsGroupChangePolicy', policy, 'must be "OnRootMismatch" or "Always"');
+  if (policy !== undefined && policy !== 'OnRootMismatch' && policy !== 'Always')
+    fail('fsGroupChangePolicy', policy, 'must be "OnRootMismatch" or "Always"');
 
   const env = new EnvNames(scope);
   for (const { prop, names } of checks.plainEnv ?? []) for (const name of names) env.addPlain(prop, name);
@@ -210,7 +223,8 @@ export function resolvePodProps(scope: IConstruct, props: HardenedPodProps, chec
 export function claimMounts(scope: IConstruct, prop: string, claims: readonly ClaimMount[]): OtherMount[] {
   for (const claim of claims) {
     if (!isDnsLabel(claim.volumeName)) invalidProp(scope, `${prop}.volumeName`, claim.volumeName, 'a volume name must be a DNS-1123 label');
-    if (!isDnsSubdomain(claim.claimName)) invalidProp(scope, `${prop}.claimName`, claim.claimName, 'must be a claim name (DNS-1123 subdomain)');
+    if (!isDnsSubdomain(claim.claimName))
+      invalidProp(scope, `${prop}.claimName`, claim.claimName, 'must be a claim name (DNS-1123 subdomain)');
   }
   return claims.map((claim) => ({ prop: `${prop}.mountPath`, path: claim.mountPath, volumeName: claim.volumeName }));
 }
@@ -250,7 +264,10 @@ export interface PodShape {
  * probes, config files and claims, the sidecars and init containers hardened the same way, the
  * scheduling props and, for replicated pods, host anti-affinity and zone spread.
  */
-export function hardenedPodTemplate(shape: PodShape): { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec } {
+export function hardenedPodTemplate(shape: PodShape): {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: PodSpec;
+} {
   const { props, resolved } = shape;
   const files = containerFilesystem(props);
   if (shape.configFiles !== undefined) {
@@ -261,7 +278,10 @@ export function hardenedPodTemplate(shape: PodShape): { metadata: { labels: Reco
   const volumes: Volume[] = [...files.volumes];
   const mounts: VolumeMount[] = [...(shape.leadingMounts ?? []), ...files.mounts];
   for (const claim of shape.claims ?? []) {
-    volumes.push({ name: claim.volumeName, persistentVolumeClaim: { claimName: claim.claimName, ...(claim.readOnly ? { readOnly: true } : {}) } });
+    volumes.push({
+      name: claim.volumeName,
+      persistentVolumeClaim: { claimName: claim.claimName, ...(claim.readOnly ? { readOnly: true } : {}) },
+    });
     mounts.push({ name: claim.volumeName, mountPath: claim.mountPath, ...(claim.readOnly ? { readOnly: true } : {}) });
   }
   const container = {

@@ -182,11 +182,25 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
       resources: props.resources,
       args: ['-c', `shared_buffers=${sharedBuffers}`],
       ports: [{ name: PORT_NAME, port: PORT }],
-      env: { PGDATA, POSTGRES_USER: user, POSTGRES_DB: props.database, POSTGRES_PASSWORD_FILE: `${SECRET_DIR}/${props.passwordSecret.key}` },
-      secretFiles: [{ secretName: props.passwordSecret.name, key: props.passwordSecret.key, mountPath: SECRET_DIR, volumeName: 'password' }],
+      env: {
+        PGDATA,
+        POSTGRES_USER: user,
+        POSTGRES_DB: props.database,
+        POSTGRES_PASSWORD_FILE: `${SECRET_DIR}/${props.passwordSecret.key}`,
+      },
+      secretFiles: [
+        { secretName: props.passwordSecret.name, key: props.passwordSecret.key, mountPath: SECRET_DIR, volumeName: 'password' },
+      ],
       tmpSizeLimit: TMP_SIZE,
       writablePaths: [RUN_DIR],
-      volumeClaims: [{ name: 'data', mountPath: DATA_MOUNT, storage: props.storage, ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}) }],
+      volumeClaims: [
+        {
+          name: 'data',
+          mountPath: DATA_MOUNT,
+          storage: props.storage,
+          ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}),
+        },
+      ],
       // fsGroup makes the volume writable for uid 10001; OnRootMismatch skips the recursive chmod on
       // later starts, which would make PGDATA group-writable (PostgreSQL refuses that).
       fsGroupChangePolicy: 'OnRootMismatch',
@@ -225,7 +239,12 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
     this.node.addValidation({
       validate: () => {
         if (this.clients.size === 0) {
-          invalidProp(this, 'clients', [], 'no workload may connect: call allowClient(<the API>) or pass clients, or the database is unreachable');
+          invalidProp(
+            this,
+            'clients',
+            [],
+            'no workload may connect: call allowClient(<the API>) or pass clients, or the database is unreachable',
+          );
         }
         return [];
       },
@@ -243,7 +262,11 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
   private validate(props: PostgresStatefulSetProps) {
     const fail: (prop: string, value: unknown, why: string) => never = (prop, value, why) => invalidProp(this, prop, value, why);
     if (props.singleNode !== true) {
-      fail('singleNode', props.singleNode, 'a single PostgreSQL pod is not highly available; use CloudNativePgDatabase for replicated environments');
+      fail(
+        'singleNode',
+        props.singleNode,
+        'a single PostgreSQL pod is not highly available; use CloudNativePgDatabase for replicated environments',
+      );
     }
     if (!isDns1035Label(props.name, MAX_NAME)) {
       fail('name', props.name, `must be a DNS-1035 label of at most ${MAX_NAME} characters (room for "-backup" and the Job suffix)`);
@@ -257,9 +280,11 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
     if (!isValidLabelValue(version)) fail('version', version, 'must be a valid label value');
 
     checkStorage(this, 'storage', props.storage);
-    if (!SQL_IDENTIFIER.test(props.database)) fail('database', props.database, 'must be a lowercase SQL identifier (a-z, 0-9, _; not starting with a digit)');
+    if (!SQL_IDENTIFIER.test(props.database))
+      fail('database', props.database, 'must be a lowercase SQL identifier (a-z, 0-9, _; not starting with a digit)');
     const user = props.user ?? props.database;
-    if (!SQL_IDENTIFIER.test(user) || user.startsWith('pg_')) fail('user', user, 'must be a lowercase SQL identifier not starting with "pg_" (reserved)');
+    if (!SQL_IDENTIFIER.test(user) || user.startsWith('pg_'))
+      fail('user', user, 'must be a lowercase SQL identifier not starting with "pg_" (reserved)');
     checkPasswordSecret(this, 'passwordSecret', props.passwordSecret);
 
     checkContainerResources(this, 'resources', props.resources);
@@ -267,13 +292,15 @@ export class PostgresStatefulSet extends Construct implements INetworkPeer {
     const memoryLimit = parseQuantity(props.resources.limits.memory)!;
     const sharedBuffers = props.sharedBuffers ?? `${Math.floor(memoryLimit / 4 / 1024)}kB`;
     if (!MEMORY_SETTING.test(sharedBuffers)) fail('sharedBuffers', sharedBuffers, 'must be a PostgreSQL memory setting such as "128MB"');
-    if (memoryLimit < 128 * 2 ** 20) fail('resources.limits.memory', props.resources.limits.memory, 'PostgreSQL needs a memory limit of at least 128Mi');
+    if (memoryLimit < 128 * 2 ** 20)
+      fail('resources.limits.memory', props.resources.limits.memory, 'PostgreSQL needs a memory limit of at least 128Mi');
 
     checkCronSchedule(this, 'backup.schedule', props.backup.schedule);
     checkStorage(this, 'backup.storage', props.backup.storage);
     if (props.backup.timeZone !== undefined) checkTimeZone(this, 'backup.timeZone', props.backup.timeZone);
     const keep = props.backup.keep;
-    if (keep !== undefined && (!Number.isInteger(keep) || keep < 1 || keep > 100)) fail('backup.keep', keep, 'must be an integer from 1 to 100');
+    if (keep !== undefined && (!Number.isInteger(keep) || keep < 1 || keep > 100))
+      fail('backup.keep', keep, 'must be an integer from 1 to 100');
     if (props.backup.resources !== undefined) checkContainerResources(this, 'backup.resources', props.backup.resources);
     return { version, user, sharedBuffers };
   }

@@ -48,7 +48,8 @@ export class PriorityClass extends Construct {
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
     super(scope, id);
-    if (!isDnsSubdomain(props.name) || props.name.length > 63) invalidProp(this, 'name', props.name, 'must be a DNS-1123 subdomain of at most 63 characters (it is also a label value)');
+    if (!isDnsSubdomain(props.name) || props.name.length > 63)
+      invalidProp(this, 'name', props.name, 'must be a DNS-1123 subdomain of at most 63 characters (it is also a label value)');
     if (props.name.startsWith('system-')) invalidProp(this, 'name', props.name, 'the "system-" prefix is reserved for Kubernetes');
     if (!Number.isInteger(props.value) || props.value < -2_147_483_648 || props.value > MAX_VALUE) {
       invalidProp(this, 'value', props.value, 'must be an integer of at most 1000000000 (higher values are reserved for system classes)');

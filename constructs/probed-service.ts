@@ -104,15 +104,27 @@ export class ProbedService extends Construct implements IRouteBackend {
       fail('portName', portName, `is not a port of ${workload.node.path} (ports: ${workload.ports.map((p) => p.name).join(', ')})`);
     }
     const contract = props.probeContract ?? 'livez-readyz';
-    if (contract !== 'livez-readyz' && contract !== 'readiness-on-port') fail('probeContract', contract, 'must be "livez-readyz" or "readiness-on-port"');
+    if (contract !== 'livez-readyz' && contract !== 'readiness-on-port')
+      fail('probeContract', contract, 'must be "livez-readyz" or "readiness-on-port"');
     if (workload.containerProbes.readiness.check.type === 'exec') {
-      fail('workload', workload.containerProbes.readiness.check, 'the readiness probe runs a command, so the health of the Service\'s port is unchecked: probe the port');
+      fail(
+        'workload',
+        workload.containerProbes.readiness.check,
+        "the readiness probe runs a command, so the health of the Service's port is unchecked: probe the port",
+      );
     }
     if (workload.probes.portName !== portName) {
       fail('portName', portName, `the workload's probes are on port "${workload.probes.portName}", so this port's health is unchecked`);
     }
-    if (contract === 'livez-readyz' && (workload.probes.livenessPath !== PROBE_CONTRACT.livenessPath || workload.probes.readinessPath !== PROBE_CONTRACT.readinessPath)) {
-      fail('workload', workload.probes, `pods must probe ${PROBE_CONTRACT.livenessPath} (liveness) and ${PROBE_CONTRACT.readinessPath} (readiness), or set probeContract 'readiness-on-port'`);
+    if (
+      contract === 'livez-readyz' &&
+      (workload.probes.livenessPath !== PROBE_CONTRACT.livenessPath || workload.probes.readinessPath !== PROBE_CONTRACT.readinessPath)
+    ) {
+      fail(
+        'workload',
+        workload.probes,
+        `pods must probe ${PROBE_CONTRACT.livenessPath} (liveness) and ${PROBE_CONTRACT.readinessPath} (readiness), or set probeContract 'readiness-on-port'`,
+      );
     }
     const port = props.port ?? 80;
     if (!Number.isInteger(port) || port < 1 || port > 65535) fail('port', port, 'must be an integer from 1 to 65535');

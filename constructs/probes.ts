@@ -120,10 +120,14 @@ export class Probe {
   public get endpointKey(): string {
     const c = this.check;
     switch (c.type) {
-      case 'http': return JSON.stringify(['http', c.port, c.path]);
-      case 'grpc': return JSON.stringify(['grpc', c.port, c.service ?? '']);
-      case 'tcp': return JSON.stringify(['tcp', c.port]);
-      case 'exec': return JSON.stringify(['exec', c.command]);
+      case 'http':
+        return JSON.stringify(['http', c.port, c.path]);
+      case 'grpc':
+        return JSON.stringify(['grpc', c.port, c.service ?? '']);
+      case 'tcp':
+        return JSON.stringify(['tcp', c.port]);
+      case 'exec':
+        return JSON.stringify(['exec', c.command]);
     }
   }
 }
@@ -186,10 +190,16 @@ export function resolveProbes(
   const startupTimeoutSeconds = probes.startupTimeoutSeconds ?? DEFAULT_STARTUP_TIMEOUT_SECONDS;
   if (!(startupTimeoutSeconds > 0)) invalidProp(scope, `${prop}.startupTimeoutSeconds`, startupTimeoutSeconds, 'must be positive');
   if (probes.startup?.options.failureThreshold !== undefined && probes.startupTimeoutSeconds !== undefined) {
-    invalidProp(scope, `${prop}.startup.failureThreshold`, probes.startup.options.failureThreshold, 'conflicts with startupTimeoutSeconds, which sets it; give one');
+    invalidProp(
+      scope,
+      `${prop}.startup.failureThreshold`,
+      probes.startup.options.failureThreshold,
+      'conflicts with startupTimeoutSeconds, which sets it; give one',
+    );
   }
   const resolve = (kind: ProbeKind, probe: Probe | undefined): Probe => {
-    if (!(probe instanceof Probe)) invalidProp(scope, `${prop}.${kind}`, probe, 'must be a Probe (Probe.http, Probe.grpc, Probe.tcp or Probe.exec) (P01)');
+    if (!(probe instanceof Probe))
+      invalidProp(scope, `${prop}.${kind}`, probe, 'must be a Probe (Probe.http, Probe.grpc, Probe.tcp or Probe.exec) (P01)');
     const resolved = defaultPort !== undefined ? probe.withDefaultPort(defaultPort) : probe;
     checkProbe(scope, `${prop}.${kind}`, resolved, ports);
     return resolved;
@@ -198,7 +208,12 @@ export function resolveProbes(
   const liveness = resolve('liveness', probes.liveness);
   const startup = resolve('startup', probes.startup ?? liveness.withOptions({}));
   if (readiness.endpointKey === liveness.endpointKey) {
-    invalidProp(scope, `${prop}.readiness`, readiness.check, 'readiness and liveness must differ: a failing dependency must not restart pods (P02)');
+    invalidProp(
+      scope,
+      `${prop}.readiness`,
+      readiness.check,
+      'readiness and liveness must differ: a failing dependency must not restart pods (P02)',
+    );
   }
   return { startup, readiness, liveness, startupTimeoutSeconds };
 }
@@ -210,32 +225,55 @@ function checkProbe(scope: IConstruct, prop: string, probe: Probe, ports: readon
       invalidProp(scope, `${prop}.command`, c.command, 'must be a non-empty list of non-empty strings');
     }
   } else {
-    if (c.port === undefined) invalidProp(scope, `${prop}.port`, c.port, 'the container declares no port to probe: name one, or use Probe.exec');
+    if (c.port === undefined)
+      invalidProp(scope, `${prop}.port`, c.port, 'the container declares no port to probe: name one, or use Probe.exec');
     if (!ports.some((p) => p.name === c.port)) {
-      invalidProp(scope, `${prop}.port`, c.port, `is not a declared port (declared: ${ports.map((p) => p.name).join(', ') || 'none'}) (P03)`);
+      invalidProp(
+        scope,
+        `${prop}.port`,
+        c.port,
+        `is not a declared port (declared: ${ports.map((p) => p.name).join(', ') || 'none'}) (P03)`,
+      );
     }
   }
   if (c.type === 'http') {
-    if (!c.path.startsWith('/') || !NO_WHITESPACE.test(c.path)) invalidProp(scope, `${prop}.path`, c.path, 'must be an absolute HTTP path without spaces');
-    if (c.scheme !== undefined && c.scheme !== 'HTTP' && c.scheme !== 'HTTPS') invalidProp(scope, `${prop}.scheme`, c.scheme, 'must be "HTTP" or "HTTPS"');
+    if (!c.path.startsWith('/') || !NO_WHITESPACE.test(c.path))
+      invalidProp(scope, `${prop}.path`, c.path, 'must be an absolute HTTP path without spaces');
+    if (c.scheme !== undefined && c.scheme !== 'HTTP' && c.scheme !== 'HTTPS')
+      invalidProp(scope, `${prop}.scheme`, c.scheme, 'must be "HTTP" or "HTTPS"');
   }
   if (c.type === 'grpc' && c.service !== undefined && c.service !== '' && !NO_WHITESPACE.test(c.service)) {
     invalidProp(scope, `${prop}.service`, c.service, 'must be a gRPC health service name without spaces');
   }
   for (const [key, value] of Object.entries(probe.options)) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) invalidProp(scope, `${prop}.${key}`, value, 'must be an integer >= 1');
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+      invalidProp(scope, `${prop}.${key}`, value, 'must be an integer >= 1');
   }
 }
 
 /** The Kubernetes probe of a resolved Probe, with the kind's default timings. */
-export function renderProbe(probe: Probe, kind: ProbeKind, ports: readonly ProbePort[], startupTimeoutSeconds = DEFAULT_STARTUP_TIMEOUT_SECONDS): KubeProbe {
+export function renderProbe(
+  probe: Probe,
+  kind: ProbeKind,
+  ports: readonly ProbePort[],
+  startupTimeoutSeconds = DEFAULT_STARTUP_TIMEOUT_SECONDS,
+): KubeProbe {
   const periodSeconds = probe.options.periodSeconds ?? TIMINGS[kind].periodSeconds;
-  const failureThreshold = probe.options.failureThreshold ?? TIMINGS[kind].failureThreshold ?? Math.ceil(startupTimeoutSeconds / periodSeconds);
-  return { ...probeHandler(probe, ports), timeoutSeconds: probe.options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, periodSeconds, failureThreshold };
+  const failureThreshold =
+    probe.options.failureThreshold ?? TIMINGS[kind].failureThreshold ?? Math.ceil(startupTimeoutSeconds / periodSeconds);
+  return {
+    ...probeHandler(probe, ports),
+    timeoutSeconds: probe.options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    periodSeconds,
+    failureThreshold,
+  };
 }
 
 /** The three probes of a container as Kubernetes fields. */
-export function renderProbes(probes: ResolvedContainerProbes, ports: readonly ProbePort[]): { startupProbe: KubeProbe; readinessProbe: KubeProbe; livenessProbe: KubeProbe } {
+export function renderProbes(
+  probes: ResolvedContainerProbes,
+  ports: readonly ProbePort[],
+): { startupProbe: KubeProbe; readinessProbe: KubeProbe; livenessProbe: KubeProbe } {
   return {
     startupProbe: renderProbe(probes.startup, 'startup', ports, probes.startupTimeoutSeconds),
     readinessProbe: renderProbe(probes.readiness, 'readiness', ports),

@@ -57,7 +57,8 @@ export function checkRunbookBaseUrl(scope: Construct, prop: string, url: string)
   } catch {
     parsed = undefined;
   }
-  if (parsed?.protocol !== 'https:' || parsed.search || parsed.hash) invalidProp(scope, prop, url, 'must be an https URL without query or fragment');
+  if (parsed?.protocol !== 'https:' || parsed.search || parsed.hash)
+    invalidProp(scope, prop, url, 'must be an https URL without query or fragment');
   return url.replace(/\/+$/, '');
 }
 

@@ -128,7 +128,9 @@ export class ServiceLevelObjective extends Construct {
     if (!props.availability && !props.latency) invalidProp(this, 'availability', undefined, 'give availability, latency or both');
 
     const job = props.identity.name;
-    const events = [equals('job', job), equals('namespace', props.namespace), ...(props.eventMatchers ? [props.eventMatchers] : [])].join(',');
+    const events = [equals('job', job), equals('namespace', props.namespace), ...(props.eventMatchers ? [props.eventMatchers] : [])].join(
+      ',',
+    );
     const indicators = [
       ...(props.availability ? [this.availability(props.availability, events)] : []),
       ...(props.latency ? [this.latency(props.latency, events)] : []),
@@ -138,7 +140,12 @@ export class ServiceLevelObjective extends Construct {
       const budget = errorBudget(indicator.objectivePercent);
       // A page threshold at or above 100 % errors can never be crossed: the objective is too loose for this table.
       if (!(quickest * budget < 1)) {
-        invalidProp(this, `${indicator.sli}.objectivePercent`, indicator.objectivePercent, `leaves a budget of ${budget * 100} %, which burning ${quickest}× would exceed 100 % of requests: the page alert could never fire`);
+        invalidProp(
+          this,
+          `${indicator.sli}.objectivePercent`,
+          indicator.objectivePercent,
+          `leaves a budget of ${budget * 100} %, which burning ${quickest}× would exceed 100 % of requests: the page alert could never fire`,
+        );
       }
     }
 
@@ -183,7 +190,8 @@ export class ServiceLevelObjective extends Construct {
   private latency(objective: LatencyObjective, events: string): Indicator {
     this.checkObjective('latency.objectivePercent', objective.objectivePercent);
     const threshold = objective.thresholdSeconds;
-    if (!(Number.isFinite(threshold) && threshold > 0)) invalidProp(this, 'latency.thresholdSeconds', threshold, 'must be a positive number of seconds');
+    if (!(Number.isFinite(threshold) && threshold > 0))
+      invalidProp(this, 'latency.thresholdSeconds', threshold, 'must be a positive number of seconds');
     const histogram = objective.histogram ?? 'http_request_duration_seconds';
     checkMetricName(this, 'latency.histogram', histogram);
     // prom-client writes le="1" where Prometheus 3 normalises whole bounds to le="1.0": accept both.
@@ -219,7 +227,11 @@ export class ServiceLevelObjective extends Construct {
       },
       { record: 'slo:objective:ratio', expr: `vector(${ROUND(indicator.objectivePercent / 100)})`, labels },
       { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels },
-      { record: 'slo:period_error_budget_remaining:ratio', expr: `1 - ${ratio(context.period)}${series} / slo:error_budget:ratio${series}`, labels },
+      {
+        record: 'slo:period_error_budget_remaining:ratio',
+        expr: `1 - ${ratio(context.period)}${series} / slo:error_budget:ratio${series}`,
+        labels,
+      },
     ];
 
     const alerts = (['page', 'ticket'] as const).map((severity): Rule => {
@@ -228,7 +240,10 @@ export class ServiceLevelObjective extends Construct {
         factor: ROUND((row.budgetShare * context.periodSeconds) / durationSeconds(this, 'window', row.long)),
       }));
       const expr = rows
-        .map((row) => `(${ratio(row.short)}${series} > (${row.factor} * ${budget}) and ${ratio(row.long)}${series} > (${row.factor} * ${budget}))`)
+        .map(
+          (row) =>
+            `(${ratio(row.short)}${series} > (${row.factor} * ${budget}) and ${ratio(row.long)}${series} > (${row.factor} * ${budget}))`,
+        )
         .join(' or ');
       const burns = rows.map((row) => `${row.factor}× over ${row.short} and ${row.long}`).join(', or ');
       return {

@@ -187,7 +187,12 @@ export class StatefulService extends Construct implements INetworkPeer {
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...resolved.labels } });
     const selector = { ...resolved.selector };
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(props.name), automountServiceAccountToken: false });
+    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: metadata(props.name),
+      automountServiceAccountToken: false,
+    });
     const servicePorts = () =>
       props.ports.map((p) => ({
         name: p.name,
@@ -228,9 +233,10 @@ export class StatefulService extends Construct implements INetworkPeer {
         serviceName: this.headlessServiceName,
         selector: { matchLabels: { ...selector } },
         podManagementPolicy: props.podManagementPolicy ?? 'OrderedReady',
-        updateStrategy: strategy.type === 'RollingUpdate' && strategy.partition !== undefined
-          ? { type: 'RollingUpdate', rollingUpdate: { partition: strategy.partition } }
-          : { type: strategy.type },
+        updateStrategy:
+          strategy.type === 'RollingUpdate' && strategy.partition !== undefined
+            ? { type: 'RollingUpdate', rollingUpdate: { partition: strategy.partition } }
+            : { type: strategy.type },
         revisionHistoryLimit: 5,
         persistentVolumeClaimRetentionPolicy: { ...(props.claimRetention ?? { whenDeleted: 'Retain', whenScaled: 'Retain' }) },
         template: hardenedPodTemplate({
@@ -255,7 +261,12 @@ export class StatefulService extends Construct implements INetworkPeer {
     });
 
     if (props.replicas > 1) {
-      this.podDisruptionBudget = podDisruptionBudget(this, metadata(props.name), selector, props.unhealthyPodEvictionPolicy ?? 'IfHealthyBudget');
+      this.podDisruptionBudget = podDisruptionBudget(
+        this,
+        metadata(props.name),
+        selector,
+        props.unhealthyPodEvictionPolicy ?? 'IfHealthyBudget',
+      );
     }
 
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
@@ -281,14 +292,18 @@ export class StatefulService extends Construct implements INetworkPeer {
   /** Checks every prop and resolves the pod's; throws naming this construct's path and the bad value. */
   private validate(props: StatefulServiceProps): { resolved: ResolvedPodProps; probes: ResolvedContainerProbes } {
     const fail = (prop: string, value: unknown, why: string): never => invalidProp(this, prop, value, why);
-    if (!Number.isInteger(props.replicas) || props.replicas < 1) fail('replicas', props.replicas, 'must be an integer >= 1 (1 only for a single-node dev environment)');
-    if (props.ports === undefined || props.ports.length === 0) fail('ports', props.ports, 'declare at least one port: the Services and callers need one');
-    if (props.volumeClaims === undefined || props.volumeClaims.length === 0) fail('volumeClaims', props.volumeClaims, 'declare at least one volume: a StatefulSet without state is a Deployment');
+    if (!Number.isInteger(props.replicas) || props.replicas < 1)
+      fail('replicas', props.replicas, 'must be an integer >= 1 (1 only for a single-node dev environment)');
+    if (props.ports === undefined || props.ports.length === 0)
+      fail('ports', props.ports, 'declare at least one port: the Services and callers need one');
+    if (props.volumeClaims === undefined || props.volumeClaims.length === 0)
+      fail('volumeClaims', props.volumeClaims, 'declare at least one volume: a StatefulSet without state is a Deployment');
     for (const claim of props.volumeClaims) {
       // The claim is `<template>-<set name>-<ordinal>`, a DNS subdomain; the template name is also the pod's volume name.
       if (!CLAIM_NAME.test(claim.name) || claim.name.length > 63) fail('volumeClaims.name', claim.name, 'must be a DNS-1123 label');
       const size = parseQuantity(claim.storage);
-      if (size === undefined || size <= 0) fail('volumeClaims.storage', claim.storage, 'must be a positive Kubernetes quantity such as "10Gi"');
+      if (size === undefined || size <= 0)
+        fail('volumeClaims.storage', claim.storage, 'must be a positive Kubernetes quantity such as "10Gi"');
       if (claim.storageClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(claim.storageClassName)) {
         fail('volumeClaims.storageClassName', claim.storageClassName, 'must be a StorageClass name');
       }
@@ -307,14 +322,21 @@ export class StatefulService extends Construct implements INetworkPeer {
     if (props.probes === undefined) fail('probes', props.probes, 'readiness and liveness are required for a long-running container (P01)');
     const probes = resolveProbes(this, 'probes', props.probes, props.ports, defaultProbePort(props.ports));
     for (const port of props.memberPorts ?? []) {
-      if (!props.ports.some((p) => p.name === port)) fail('memberPorts', port, `is not a declared port (declared: ${props.ports.map((p) => p.name).join(', ')})`);
+      if (!props.ports.some((p) => p.name === port))
+        fail('memberPorts', port, `is not a declared port (declared: ${props.ports.map((p) => p.name).join(', ')})`);
     }
     const policy = props.podManagementPolicy;
-    if (policy !== undefined && policy !== 'OrderedReady' && policy !== 'Parallel') fail('podManagementPolicy', policy, 'must be "OrderedReady" or "Parallel"');
+    if (policy !== undefined && policy !== 'OrderedReady' && policy !== 'Parallel')
+      fail('podManagementPolicy', policy, 'must be "OrderedReady" or "Parallel"');
     const strategy = props.updateStrategy;
     if (strategy !== undefined) {
-      if (strategy.type !== 'RollingUpdate' && strategy.type !== 'OnDelete') fail('updateStrategy.type', (strategy as { type: unknown }).type, 'must be "RollingUpdate" or "OnDelete"');
-      if (strategy.type === 'RollingUpdate' && strategy.partition !== undefined && (!Number.isInteger(strategy.partition) || strategy.partition < 0 || strategy.partition > props.replicas)) {
+      if (strategy.type !== 'RollingUpdate' && strategy.type !== 'OnDelete')
+        fail('updateStrategy.type', (strategy as { type: unknown }).type, 'must be "RollingUpdate" or "OnDelete"');
+      if (
+        strategy.type === 'RollingUpdate' &&
+        strategy.partition !== undefined &&
+        (!Number.isInteger(strategy.partition) || strategy.partition < 0 || strategy.partition > props.replicas)
+      ) {
         fail('updateStrategy.partition', strategy.partition, `must be an integer from 0 to replicas (${props.replicas})`);
       }
     }
@@ -322,9 +344,11 @@ export class StatefulService extends Construct implements INetworkPeer {
       if (value !== 'Retain' && value !== 'Delete') fail(`claimRetention.${prop}`, value, 'must be "Retain" or "Delete"');
     }
     const eviction = props.unhealthyPodEvictionPolicy;
-    if (eviction !== undefined && eviction !== 'AlwaysAllow' && eviction !== 'IfHealthyBudget') fail('unhealthyPodEvictionPolicy', eviction, 'must be "AlwaysAllow" or "IfHealthyBudget"');
+    if (eviction !== undefined && eviction !== 'AlwaysAllow' && eviction !== 'IfHealthyBudget')
+      fail('unhealthyPodEvictionPolicy', eviction, 'must be "AlwaysAllow" or "IfHealthyBudget"');
     const grace = props.terminationGracePeriodSeconds;
-    if (grace !== undefined && (!Number.isInteger(grace) || grace < 1)) fail('terminationGracePeriodSeconds', grace, 'must be an integer >= 1');
+    if (grace !== undefined && (!Number.isInteger(grace) || grace < 1))
+      fail('terminationGracePeriodSeconds', grace, 'must be an integer >= 1');
     if (props.preStopCommand !== undefined && (props.preStopCommand.length === 0 || props.preStopCommand.some((arg) => arg === ''))) {
       fail('preStopCommand', props.preStopCommand, 'must be a non-empty command of non-empty strings');
     }

@@ -185,9 +185,15 @@ export class TlsIngress extends Construct {
     if (!isDnsSubdomain(this.tlsSecretName)) invalidProp(this, 'tlsSecretName', this.tlsSecretName, 'not a valid Secret name');
     const annotations = { ...props.annotations };
     for (const key of Object.keys(annotations)) {
-      if (key.toLowerCase().includes('snippet')) invalidProp(this, 'annotations', key, 'snippet annotations inject raw proxy configuration (N05)');
+      if (key.toLowerCase().includes('snippet'))
+        invalidProp(this, 'annotations', key, 'snippet annotations inject raw proxy configuration (N05)');
       if (key.startsWith(CERT_MANAGER_ANNOTATIONS) || key.startsWith(`${NGINX}/`)) {
-        invalidProp(this, 'annotations', key, 'set by the construct from its props (websocket, maxBodySize); the certificate comes from its Certificate (clusterIssuer)');
+        invalidProp(
+          this,
+          'annotations',
+          key,
+          'set by the construct from its props (websocket, maxBodySize); the certificate comes from its Certificate (clusterIssuer)',
+        );
       }
     }
     const routes = this.resolveRoutes(props);
@@ -210,21 +216,34 @@ export class TlsIngress extends Construct {
       checkHost(this, `${prop}.host`, route.host);
       const path = route.path ?? '/';
       if (!path.startsWith('/')) invalidProp(this, `${prop}.path`, path, "must start with '/'");
-      if (!SAFE_PATH.test(path)) invalidProp(this, `${prop}.path`, path, 'only letters, digits and / _ . ~ - are allowed (no regex, no spaces)');
+      if (!SAFE_PATH.test(path))
+        invalidProp(this, `${prop}.path`, path, 'only letters, digits and / _ . ~ - are allowed (no regex, no spaces)');
       const protocol = route.protocol ?? (route.backend.appProtocol === 'grpc' ? 'grpc' : 'http');
       if (protocol !== 'http' && protocol !== 'grpc') invalidProp(this, `${prop}.protocol`, protocol, 'must be "http" or "grpc"');
       if (protocol === 'grpc') this.checkGrpcRoute(prop, route, path);
-      else if (route.grpcService !== undefined) invalidProp(this, `${prop}.grpcService`, route.grpcService, 'only gRPC routes match a service: set protocol "grpc"');
+      else if (route.grpcService !== undefined)
+        invalidProp(this, `${prop}.grpcService`, route.grpcService, 'only gRPC routes match a service: set protocol "grpc"');
       const key = protocol === 'grpc' ? `${route.host} grpc ${route.grpcService ?? '*'}` : `${route.host}${path}`;
       if (seen.has(key)) invalidProp(this, `${prop}`, key, 'duplicate host + path: another route already serves it');
       seen.add(key);
       if (route.backend.namespace !== props.namespace) {
-        invalidProp(this, `${prop}.backend`, `${route.backend.namespace}/${route.backend.serviceName}`, `is outside the routes' namespace "${props.namespace}"`);
+        invalidProp(
+          this,
+          `${prop}.backend`,
+          `${route.backend.namespace}/${route.backend.serviceName}`,
+          `is outside the routes' namespace "${props.namespace}"`,
+        );
       }
       if (route.maxBodySize !== undefined) {
-        if (!NGINX_SIZE.test(route.maxBodySize)) invalidProp(this, `${prop}.maxBodySize`, route.maxBodySize, 'must be an nginx size such as 8m or 512k');
+        if (!NGINX_SIZE.test(route.maxBodySize))
+          invalidProp(this, `${prop}.maxBodySize`, route.maxBodySize, 'must be an nginx size such as 8m or 512k');
         if (this.mode === 'gateway-api') {
-          invalidProp(this, `${prop}.maxBodySize`, route.maxBodySize, 'Gateway API has no portable body-size limit: configure it on the Gateway implementation');
+          invalidProp(
+            this,
+            `${prop}.maxBodySize`,
+            route.maxBodySize,
+            'Gateway API has no portable body-size limit: configure it on the Gateway implementation',
+          );
         }
       }
       return {
@@ -242,13 +261,20 @@ export class TlsIngress extends Construct {
   /** gRPC needs an HTTP/2 backend, matches services rather than paths, and is not a WebSocket. */
   private checkGrpcRoute(prop: string, route: TlsRoute, path: string): void {
     if (route.backend.appProtocol === 'http') {
-      invalidProp(this, `${prop}.backend`, route.backend.serviceName, 'speaks HTTP/1.1 (appProtocol "http"); gRPC needs HTTP/2: declare its port with appProtocol "grpc" or "h2c"');
+      invalidProp(
+        this,
+        `${prop}.backend`,
+        route.backend.serviceName,
+        'speaks HTTP/1.1 (appProtocol "http"); gRPC needs HTTP/2: declare its port with appProtocol "grpc" or "h2c"',
+      );
     }
     if (path !== '/') invalidProp(this, `${prop}.path`, path, 'gRPC routes match services, not paths: use grpcService');
     if (route.websocket) invalidProp(this, `${prop}.websocket`, route.websocket, 'a gRPC route is not a WebSocket route');
     if (route.grpcService !== undefined) {
-      if (!GRPC_SERVICE.test(route.grpcService)) invalidProp(this, `${prop}.grpcService`, route.grpcService, 'must be a fully-qualified gRPC service name such as "todo.v1.Tasks"');
-      if (this.mode === 'ingress') invalidProp(this, `${prop}.grpcService`, route.grpcService, "matching a gRPC service needs mode 'gateway-api' (GRPCRoute)");
+      if (!GRPC_SERVICE.test(route.grpcService))
+        invalidProp(this, `${prop}.grpcService`, route.grpcService, 'must be a fully-qualified gRPC service name such as "todo.v1.Tasks"');
+      if (this.mode === 'ingress')
+        invalidProp(this, `${prop}.grpcService`, route.grpcService, "matching a gRPC service needs mode 'gateway-api' (GRPCRoute)");
     }
   }
 
@@ -278,7 +304,9 @@ export class TlsIngress extends Construct {
       const annotations: Record<string, string> = {
         ...extraAnnotations,
         [`${NGINX}/force-ssl-redirect`]: 'true',
-        ...(websocket ? { [`${NGINX}/proxy-read-timeout`]: WEBSOCKET_TIMEOUT_SECONDS, [`${NGINX}/proxy-send-timeout`]: WEBSOCKET_TIMEOUT_SECONDS } : {}),
+        ...(websocket
+          ? { [`${NGINX}/proxy-read-timeout`]: WEBSOCKET_TIMEOUT_SECONDS, [`${NGINX}/proxy-send-timeout`]: WEBSOCKET_TIMEOUT_SECONDS }
+          : {}),
         ...(maxBodySize ? { [`${NGINX}/proxy-body-size`]: maxBodySize } : {}),
         ...(protocol === 'grpc' ? { [`${NGINX}/backend-protocol`]: 'GRPC' } : {}),
       };
@@ -320,7 +348,10 @@ export class TlsIngress extends Construct {
     if (!isDnsSubdomain(gateway.name)) invalidProp(this, 'gateway.name', gateway.name, 'not a valid Gateway name');
     const gatewayNamespace = gateway.namespace ?? props.namespace;
     checkNamespace(this, 'gateway.namespace', gatewayNamespace);
-    for (const [prop, section] of [['gateway.sectionName', gateway.sectionName], ['gateway.httpSectionName', gateway.httpSectionName]] as const) {
+    for (const [prop, section] of [
+      ['gateway.sectionName', gateway.sectionName],
+      ['gateway.httpSectionName', gateway.httpSectionName],
+    ] as const) {
       if (section !== undefined && !isDnsSubdomain(section)) invalidProp(this, prop, section, 'not a valid listener name');
     }
     const httpSection = gateway.httpSectionName ?? (gateway.create ? 'http' : undefined);
@@ -375,7 +406,12 @@ export class TlsIngress extends Construct {
       const hostRoutes = routes.filter((candidate) => candidate.host === host);
       const grpc = hostRoutes.filter((candidate) => candidate.protocol === 'grpc');
       if (grpc.length > 0 && grpc.length < hostRoutes.length) {
-        invalidProp(this, 'routes', host, 'mixes HTTP and gRPC routes: Gateway API accepts only one of an HTTPRoute and a GRPCRoute per hostname on a listener; use another host for gRPC');
+        invalidProp(
+          this,
+          'routes',
+          host,
+          'mixes HTTP and gRPC routes: Gateway API accepts only one of an HTTPRoute and a GRPCRoute per hostname on a listener; use another host for gRPC',
+        );
       }
       const route =
         grpc.length > 0
@@ -385,7 +421,9 @@ export class TlsIngress extends Construct {
                 parentRefs: [parentRef(sectionName)],
                 hostnames: [host],
                 rules: grpc.map((candidate) => ({
-                  ...(candidate.grpcService !== undefined ? { matches: [{ method: { type: 'Exact' as const, service: candidate.grpcService } }] } : {}),
+                  ...(candidate.grpcService !== undefined
+                    ? { matches: [{ method: { type: 'Exact' as const, service: candidate.grpcService } }] }
+                    : {}),
                   backendRefs: [{ name: candidate.backend.serviceName, port: candidate.backend.port }],
                 })),
               },
@@ -439,7 +477,8 @@ export class TlsIngress extends Construct {
     const gatewayNamespace = this.mode === 'gateway-api' ? props.gateway?.namespace : undefined;
     if (gatewayNamespace !== undefined && gatewayNamespace !== props.namespace) {
       checkNamespace(this, 'gateway.namespace', gatewayNamespace);
-      if (this.tlsSecretName.length > 245) invalidProp(this, 'tlsSecretName', this.tlsSecretName, 'leaves no room for the "-gateway" ReferenceGrant name (253 characters)');
+      if (this.tlsSecretName.length > 245)
+        invalidProp(this, 'tlsSecretName', this.tlsSecretName, 'leaves no room for the "-gateway" ReferenceGrant name (253 characters)');
       const grant = new ReferenceGrant({
         metadata: { name: `${this.tlsSecretName}-gateway`, namespace: props.namespace, labels },
         spec: {
@@ -457,7 +496,6 @@ export class TlsIngress extends Construct {
     return { kind: 'Secret', name: this.tlsSecretName, ...(gatewayNamespace !== props.namespace ? { namespace: props.namespace } : {}) };
   }
 }
-
 
 /** RFC 1123 host name, lowercase, not an IP address; `*` only as the whole leftmost label. */
 function checkHost(scope: Construct, prop: string, host: string): void {

@@ -148,13 +148,28 @@ export class WebService extends Construct implements INetworkPeer {
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
     if (props.metrics !== undefined && props.metrics !== false && props.scrapedBy === undefined) {
-      invalidProp(this, 'scrapedBy', props.scrapedBy, 'metrics are on but nothing may scrape them: name the Prometheus namespace, or the network policy blocks every scrape');
+      invalidProp(
+        this,
+        'scrapedBy',
+        props.scrapedBy,
+        'metrics are on but nothing may scrape them: name the Prometheus namespace, or the network policy blocks every scrape',
+      );
     }
     if (props.delivery?.canary !== undefined && (props.metrics === undefined || props.metrics === false)) {
-      invalidProp(this, 'metrics', props.metrics, 'a canary delivery is judged on the pods\' metrics: turn metrics on (with scrapedBy), or every analysis passes on no data');
+      invalidProp(
+        this,
+        'metrics',
+        props.metrics,
+        "a canary delivery is judged on the pods' metrics: turn metrics on (with scrapedBy), or every analysis passes on no data",
+      );
     }
     if (props.route !== undefined && props.ingressController === undefined) {
-      invalidProp(this, 'ingressController', props.ingressController, 'a route needs the ingress controller or Gateway namespace, or the network policy blocks its traffic');
+      invalidProp(
+        this,
+        'ingressController',
+        props.ingressController,
+        'a route needs the ingress controller or Gateway namespace, or the network policy blocks its traffic',
+      );
     }
     this.workload = new HardenedDeployment(this, 'Workload', props);
     this.service = new ProbedService(this, 'Service', {

@@ -85,7 +85,11 @@ export class Worker extends Construct implements INetworkPeer {
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
-    const resolved = resolvePodProps(this, props, { maxNameLength: MAX_NAME, why: 'a label value', plainEnv: [{ prop: 'env', names: Object.keys(props.env ?? {}) }] });
+    const resolved = resolvePodProps(this, props, {
+      maxNameLength: MAX_NAME,
+      why: 'a label value',
+      plainEnv: [{ prop: 'env', names: Object.keys(props.env ?? {}) }],
+    });
     const probes = this.validate(props);
     this.peerName = props.name;
     this.namespace = props.namespace;
@@ -94,7 +98,12 @@ export class Worker extends Construct implements INetworkPeer {
     this.selectorLabels = resolved.selector;
     const metadata = () => ({ name: props.name, namespace: props.namespace, labels: { ...resolved.labels } });
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(), automountServiceAccountToken: false });
+    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: metadata(),
+      automountServiceAccountToken: false,
+    });
     this.deployment = addKubeObject<IDeployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -151,13 +160,16 @@ export class Worker extends Construct implements INetworkPeer {
     if (props.probes === undefined) fail('probes', props.probes, 'readiness and liveness are required for a long-running container (P01)');
     // A port anywhere in the pod makes it callable, and then N06 wants ingress rules a Worker never has.
     (props.sidecars ?? []).forEach((sidecar, index) => {
-      if ((sidecar.ports ?? []).length > 0) fail(`sidecars[${index}].ports`, sidecar.ports, 'a Worker declares no port, its sidecars neither: probe them with Probe.exec');
+      if ((sidecar.ports ?? []).length > 0)
+        fail(`sidecars[${index}].ports`, sidecar.ports, 'a Worker declares no port, its sidecars neither: probe them with Probe.exec');
     });
     const probes = resolveProbes(this, 'probes', props.probes, [], undefined);
     const grace = props.terminationGracePeriodSeconds;
-    if (grace !== undefined && (!Number.isInteger(grace) || grace < 1)) fail('terminationGracePeriodSeconds', grace, 'must be an integer >= 1');
+    if (grace !== undefined && (!Number.isInteger(grace) || grace < 1))
+      fail('terminationGracePeriodSeconds', grace, 'must be an integer >= 1');
     if (props.autoscaling !== undefined) {
-      if (props.replicas !== undefined) fail('replicas', props.replicas, 'conflicts with autoscaling: the HPA owns the replica count (A02)');
+      if (props.replicas !== undefined)
+        fail('replicas', props.replicas, 'conflicts with autoscaling: the HPA owns the replica count (A02)');
       checkAutoscaling(this, 'autoscaling', props.autoscaling);
     } else if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
       fail('replicas', props.replicas, 'must be an integer >= 1 (1 only for a single-node dev environment)');

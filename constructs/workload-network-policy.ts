@@ -8,7 +8,18 @@ import { invalidProp } from './errors.js';
 import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
 import { cidrContains } from './network-policy-eval.js';
-import { NamespacePeer, KUBE_DNS, checkLabels, identityLabels, checkNamespace, checkPeer, checkPort, dnsEgressRule, peerJson, peerPodLabels } from './network-peers.js';
+import {
+  NamespacePeer,
+  KUBE_DNS,
+  checkLabels,
+  identityLabels,
+  checkNamespace,
+  checkPeer,
+  checkPort,
+  dnsEgressRule,
+  peerJson,
+  peerPodLabels,
+} from './network-peers.js';
 import type { DnsServer, PolicyPort } from './network-peers.js';
 
 /** Who may call the workload: another workload's pods, or pods of another namespace (ingress controller, Prometheus, operator). */
@@ -103,7 +114,12 @@ export class WorkloadNetworkPolicy extends Construct {
     super(scope, id);
     checkPeer(this, 'workload', props.workload);
     if (props.identity.name !== props.workload.peerName) {
-      invalidProp(this, 'identity.name', props.identity.name, `must equal the workload's peerName "${props.workload.peerName}" (the labels would describe other pods)`);
+      invalidProp(
+        this,
+        'identity.name',
+        props.identity.name,
+        `must equal the workload's peerName "${props.workload.peerName}" (the labels would describe other pods)`,
+      );
     }
     const labels = identityLabels(this, props.identity, 'identity.');
     this.workload = props.workload;
@@ -147,7 +163,8 @@ export class WorkloadNetworkPolicy extends Construct {
     checkPort(this, 'allowToCidr.port', port);
     for (const range of except) {
       checkCidr(this, 'allowToCidr.except', range);
-      if (!cidrWithin(range, cidr)) invalidProp(this, 'allowToCidr.except', range, `must lie inside ${cidr} (the API server rejects it otherwise)`);
+      if (!cidrWithin(range, cidr))
+        invalidProp(this, 'allowToCidr.except', range, `must lie inside ${cidr} (the API server rejects it otherwise)`);
     }
     const ipBlock = except.length > 0 ? { cidr, except: [...except] } : { cidr };
     addRule(this.egressRules, { ipBlock }, { port, protocol: 'TCP' });

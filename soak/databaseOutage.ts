@@ -55,22 +55,32 @@ export async function runDatabaseOutage(options: DatabaseOutageOptions): Promise
   const target = new URL(options.serverUrl);
   const relay = new TcpRelay(target.hostname, Number(target.port || 5432));
   let child: ApiChild | undefined;
-  const terminateBackends = () => adminQuery(
-    'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database.name], options.serverUrl,
-  );
+  const terminateBackends = () =>
+    adminQuery(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [database.name],
+      options.serverUrl,
+    );
   try {
     const relayed = new URL(database.url);
     relayed.hostname = '127.0.0.1';
     relayed.port = String(await relay.start());
     child = await spawnTodoApi({ ...options.apiEnv, DATABASE_URL: relayed.toString() });
     const api = child.url;
-    const registered = await call(api, 'POST', '/api/auth/register', { json: { email: 'outage@example.com', password: 'database outage password' } });
+    const registered = await call(api, 'POST', '/api/auth/register', {
+      json: { email: 'outage@example.com', password: 'database outage password' },
+    });
     if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
     const ready = async () => (await fetch(`${api}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200;
 
     const load = startLoad({
-      baseUrl: api, token: registered.body.token, writers: options.writers, requestTimeoutMs: options.requestTimeoutMs,
-      maxDurationMs: options.maxDurationMs, maxRequestsPerWriter: 1_000_000, readEvery: 3,
+      baseUrl: api,
+      token: registered.body.token,
+      writers: options.writers,
+      requestTimeoutMs: options.requestTimeoutMs,
+      maxDurationMs: options.maxDurationMs,
+      maxRequestsPerWriter: 1_000_000,
+      readEvery: 3,
     });
     const results: FaultResult[] = [];
     try {

@@ -40,8 +40,13 @@ export interface ApiChild {
 
 /** Settings every child gets: loopback only, cheap scrypt, limits far above what the load sends. */
 const CHILD_DEFAULTS: Record<string, string> = {
-  PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SCRYPT_LOG_N: '10',
-  LOGIN_RATE_LIMIT: '1000000', AUTH_IP_RATE_LIMIT: '1000000', API_RATE_LIMIT_PER_MINUTE: '100000000',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'info',
+  SCRYPT_LOG_N: '10',
+  LOGIN_RATE_LIMIT: '1000000',
+  AUTH_IP_RATE_LIMIT: '1000000',
+  API_RATE_LIMIT_PER_MINUTE: '100000000',
 };
 
 export async function spawnTodoApi(env: Record<string, string>): Promise<ApiChild> {
@@ -90,20 +95,23 @@ export async function killChild(child: ApiChild | undefined): Promise<void> {
  * malformed request, or anything that is not a JSON log line (a crash's stack trace).
  */
 export function serverFaultLines(child: ApiChild): string[] {
-  return child.output().split('\n').filter((line) => {
-    if (!line.startsWith('{')) return line.trim() !== '';
-    try {
-      const entry = JSON.parse(line) as { level?: number; msg?: string; status?: number; err?: { code?: string } };
-      // 503 (draining, database down) and 501 (a method no route implements) are deliberate answers.
-      if (entry.msg === 'request') return entry.status! >= 500 && entry.status !== 503 && entry.status !== 501;
-      // HPE_* errors are Node's HTTP parser rejecting what a client sent (a body cut short):
-      // the client got its 4xx, the API merely logs them at error level.
-      const clientCaused = entry.err?.code?.startsWith('HPE_') === true;
-      return entry.level! >= 60 || (entry.msg === 'unhandled application error' && !clientCaused);
-    } catch {
-      return true;
-    }
-  });
+  return child
+    .output()
+    .split('\n')
+    .filter((line) => {
+      if (!line.startsWith('{')) return line.trim() !== '';
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string; status?: number; err?: { code?: string } };
+        // 503 (draining, database down) and 501 (a method no route implements) are deliberate answers.
+        if (entry.msg === 'request') return entry.status! >= 500 && entry.status !== 503 && entry.status !== 501;
+        // HPE_* errors are Node's HTTP parser rejecting what a client sent (a body cut short):
+        // the client got its 4xx, the API merely logs them at error level.
+        const clientCaused = entry.err?.code?.startsWith('HPE_') === true;
+        return entry.level! >= 60 || (entry.msg === 'unhandled application error' && !clientCaused);
+      } catch {
+        return true;
+      }
+    });
 }
 
 /** A fresh, uniquely named database on the PostgreSQL server; `drop()` removes it. */
@@ -141,14 +149,26 @@ export async function spawnOnScratchStore(purpose: string, env: Record<string, s
       await database.drop();
       throw error;
     });
-    return { child, stop: async () => { await killChild(child); await database.drop(); } };
+    return {
+      child,
+      stop: async () => {
+        await killChild(child);
+        await database.drop();
+      },
+    };
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `reliability-${purpose}-`));
   const child = await spawnTodoApi({ ...env, DATA_DIR: dataDir }).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   });
-  return { child, stop: async () => { await killChild(child); await rm(dataDir, { recursive: true, force: true }); } };
+  return {
+    child,
+    stop: async () => {
+      await killChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Every replica must sign with the same key, or a token from one fails on the other. */
@@ -166,7 +186,10 @@ export async function residentBytes(url: string): Promise<number> {
 
 /** The machine, with its load: soak figures depend on what else the cores were doing. */
 export function machine(): string {
-  return `${machineDescription()}, load ${os.loadavg().map((l) => l.toFixed(1)).join('/')}`;
+  return `${machineDescription()}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join('/')}`;
 }
 
 export interface Row {
@@ -179,8 +202,10 @@ export interface Row {
 /** The markdown table every soak script prints. */
 export function markdownTable(title: string, rows: readonly Row[]): string {
   return [
-    `### ${title}`, '',
-    `Machine: ${machine()}`, '',
+    `### ${title}`,
+    '',
+    `Machine: ${machine()}`,
+    '',
     '| measure | target | figure | met |',
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.measure} | ${r.target} | ${r.figure} | ${r.met ? 'yes' : '**NO**'} |`),
@@ -194,8 +219,14 @@ export function markdownTable(title: string, rows: readonly Row[]): string {
  */
 export function report(area: string, title: string, rows: readonly Row[]): boolean {
   console.log(markdownTable(title, rows));
-  recordResults(rows.map((r) => ({
-    area, what: r.measure, target: r.target, figure: r.figure, pass: r.target === '—' ? null : r.met,
-  })));
+  recordResults(
+    rows.map((r) => ({
+      area,
+      what: r.measure,
+      target: r.target,
+      figure: r.figure,
+      pass: r.target === '—' ? null : r.met,
+    })),
+  );
   return rows.every((r) => r.met);
 }

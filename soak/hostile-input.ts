@@ -15,7 +15,9 @@ const IDLE_MS = 30_000;
 const stored = await spawnOnScratchStore('hostilesoak');
 try {
   const url = stored.child.url;
-  const registered = await call(url, 'POST', '/api/auth/register', { json: { email: 'hostile.soak@example.com', password: 'hostile soak password' } });
+  const registered = await call(url, 'POST', '/api/auth/register', {
+    json: { email: 'hostile.soak@example.com', password: 'hostile soak password' },
+  });
   const token: string = registered.body.token;
   const taskId: string = (await call(url, 'POST', '/api/tasks', { token, json: { title: 'target' } })).body.id;
   for (let i = 0; i < 150; i++) {
@@ -48,14 +50,44 @@ try {
   const rows = [
     { measure: 'requests answered 5xx', target: '0', figure: `${fiveHundreds.length} of ${requests}`, met: fiveHundreds.length === 0 },
     { measure: 'requests with no answer', target: '0', figure: String(noAnswer.length), met: noAnswer.length === 0 },
-    { measure: 'process alive, /livez 200, no fault in logs', target: 'yes', figure: `${alive ? 'yes' : 'NO'}, ${faults.length} fault lines`, met: alive && faults.length === 0 },
-    { measure: 'RSS after idling (≤ 30 s) vs warmed-up baseline', target: `< +${RSS_TOLERANCE_MIB} MiB`, figure: `${mib(baseline).toFixed(1)} → ${mib(final).toFixed(1)} MiB (${final >= baseline ? '+' : ''}${mib(final - baseline).toFixed(1)})`, met: mib(final - baseline) < RSS_TOLERANCE_MIB },
-    { measure: 'RSS after each round, MiB (informational: V8 grows the heap, then shrinks it)', target: '—', figure: afterRounds.map((b) => mib(b).toFixed(0)).join(' '), met: true },
-    { measure: '/livez latency while 200 connections trickle bodies', target: '< 1000 ms', figure: `max ${Math.max(...slow.livezMs).toFixed(0)} ms`, met: Math.max(...slow.livezMs) < 1000 },
-    { measure: 'corpus rate (informational)', target: '—', figure: `${(requests / ((performance.now() - started) / 1000)).toFixed(0)} req/s, one at a time`, met: true },
+    {
+      measure: 'process alive, /livez 200, no fault in logs',
+      target: 'yes',
+      figure: `${alive ? 'yes' : 'NO'}, ${faults.length} fault lines`,
+      met: alive && faults.length === 0,
+    },
+    {
+      measure: 'RSS after idling (≤ 30 s) vs warmed-up baseline',
+      target: `< +${RSS_TOLERANCE_MIB} MiB`,
+      figure: `${mib(baseline).toFixed(1)} → ${mib(final).toFixed(1)} MiB (${final >= baseline ? '+' : ''}${mib(final - baseline).toFixed(1)})`,
+      met: mib(final - baseline) < RSS_TOLERANCE_MIB,
+    },
+    {
+      measure: 'RSS after each round, MiB (informational: V8 grows the heap, then shrinks it)',
+      target: '—',
+      figure: afterRounds.map((b) => mib(b).toFixed(0)).join(' '),
+      met: true,
+    },
+    {
+      measure: '/livez latency while 200 connections trickle bodies',
+      target: '< 1000 ms',
+      figure: `max ${Math.max(...slow.livezMs).toFixed(0)} ms`,
+      met: Math.max(...slow.livezMs) < 1000,
+    },
+    {
+      measure: 'corpus rate (informational)',
+      target: '—',
+      figure: `${(requests / ((performance.now() - started) / 1000)).toFixed(0)} req/s, one at a time`,
+      met: true,
+    },
   ];
-  const met = report('soak: hostile input', `Hostile input: ${requests} malformed requests (${rounds} rounds of the corpus), one todo-api process`, rows);
-  if (fiveHundreds.length + noAnswer.length + faults.length > 0) console.log([...fiveHundreds, ...noAnswer, ...faults].slice(0, 10).join('\n'));
+  const met = report(
+    'soak: hostile input',
+    `Hostile input: ${requests} malformed requests (${rounds} rounds of the corpus), one todo-api process`,
+    rows,
+  );
+  if (fiveHundreds.length + noAnswer.length + faults.length > 0)
+    console.log([...fiveHundreds, ...noAnswer, ...faults].slice(0, 10).join('\n'));
   process.exitCode = met ? 0 : 1;
 } finally {
   await stored.stop();

@@ -8,12 +8,30 @@ import { httpMessage, rawRequest, type RawReply } from './rawHttp.js';
  */
 
 export const SQL = [
-  `' OR '1'='1`, `'; DROP TABLE tasks; --`, `" OR ""="`, `1; SELECT pg_sleep(5)--`, `' UNION SELECT id, email, password_hash FROM users--`,
-  `\\'; COPY users TO PROGRAM 'id'; --`, `$$; select 1; $$`, `%' AND 1=1 --`, `_%`,
+  `' OR '1'='1`,
+  `'; DROP TABLE tasks; --`,
+  `" OR ""="`,
+  `1; SELECT pg_sleep(5)--`,
+  `' UNION SELECT id, email, password_hash FROM users--`,
+  `\\'; COPY users TO PROGRAM 'id'; --`,
+  `$$; select 1; $$`,
+  `%' AND 1=1 --`,
+  `_%`,
 ];
 export const UNICODE = [
-  '\ud800', '\udfff', 'x\ud83dy', '\u202eevil\u202c', '\u200b\u200c\u200d\ufeff', 'nul\u0000byte', '\u0000',
-  '𝕋'.repeat(100), 'é'.repeat(200), 'e\u0301'.repeat(150), '\u{10FFFF}', '\uFFFE\uFFFF', 'A\u0308\u0308\u0308\u0308\u0308'.repeat(40),
+  '\ud800',
+  '\udfff',
+  'x\ud83dy',
+  '\u202eevil\u202c',
+  '\u200b\u200c\u200d\ufeff',
+  'nul\u0000byte',
+  '\u0000',
+  '𝕋'.repeat(100),
+  'é'.repeat(200),
+  'e\u0301'.repeat(150),
+  '\u{10FFFF}',
+  '\uFFFE\uFFFF',
+  'A\u0308\u0308\u0308\u0308\u0308'.repeat(40),
 ];
 
 /**
@@ -25,7 +43,11 @@ export const UNIMPLEMENTED_METHODS = ['TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'SEA
 /** CONNECT is handed to the server's 'connect' event; with no listener Node closes the socket, which is the right answer. */
 export const CLOSED_WITHOUT_ANSWER = new Set(['CONNECT /api/tasks']);
 
-export interface Case { readonly name: string; readonly bytes: Buffer; readonly timeoutMs?: number }
+export interface Case {
+  readonly name: string;
+  readonly bytes: Buffer;
+  readonly timeoutMs?: number;
+}
 
 /** Every case, built for one user's token and one of their task ids. */
 export function hostileCorpus(token: string, taskId: string): Case[] {
@@ -40,21 +62,46 @@ export function hostileCorpus(token: string, taskId: string): Case[] {
   add('object nesting 10k', 'POST', '/api/tasks', json, '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000));
   add('title nested 10k deep', 'POST', '/api/tasks', json, `{"title":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
   add('array nesting 100k (over limit)', 'POST', '/api/tasks', json, '['.repeat(100_000) + ']'.repeat(100_000));
-  add('huge tags array (30k)', 'POST', '/api/tasks', json, JSON.stringify({ title: 't', tags: Array.from({ length: 12_000 }, (_, i) => `t${i}`) }).slice(0, 65_000) + '"]}');
+  add(
+    'huge tags array (30k)',
+    'POST',
+    '/api/tasks',
+    json,
+    JSON.stringify({ title: 't', tags: Array.from({ length: 12_000 }, (_, i) => `t${i}`) }).slice(0, 65_000) + '"]}',
+  );
   add('huge number array', 'POST', '/api/tasks', json, `{"title":"t","tags":[${'9,'.repeat(30_000)}9]}`);
   // Announces 8 MiB but sends 64 KiB: the answer must come from Content-Length alone (nothing
   // buffered), and a client still writing would see its connection reset before reading it.
-  cases.push({ name: 'announced 8 MiB body', bytes: Buffer.concat([
-    Buffer.from(`POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${8 * 2 ** 20}\r\n\r\n`),
-    Buffer.from(`{"title":"${'x'.repeat(64 * 1024)}`),
-  ]) });
+  cases.push({
+    name: 'announced 8 MiB body',
+    bytes: Buffer.concat([
+      Buffer.from(
+        `POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${8 * 2 ** 20}\r\n\r\n`,
+      ),
+      Buffer.from(`{"title":"${'x'.repeat(64 * 1024)}`),
+    ]),
+  });
   // A 1 MiB chunk with no length up front, of which 128 KiB is sent: the limit must trip on the
   // bytes read so far (sending all of it would race the server's reset against reading its answer).
-  add('chunked body past the limit', 'POST', '/api/tasks', { ...json, 'Transfer-Encoding': 'chunked' },
-    `100000\r\n${'['.repeat(128 * 1024)}`, 10_000);
+  add(
+    'chunked body past the limit',
+    'POST',
+    '/api/tasks',
+    { ...json, 'Transfer-Encoding': 'chunked' },
+    `100000\r\n${'['.repeat(128 * 1024)}`,
+    10_000,
+  );
   add('many keys', 'POST', '/api/tasks', json, `{${Array.from({ length: 6000 }, (_, i) => `"k${i}":1`).join(',')}}`);
   // Huge numbers.
-  for (const value of ['1e999', '-1e999', '1e308', '123456789012345678901234567890', '-0', '0.0000000000000000000000001', '1.7976931348623157e309']) {
+  for (const value of [
+    '1e999',
+    '-1e999',
+    '1e308',
+    '123456789012345678901234567890',
+    '-0',
+    '0.0000000000000000000000001',
+    '1.7976931348623157e309',
+  ]) {
     add(`number ${value} as priority`, 'POST', '/api/tasks', json, `{"title":"n","priority":${value}}`);
     add(`number ${value} as dueAt`, 'POST', '/api/tasks', json, `{"title":"n","dueAt":${value}}`);
     add(`number ${value} as completed`, 'PATCH', `/api/tasks/${taskId}`, json, `{"completed":${value}}`);
@@ -68,13 +115,42 @@ export function hostileCorpus(token: string, taskId: string): Case[] {
     const escaped = JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     add(`unicode ${escaped} in task`, 'POST', '/api/tasks', json, `{"title":${escaped},"description":${escaped},"tags":[${escaped}]}`);
     add(`unicode ${escaped} in patch`, 'PATCH', `/api/tasks/${taskId}`, json, `{"title":${escaped}}`);
-    add(`unicode ${escaped} in register`, 'POST', '/api/auth/register', { 'Content-Type': 'application/json' }, `{"email":${escaped},"password":${escaped}}`);
+    add(
+      `unicode ${escaped} in register`,
+      'POST',
+      '/api/auth/register',
+      { 'Content-Type': 'application/json' },
+      `{"email":${escaped},"password":${escaped}}`,
+    );
     add(`unicode ${escaped} in chat`, 'POST', '/api/chat/messages', json, `{"messages":[{"role":"user","text":${escaped}}]}`);
-    add(`unicode ${escaped} in q`, 'GET', `/api/tasks?q=${[...Buffer.from(text)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}`, auth);
+    add(
+      `unicode ${escaped} in q`,
+      'GET',
+      `/api/tasks?q=${[...Buffer.from(text)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}`,
+      auth,
+    );
   }
-  add('raw invalid UTF-8 bytes', 'POST', '/api/tasks', json, Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80, 0xed, 0xa0, 0x80]), Buffer.from('"}')]));
-  add('UTF-8 BOM before JSON', 'POST', '/api/tasks', json, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"title":"bom"}')]));
-  add('UTF-16 body', 'POST', '/api/tasks', { ...auth, 'Content-Type': 'application/json; charset=utf-16' }, Buffer.from('{"title":"u16"}', 'utf16le'));
+  add(
+    'raw invalid UTF-8 bytes',
+    'POST',
+    '/api/tasks',
+    json,
+    Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80, 0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+  );
+  add(
+    'UTF-8 BOM before JSON',
+    'POST',
+    '/api/tasks',
+    json,
+    Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"title":"bom"}')]),
+  );
+  add(
+    'UTF-16 body',
+    'POST',
+    '/api/tasks',
+    { ...auth, 'Content-Type': 'application/json; charset=utf-16' },
+    Buffer.from('{"title":"u16"}', 'utf16le'),
+  );
   add('lone %ED%A0%80 in q', 'GET', '/api/tasks?q=%ED%A0%80', auth);
   add('%00 in path id', 'GET', '/api/tasks/%00', auth);
   add('malformed percent in path', 'GET', '/api/tasks/%E0%A4%A', auth);
@@ -83,10 +159,22 @@ export function hostileCorpus(token: string, taskId: string): Case[] {
   for (const sql of SQL) {
     const s = JSON.stringify(sql);
     const e = encodeURIComponent(sql);
-    add(`sql ${sql} in task fields`, 'POST', '/api/tasks', json, `{"title":${s},"description":${s},"tags":[${s}],"priority":${s},"dueAt":${s}}`);
+    add(
+      `sql ${sql} in task fields`,
+      'POST',
+      '/api/tasks',
+      json,
+      `{"title":${s},"description":${s},"tags":[${s}],"priority":${s},"dueAt":${s}}`,
+    );
     add(`sql ${sql} in patch`, 'PATCH', `/api/tasks/${taskId}`, json, `{"title":${s},"completed":${s}}`);
     add(`sql ${sql} in login`, 'POST', '/api/auth/login', { 'Content-Type': 'application/json' }, `{"email":${s},"password":${s}}`);
-    add(`sql ${sql} in register`, 'POST', '/api/auth/register', { 'Content-Type': 'application/json' }, `{"email":${JSON.stringify(`${sql}@example.com`)},"password":"long enough password"}`);
+    add(
+      `sql ${sql} in register`,
+      'POST',
+      '/api/auth/register',
+      { 'Content-Type': 'application/json' },
+      `{"email":${JSON.stringify(`${sql}@example.com`)},"password":"long enough password"}`,
+    );
     add(`sql ${sql} in chat`, 'POST', '/api/chat/messages', json, `{"messages":[{"role":${s},"text":${s}}]}`);
     add(`sql ${sql} in q`, 'GET', `/api/tasks?q=${e}`, auth);
     add(`sql ${sql} in cursor`, 'GET', `/api/tasks?cursor=${e}`, auth);
@@ -118,11 +206,23 @@ export function hostileCorpus(token: string, taskId: string): Case[] {
   add('one 20 KiB header', 'GET', '/api/tasks', { ...auth, 'X-Big': 'a'.repeat(20 * 1024) });
   add('15 KiB Authorization', 'GET', '/api/tasks', { Authorization: `Bearer ${'a'.repeat(15 * 1024)}` });
   add('15 KiB X-Request-Id', 'GET', '/livez', { 'X-Request-Id': 'a'.repeat(15 * 1024) });
-  add('2000 small headers', 'GET', '/api/tasks', { ...auth, ...Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`X-H${i}`, 'v'])) });
+  add('2000 small headers', 'GET', '/api/tasks', {
+    ...auth,
+    ...Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`X-H${i}`, 'v'])),
+  });
   add('64 KiB URL', 'GET', `/api/tasks?q=${'a'.repeat(64 * 1024)}`, auth);
   add('2 KiB q', 'GET', `/api/tasks?q=${'%25'.repeat(700)}`, auth);
   // Wrong content types.
-  for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json-patch+json', 'application/jsonx', '*/*', '']) {
+  for (const type of [
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/xml',
+    'application/json-patch+json',
+    'application/jsonx',
+    '*/*',
+    '',
+  ]) {
     add(`content-type "${type}"`, 'POST', '/api/tasks', { ...auth, 'Content-Type': type }, '{"title":"typed"}');
   }
   add('no content-type with body', 'POST', '/api/tasks', auth, '{"title":"untyped"}');
@@ -136,7 +236,13 @@ export function hostileCorpus(token: string, taskId: string): Case[] {
   add('duplicate title', 'POST', '/api/tasks', json, '{"title":"first","title":"second"}');
   add('duplicate title, second invalid', 'POST', '/api/tasks', json, '{"title":"ok","title":123}');
   add('duplicate completed', 'PATCH', `/api/tasks/${taskId}`, json, '{"completed":false,"completed":"yes"}');
-  add('duplicate email', 'POST', '/api/auth/login', { 'Content-Type': 'application/json' }, '{"email":"a@example.com","email":{"$ne":null},"password":"x"}');
+  add(
+    'duplicate email',
+    'POST',
+    '/api/auth/login',
+    { 'Content-Type': 'application/json' },
+    '{"email":"a@example.com","email":{"$ne":null},"password":"x"}',
+  );
   // Prototype pollution attempts everywhere a body or query is read.
   const pollution = [
     '{"title":"p","__proto__":{"polluted":"yes","completed":true,"isAdmin":true}}',
@@ -167,7 +273,9 @@ export async function slowBodies(url: string, token: string, connections: number
   const sockets = Array.from({ length: connections }, () => {
     const socket = net.connect(Number(port), hostname);
     socket.on('error', () => {});
-    socket.write(`POST /api/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"title":"`);
+    socket.write(
+      `POST /api/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"title":"`,
+    );
     return socket;
   });
   // A slow-header connection as well (slowloris proper).

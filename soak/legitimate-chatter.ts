@@ -10,7 +10,8 @@ import { ChatClient } from '../services/chat-gateway/test/helpers.js';
 
 const [url, token, deadlineArg] = process.argv.slice(2);
 const deadline = Number(deadlineArg);
-if (!url || !token || !Number.isFinite(deadline)) throw new Error('usage: legitimate-chatter.ts <gateway url> <token> <deadline, epoch ms>');
+if (!url || !token || !Number.isFinite(deadline))
+  throw new Error('usage: legitimate-chatter.ts <gateway url> <token> <deadline, epoch ms>');
 
 const client = await ChatClient.open({ url }, token);
 const samples: number[] = [];

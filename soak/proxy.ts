@@ -62,7 +62,10 @@ export class RoundRobinProxy {
   /** Adds an endpoint; it receives traffic once its first readiness probe passes. */
   add(url: string): void {
     const upstream: Upstream = {
-      url: new URL(url), ready: false, failures: 0, timer: setInterval(() => void this.probe(upstream), this.probeIntervalMs),
+      url: new URL(url),
+      ready: false,
+      failures: 0,
+      timer: setInterval(() => void this.probe(upstream), this.probeIntervalMs),
     };
     this.upstreams.push(upstream);
     void this.probe(upstream);
@@ -130,20 +133,36 @@ export class RoundRobinProxy {
     }
   }
 
-  private forward(upstream: Upstream, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<'done' | 'not-connected'> {
+  private forward(
+    upstream: Upstream,
+    req: http.IncomingMessage,
+    body: Buffer,
+    res: http.ServerResponse,
+  ): Promise<'done' | 'not-connected'> {
     return new Promise((resolve) => {
       let connected = false;
       const outgoing = http.request({
-        host: upstream.url.hostname, port: upstream.url.port, method: req.method, path: req.url,
-        headers: { ...req.headers, host: upstream.url.host, connection: 'close' }, agent: false,
+        host: upstream.url.hostname,
+        port: upstream.url.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.url.host, connection: 'close' },
+        agent: false,
       });
-      outgoing.on('socket', (socket) => socket.once('connect', () => { connected = true; }));
+      outgoing.on('socket', (socket) =>
+        socket.once('connect', () => {
+          connected = true;
+        }),
+      );
       outgoing.on('response', (reply) => {
         this.stats.forwarded++;
         res.writeHead(reply.statusCode!, reply.headers);
         reply.pipe(res);
         reply.on('end', () => resolve('done'));
-        reply.on('error', () => { res.destroy(); resolve('done'); });
+        reply.on('error', () => {
+          res.destroy();
+          resolve('done');
+        });
       });
       outgoing.on('error', () => {
         if (!connected) {

@@ -16,7 +16,10 @@ export class TcpRelay {
   private mode: 'relay' | 'blackhole' = 'relay';
   private port = 0;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   /** Starts listening on an ephemeral loopback port; returns it. */
   async start(): Promise<number> {
@@ -69,7 +72,10 @@ export class TcpRelay {
     this.track(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
-    const both = () => { client.destroy(); upstream.destroy(); };
+    const both = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('close', both);
     upstream.on('close', both);
   }

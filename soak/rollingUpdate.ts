@@ -1,6 +1,13 @@
 import { adminQuery, call } from '../services/todo-api/test/helpers.js';
 import {
-  createScratchDatabase, serverFaultLines, killChild, sharedSigningKeyPem, sleep, spawnTodoApi, until, type ApiChild,
+  createScratchDatabase,
+  serverFaultLines,
+  killChild,
+  sharedSigningKeyPem,
+  sleep,
+  spawnTodoApi,
+  until,
+  type ApiChild,
 } from './harness.js';
 import { countByKind, startLoad, type Outcome } from './load.js';
 import { RoundRobinProxy, type ProxyStats } from './proxy.js';
@@ -49,7 +56,9 @@ export interface RollingUpdateResult {
 export async function runRollingUpdate(options: RollingUpdateOptions): Promise<RollingUpdateResult> {
   const database = await createScratchDatabase(options.serverUrl, 'rolling');
   const env = {
-    DATABASE_URL: database.url, JWT_PRIVATE_KEY: sharedSigningKeyPem(), SHUTDOWN_DELAY_MS: String(options.shutdownDelayMs),
+    DATABASE_URL: database.url,
+    JWT_PRIVATE_KEY: sharedSigningKeyPem(),
+    SHUTDOWN_DELAY_MS: String(options.shutdownDelayMs),
   };
   const proxy = new RoundRobinProxy({ probeIntervalMs: options.probeIntervalMs });
   const everyChild: ApiChild[] = [];
@@ -63,13 +72,19 @@ export async function runRollingUpdate(options: RollingUpdateOptions): Promise<R
     const proxyUrl = await proxy.listen();
     for (const instance of instances) proxy.add(instance.url);
     await until(async () => proxy.readyCount() === 2, 10_000, 50, 'both instances ready');
-    const registered = await call(proxyUrl, 'POST', '/api/auth/register', { json: { email: 'rolling@example.com', password: 'rolling update password' } });
+    const registered = await call(proxyUrl, 'POST', '/api/auth/register', {
+      json: { email: 'rolling@example.com', password: 'rolling update password' },
+    });
     if (registered.status !== 201) throw new Error(`register through the proxy failed: ${registered.status}`);
 
     const started = performance.now();
     const load = startLoad({
-      baseUrl: proxyUrl, token: registered.body.token, writers: options.writers, requestTimeoutMs: 10_000,
-      maxDurationMs: options.maxDurationMs, maxRequestsPerWriter: 1_000_000,
+      baseUrl: proxyUrl,
+      token: registered.body.token,
+      writers: options.writers,
+      requestTimeoutMs: 10_000,
+      maxDurationMs: options.maxDurationMs,
+      maxRequestsPerWriter: 1_000_000,
     });
     const exitCodes: (number | null)[] = [];
     let restarts = 0;

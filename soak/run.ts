@@ -12,7 +12,11 @@ const failed: string[] = [];
 for (const script of SCRIPTS) {
   const file = fileURLToPath(new URL(script, import.meta.url));
   console.log(`\n## soak/${script}\n`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit', timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
+    stdio: 'inherit',
+    timeout: SCRIPT_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+  });
   if (run.status !== 0) failed.push(`${script} (${run.signal ? `killed: ${run.signal}` : `exit ${run.status}`})`);
 }
 if (failed.length > 0) {

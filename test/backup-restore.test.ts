@@ -55,7 +55,15 @@ async function fillWithTodoData(database: string): Promise<void> {
     ).rows.map((row) => row.id);
     const tasks: Array<[string, string, string, boolean, string | null, string, string[]]> = [
       [users[0]!, 'Buy milk 🥛 and 牛乳', '', false, '2026-12-08T09:00:00Z', 'high', ['groceries', 'home']],
-      [users[0]!, 'Réviser l’examen — ölçü, ß, ﬁ', 'line 1\nline 2\t"quoted" \\ backslash', true, '2026-12-31T23:59:59.123456+05:30', 'medium', []],
+      [
+        users[0]!,
+        'Réviser l’examen — ölçü, ß, ﬁ',
+        'line 1\nline 2\t"quoted" \\ backslash',
+        true,
+        '2026-12-31T23:59:59.123456+05:30',
+        'medium',
+        [],
+      ],
       [users[0]!, 'שלום עולם (RTL) مرحبا', "it's", false, null, 'low', ['ünïcödé', 'with,comma', 'with "quote"', '']],
       [users[1]!, 'Deploy 🚀 on Friday?', 'no', false, '2027-01-01T00:00:00Z', 'high', ['work']],
       [users[1]!, 'deleted soon', '', false, null, 'medium', []],
@@ -93,7 +101,10 @@ async function tableContents(database: string): Promise<Record<string, string[]>
 }
 
 const sequences = (database: string) =>
-  query<{ sequencename: string; last_value: string | null }>(database, "select sequencename, last_value from pg_sequences where schemaname = 'public' order by 1");
+  query<{ sequencename: string; last_value: string | null }>(
+    database,
+    "select sequencename, last_value from pg_sequences where schemaname = 'public' order by 1",
+  );
 
 describe('dev backup: the pg_dump CronJob script restores todo data exactly', function () {
   this.timeout(60_000);
@@ -163,14 +174,23 @@ describe('dev backup: the pg_dump CronJob script restores todo data exactly', fu
     if (work) rmSync(work, { recursive: true, force: true });
     if (!created) return;
     for (const database of [source, restored]) {
-      await query(undefined, 'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+      await query(undefined, 'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+        database,
+      ]);
       await query(undefined, `drop database if exists ${database}`);
     }
   });
 
   it('restores the same tables, each with the same rows', async () => {
     const [before, after] = await Promise.all([tableContents(source), tableContents(restored)]);
-    expect(Object.keys(after)).to.deep.equal(['chat_messages', 'kysely_migration', 'kysely_migration_lock', 'rate_limits', 'tasks', 'users']);
+    expect(Object.keys(after)).to.deep.equal([
+      'chat_messages',
+      'kysely_migration',
+      'kysely_migration_lock',
+      'rate_limits',
+      'tasks',
+      'users',
+    ]);
     for (const table of Object.keys(before)) expect(after[table], table).to.deep.equal(before[table]);
     expect(Object.fromEntries(Object.entries(after).map(([table, rows]) => [table, rows.length]))).to.deep.equal({
       chat_messages: 4,
@@ -184,13 +204,25 @@ describe('dev backup: the pg_dump CronJob script restores todo data exactly', fu
 
   it('restores unicode titles, due dates to the microsecond, priorities and tags as typed values', async () => {
     const read = (database: string) =>
-      query(database, "select title, description, due_at, priority, tags, completed from tasks order by seq");
+      query(database, 'select title, description, due_at, priority, tags, completed from tasks order by seq');
     const rows = await read(restored);
     expect(rows).to.deep.equal(await read(source));
-    expect(rows.map((r) => r['title'])).to.include.members(['Buy milk 🥛 and 牛乳', 'שלום עולם (RTL) مرحبا', 'e\u0301 combining, zero\u200bwidth']);
-    const precise = await query<{ due: string }>(restored, "select to_char(due_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as due from tasks where completed");
+    expect(rows.map((r) => r['title'])).to.include.members([
+      'Buy milk 🥛 and 牛乳',
+      'שלום עולם (RTL) مرحبا',
+      'e\u0301 combining, zero\u200bwidth',
+    ]);
+    const precise = await query<{ due: string }>(
+      restored,
+      "select to_char(due_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as due from tasks where completed",
+    );
     expect(precise).to.deep.equal([{ due: '2026-12-31 18:29:59.123456' }]);
-    expect(rows.find((r) => r['priority'] === 'low' && (r['tags'] as string[]).length === 4)!['tags']).to.deep.equal(['ünïcödé', 'with,comma', 'with "quote"', '']);
+    expect(rows.find((r) => r['priority'] === 'low' && (r['tags'] as string[]).length === 4)!['tags']).to.deep.equal([
+      'ünïcödé',
+      'with,comma',
+      'with "quote"',
+      '',
+    ]);
   });
 
   it('restores every sequence at its value, past the deleted row, so the next insert gets a fresh seq', async () => {
@@ -199,7 +231,11 @@ describe('dev backup: the pg_dump CronJob script restores todo data exactly', fu
     expect(after.map((s) => s.sequencename)).to.include.members(['tasks_seq_seq', 'chat_messages_seq_seq']);
     expect(after.find((s) => s.sequencename === 'tasks_seq_seq')!.last_value).to.equal('6');
     const [user] = await query<{ id: string }>(restored, 'select id from users order by email limit 1');
-    const [inserted] = await query<{ seq: string }>(restored, "insert into tasks (user_id, title) values ($1, 'after restore') returning seq", [user!.id]);
+    const [inserted] = await query<{ seq: string }>(
+      restored,
+      "insert into tasks (user_id, title) values ($1, 'after restore') returning seq",
+      [user!.id],
+    );
     expect(inserted!.seq).to.equal('7');
   });
 
@@ -207,7 +243,10 @@ describe('dev backup: the pg_dump CronJob script restores todo data exactly', fu
     const triggers = (database: string) => query(database, 'select tgname from pg_trigger where not tgisinternal order by 1');
     expect(await triggers(restored)).to.deep.equal([{ tgname: 'tasks_changed' }]);
     const constraints = (database: string) =>
-      query(database, "select conname, pg_get_constraintdef(oid) as def from pg_constraint where connamespace = 'public'::regnamespace order by 1");
+      query(
+        database,
+        "select conname, pg_get_constraintdef(oid) as def from pg_constraint where connamespace = 'public'::regnamespace order by 1",
+      );
     expect(await constraints(restored)).to.deep.equal(await constraints(source));
     const refused = await query(restored, "insert into tasks (user_id, title, priority) select id, 'x', 'urgent' from users limit 1").then(
       () => 'accepted',

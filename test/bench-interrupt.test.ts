@@ -39,10 +39,17 @@ function descendants(root: number): number[] {
       const [state, ppid] = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
       if (state === 'Z') continue;
       children.set(Number(ppid), [...(children.get(Number(ppid)) ?? []), Number(entry)]);
-    } catch { /* exited while listing */ }
+    } catch {
+      /* exited while listing */
+    }
   }
   const found: number[] = [];
-  const walk = (pid: number) => { for (const child of children.get(pid) ?? []) { found.push(child); walk(child); } };
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
   walk(root);
   return found;
 }
@@ -56,7 +63,11 @@ function alive(pid: number): boolean {
 }
 
 function commandOf(pid: number): string {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim(); } catch { return '(gone)'; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '(gone)';
+  }
 }
 
 interface Interrupted {
@@ -84,16 +95,28 @@ async function interruptRun(command: string[], signal: NodeJS.Signals, target: (
   const databasesBefore = await benchDatabases();
   const buildBefore = new Set(existsSync(BUILD) ? readdirSync(BUILD) : []);
   const made = () => [
-    ...readdirSync(tmp).filter((name) => !name.startsWith('tsx-')).map((name) => path.join(tmp, name)), // tsx's compile cache is tsx's
-    ...(existsSync(BUILD) ? readdirSync(BUILD).filter((name) => !buildBefore.has(name)).map((name) => path.join(BUILD, name)) : []),
+    ...readdirSync(tmp)
+      .filter((name) => !name.startsWith('tsx-'))
+      .map((name) => path.join(tmp, name)), // tsx's compile cache is tsx's
+    ...(existsSync(BUILD)
+      ? readdirSync(BUILD)
+          .filter((name) => !buildBefore.has(name))
+          .map((name) => path.join(BUILD, name))
+      : []),
   ];
   const root = spawn(command[0]!, command.slice(1), {
-    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TMPDIR: tmp, BENCH_ONLY: 'todo-api', DATABASE_URL },
   });
   let output = '';
-  root.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  root.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  root.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  root.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => root.once('exit', (code, signal) => resolve(code ?? signal)));
   let processes: number[] = [];
   let databases: string[] = [];
@@ -106,7 +129,7 @@ async function interruptRun(command: string[], signal: NodeJS.Signals, target: (
       await new Promise((r) => setTimeout(r, 100));
     }
     processes = descendants(root.pid!);
-    databases = [...await benchDatabases()].filter((name) => !databasesBefore.has(name));
+    databases = [...(await benchDatabases())].filter((name) => !databasesBefore.has(name));
     folders = made();
     const signalledAt = performance.now();
     process.kill(target(root), signal);
@@ -115,13 +138,24 @@ async function interruptRun(command: string[], signal: NodeJS.Signals, target: (
     const leftProcesses = processes.filter(alive).map((pid) => `${pid} ${commandOf(pid)}`);
     const after = await benchDatabases();
     return {
-      exit, output, stopMs, processes, leftProcesses, databases,
-      leftDatabases: databases.filter((name) => after.has(name)), folders, leftFolders: made(),
+      exit,
+      output,
+      stopMs,
+      processes,
+      leftProcesses,
+      databases,
+      leftDatabases: databases.filter((name) => after.has(name)),
+      folders,
+      leftFolders: made(),
     };
   } finally {
     // A failed run must not leak into the next tests: remove whatever of it is left.
     for (const pid of [root.pid!, ...processes].filter(alive)) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
     }
     if (databases.length > 0) {
       const client = new pg.Client({ connectionString: DATABASE_URL });
@@ -140,7 +174,12 @@ describe('make bench, interrupted', function () {
   before(async function () {
     let reachable = false;
     if (DATABASE_URL) {
-      try { await benchDatabases(); reachable = true; } catch { /* no server */ }
+      try {
+        await benchDatabases();
+        reachable = true;
+      } catch {
+        /* no server */
+      }
     }
     requireOrSkip(this, reachable, DATABASE_SERVER);
   });

@@ -8,7 +8,14 @@ function runFixture(env: Record<string, string>): { status: number | null; outpu
   const { REQUIRE_DATABASE: _ignored, ...inherited } = process.env;
   const result = spawnSync(
     'npx',
-    ['mocha', '--no-config', '--node-option=import=tsx', '--reporter', './test/support/summary-reporter.cjs', 'test/fixtures/skipping.fixture.ts'],
+    [
+      'mocha',
+      '--no-config',
+      '--node-option=import=tsx',
+      '--reporter',
+      './test/support/summary-reporter.cjs',
+      'test/fixtures/skipping.fixture.ts',
+    ],
     { cwd: ROOT, env: { ...inherited, ...env }, encoding: 'utf8' },
   );
   return { status: result.status, output: result.stdout + result.stderr };

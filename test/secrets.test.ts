@@ -16,26 +16,49 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECRETLINT = path.join(ROOT, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
 const DIST = path.join(ROOT, 'dist');
 
-interface Finding { readonly file: string; readonly line: number; readonly rule: string; readonly message: string }
+interface Finding {
+  readonly file: string;
+  readonly line: number;
+  readonly rule: string;
+  readonly message: string;
+}
 
 /** Runs the secretlint CLI with the repository's config on `files`; resolves with every finding and the files it read. */
 function secretlint(files: readonly string[]): { findings: Finding[]; linted: string[] } {
   // Through a file: the CLI exits before a large report on a pipe is flushed.
   const reportDir = mkdtempSync(path.join(os.tmpdir(), 'secretlint-report-'));
   const report = path.join(reportDir, 'report.json');
-  const run = spawnSync(process.execPath, [
-    SECRETLINT, '--no-glob', '--format', 'json', '--no-color', '--output', report,
-    '--secretlintrc', path.join(ROOT, '.secretlintrc.json'), '--secretlintignore', path.join(ROOT, '.secretlintignore'),
-    ...files,
-  ], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync(
+    process.execPath,
+    [
+      SECRETLINT,
+      '--no-glob',
+      '--format',
+      'json',
+      '--no-color',
+      '--output',
+      report,
+      '--secretlintrc',
+      path.join(ROOT, '.secretlintrc.json'),
+      '--secretlintignore',
+      path.join(ROOT, '.secretlintignore'),
+      ...files,
+    ],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
   // Exit 1 means "found something"; anything else (2: bad config, a crash) must not pass silently as "nothing found".
   if (run.status !== 0 && run.status !== 1) throw new Error(`secretlint exited with ${run.status}: ${run.stderr}`);
   const output = readFileSync(report, 'utf8');
   rmSync(reportDir, { recursive: true, force: true });
-  const results = JSON.parse(output) as { filePath: string; messages: { ruleId: string; message: string; loc: { start: { line: number } } }[] }[];
+  const results = JSON.parse(output) as {
+    filePath: string;
+    messages: { ruleId: string; message: string; loc: { start: { line: number } } }[];
+  }[];
   return {
     linted: results.map((r) => path.relative(ROOT, r.filePath)),
-    findings: results.flatMap((r) => r.messages.map((m) => ({ file: path.relative(ROOT, r.filePath), line: m.loc.start.line, rule: m.ruleId, message: m.message }))),
+    findings: results.flatMap((r) =>
+      r.messages.map((m) => ({ file: path.relative(ROOT, r.filePath), line: m.loc.start.line, rule: m.ruleId, message: m.message })),
+    ),
   };
 }
 
@@ -62,7 +85,8 @@ function secretDataIn(dir: string): string[] {
         if (JSON.stringify(object).includes('"stringData"')) problems.push(`${name} has stringData`);
         if (object.kind === 'ExternalSecret') {
           for (const entry of object.spec?.data ?? []) {
-            if (Object.keys(entry).some((key) => key !== 'secretKey' && key !== 'remoteRef')) problems.push(`${name} has a data entry that is not a remoteRef: ${JSON.stringify(entry)}`);
+            if (Object.keys(entry).some((key) => key !== 'secretKey' && key !== 'remoteRef'))
+              problems.push(`${name} has a data entry that is not a remoteRef: ${JSON.stringify(entry)}`);
           }
         }
       }
@@ -77,14 +101,18 @@ describe('secrets (issue 7)', function () {
   this.timeout(60_000);
 
   it('secretlint finds nothing in the tracked files or in dist/', () => {
-    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter((f) => f && existsSync(path.join(ROOT, f)));
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter((f) => f && existsSync(path.join(ROOT, f)));
     const dist = filesUnder(DIST).map((f) => path.relative(ROOT, f));
     const files = [...new Set([...tracked, ...dist])];
     const { findings, linted } = secretlint(files);
     expect(findings, `secretlint findings:\n${format(findings)}`).to.deep.equal([]);
     // Not vacuous: every file was read, dist/ included (secretlint skips only its own config file).
     expect(linted).to.have.members(files.filter((f) => f !== '.secretlintrc.json'));
-    expect(linted.filter((f) => f.startsWith(`dist${path.sep}`)).length).to.equal(dist.length).and.to.be.above(0);
+    expect(linted.filter((f) => f.startsWith(`dist${path.sep}`)).length)
+      .to.equal(dist.length)
+      .and.to.be.above(0);
   });
 
   it('dist/ holds no Secret, no stringData, and ExternalSecrets only reference remote values', () => {
@@ -117,12 +145,15 @@ describe('secrets (issue 7)', function () {
     });
 
     it('the manifest check reports a Secret, stringData and an inline ExternalSecret value', () => {
-      writeFileSync(path.join(dir, 'bad.yaml'), [
-        'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata: {password: aHVudGVyMg==}',
-        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\nstringData: {token: abc}',
-        'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: jwt}\nspec:\n  data:\n    - {secretKey: key, value: inline}',
-        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\ndata: {LOG_LEVEL: info}',
-      ].join('\n---\n'));
+      writeFileSync(
+        path.join(dir, 'bad.yaml'),
+        [
+          'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata: {password: aHVudGVyMg==}',
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\nstringData: {token: abc}',
+          'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: jwt}\nspec:\n  data:\n    - {secretKey: key, value: inline}',
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\ndata: {LOG_LEVEL: info}',
+        ].join('\n---\n'),
+      );
       expect(secretDataIn(dir)).to.have.members([
         `${path.relative(ROOT, path.join(dir, 'bad.yaml'))}: Secret/db is a Secret (secrets are referenced, never committed)`,
         `${path.relative(ROOT, path.join(dir, 'bad.yaml'))}: Secret/db has top-level data`,

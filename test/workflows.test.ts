@@ -22,7 +22,8 @@ interface Workflow {
 /** Repository paths a workflow mentions: in `run:` scripts, `with:` inputs and matrix values. */
 function referencedPaths(workflow: Workflow): string[] {
   const text = JSON.stringify(workflow);
-  const found = text.match(/(?:charts|constructs|services|test|bench)\/[\w./-]+\.(?:ts|json|yml|yaml)|services\/[\w-]+\/Dockerfile|\.nvmrc/g) ?? [];
+  const found =
+    text.match(/(?:charts|constructs|services|test|bench)\/[\w./-]+\.(?:ts|json|yml|yaml)|services\/[\w-]+\/Dockerfile|\.nvmrc/g) ?? [];
   return [...new Set(found)];
 }
 

@@ -13,7 +13,8 @@ export function chatGatewayDashboard(scope: DashboardScope): DashboardSpec {
   return {
     uid: `${scope.env}-chat-gateway`,
     title: `chat-gateway (${scope.env})`,
-    description: 'The WebSocket chat gateway: messages by intent, errors, reply latency, connections, its calls to the todo-api, process saturation.',
+    description:
+      'The WebSocket chat gateway: messages by intent, errors, reply latency, connections, its calls to the todo-api, process saturation.',
     tags: ['todo-platform', scope.env, 'chat-gateway'],
     rows: [
       {
@@ -50,7 +51,8 @@ export function chatGatewayDashboard(scope: DashboardScope): DashboardSpec {
           }),
           timeSeries({
             title: 'Refused upgrades and forced disconnects',
-            description: 'Upgrades refused (bad token, origin, capacity) and sockets the gateway closed itself (flood, slow consumer, heartbeat), per second by reason.',
+            description:
+              'Upgrades refused (bad token, origin, capacity) and sockets the gateway closed itself (flood, slow consumer, heartbeat), per second by reason.',
             unit: 'short',
             min: 0,
             queries: [
@@ -65,7 +67,8 @@ export function chatGatewayDashboard(scope: DashboardScope): DashboardSpec {
         panels: [
           timeSeries({
             title: 'Error messages by code',
-            description: 'Error messages sent to clients per second by code; `internal` is the gateway failing, the rest are the client\'s or a dependency\'s.',
+            description:
+              "Error messages sent to clients per second by code; `internal` is the gateway failing, the rest are the client's or a dependency's.",
             unit: 'short',
             min: 0,
             queries: [{ expr: `sum by (code) (rate(chat_gateway_protocol_errors_total{${s}}${range}))`, legend: '{{code}}' }],
@@ -90,7 +93,10 @@ export function chatGatewayDashboard(scope: DashboardScope): DashboardSpec {
             description: 'Time from a message to its reply, todo-api calls included.',
             unit: 's',
             min: 0,
-            queries: QUANTILES.map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${replyBuckets})))`, legend: `p${q * 100}` })),
+            queries: QUANTILES.map((q) => ({
+              expr: `histogram_quantile(${q}, sum by (le) (rate(${replyBuckets})))`,
+              legend: `p${q * 100}`,
+            })),
           }),
           timeSeries({
             title: 'p95 latency of todo-api calls by method',
@@ -114,15 +120,21 @@ export function chatGatewayDashboard(scope: DashboardScope): DashboardSpec {
             description: 'Calls to the chat-completions endpoint per second by outcome (ok, timeout, unreachable, http_error).',
             unit: 'reqps',
             min: 0,
-            queries: [{ expr: `sum by (outcome) (rate(chat_gateway_llm_request_duration_seconds_count{${s}}${range}))`, legend: '{{outcome}}' }],
+            queries: [
+              { expr: `sum by (outcome) (rate(chat_gateway_llm_request_duration_seconds_count{${s}}${range}))`, legend: '{{outcome}}' },
+            ],
           }),
           timeSeries({
             title: 'Model latency p95 and fallbacks to the rules',
-            description: 'How long the model takes, and sentences it handed to the rule engine per second by reason: the assistant still answers, less cleverly.',
+            description:
+              'How long the model takes, and sentences it handed to the rule engine per second by reason: the assistant still answers, less cleverly.',
             unit: 'short',
             min: 0,
             queries: [
-              { expr: `histogram_quantile(0.95, sum by (le) (rate(chat_gateway_llm_request_duration_seconds_bucket{${s}}${range})))`, legend: 'p95 seconds' },
+              {
+                expr: `histogram_quantile(0.95, sum by (le) (rate(chat_gateway_llm_request_duration_seconds_bucket{${s}}${range})))`,
+                legend: 'p95 seconds',
+              },
               { expr: `sum by (reason) (rate(chat_gateway_llm_fallbacks_total{${s}}${range}))`, legend: 'fallback: {{reason}}' },
             ],
           }),

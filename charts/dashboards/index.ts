@@ -35,9 +35,21 @@ export function dashboardFolder(scope: DashboardScope): string {
  * The dashboards for an environment with these services (`{ name, component }`): the overview,
  * then each listed service that has one, in the list's order.
  */
-export function platformDashboards(scope: DashboardScope, services: readonly { readonly name: string; readonly component: string }[]): PlatformDashboard[] {
+export function platformDashboards(
+  scope: DashboardScope,
+  services: readonly { readonly name: string; readonly component: string }[],
+): PlatformDashboard[] {
   return [
-    { owner: 'todo-platform', component: 'monitoring', dashboard: buildDashboard(overviewDashboard(scope, services.map((s) => s.name))).build() },
+    {
+      owner: 'todo-platform',
+      component: 'monitoring',
+      dashboard: buildDashboard(
+        overviewDashboard(
+          scope,
+          services.map((s) => s.name),
+        ),
+      ).build(),
+    },
     ...services.flatMap((service) => {
       const spec = SERVICE_DASHBOARDS[service.name];
       return spec ? [{ owner: service.name, component: service.component, dashboard: buildDashboard(spec(scope)).build() }] : [];

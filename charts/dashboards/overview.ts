@@ -42,7 +42,8 @@ function budgetPanels(sli: ServiceLevelIndicator): PanelDraft[] {
     }),
     timeSeries({
       title: `${name}: burn rate`,
-      description: 'How fast the budget burns: 1 spends it exactly over the window; 14.4 over 1 hour would spend 2 % of it (the classic fast-burn page), 6 over 6 hours 5 %.',
+      description:
+        'How fast the budget burns: 1 spends it exactly over the window; 14.4 over 1 hour would spend 2 % of it (the classic fast-burn page), 6 over 6 hours 5 %.',
       unit: 'short',
       min: 0,
       size: { span: 12, height: 6 },

@@ -13,7 +13,13 @@ import {
   ThresholdsConfigBuilder,
   ThresholdsMode,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import { LegendDisplayMode, LegendPlacement, VizLegendOptionsBuilder, BigValueGraphMode, ReduceDataOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
+import {
+  LegendDisplayMode,
+  LegendPlacement,
+  VizLegendOptionsBuilder,
+  BigValueGraphMode,
+  ReduceDataOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
@@ -51,7 +57,12 @@ export type PanelDraft = (id: number) => Builder<Panel>;
 /** The Prometheus targets of a panel, with refIds A, B, ... in order. */
 function targets(queries: readonly Query[]): DataqueryBuilder[] {
   return queries.map((query, i) =>
-    new DataqueryBuilder().refId(String.fromCharCode(65 + i)).datasource(DATASOURCE).expr(query.expr).legendFormat(query.legend).range(),
+    new DataqueryBuilder()
+      .refId(String.fromCharCode(65 + i))
+      .datasource(DATASOURCE)
+      .expr(query.expr)
+      .legendFormat(query.legend)
+      .range(),
   );
 }
 
@@ -66,7 +77,13 @@ export function timeSeries(spec: PanelSpec & { readonly min?: number; readonly m
       .unit(spec.unit)
       .targets(targets(spec.queries))
       .fillOpacity(10)
-      .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).calcs(['mean', 'max']));
+      .legend(
+        new VizLegendOptionsBuilder()
+          .showLegend(true)
+          .displayMode(LegendDisplayMode.Table)
+          .placement(LegendPlacement.Bottom)
+          .calcs(['mean', 'max']),
+      );
     if (spec.min !== undefined) panel.min(spec.min);
     if (spec.max !== undefined) panel.max(spec.max);
     return sized(panel, spec);
@@ -74,7 +91,9 @@ export function timeSeries(spec: PanelSpec & { readonly min?: number; readonly m
 }
 
 /** One number (the last value), coloured by thresholds: red below the first step's value, and so on. */
-export function singleStat(spec: PanelSpec & { readonly steps: readonly { readonly value: number | null; readonly color: string }[] }): PanelDraft {
+export function singleStat(
+  spec: PanelSpec & { readonly steps: readonly { readonly value: number | null; readonly color: string }[] },
+): PanelDraft {
   return (id) =>
     sized(new stat.PanelBuilder(), spec)
       .id(id)

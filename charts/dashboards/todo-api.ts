@@ -46,7 +46,8 @@ export function todoApiDashboard(scope: DashboardScope): DashboardSpec {
           }),
           timeSeries({
             title: '4xx and 5xx by route',
-            description: 'Refused and failed requests per second by route and status: a 4xx spike on one route is a client or an attack, a 5xx one is ours.',
+            description:
+              'Refused and failed requests per second by route and status: a 4xx spike on one route is a client or an attack, a 5xx one is ours.',
             unit: 'reqps',
             min: 0,
             queries: [{ expr: `sum by (route, status) (rate(${requests(',status=~"[45].."')}))`, legend: '{{status}} {{route}}' }],
@@ -78,7 +79,7 @@ export function todoApiDashboard(scope: DashboardScope): DashboardSpec {
         panels: [
           timeSeries({
             title: 'Pool connections',
-            description: 'Open connections of every pod\'s pool, and how many of them are idle.',
+            description: "Open connections of every pod's pool, and how many of them are idle.",
             unit: 'short',
             min: 0,
             queries: [
@@ -88,7 +89,8 @@ export function todoApiDashboard(scope: DashboardScope): DashboardSpec {
           }),
           timeSeries({
             title: 'Requests waiting for a connection',
-            description: 'Queries queued because every connection of the pod\'s pool is busy: above 0 for long, the pool or the database is the bottleneck.',
+            description:
+              "Queries queued because every connection of the pod's pool is busy: above 0 for long, the pool or the database is the bottleneck.",
             unit: 'short',
             min: 0,
             queries: [{ expr: `max by (pod) (db_pool_waiting_connections{${s}})`, legend: '{{pod}}' }],

@@ -24,9 +24,17 @@ const STEPS = 30;
 
 /** How each service's own metrics look, ok and failing (each service's src/metrics.ts). */
 const SERVICES = {
-  'todo-api': { counter: 'http_requests_total', ok: 'status="200"', error: 'status="503"', ignored: 'status="404"', histogram: 'http_request_duration_seconds' },
+  'todo-api': {
+    counter: 'http_requests_total',
+    ok: 'status="200"',
+    error: 'status="503"',
+    ignored: 'status="404"',
+    histogram: 'http_request_duration_seconds',
+  },
   'chat-gateway': {
-    counter: 'chat_gateway_todo_api_request_duration_seconds_count', ok: 'outcome="ok"', error: 'outcome="unavailable"',
+    counter: 'chat_gateway_todo_api_request_duration_seconds_count',
+    ok: 'outcome="ok"',
+    error: 'outcome="unavailable"',
     // The API refusing a user's bad request is the user's doing, not the release's.
     ignored: 'outcome="refused"',
     histogram: 'chat_gateway_reply_duration_seconds',
@@ -68,7 +76,10 @@ function analysisOf(objects: Json[], name: string): { metric: string; expr: (has
   return template!.spec.metrics.map((m: Json) => {
     const max = /^result\[0\] <= ([0-9.]+)$/.exec(m.successCondition)?.[1];
     expect(max, `${name} ${m.name} successCondition`).to.not.equal(undefined);
-    return { metric: m.name, expr: (hash: string) => `(${m.provider.prometheus.query.replaceAll('{{args.canary-hash}}', hash)}) > bool ${max}` };
+    return {
+      metric: m.name,
+      expr: (hash: string) => `(${m.provider.prometheus.query.replaceAll('{{args.canary-hash}}', hash)}) > bool ${max}`,
+    };
   });
 }
 
@@ -92,11 +103,35 @@ describe('dist/prod canary analyses, evaluated by promtool', () => {
 
   const objects = readDistObjects('prod') as Json[];
   const scenarios: { title: string; canary?: Traffic; stable: Traffic; breaches: Record<string, 0 | 1> }[] = [
-    { title: 'a healthy canary passes, however badly the stable pods do', canary: { ok: 100, ignored: 50, seconds: 0.05 }, stable: { ok: 10, error: 90, seconds: 1 }, breaches: { 'error-ratio': 0, 'latency-p95': 0 } },
-    { title: 'a canary failing 5 % of its calls breaches the error ratio', canary: { ok: 95, error: 5, seconds: 0.05 }, stable: { ok: 100, seconds: 0.05 }, breaches: { 'error-ratio': 1, 'latency-p95': 0 } },
-    { title: 'a slow canary breaches the latency objective', canary: { ok: 100, seconds: 1 }, stable: { ok: 100, seconds: 0.05 }, breaches: { 'error-ratio': 0, 'latency-p95': 1 } },
-    { title: 'a canary without traffic counts as healthy', canary: { ok: 0, seconds: 0.05 }, stable: { ok: 100, error: 50, seconds: 1 }, breaches: { 'error-ratio': 0, 'latency-p95': 0 } },
-    { title: 'a canary without any samples yet counts as healthy', stable: { ok: 100, error: 50, seconds: 1 }, breaches: { 'error-ratio': 0, 'latency-p95': 0 } },
+    {
+      title: 'a healthy canary passes, however badly the stable pods do',
+      canary: { ok: 100, ignored: 50, seconds: 0.05 },
+      stable: { ok: 10, error: 90, seconds: 1 },
+      breaches: { 'error-ratio': 0, 'latency-p95': 0 },
+    },
+    {
+      title: 'a canary failing 5 % of its calls breaches the error ratio',
+      canary: { ok: 95, error: 5, seconds: 0.05 },
+      stable: { ok: 100, seconds: 0.05 },
+      breaches: { 'error-ratio': 1, 'latency-p95': 0 },
+    },
+    {
+      title: 'a slow canary breaches the latency objective',
+      canary: { ok: 100, seconds: 1 },
+      stable: { ok: 100, seconds: 0.05 },
+      breaches: { 'error-ratio': 0, 'latency-p95': 1 },
+    },
+    {
+      title: 'a canary without traffic counts as healthy',
+      canary: { ok: 0, seconds: 0.05 },
+      stable: { ok: 100, error: 50, seconds: 1 },
+      breaches: { 'error-ratio': 0, 'latency-p95': 0 },
+    },
+    {
+      title: 'a canary without any samples yet counts as healthy',
+      stable: { ok: 100, error: 50, seconds: 1 },
+      breaches: { 'error-ratio': 0, 'latency-p95': 0 },
+    },
   ];
 
   for (const [name, service] of Object.entries(SERVICES)) {
@@ -106,8 +141,15 @@ describe('dist/prod canary analyses, evaluated by promtool', () => {
         expect(analysis.map((a) => a.metric)).to.deep.equal(Object.keys(scenario.breaches));
         const failure = promtool({
           interval: '30s',
-          input_series: [...(scenario.canary ? seriesOf(service, CANARY, scenario.canary) : []), ...seriesOf(service, STABLE, scenario.stable)],
-          promql_expr_test: analysis.map((a) => ({ expr: a.expr(CANARY), eval_time: '14m', exp_samples: [{ labels: '{}', value: scenario.breaches[a.metric] }] })),
+          input_series: [
+            ...(scenario.canary ? seriesOf(service, CANARY, scenario.canary) : []),
+            ...seriesOf(service, STABLE, scenario.stable),
+          ],
+          promql_expr_test: analysis.map((a) => ({
+            expr: a.expr(CANARY),
+            eval_time: '14m',
+            exp_samples: [{ labels: '{}', value: scenario.breaches[a.metric] }],
+          })),
         });
         expect(failure, failure).to.equal(undefined);
       });

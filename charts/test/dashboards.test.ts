@@ -11,7 +11,15 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { stringify } from 'yaml';
 import { ChatCompletionsServer, status } from '../../services/chat-gateway/test/chat-completions-server.js';
-import { ChatClient, register, sharedApi, startGateway, upgradeStatus, type ApiStack, type Stack } from '../../services/chat-gateway/test/helpers.js';
+import {
+  ChatClient,
+  register,
+  sharedApi,
+  startGateway,
+  upgradeStatus,
+  type ApiStack,
+  type Stack,
+} from '../../services/chat-gateway/test/helpers.js';
 import { PROMETHEUS, requireOrSkip } from '../../test/support/requirements.js';
 import { ENVIRONMENTS } from '../config.js';
 import { dashboardFolder, platformDashboards, type DashboardScope } from '../dashboards/index.js';
@@ -45,7 +53,10 @@ describe('platform dashboards', () => {
     });
 
     it('follow the service list: without the gateway, neither its dashboard nor its overview panels', () => {
-      const apiOnly = platformDashboards(PROD, SCRAPED.filter((s) => s.name === 'todo-api'));
+      const apiOnly = platformDashboards(
+        PROD,
+        SCRAPED.filter((s) => s.name === 'todo-api'),
+      );
       expect(apiOnly.map(({ dashboard }) => dashboard.uid)).to.deep.equal(['prod-platform-overview', 'prod-todo-api']);
       const overview = panelQueries(apiOnly[0]!.dashboard);
       expect(overview.map((q) => q.panel)).to.include('todo-api availability: error budget left');
@@ -76,7 +87,10 @@ describe('platform dashboards', () => {
       for (const query of queries) {
         for (const selector of selectorsOf(query.expr)) {
           expect(selector.labels, `${query.dashboard}/${query.panel}: ${query.expr}`).to.deep.include({ namespace: 'todo' });
-          expect(SCRAPED.map((s) => s.name), `${query.dashboard}/${query.panel}: ${query.expr}`).to.include(selector.labels.job);
+          expect(
+            SCRAPED.map((s) => s.name),
+            `${query.dashboard}/${query.panel}: ${query.expr}`,
+          ).to.include(selector.labels.job);
         }
       }
     });
@@ -100,14 +114,29 @@ describe('platform dashboards', () => {
     for (const env of ENVIRONMENTS) {
       const scraped = env.observability.serviceMonitors;
       it(`${env.name}: ${scraped ? 'every dashboard as a sidecar ConfigMap in its folder, with the configuration' : 'none: nothing scrapes its metrics'}`, () => {
-        const configMaps = readDistObjects(env.name).filter((o) => o.kind === 'ConfigMap' && (o.metadata.labels as Record<string, string>)?.grafana_dashboard === '1');
+        const configMaps = readDistObjects(env.name).filter(
+          (o) => o.kind === 'ConfigMap' && (o.metadata.labels as Record<string, string>)?.grafana_dashboard === '1',
+        );
         const scope = { env: env.name, namespace: env.namespace };
-        const expected = scraped ? platformDashboards(scope, env.services.filter((s) => s.metrics)) : [];
-        expect(configMaps.map((o) => o.metadata.name)).to.have.members(expected.map(({ dashboard }) => `grafana-dashboard-${dashboard.uid}`));
+        const expected = scraped
+          ? platformDashboards(
+              scope,
+              env.services.filter((s) => s.metrics),
+            )
+          : [];
+        expect(configMaps.map((o) => o.metadata.name)).to.have.members(
+          expected.map(({ dashboard }) => `grafana-dashboard-${dashboard.uid}`),
+        );
         for (const { dashboard } of expected) {
-          const configMap = configMaps.find((o) => o.metadata.name === `grafana-dashboard-${dashboard.uid}`)! as unknown as { metadata: { namespace: string; annotations: Record<string, string> }; data: Record<string, string> };
+          const configMap = configMaps.find((o) => o.metadata.name === `grafana-dashboard-${dashboard.uid}`)! as unknown as {
+            metadata: { namespace: string; annotations: Record<string, string> };
+            data: Record<string, string>;
+          };
           expect(configMap.metadata.namespace).to.equal(env.namespace);
-          expect(configMap.metadata.annotations).to.include({ grafana_folder: dashboardFolder(scope), [SYNC_WAVE_ANNOTATION]: String(SyncWave.CONFIG) });
+          expect(configMap.metadata.annotations).to.include({
+            grafana_folder: dashboardFolder(scope),
+            [SYNC_WAVE_ANNOTATION]: String(SyncWave.CONFIG),
+          });
           expect(JSON.parse(configMap.data[`${dashboard.uid}.json`]!)).to.deep.equal(JSON.parse(JSON.stringify(dashboard)));
         }
       });
@@ -169,7 +198,8 @@ describe('platform dashboards', () => {
       await client.next((m) => m.type === 'error');
       expect(await upgradeStatus(stack.gateway, ['todo-chat.v1'])).to.equal(401);
       const flooder = await ChatClient.open(stack.gateway, token);
-      for (let i = 0; i < 200 && flooder.ws.readyState === WebSocket.OPEN; i++) flooder.ws.send(JSON.stringify({ type: 'say', id: `f${i}`, text: 'help' }));
+      for (let i = 0; i < 200 && flooder.ws.readyState === WebSocket.OPEN; i++)
+        flooder.ws.send(JSON.stringify({ type: 'say', id: `f${i}`, text: 'help' }));
       expect((await flooder.closed).code).to.equal(1008);
       await fetch(`${api.api.url}/api/tasks`);
       expositions.set('todo-api', await (await fetch(`${api.api.url}/metrics`)).text());
@@ -198,8 +228,14 @@ describe('platform dashboards', () => {
       const bounds = queries.flatMap((query) => selectorsOf(query.expr).filter((selector) => selector.labels.le !== undefined));
       expect(bounds, 'the chat-gateway latency objective reads one bound').to.not.deep.equal([]);
       for (const { metric, labels } of bounds) {
-        const lines = expositions.get(labels.job!)!.split('\n').filter((line) => line.startsWith(`${metric}{`));
-        expect(lines.some((line) => line.includes(`le="${labels.le}"`)), `${metric} le="${labels.le}"`).to.equal(true);
+        const lines = expositions
+          .get(labels.job!)!
+          .split('\n')
+          .filter((line) => line.startsWith(`${metric}{`));
+        expect(
+          lines.some((line) => line.includes(`le="${labels.le}"`)),
+          `${metric} le="${labels.le}"`,
+        ).to.equal(true);
       }
     });
 

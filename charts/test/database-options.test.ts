@@ -29,7 +29,10 @@ describe('charts: external database option', function () {
     expect(secret['spec'].data).to.deep.equal([{ secretKey: 'uri', remoteRef: { key: 'todo/prod/database-url' } }]);
     const api = objects.find((o) => ['Deployment', 'Rollout'].includes(o['kind']) && o['metadata'].name === 'todo-api')!;
     const env = api['spec'].template.spec.containers[0].env as Json[];
-    expect(env.find((e) => e['name'] === 'DATABASE_URL_FILE')).to.deep.equal({ name: 'DATABASE_URL_FILE', value: '/var/run/secrets/todo/database/uri' });
+    expect(env.find((e) => e['name'] === 'DATABASE_URL_FILE')).to.deep.equal({
+      name: 'DATABASE_URL_FILE',
+      value: '/var/run/secrets/todo/database/uri',
+    });
   });
 
   it('lets only the todo-api reach the database address, on its port', () => {

@@ -45,7 +45,11 @@ function podLabels(objects: readonly KubeObject[]): Map<string, Record<string, s
     // CloudNativePG labels its instances itself: `cnpg.io/cluster`, and possibly its own
     // `app.kubernetes.io/name: postgresql` over the inherited one; the policies must hold either way.
     if (o.kind === 'Cluster') {
-      labels.set(o.metadata.name, { ...o.spec.inheritedMetadata.labels, 'app.kubernetes.io/name': 'postgresql', 'cnpg.io/cluster': o.metadata.name });
+      labels.set(o.metadata.name, {
+        ...o.spec.inheritedMetadata.labels,
+        'app.kubernetes.io/name': 'postgresql',
+        'cnpg.io/cluster': o.metadata.name,
+      });
     }
   }
   return labels;
@@ -108,13 +112,25 @@ describe('dist/ (what Argo CD syncs)', () => {
 
       it('keeps the namespace and every object that holds data when Argo CD deletes the Application or prunes', () => {
         const kept = objects
-          .filter((o) => (o.metadata.annotations as Record<string, string> | undefined)?.['argocd.argoproj.io/sync-options'] === 'Delete=false,Prune=false')
+          .filter(
+            (o) =>
+              (o.metadata.annotations as Record<string, string> | undefined)?.['argocd.argoproj.io/sync-options'] ===
+              'Delete=false,Prune=false',
+          )
           .map((o) => o.kind)
           .sort();
-        const expected = env.database.kind === 'in-cluster' ? ['Namespace', 'PersistentVolumeClaim', 'StatefulSet'] : env.database.kind === 'cloudnative-pg' ? ['Cluster', 'Namespace', 'ObjectStore'] : ['Namespace'];
+        const expected =
+          env.database.kind === 'in-cluster'
+            ? ['Namespace', 'PersistentVolumeClaim', 'StatefulSet']
+            : env.database.kind === 'cloudnative-pg'
+              ? ['Cluster', 'Namespace', 'ObjectStore']
+              : ['Namespace'];
         expect(kept).to.deep.equal(expected);
         const stateless = objects.filter((o) => ['Deployment', 'Service', 'ConfigMap'].includes(o.kind));
-        expect(stateless.every((o) => !(o.metadata.annotations as Record<string, string> | undefined)?.['argocd.argoproj.io/sync-options']), 'the rest is deleted with the Application').to.equal(true);
+        expect(
+          stateless.every((o) => !(o.metadata.annotations as Record<string, string> | undefined)?.['argocd.argoproj.io/sync-options']),
+          'the rest is deleted with the Application',
+        ).to.equal(true);
       });
 
       it('passes every hardening rule and the Kubernetes and CRD OpenAPI schemas, with no waiver', async () => {
@@ -129,7 +145,12 @@ describe('dist/ (what Argo CD syncs)', () => {
         expect(text, 'no credentials in a connection string').to.not.match(/postgres(ql)?:\/\/[^"\s]*:[^"\s]*@/);
         const api = workload(objects, 'todo-api');
         const env = api.spec.template.spec.containers[0].env as { name: string; value?: string }[];
-        expect(env.filter((e) => e.name.endsWith('_FILE')).map((e) => e.name).sort()).to.deep.equal(['DATABASE_URL_FILE', 'JWT_PRIVATE_KEY_FILE']);
+        expect(
+          env
+            .filter((e) => e.name.endsWith('_FILE'))
+            .map((e) => e.name)
+            .sort(),
+        ).to.deep.equal(['DATABASE_URL_FILE', 'JWT_PRIVATE_KEY_FILE']);
       });
 
       it('orders objects in sync waves: namespace, guard rails, config, database, services, routes', () => {
@@ -137,7 +158,15 @@ describe('dist/ (what Argo CD syncs)', () => {
         const waveOf = (kind: string) => Math.max(...byKind(objects, kind).map(wave));
         const firstWaveOf = (kind: string) => Math.min(...byKind(objects, kind).map(wave));
         const scheduled = new Set(['CronJob', 'PersistentVolumeClaim']);
-        const databaseWave = Math.max(...objects.filter((o) => (o.metadata['labels'] as Json)?.['app.kubernetes.io/component'] === 'database' && !['NetworkPolicy', 'ExternalSecret', 'ServiceAccount', 'ObjectStore', ...scheduled].includes(o.kind)).map(wave));
+        const databaseWave = Math.max(
+          ...objects
+            .filter(
+              (o) =>
+                (o.metadata['labels'] as Json)?.['app.kubernetes.io/component'] === 'database' &&
+                !['NetworkPolicy', 'ExternalSecret', 'ServiceAccount', 'ObjectStore', ...scheduled].includes(o.kind),
+            )
+            .map(wave),
+        );
         const routeKind = env.routeKind === 'ingress' ? 'Ingress' : 'HTTPRoute';
         expect(waveOf('Namespace')).to.be.lessThan(firstWaveOf('NetworkPolicy'));
         expect(waveOf('NetworkPolicy')).to.be.lessThan(firstWaveOf('ConfigMap'));
@@ -148,7 +177,9 @@ describe('dist/ (what Argo CD syncs)', () => {
         for (const object of objects.filter((o) => scheduled.has(o.kind))) {
           expect(wave(object), `${object.kind}/${object.metadata.name}`).to.be.greaterThan(waveOf(routeKind));
         }
-        expect(objects.filter((o) => scheduled.has(o.kind)).length, 'scheduled backup objects').to.equal(env.database.kind === 'in-cluster' ? 2 : 0);
+        expect(objects.filter((o) => scheduled.has(o.kind)).length, 'scheduled backup objects').to.equal(
+          env.database.kind === 'in-cluster' ? 2 : 0,
+        );
         if (env.database.kind === 'cloudnative-pg') {
           // The backup credentials and the ObjectStore exist before the Cluster's first instance archives WAL.
           expect(wave(named(objects, 'ExternalSecret', 'todo-db-backup-s3'))).to.be.lessThan(wave(named(objects, 'Cluster', 'todo-db')));
@@ -170,7 +201,9 @@ describe('dist/ (what Argo CD syncs)', () => {
           const preStop = pod.containers[0].lifecycle.preStop;
           const pauseSeconds = Number(preStop.sleep?.seconds ?? preStop.exec.command.at(-1));
           expect(pauseSeconds, `${name} preStop pause`).to.equal(5);
-          expect(pod.terminationGracePeriodSeconds, `${name}: ${pauseSeconds} s pause + ${seconds} s shutdown`).to.be.greaterThan(pauseSeconds + seconds);
+          expect(pod.terminationGracePeriodSeconds, `${name}: ${pauseSeconds} s pause + ${seconds} s shutdown`).to.be.greaterThan(
+            pauseSeconds + seconds,
+          );
         }
       });
 
@@ -184,8 +217,16 @@ describe('dist/ (what Argo CD syncs)', () => {
 
       it('releases as configured: canary Rollouts judged by an AnalysisTemplate where canaryReleases is on, rolling Deployments elsewhere', () => {
         const canaries = env.canaryReleases ? env.services.filter((service) => service.canary).map((service) => service.name) : [];
-        expect(byKind(objects, 'Rollout').map((o) => o.metadata.name).sort()).to.deep.equal([...canaries].sort());
-        expect(byKind(objects, 'AnalysisTemplate').map((o) => o.metadata.name).sort()).to.deep.equal([...canaries].sort());
+        expect(
+          byKind(objects, 'Rollout')
+            .map((o) => o.metadata.name)
+            .sort(),
+        ).to.deep.equal([...canaries].sort());
+        expect(
+          byKind(objects, 'AnalysisTemplate')
+            .map((o) => o.metadata.name)
+            .sort(),
+        ).to.deep.equal([...canaries].sort());
         if (env.name === 'prod') expect(canaries).to.deep.equal(['todo-api', 'chat-gateway']);
         for (const service of env.services) {
           const object = workload(objects, service.name);
@@ -195,7 +236,8 @@ describe('dist/ (what Argo CD syncs)', () => {
           if (object.kind !== 'Rollout') continue;
           const template = named(objects, 'AnalysisTemplate', service.name);
           expect(object.spec.strategy.canary.analysis.templates).to.deep.equal([{ templateName: service.name }]);
-          for (const metric of template.spec.metrics) expect(metric.provider.prometheus.address).to.equal(env.canaryReleases!.prometheusAddress);
+          for (const metric of template.spec.metrics)
+            expect(metric.provider.prometheus.address).to.equal(env.canaryReleases!.prometheusAddress);
           expect(named(objects, 'ServiceMonitor', service.name).spec.podTargetLabels).to.deep.equal(['rollouts-pod-template-hash']);
         }
       });
@@ -219,7 +261,10 @@ describe('dist/ (what Argo CD syncs)', () => {
           for (const ingress of byKind(objects, 'Ingress')) {
             expect(ingress.spec.tls).to.deep.equal([{ hosts: [env.host], secretName: 'todo-tls' }]);
             // The Certificate below asks for the certificate: an annotation would make ingress-shim fight over the Secret.
-            expect(Object.keys(ingress.metadata.annotations).filter((key) => key.startsWith('cert-manager.io/')), ingress.metadata.name).to.deep.equal([]);
+            expect(
+              Object.keys(ingress.metadata.annotations).filter((key) => key.startsWith('cert-manager.io/')),
+              ingress.metadata.name,
+            ).to.deep.equal([]);
             for (const rule of ingress.spec.rules) {
               expect(rule.host).to.equal(env.host);
               for (const p of rule.http.paths) routes.set(p.path, p.backend.service.name);
@@ -244,7 +289,7 @@ describe('dist/ (what Argo CD syncs)', () => {
         });
       });
 
-      it('requests one certificate for the host, from the environment\'s issuer, in the routes\' wave (one Certificate per TLS Secret)', () => {
+      it("requests one certificate for the host, from the environment's issuer, in the routes' wave (one Certificate per TLS Secret)", () => {
         const certificates = byKind(objects, 'Certificate');
         expect(certificates.map((c) => c.metadata.name)).to.deep.equal(['todo-tls']);
         expect(certificates[0]!.spec).to.deep.equal({
@@ -287,8 +332,17 @@ describe('dist/ (what Argo CD syncs)', () => {
               ]
             : []),
         ];
-        const inNamespace = new Set(endpoints.filter((e) => 'namespace' in e.endpoint && e.endpoint.namespace === env.namespace).map((e) => e.name));
-        const namespaces = { ...namespacesOf(objects), 'kube-system': {}, monitoring: {}, other: {}, 'cnpg-system': {}, [env.ingressController.namespace]: {} };
+        const inNamespace = new Set(
+          endpoints.filter((e) => 'namespace' in e.endpoint && e.endpoint.namespace === env.namespace).map((e) => e.name),
+        );
+        const namespaces = {
+          ...namespacesOf(objects),
+          'kube-system': {},
+          monitoring: {},
+          other: {},
+          'cnpg-system': {},
+          [env.ingressController.namespace]: {},
+        };
         const flows = allowedFlows(objects, namespaces, endpoints, [53, 443, 5432, 6443, 8000, 8080, 8081, 8089, 9187]).filter((flow) => {
           // Flows between two outside parties are not this platform's to allow or deny.
           const [from, to] = flow.split(/ -> |:/);
@@ -310,7 +364,9 @@ describe('dist/ (what Argo CD syncs)', () => {
       const kinds = (list: Json[]) => list.map((k) => `${k.group}/${k.kind}`).sort();
       const group = (o: KubeObject) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
       const deployed = (clusterScoped: boolean) =>
-        [...new Set(envObjects.filter((o) => (o.metadata.namespace === undefined) === clusterScoped).map((o) => `${group(o)}/${o.kind}`))].sort();
+        [
+          ...new Set(envObjects.filter((o) => (o.metadata.namespace === undefined) === clusterScoped).map((o) => `${group(o)}/${o.kind}`)),
+        ].sort();
       expect(kinds(project.spec.namespaceResourceWhitelist)).to.deep.equal(deployed(false));
       expect(kinds(project.spec.clusterResourceWhitelist)).to.deep.equal(deployed(true));
       // Secrets are never in dist/, so they are never "orphaned" strays worth a warning.
@@ -345,7 +401,9 @@ describe('dist/ (what Argo CD syncs)', () => {
     }
 
     it('passes the hardening rules and the Argo CD schemas', async () => {
-      expect((await new HardeningValidation({ externalNamespaces: [GITOPS.argocdNamespace] }).check(objects)).map(formatFinding)).to.deep.equal([]);
+      expect(
+        (await new HardeningValidation({ externalNamespaces: [GITOPS.argocdNamespace] }).check(objects)).map(formatFinding),
+      ).to.deep.equal([]);
     });
   });
 });

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNoCollisions, GENERATED_HEADER, writeTree, type KubeObject } from '../output.js';
 
-const configMap = (name: string, namespace = 'todo'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { a: '1' } });
+const configMap = (name: string, namespace = 'todo'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace },
+  data: { a: '1' },
+});
 
 describe('charts/output', () => {
   it('writes one object per file, named <kind>-<name>.yaml, each behind the generated header', () => {
@@ -12,7 +17,9 @@ describe('charts/output', () => {
     const files = writeTree(out, new Map([['dev', [configMap('one'), configMap('two')]]]));
     expect(files).to.deep.equal(['dev/configmap-one.yaml', 'dev/configmap-two.yaml']);
     const text = readFileSync(join(out, files[0]!), 'utf8');
-    expect(text).to.equal(`${GENERATED_HEADER}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n  namespace: todo\ndata:\n  a: "1"\n`);
+    expect(text).to.equal(
+      `${GENERATED_HEADER}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n  namespace: todo\ndata:\n  a: "1"\n`,
+    );
   });
 
   it('replaces the whole tree, so a removed object or folder leaves no stale file behind, and leaves no temporary folder', () => {

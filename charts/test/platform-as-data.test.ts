@@ -26,7 +26,10 @@ const reports: PlatformService = {
   config: () => ({ PORT: '8090' }),
   build: { dockerfile: 'services/todo-api/Dockerfile', repository: 'todo-reports' },
 };
-const withService = (env: EnvironmentConfig, ...extra: PlatformService[]): EnvironmentConfig => ({ ...env, services: [...env.services, ...extra] });
+const withService = (env: EnvironmentConfig, ...extra: PlatformService[]): EnvironmentConfig => ({
+  ...env,
+  services: [...env.services, ...extra],
+});
 const imagesWith = (names: readonly string[]) => ({
   prod: { ...loadImages().prod, ...Object.fromEntries(names.map((name) => [name, `ghcr.io/example-org/${name}:1.0.0`])) },
 });
@@ -50,14 +53,21 @@ describe('the platform as data', function () {
     expect(deployment.spec.template.spec.containers[0].image).to.equal('ghcr.io/example-org/reports:1.0.0');
     expect(deployment.spec.template.spec.containers[0].ports).to.deep.equal([{ containerPort: 8090, name: 'http', protocol: 'TCP' }]);
     expect(flows).to.include('reports -> todo-api:8080');
-    expect(flows.filter((flow) => flow.includes('-> reports:')), 'not the ingress controller: no route').to.deep.equal(['chat-gateway -> reports:8090']);
-    const backends = objects.filter((o) => o.kind === 'Ingress').flatMap((o) => (o as Json).spec.rules.flatMap((r: Json) => r.http.paths.map((p: Json) => p.backend.service.name)));
+    expect(
+      flows.filter((flow) => flow.includes('-> reports:')),
+      'not the ingress controller: no route',
+    ).to.deep.equal(['chat-gateway -> reports:8090']);
+    const backends = objects
+      .filter((o) => o.kind === 'Ingress')
+      .flatMap((o) => (o as Json).spec.rules.flatMap((r: Json) => r.http.paths.map((p: Json) => p.backend.service.name)));
     expect(backends).to.not.include('reports');
   });
 
   it('refuses a service that nothing calls and no route exposes, naming it', async () => {
     let message = '';
-    await buildPlatform({ environments: [withService(prod, reports)], images: imagesWith(['reports']) }).catch((error: Error) => (message = error.message));
+    await buildPlatform({ environments: [withService(prod, reports)], images: imagesWith(['reports']) }).catch(
+      (error: Error) => (message = error.message),
+    );
     expect(message).to.include('prod/reports/NetworkPolicy: invalid ingress []: no caller declared');
   });
 
@@ -67,7 +77,9 @@ describe('the platform as data', function () {
     const peakPods = ('maxReplicas' in prod.scaling ? prod.scaling.maxReplicas : 0) + 1;
     const cpu = (q: string | undefined) => parseQuantity(q!)!;
     expect(cpu(after.limitsCpu) - cpu(before.limitsCpu)).to.be.closeTo(1.25 * peakPods * cpu(prod.resources.cpu.limit), 0.001);
-    const pods = peakContainers(prod).filter((group) => !group.sidecar).reduce((sum, group) => sum + group.count, 0);
+    const pods = peakContainers(prod)
+      .filter((group) => !group.sidecar)
+      .reduce((sum, group) => sum + group.count, 0);
     expect(after.pods).to.equal(Math.ceil(1.25 * (pods + peakPods)));
   });
 
@@ -82,42 +94,65 @@ describe('the platform as data', function () {
   });
 
   it('the release workflow builds the new service too', () => {
-    expect(releaseMatrix([withService(prod, reports)]).include.map((leg) => leg.service)).to.deep.equal(['todo-api', 'chat-gateway', 'frontend', 'reports']);
+    expect(releaseMatrix([withService(prod, reports)]).include.map((leg) => leg.service)).to.deep.equal([
+      'todo-api',
+      'chat-gateway',
+      'frontend',
+      'reports',
+    ]);
   });
 
   it('refuses a call to a service that is not in the list, naming the chart and the value', async () => {
     const lost = { ...reports, calls: ['billing'] };
     let message = '';
-    await buildPlatform({ environments: [withService(prod, lost)], images: imagesWith(['reports']) }).catch((error: Error) => (message = error.message));
-    expect(message).to.equal('prod: invalid services[reports].calls "billing": no such service (services: todo-api, chat-gateway, frontend, reports)');
+    await buildPlatform({ environments: [withService(prod, lost)], images: imagesWith(['reports']) }).catch(
+      (error: Error) => (message = error.message),
+    );
+    expect(message).to.equal(
+      'prod: invalid services[reports].calls "billing": no such service (services: todo-api, chat-gateway, frontend, reports)',
+    );
   });
 
   it('an environment with an assistant model gives the gateway its settings, its key as an ExternalSecret file and egress to the endpoint only', async () => {
     const withModel: EnvironmentConfig = {
       ...prod,
-      assistantModel: { baseUrl: 'https://llm.example.net/v1', model: 'small-model', apiKeyRemoteRef: 'todo/prod/llm-api-key', endpointCidrs: ['198.51.100.0/24'] },
+      assistantModel: {
+        baseUrl: 'https://llm.example.net/v1',
+        model: 'small-model',
+        apiKeyRemoteRef: 'todo/prod/llm-api-key',
+        endpointCidrs: ['198.51.100.0/24'],
+      },
     };
     const { objects, flows } = await flowsOf(withModel, []);
     const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'chat-gateway-config') as Json;
     expect(config.data).to.deep.include({ LLM_BASE_URL: 'https://llm.example.net/v1', LLM_MODEL: 'small-model', LLM_TIMEOUT_MS: '4000' });
     const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.name === 'chat-gateway-llm') as Json;
     expect(external.spec.data).to.deep.equal([{ secretKey: 'api-key', remoteRef: { key: 'todo/prod/llm-api-key' } }]);
-    const container = (objects.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'chat-gateway') as Json).spec.template.spec.containers[0];
+    const container = (objects.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'chat-gateway') as Json).spec
+      .template.spec.containers[0];
     expect(container.env).to.deep.include({ name: 'LLM_API_KEY_FILE', value: '/var/run/secrets/todo/llm/api-key' });
     expect(flows.filter((flow) => flow.startsWith('chat-gateway -> ') && !flow.includes('dns'))).to.deep.equal([
-      'chat-gateway -> 198.51.100.0/24:443', 'chat-gateway -> monitoring/opentelemetry-collector:4318', 'chat-gateway -> todo-api:8080',
+      'chat-gateway -> 198.51.100.0/24:443',
+      'chat-gateway -> monitoring/opentelemetry-collector:4318',
+      'chat-gateway -> todo-api:8080',
     ]);
     const { objects: without } = await flowsOf(prod, []);
-    expect(without.some((o) => o.metadata.name === 'chat-gateway-llm'), 'off by default').to.equal(false);
+    expect(
+      without.some((o) => o.metadata.name === 'chat-gateway-llm'),
+      'off by default',
+    ).to.equal(false);
   });
 
   it('tracing: where it is on, the Node services get their OTEL_* settings and egress to the collector; where it is off, neither', async () => {
     const { objects, flows } = await flowsOf(prod, []);
-    const configOf = (list: typeof objects, name: string) => (list.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-config`) as Json).data;
+    const configOf = (list: typeof objects, name: string) =>
+      (list.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-config`) as Json).data;
     for (const name of ['todo-api', 'chat-gateway']) {
       expect(configOf(objects, name)).to.deep.include({
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.monitoring.svc.cluster.local:4318', OTEL_SERVICE_NAME: name,
-        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.monitoring.svc.cluster.local:4318',
+        OTEL_SERVICE_NAME: name,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.1',
       });
       expect(flows).to.include(`${name} -> monitoring/opentelemetry-collector:4318`);
     }

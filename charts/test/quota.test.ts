@@ -29,7 +29,9 @@ function add(total: Map<string, number>, containers: readonly Json[], count: num
 function peakOf(objects: readonly Json[]): { totals: Map<string, number>; pods: number } {
   const totals = new Map<string, number>();
   let pods = 0;
-  const hpaMax = new Map(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((h) => [h.spec.scaleTargetRef.name, h.spec.maxReplicas as number]));
+  const hpaMax = new Map(
+    objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((h) => [h.spec.scaleTargetRef.name, h.spec.maxReplicas as number]),
+  );
   for (const o of objects) {
     if (o.kind === 'Deployment' || o.kind === 'Rollout') {
       const { maxSurge } = o.kind === 'Deployment' ? o.spec.strategy.rollingUpdate : o.spec.strategy.canary;
@@ -65,7 +67,9 @@ describe('charts/quota', () => {
         expect(hard, `${key}: quota ${quota[key]} vs peak ${peak}`).to.be.at.least(peak);
         expect(hard, `${key}: quota ${quota[key]} still bounds the namespace`).to.be.below(2 * peak);
       }
-      expect(Number(quota['pods']), 'pods').to.be.at.least(pods).and.below(2 * pods);
+      expect(Number(quota['pods']), 'pods')
+        .to.be.at.least(pods)
+        .and.below(2 * pods);
     });
   }
 

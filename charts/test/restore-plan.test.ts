@@ -48,22 +48,39 @@ describe('make restore-plan', function () {
         `ScheduledBackup ${name}-daily`,
       ]);
       expect(objects.every((o) => o.metadata.namespace === prod.namespace)).to.equal(true);
-      expect(stdout).to.match(new RegExp(`^# Restore plan for prod \\(namespace todo\\).*\\n# Apply with: kubectl apply .*Secret ${name}-app`));
+      expect(stdout).to.match(
+        new RegExp(`^# Restore plan for prod \\(namespace todo\\).*\\n# Apply with: kubectl apply .*Secret ${name}-app`),
+      );
     });
 
     it("recovers prod's database to AT from its object store, sized and hardened as prod's config says", () => {
       const spec = cluster().spec;
-      expect(spec.bootstrap.recovery).to.deep.equal({ source: 'todo-db', database: 'todo', owner: 'todo', recoveryTarget: { targetTime: AT } });
+      expect(spec.bootstrap.recovery).to.deep.equal({
+        source: 'todo-db',
+        database: 'todo',
+        owner: 'todo',
+        recoveryTarget: { targetTime: AT },
+      });
       expect(stdout, 'quoted, or kubectl would read a YAML 1.1 timestamp').to.contain(`targetTime: "${AT}"`);
       expect(spec.externalClusters[0].plugin.parameters).to.deep.equal({ barmanObjectName: 'todo-db-backup', serverName: 'todo-db' });
       expect(spec.plugins[0].parameters).to.deep.equal({ barmanObjectName: 'todo-db-backup', serverName: name });
       const database = prod.database as Extract<typeof prod.database, { kind: 'cloudnative-pg' }>;
-      expect(spec).to.deep.include({ instances: database.instances, imageName: database.imageName, storage: { size: database.storage }, postgresUID: 10001, postgresGID: 10001 });
+      expect(spec).to.deep.include({
+        instances: database.instances,
+        imageName: database.imageName,
+        storage: { size: database.storage },
+        postgresUID: 10001,
+        postgresGID: 10001,
+      });
       expect(spec.postgresql.parameters.archive_timeout).to.equal('5min');
-      expect(spec.resources.limits).to.deep.equal({ cpu: prod.resources.cpu.limit, memory: prod.resources.memory.limit, 'ephemeral-storage': prod.resources.ephemeralStorage.limit });
+      expect(spec.resources.limits).to.deep.equal({
+        cpu: prod.resources.cpu.limit,
+        memory: prod.resources.memory.limit,
+        'ephemeral-storage': prod.resources.ephemeralStorage.limit,
+      });
     });
 
-    it('passes the policy and the schemas with synth\'s options, next to the committed prod objects', async () => {
+    it("passes the policy and the schemas with synth's options, next to the committed prod objects", async () => {
       const findings = await new HardeningValidation(policyOptionsFor(prod)).check([...readDistObjects('prod'), ...objects]);
       expect(findings.map(formatFinding)).to.deep.equal([]);
     });
@@ -86,7 +103,10 @@ describe('make restore-plan', function () {
   describe('refuses bad input (exit 2), naming the value', () => {
     const now = new Date('2026-12-01T00:00:00Z');
     const refuses = async (request: RestorePlanRequest, message: string) => {
-      const error = await restorePlan(request, now).then(() => undefined, (e: unknown) => e);
+      const error = await restorePlan(request, now).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(RestorePlanUsageError);
       expect((error as Error).message).to.contain(message);
     };
@@ -100,7 +120,10 @@ describe('make restore-plan', function () {
       for (const at of ['2026-11-30', '2026-11-30T22:45:00', 'last tuesday', '2026-11-31T00:00:00Z']) {
         await refuses({ env: 'prod', at }, `AT "${at}" is not an RFC 3339 timestamp with a time zone`);
       }
-      await refuses({ env: 'prod', at: '2026-12-01T00:00:01Z' }, 'AT "2026-12-01T00:00:01Z" is in the future (now is 2026-12-01T00:00:00.000Z)');
+      await refuses(
+        { env: 'prod', at: '2026-12-01T00:00:01Z' },
+        'AT "2026-12-01T00:00:01Z" is in the future (now is 2026-12-01T00:00:00.000Z)',
+      );
     });
     it('NAME and INSTANCES', async () => {
       await refuses({ env: 'prod', at: AT, name: 'todo-db' }, 'NAME "todo-db": is the source cluster\'s name');

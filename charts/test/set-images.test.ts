@@ -37,7 +37,9 @@ describe('charts/tools/set-images', () => {
   it('names the bad part of a bad call', () => {
     expect(() => setImages(document, ['qa'], [`todo-api=${IMAGE}`])).to.throw('unknown environment "qa"');
     expect(() => setImages(document, ['prod'], ['db=postgres:17'])).to.throw('"db=postgres:17" is not <service>=<image>');
-    expect(() => setImages(document, ['prod'], ['frontend=web:latest'])).to.throw('image for frontend "web:latest" uses the mutable tag "latest"');
+    expect(() => setImages(document, ['prod'], ['frontend=web:latest'])).to.throw(
+      'image for frontend "web:latest" uses the mutable tag "latest"',
+    );
     expect(() => setImages(document, [], [`todo-api=${IMAGE}`])).to.throw('name at least one --env');
   });
 

@@ -25,7 +25,12 @@ const cronJob: KubeObject = {
 } as KubeObject;
 
 const wavesOf = (objects: readonly KubeObject[]) =>
-  Object.fromEntries(withSyncWaves(objects).map((o) => [`${o.kind}/${o.metadata.name}`, Number((o.metadata.annotations as Record<string, string>)[SYNC_WAVE_ANNOTATION])]));
+  Object.fromEntries(
+    withSyncWaves(objects).map((o) => [
+      `${o.kind}/${o.metadata.name}`,
+      Number((o.metadata.annotations as Record<string, string>)[SYNC_WAVE_ANNOTATION]),
+    ]),
+  );
 
 describe('charts/sync-waves', () => {
   it('puts CronJobs and the claims only they mount last, so a claim waiting for its first consumer holds back no other wave', () => {
@@ -40,7 +45,11 @@ describe('charts/sync-waves', () => {
 
   it('treats a canary Rollout as the long-running workload it replaces, and its AnalysisTemplate as configuration', () => {
     const rollout = { ...deployment, apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as KubeObject;
-    const template = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'reports', namespace: 'todo' } } as KubeObject;
+    const template = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'reports', namespace: 'todo' },
+    } as KubeObject;
     expect(wavesOf([claim('reports-data'), rollout, template])).to.deep.equal({
       'PersistentVolumeClaim/reports-data': SyncWave.DATABASE,
       'Rollout/reports': SyncWave.SERVICES,

@@ -87,12 +87,16 @@ describe('cdk8s synth', function () {
 
   it('fails on a `latest` image, naming the construct path and the value', async () => {
     const images = imagesWith('prod', 'todo-api', 'ghcr.io/example-org/todo-api:latest');
-    expect((await rejectionOf(buildPlatform({ images }))).message).to.match(/prod\/todo-api\/Workload: invalid image "ghcr.io\/example-org\/todo-api:latest"/);
+    expect((await rejectionOf(buildPlatform({ images }))).message).to.match(
+      /prod\/todo-api\/Workload: invalid image "ghcr.io\/example-org\/todo-api:latest"/,
+    );
   });
 
   it('fails on an untagged image', async () => {
     const images = imagesWith('dev', 'frontend', 'ghcr.io/example-org/todo-frontend');
-    expect((await rejectionOf(buildPlatform({ images }))).message).to.match(/dev\/frontend\/Workload: invalid image "ghcr.io\/example-org\/todo-frontend": needs an explicit tag/);
+    expect((await rejectionOf(buildPlatform({ images }))).message).to.match(
+      /dev\/frontend\/Workload: invalid image "ghcr.io\/example-org\/todo-frontend": needs an explicit tag/,
+    );
   });
 
   it('fails when an environment requires digests and an image has none, and passes with one', async () => {
@@ -106,23 +110,33 @@ describe('cdk8s synth', function () {
     expect((await rejectionOf(buildPlatform({ environments: strict, images: { prod: pinned } }))).message).to.include(
       `prod/database: invalid imageName "${prod.database.imageName}": this environment requires a digest`,
     );
-    const pinnedDatabase = [{ ...prod, requireDigests: true, database: { ...prod.database, imageName: `${prod.database.imageName}@${DIGEST}` } }];
+    const pinnedDatabase = [
+      { ...prod, requireDigests: true, database: { ...prod.database, imageName: `${prod.database.imageName}@${DIGEST}` } },
+    ];
     expect((await rejectionOf(buildPlatform({ environments: pinnedDatabase }))).message).to.match(
       /prod\/todo-api\/Workload: invalid image "ghcr\.io\/example-org\/todo-api:[^"]+": this environment requires a digest/,
     );
     const build = await buildPlatform({ environments: pinnedDatabase, images: { prod: pinned } });
-    const api = build.folders.get('prod')!.find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'todo-api') as Json;
+    const api = build.folders
+      .get('prod')!
+      .find((o) => ['Deployment', 'Rollout'].includes(o.kind) && o.metadata.name === 'todo-api') as Json;
     expect(api['spec'].template.spec.containers[0].image).to.equal(`${pinned['todo-api']}`);
     const cluster = build.folders.get('prod')!.find((o) => o.kind === 'Cluster') as Json;
     expect(cluster['spec'].imageName).to.equal(`${prod.database.imageName}@${DIGEST}`);
-    expect(cluster['metadata'].labels['app.kubernetes.io/version'], 'the tag, not the digest').to.equal(parseImage(prod.database.imageName).tag);
+    expect(cluster['metadata'].labels['app.kubernetes.io/version'], 'the tag, not the digest').to.equal(
+      parseImage(prod.database.imageName).tag,
+    );
   });
 
   it('a refused `npx cdk8s synth` exits non-zero, names the problem, and leaves dist/ byte for byte as it was', async () => {
     const before = snapshotTree(join(ROOT, 'dist'));
     const failure = await run('npx', ['--no-install', 'cdk8s', 'synth'], {
       cwd: ROOT,
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', TODO_PLATFORM_IMAGES_FILE: join(ROOT, 'charts/test/fixtures/images-latest.json') },
+      env: {
+        ...process.env,
+        CDK8S_CHECK_UPGRADE: 'false',
+        TODO_PLATFORM_IMAGES_FILE: join(ROOT, 'charts/test/fixtures/images-latest.json'),
+      },
     }).then(
       () => undefined,
       (error: { code: number; stderr: string; stdout: string }) => error,
@@ -148,11 +162,18 @@ describe('cdk8s synth', function () {
 
   it("cdk8s.yaml runs the package's plugin with the same policy properties the app checks each environment with", () => {
     const config = parse(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')) as {
-      validations: { package: string; class: string; version: string; properties: Record<string, unknown> & { directories?: Record<string, object> } }[];
+      validations: {
+        package: string;
+        class: string;
+        version: string;
+        properties: Record<string, unknown> & { directories?: Record<string, object> };
+      }[];
     };
     const plugin = config.validations.find((v) => v.class === 'HardeningValidation')!;
     expect(plugin.package).to.equal('./constructs/lib/policy/index.js');
-    expect(plugin.version).to.equal((JSON.parse(readFileSync(join(ROOT, 'constructs/package.json'), 'utf8')) as { version: string }).version);
+    expect(plugin.version).to.equal(
+      (JSON.parse(readFileSync(join(ROOT, 'constructs/package.json'), 'utf8')) as { version: string }).version,
+    );
     const { directories = {}, ...shared } = plugin.properties;
     for (const env of ENVIRONMENTS) {
       const configured = { singleNode: false, requireDigests: false, ...shared, ...directories[env.name] };

@@ -9,7 +9,10 @@ import { formatFlows, networkFlows } from '@todo-platform/hardened-constructs';
 import { parseAllDocuments } from 'yaml';
 
 const dist = process.env['DIST'] ?? 'dist';
-const folders = readdirSync(dist, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+const folders = readdirSync(dist, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
 for (const folder of folders) {
   const objects = readdirSync(join(dist, folder))
     .filter((file) => file.endsWith('.yaml'))

@@ -67,9 +67,12 @@ export async function restorePlan(request: RestorePlanRequest, now: Date = new D
   if (!request.at) throw new RestorePlanUsageError('AT is required: the RFC 3339 time to recover to, e.g. AT=2026-12-07T02:15:00Z');
   const target = parseRfc3339(request.at);
   if (target === undefined) {
-    throw new RestorePlanUsageError(`AT "${request.at}" is not an RFC 3339 timestamp with a time zone, e.g. 2026-12-07T02:15:00Z or 2026-12-07T03:15:00+01:00`);
+    throw new RestorePlanUsageError(
+      `AT "${request.at}" is not an RFC 3339 timestamp with a time zone, e.g. 2026-12-07T02:15:00Z or 2026-12-07T03:15:00+01:00`,
+    );
   }
-  if (target > now.getTime()) throw new RestorePlanUsageError(`AT "${request.at}" is in the future (now is ${now.toISOString()}): no WAL exists for it yet`);
+  if (target > now.getTime())
+    throw new RestorePlanUsageError(`AT "${request.at}" is in the future (now is ${now.toISOString()}): no WAL exists for it yet`);
   if (request.instances && !/^[1-9][0-9]*$/.test(request.instances)) {
     throw new RestorePlanUsageError(`INSTANCES "${request.instances}" is not a whole number >= 1`);
   }
@@ -82,7 +85,13 @@ export async function restorePlan(request: RestorePlanRequest, now: Date = new D
   const plan = new Chart(app, 'restore', { disableResourceNameHashes: true });
   let recovery: CloudNativePgRecovery;
   try {
-    recovery = new CloudNativePgRecovery(plan, 'recovery', { source, name: clusterName, targetTime: request.at, now, ...(instances ? { instances } : {}) });
+    recovery = new CloudNativePgRecovery(plan, 'recovery', {
+      source,
+      name: clusterName,
+      targetTime: request.at,
+      now,
+      ...(instances ? { instances } : {}),
+    });
   } catch (error) {
     // ENV, AT and INSTANCES are checked above; what the construct can still refuse is the NAME typed.
     const refusal = /: invalid name "[^"]*": (.*)$/s.exec((error as Error).message);

@@ -8,8 +8,16 @@ import { checkAvailability, checkLabels, checkServiceAccounts } from './workload
 import { checkApiVersions, checkNamespaces, checkNetworkPolicies, checkRoutes, checkServices, checkSnippets } from './network-rules.js';
 
 const RULE_SETS = [
-  checkPods, checkServiceAccounts, checkAvailability, checkLabels,
-  checkServices, checkRoutes, checkSnippets, checkNetworkPolicies, checkNamespaces, checkApiVersions,
+  checkPods,
+  checkServiceAccounts,
+  checkAvailability,
+  checkLabels,
+  checkServices,
+  checkRoutes,
+  checkSnippets,
+  checkNetworkPolicies,
+  checkNamespaces,
+  checkApiVersions,
   checkCollisions,
 ] as const;
 
@@ -29,7 +37,10 @@ function checkCollisions(ctx: CheckContext): void {
   const seen = new Set<string>();
   for (const o of ctx.objects) {
     const key = `${apiGroup(o.apiVersion)}/${o.kind}/${displayNamespace(o)}/${nameOf(o)}`;
-    if (seen.has(key)) ctx.report(o, 'X01', `another ${o.kind} in API group "${apiGroup(o.apiVersion) || 'core'}" has the same namespace and name`, { path: 'metadata.name' });
+    if (seen.has(key))
+      ctx.report(o, 'X01', `another ${o.kind} in API group "${apiGroup(o.apiVersion) || 'core'}" has the same namespace and name`, {
+        path: 'metadata.name',
+      });
     seen.add(key);
   }
 }

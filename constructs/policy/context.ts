@@ -42,7 +42,10 @@ export class CheckContext {
   readonly externalNamespaces: ReadonlySet<string>;
   readonly findings: RawFinding[] = [];
 
-  constructor(readonly objects: readonly KubeObject[], options: RuleOptions) {
+  constructor(
+    readonly objects: readonly KubeObject[],
+    options: RuleOptions,
+  ) {
     this.scopes = new ScopeTable(objects);
     this.singleNode = options.singleNode;
     this.requireDigests = options.requireDigests;
@@ -67,7 +70,12 @@ export class CheckContext {
 export function findingOn(subject: Subject, rule: string, message: string, at: Location = {}): RawFinding {
   const inSet = 'apiVersion' in subject || 'metadata' in subject;
   const where = inSet
-    ? { kind: String(subject.kind), namespace: displayNamespace(subject as KubeObject), name: nameOf(subject as KubeObject), object: subject as KubeObject }
+    ? {
+        kind: String(subject.kind),
+        namespace: displayNamespace(subject as KubeObject),
+        name: nameOf(subject as KubeObject),
+        object: subject as KubeObject,
+      }
     : { kind: subject.kind, namespace: subject.namespace, name: subject.name };
   return { rule, ...where, path: at.path ?? '', ...(at.container === undefined ? {} : { container: at.container }), message };
 }

@@ -122,7 +122,11 @@ export class HardeningValidation {
         objects.push(o as KubeObject);
       } else {
         const meta = isRecord(o) && isRecord(o.metadata) ? o.metadata : {};
-        const subject = { kind: isRecord(o) && typeof o.kind === 'string' && o.kind !== '' ? o.kind : '<no kind>', namespace: typeof meta.namespace === 'string' ? meta.namespace : CLUSTER_SCOPE, name: typeof meta.name === 'string' ? meta.name : '<unnamed>' };
+        const subject = {
+          kind: isRecord(o) && typeof o.kind === 'string' && o.kind !== '' ? o.kind : '<no kind>',
+          namespace: typeof meta.namespace === 'string' ? meta.namespace : CLUSTER_SCOPE,
+          name: typeof meta.name === 'string' ? meta.name : '<unnamed>',
+        };
         raw.push(findingOn(subject, 'K01', 'is not a Kubernetes object: it has no apiVersion or kind'));
       }
     }
@@ -133,19 +137,32 @@ export class HardeningValidation {
     };
     raw.push(...runBuiltInRules(objects, options));
     raw.push(...customFindings(objects, rules));
-    raw.push(...(await validateSchemas(objects, { models: this.props.models ?? [], crdSchemas, allowUnknownKinds: this.props.allowUnknownKinds ?? [] })));
+    raw.push(
+      ...(await validateSchemas(objects, {
+        models: this.props.models ?? [],
+        crdSchemas,
+        allowUnknownKinds: this.props.allowUnknownKinds ?? [],
+      })),
+    );
 
     const severity = this.props.severity ?? {};
     const waivable = new Map<string, boolean>([
       ...Object.entries(RULES).map(([id, info]): [string, boolean] => [id, info.waivable]),
       ...rules.map((r): [string, boolean] => [r.id, true]),
     ]);
-    const kept = applyWaivers(objects, raw.filter((f) => severity[f.rule] !== 'off'), {
-      prefix: this.props.waiverAnnotationPrefix ?? DEFAULT_WAIVER_PREFIX,
-      rules: waivable,
-      now: new Date(),
-    });
-    const located = kept.map((f): Located => ({ finding: toFinding(f, severity[f.rule] === 'warning' ? 'warning' : 'error'), object: f.object }));
+    const kept = applyWaivers(
+      objects,
+      raw.filter((f) => severity[f.rule] !== 'off'),
+      {
+        prefix: this.props.waiverAnnotationPrefix ?? DEFAULT_WAIVER_PREFIX,
+        rules: waivable,
+        now: new Date(),
+      },
+    );
+    const located = kept.map((f): Located => ({
+      finding: toFinding(f, severity[f.rule] === 'warning' ? 'warning' : 'error'),
+      object: f.object,
+    }));
     return located.sort((a, b) => compare(formatFinding(a.finding), formatFinding(b.finding)) || compare(a.finding.path, b.finding.path));
   }
 }
@@ -161,16 +178,23 @@ function customFindings(objects: readonly KubeObject[], rules: readonly PolicyRu
       try {
         found = rule.check(object, context);
       } catch (error) {
-        throw new Error(`HardeningValidation: custom rule ${rule.id} failed on ${object.kind} ${String(object.metadata?.name)}: ${(error as Error).message}`, { cause: error });
+        throw new Error(
+          `HardeningValidation: custom rule ${rule.id} failed on ${object.kind} ${String(object.metadata?.name)}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
-      if (!Array.isArray(found)) throw new Error(`HardeningValidation: custom rule ${rule.id} returned ${JSON.stringify(found)}, expected an array of findings`);
+      if (!Array.isArray(found))
+        throw new Error(`HardeningValidation: custom rule ${rule.id} returned ${JSON.stringify(found)}, expected an array of findings`);
       for (const f of found) {
         const r = (isRecord(f) ? f : {}) as { message?: unknown; path?: unknown; container?: unknown };
-        if (typeof r.message !== 'string' || r.message === '') throw new Error(`HardeningValidation: custom rule ${rule.id} returned a finding without a message: ${JSON.stringify(f)}`);
-        findings.push(findingOn(object, rule.id, r.message, {
-          ...(typeof r.path === 'string' ? { path: r.path } : {}),
-          ...(typeof r.container === 'string' ? { container: r.container } : {}),
-        }));
+        if (typeof r.message !== 'string' || r.message === '')
+          throw new Error(`HardeningValidation: custom rule ${rule.id} returned a finding without a message: ${JSON.stringify(f)}`);
+        findings.push(
+          findingOn(object, rule.id, r.message, {
+            ...(typeof r.path === 'string' ? { path: r.path } : {}),
+            ...(typeof r.container === 'string' ? { container: r.container } : {}),
+          }),
+        );
       }
     }
   }
@@ -179,8 +203,14 @@ function customFindings(objects: readonly KubeObject[], rules: readonly PolicyRu
 
 function toFinding(f: RawFinding, severity: Severity): Finding {
   return {
-    rule: f.rule, kind: f.kind, namespace: f.namespace, name: f.name, path: f.path,
-    ...(f.container === undefined ? {} : { container: f.container }), message: f.message, severity,
+    rule: f.rule,
+    kind: f.kind,
+    namespace: f.namespace,
+    name: f.name,
+    path: f.path,
+    ...(f.container === undefined ? {} : { container: f.container }),
+    message: f.message,
+    severity,
   };
 }
 

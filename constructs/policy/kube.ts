@@ -32,16 +32,36 @@ export function apiGroup(apiVersion: string): string {
 
 /** Kinds that have no namespace (built-in and the CRDs this platform uses). */
 const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ComponentStatus',
-  'ClusterRole', 'ClusterRoleBinding',
-  'CustomResourceDefinition', 'APIService',
-  'PriorityClass', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'RuntimeClass',
-  'IngressClass', 'IngressClassParams',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
-  'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration',
-  'ClusterIssuer', 'GatewayClass', 'ClusterSecretStore', 'ClusterExternalSecret', 'ClusterGenerator',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ComponentStatus',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'APIService',
+  'PriorityClass',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'RuntimeClass',
+  'IngressClass',
+  'IngressClassParams',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'CertificateSigningRequest',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'ClusterIssuer',
+  'GatewayClass',
+  'ClusterSecretStore',
+  'ClusterExternalSecret',
+  'ClusterGenerator',
   'ClusterImageCatalog',
 ]);
 
@@ -85,15 +105,23 @@ export function displayNamespace(o: KubeObject): string {
 
 /** Built-in kinds and where their pod spec is; any other kind is searched at every path of POD_SPEC_PATHS. */
 const BUILT_IN_POD_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template'], StatefulSet: ['spec', 'template'], DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'], Job: ['spec', 'template'], CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
   PodTemplate: ['template'],
 };
 /**
  * Where a custom resource embeds a pod template (Argo Rollouts, OpenKruise, KEDA ScaledJob, ...):
  * the same places as the built-in kinds. A template there counts when its spec has a containers list.
  */
-const POD_TEMPLATE_PATHS: readonly (readonly string[])[] = [['spec', 'template'], ['spec', 'jobTemplate', 'spec', 'template'], ['template']];
+const POD_TEMPLATE_PATHS: readonly (readonly string[])[] = [
+  ['spec', 'template'],
+  ['spec', 'jobTemplate', 'spec', 'template'],
+  ['template'],
+];
 /** Kinds whose pods run to completion: no probes, and nothing needs to reach them. */
 export const RUN_TO_COMPLETION_KINDS = new Set(['Job', 'CronJob']);
 /** Kinds whose replicas count matters for availability (A rules); Rollout is Argo Rollouts' Deployment. */
@@ -115,7 +143,12 @@ function at(o: unknown, path: readonly string[]): unknown {
 function templateAt(o: KubeObject, path: readonly string[]): PodTemplate {
   const template = rec(at(o, path));
   const meta = rec(template.metadata);
-  return { spec: rec(template.spec), labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), path: [...path, 'spec'].join('.') };
+  return {
+    spec: rec(template.spec),
+    labels: stringMap(meta.labels),
+    annotations: stringMap(meta.annotations),
+    path: [...path, 'spec'].join('.'),
+  };
 }
 
 /**
@@ -154,8 +187,10 @@ export function containersOf(template: PodTemplate): ContainerRef[] {
     init: init && c.restartPolicy !== 'Always',
     path: `${template.path}.${init ? 'initContainers' : 'containers'}[${index}]`,
   });
-  const indexed = (value: unknown): [Json, number][] => (Array.isArray(value) ? value.map((c, i): [unknown, number] => [c, i]) : [])
-    .filter((entry): entry is [Json, number] => isRecord(entry[0]));
+  const indexed = (value: unknown): [Json, number][] =>
+    (Array.isArray(value) ? value.map((c, i): [unknown, number] => [c, i]) : []).filter((entry): entry is [Json, number] =>
+      isRecord(entry[0]),
+    );
   return [
     ...indexed(template.spec.initContainers).map(([c, i]) => toRef(c, true, i)),
     ...indexed(template.spec.containers).map(([c, i]) => toRef(c, false, i)),
@@ -171,11 +206,16 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
     const values = Array.isArray(e.values) ? e.values.map(String) : [];
     const has = Object.hasOwn(labels, key);
     switch (e.operator) {
-      case 'In': return has && values.includes(labels[key]!);
-      case 'NotIn': return !has || !values.includes(labels[key]!);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      default: return false;
+      case 'In':
+        return has && values.includes(labels[key]!);
+      case 'NotIn':
+        return !has || !values.includes(labels[key]!);
+      case 'Exists':
+        return has;
+      case 'DoesNotExist':
+        return !has;
+      default:
+        return false;
     }
   });
 }

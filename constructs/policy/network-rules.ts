@@ -2,8 +2,18 @@
 import type { CheckContext, Workload } from './context.js';
 import type { KubeObject } from './types.js';
 import {
-  RUN_TO_COMPLETION_KINDS, apiGroup, containersOf, declaredNamespace, isEmptySelector, isRecord, list, matchLabels, nameOf, rec,
-  selectorMatches, stringMap,
+  RUN_TO_COMPLETION_KINDS,
+  apiGroup,
+  containersOf,
+  declaredNamespace,
+  isEmptySelector,
+  isRecord,
+  list,
+  matchLabels,
+  nameOf,
+  rec,
+  selectorMatches,
+  stringMap,
 } from './kube.js';
 import { isIanaServiceName, show } from './pod-rules.js';
 
@@ -12,11 +22,20 @@ const PSA_MODES = ['enforce', 'audit', 'warn'];
 const ISSUER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
 /** The only stable version of kinds whose older versions are still served by some clusters. */
 const REQUIRED_VERSIONS: Record<string, string> = {
-  Deployment: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', ReplicaSet: 'apps/v1',
-  Job: 'batch/v1', CronJob: 'batch/v1',
-  Ingress: 'networking.k8s.io/v1', NetworkPolicy: 'networking.k8s.io/v1', IngressClass: 'networking.k8s.io/v1',
-  PodDisruptionBudget: 'policy/v1', HorizontalPodAutoscaler: 'autoscaling/v2',
-  HTTPRoute: 'gateway.networking.k8s.io/v1', Gateway: 'gateway.networking.k8s.io/v1', GatewayClass: 'gateway.networking.k8s.io/v1',
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  Ingress: 'networking.k8s.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  IngressClass: 'networking.k8s.io/v1',
+  PodDisruptionBudget: 'policy/v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2',
+  HTTPRoute: 'gateway.networking.k8s.io/v1',
+  Gateway: 'gateway.networking.k8s.io/v1',
+  GatewayClass: 'gateway.networking.k8s.io/v1',
 };
 /** Gateway API is a CRD project whose ReferenceGrant is only served as v1beta1: not a built-in group. */
 const CRD_GROUPS_NAMED_LIKE_BUILTINS = new Set(['gateway.networking.k8s.io']);
@@ -28,30 +47,50 @@ export function checkServices(ctx: CheckContext): void {
     if (type !== 'ClusterIP') ctx.report(svc, 'N02', `type is ${show(type)}, expected ClusterIP`, { path: 'spec.type' });
     if (type === 'ExternalName') continue;
     const selector = stringMap(spec.selector);
-    const selected = Object.keys(selector).length === 0 ? [] : ctx.workloads.filter(
-      (w) => w.namespace === declaredNamespace(svc) && matchLabels(selector, w.template.labels));
+    const selected =
+      Object.keys(selector).length === 0
+        ? []
+        : ctx.workloads.filter((w) => w.namespace === declaredNamespace(svc) && matchLabels(selector, w.template.labels));
     if (selected.length === 0) {
-      ctx.report(svc, 'N01', Object.keys(selector).length === 0 ? 'has no selector' : `selector ${JSON.stringify(selector)} matches the pods of no workload in its namespace`, { path: 'spec.selector' });
+      ctx.report(
+        svc,
+        'N01',
+        Object.keys(selector).length === 0
+          ? 'has no selector'
+          : `selector ${JSON.stringify(selector)} matches the pods of no workload in its namespace`,
+        { path: 'spec.selector' },
+      );
     }
-    const podPortNames = new Set(selected.flatMap((w) => containersOf(w.template).flatMap((c) => list(c.container.ports).map((p) => p.name))));
+    const podPortNames = new Set(
+      selected.flatMap((w) => containersOf(w.template).flatMap((c) => list(c.container.ports).map((p) => p.name))),
+    );
     list(spec.ports).forEach((p, i) => {
       const where = `port ${show(p.port)}`;
       const at = (f: string) => ({ path: `spec.ports[${i}].${f}` });
       if (typeof p.name !== 'string') ctx.report(svc, 'P04', `${where} has no name`, at('name'));
       else if (!isIanaServiceName(p.name)) ctx.report(svc, 'P04', `${where} name "${p.name}" is not a valid IANA service name`, at('name'));
-      if (typeof p.targetPort !== 'string') ctx.report(svc, 'P04', `${where} targetPort is ${show(p.targetPort)}, expected a container port name`, at('targetPort'));
-      else if (selected.length > 0 && !podPortNames.has(p.targetPort)) ctx.report(svc, 'P04', `${where} targetPort "${p.targetPort}" is not a port name of the selected pods`, at('targetPort'));
+      if (typeof p.targetPort !== 'string')
+        ctx.report(svc, 'P04', `${where} targetPort is ${show(p.targetPort)}, expected a container port name`, at('targetPort'));
+      else if (selected.length > 0 && !podPortNames.has(p.targetPort))
+        ctx.report(svc, 'P04', `${where} targetPort "${p.targetPort}" is not a port name of the selected pods`, at('targetPort'));
       if (p.nodePort !== undefined) ctx.report(svc, 'N02', `${where} sets nodePort ${show(p.nodePort)}`, at('nodePort'));
     });
   }
 }
 
-function servicePort(ctx: CheckContext, namespace: string | undefined, name: unknown, port: { name?: unknown; number?: unknown }): string | undefined {
+function servicePort(
+  ctx: CheckContext,
+  namespace: string | undefined,
+  name: unknown,
+  port: { name?: unknown; number?: unknown },
+): string | undefined {
   if (namespace !== undefined && ctx.externalNamespaces.has(namespace)) return undefined;
   const svc = ctx.inNamespace('Service', namespace).find((s) => nameOf(s) === name);
   if (!svc) return `Service ${show(name)} is not in namespace ${show(namespace)}`;
   const ports = list(rec(svc.spec).ports);
-  const found = ports.some((p) => (port.name !== undefined && p.name === port.name) || (port.number !== undefined && p.port === port.number));
+  const found = ports.some(
+    (p) => (port.name !== undefined && p.name === port.name) || (port.number !== undefined && p.port === port.number),
+  );
   return found ? undefined : `Service ${show(name)} has no port ${show(port.name ?? port.number)}`;
 }
 
@@ -109,19 +148,36 @@ function checkIngressTls(ctx: CheckContext, ing: KubeObject): void {
     const certificates = certificatesFor(ctx, namespace, t.secretName);
     if (certificates.length === 0) {
       if (!annotated) {
-        ctx.report(ing, 'N04', `tls secret "${t.secretName}" comes from no Certificate in namespace ${show(namespace)} and the Ingress has no ${ISSUER_ANNOTATIONS.join(' or ')} annotation`);
+        ctx.report(
+          ing,
+          'N04',
+          `tls secret "${t.secretName}" comes from no Certificate in namespace ${show(namespace)} and the Ingress has no ${ISSUER_ANNOTATIONS.join(' or ')} annotation`,
+        );
       } else {
         const sharing = annotatedIngressesSharing(ctx, namespace, t.secretName).filter((other) => other !== ing);
         if (sharing.length > 0) {
-          ctx.report(ing, 'N04', `shares tls secret "${t.secretName}" with Ingress ${sharing.map(nameOf).join(', ')}, each with an issuer annotation: cert-manager makes one Certificate owned by one of them; emit a Certificate for the Secret and drop the annotations`);
+          ctx.report(
+            ing,
+            'N04',
+            `shares tls secret "${t.secretName}" with Ingress ${sharing.map(nameOf).join(', ')}, each with an issuer annotation: cert-manager makes one Certificate owned by one of them; emit a Certificate for the Secret and drop the annotations`,
+          );
         }
       }
       continue;
     }
-    if (annotated) ctx.report(ing, 'N04', `tls secret "${t.secretName}" comes from Certificate ${certificates.map(nameOf).join(', ')}, and the issuer annotation asks cert-manager for another one: drop the annotation`);
+    if (annotated)
+      ctx.report(
+        ing,
+        'N04',
+        `tls secret "${t.secretName}" comes from Certificate ${certificates.map(nameOf).join(', ')}, and the issuer annotation asks cert-manager for another one: drop the annotation`,
+      );
     const dnsNames = certificates.flatMap((c) => strings(rec(c.spec).dnsNames));
     for (const host of hosts.filter((h) => !dnsNames.some((name) => dnsNameCovers(name, h)))) {
-      ctx.report(ing, 'N04', `host "${host}" is not in the dnsNames of Certificate ${certificates.map(nameOf).join(', ')} (secret "${t.secretName}")`);
+      ctx.report(
+        ing,
+        'N04',
+        `host "${host}" is not in the dnsNames of Certificate ${certificates.map(nameOf).join(', ')} (secret "${t.secretName}")`,
+      );
     }
   }
   const tlsHosts = new Set(tls.flatMap((t) => (Array.isArray(t.hosts) ? t.hosts : [])));
@@ -133,13 +189,19 @@ function checkIngressTls(ctx: CheckContext, ing: KubeObject): void {
 
 /** The cert-manager Certificates in a namespace that write a Secret. */
 function certificatesFor(ctx: CheckContext, namespace: string | undefined, secretName: string): KubeObject[] {
-  return ctx.inNamespace('Certificate', namespace).filter((c) => apiGroup(c.apiVersion) === 'cert-manager.io' && rec(c.spec).secretName === secretName);
+  return ctx
+    .inNamespace('Certificate', namespace)
+    .filter((c) => apiGroup(c.apiVersion) === 'cert-manager.io' && rec(c.spec).secretName === secretName);
 }
 
 function annotatedIngressesSharing(ctx: CheckContext, namespace: string | undefined, secretName: string): KubeObject[] {
-  return ctx.inNamespace('Ingress', namespace).filter((other) =>
-    ISSUER_ANNOTATIONS.some((a) => stringMap(other.metadata?.annotations)[a]) &&
-    list(rec(other.spec).tls).some((t) => t.secretName === secretName));
+  return ctx
+    .inNamespace('Ingress', namespace)
+    .filter(
+      (other) =>
+        ISSUER_ANNOTATIONS.some((a) => stringMap(other.metadata?.annotations)[a]) &&
+        list(rec(other.spec).tls).some((t) => t.secretName === secretName),
+    );
 }
 
 /** A field as an array of strings (others dropped), or an empty array. */
@@ -158,14 +220,16 @@ function dnsNameCovers(dnsName: string, host: string): boolean {
 export function checkSnippets(ctx: CheckContext): void {
   for (const o of ctx.objects) {
     for (const key of Object.keys(stringMap(o.metadata?.annotations))) {
-      if (key.toLowerCase().includes('snippet')) ctx.report(o, 'N05', `annotation "${key}" is a snippet`, { path: `metadata.annotations.${key}` });
+      if (key.toLowerCase().includes('snippet'))
+        ctx.report(o, 'N05', `annotation "${key}" is a snippet`, { path: `metadata.annotations.${key}` });
     }
   }
   for (const w of ctx.workloads) {
     if (w.template.path === 'spec') continue;
     const annotations = `${w.template.path.replace(/\.spec$/, '')}.metadata.annotations`;
     for (const key of Object.keys(w.template.annotations)) {
-      if (key.toLowerCase().includes('snippet')) ctx.report(w.object, 'N05', `pod template annotation "${key}" is a snippet`, { path: `${annotations}.${key}` });
+      if (key.toLowerCase().includes('snippet'))
+        ctx.report(w.object, 'N05', `pod template annotation "${key}" is a snippet`, { path: `${annotations}.${key}` });
     }
   }
 }
@@ -190,21 +254,30 @@ const policyTypes = (np: KubeObject): unknown[] => {
 const hasBothTypes = (np: KubeObject): boolean => policyTypes(np).includes('Ingress') && policyTypes(np).includes('Egress');
 const isDnsPort = (p: Record<string, unknown>): boolean => p.port === 53 || p.port === 'dns' || p.port === 'dns-tcp';
 /** UDP port 53 (or CoreDNS's `dns` port name) is allowed by one of a policy's egress rules. */
-const allowsDns = (np: KubeObject): boolean => policyTypes(np).includes('Egress')
-  && list(rec(np.spec).egress).some((e) => list(e.ports).some((p) => isDnsPort(p) && p.protocol === 'UDP'));
+const allowsDns = (np: KubeObject): boolean =>
+  policyTypes(np).includes('Egress') &&
+  list(rec(np.spec).egress).some((e) => list(e.ports).some((p) => isDnsPort(p) && p.protocol === 'UDP'));
 
 /** Selects every pod, denies all ingress and allows no egress but DNS. */
 function isDefaultDeny(np: KubeObject): boolean {
   const spec = rec(np.spec);
   const egress = list(spec.egress);
-  return isEmptySelector(spec.podSelector) && hasBothTypes(np) && list(spec.ingress).length === 0
-    && egress.every((e) => list(e.ports).length > 0 && list(e.ports).every(isDnsPort));
+  return (
+    isEmptySelector(spec.podSelector) &&
+    hasBothTypes(np) &&
+    list(spec.ingress).length === 0 &&
+    egress.every((e) => list(e.ports).length > 0 && list(e.ports).every(isDnsPort))
+  );
 }
 
 export function checkNetworkPolicies(ctx: CheckContext): void {
   for (const ns of ownNamespaces(ctx)) {
     if (!ctx.inNamespace('NetworkPolicy', ns).some(isDefaultDeny)) {
-      const subject = ctx.objects.find((o) => o.kind === 'Namespace' && nameOf(o) === ns) ?? { kind: 'Namespace', namespace: '-', name: ns };
+      const subject = ctx.objects.find((o) => o.kind === 'Namespace' && nameOf(o) === ns) ?? {
+        kind: 'Namespace',
+        namespace: '-',
+        name: ns,
+      };
       ctx.report(subject, 'N06', 'has no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rules but DNS)');
     }
   }
@@ -262,7 +335,10 @@ export function checkNamespaces(ctx: CheckContext): void {
       const labels = stringMap(object.metadata?.labels);
       for (const mode of PSA_MODES) {
         const value = labels[`pod-security.kubernetes.io/${mode}`];
-        if (value !== 'restricted') ctx.report(object, 'N09', `label pod-security.kubernetes.io/${mode} is ${show(value)}, expected "restricted"`, { path: `metadata.labels.pod-security.kubernetes.io/${mode}` });
+        if (value !== 'restricted')
+          ctx.report(object, 'N09', `label pod-security.kubernetes.io/${mode} is ${show(value)}, expected "restricted"`, {
+            path: `metadata.labels.pod-security.kubernetes.io/${mode}`,
+          });
       }
     }
     if (ctx.inNamespace('ResourceQuota', ns).length === 0) ctx.report(subject, 'N09', 'has no ResourceQuota');

@@ -10,7 +10,11 @@ export interface ValidationContextLike {
       readonly ruleName: string;
       readonly recommendation: string;
       readonly fix: string;
-      readonly violatingResources: readonly { readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }[];
+      readonly violatingResources: readonly {
+        readonly resourceName: string;
+        readonly locations: readonly string[];
+        readonly manifestPath: string;
+      }[];
     }): void;
     submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;
   };
@@ -40,6 +44,8 @@ export function reportFindings(
   }
   const errors = located.filter((l) => l.finding.severity === 'error').length;
   context.report.submit(errors > 0 ? 'failure' : 'success', {
-    findings: String(located.length), errors: String(errors), warnings: String(located.length - errors),
+    findings: String(located.length),
+    errors: String(errors),
+    warnings: String(located.length - errors),
   });
 }

@@ -88,8 +88,18 @@ const SEVERITIES = new Set(['error', 'warning', 'off']);
 const ANNOTATION_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/$/;
 const KIND_KEY = /^([a-z0-9.-]+\/)?v[0-9]+[a-z0-9]*\/[A-Z][A-Za-z0-9]*$/;
 const KNOWN = new Set<string>([
-  'singleNode', 'requireDigests', 'externalNamespaces', 'waiverAnnotationPrefix', 'crdSchemas', 'crdFiles', 'models',
-  'allowUnknownKinds', 'rules', 'rulesModules', 'severity', 'directories',
+  'singleNode',
+  'requireDigests',
+  'externalNamespaces',
+  'waiverAnnotationPrefix',
+  'crdSchemas',
+  'crdFiles',
+  'models',
+  'allowUnknownKinds',
+  'rules',
+  'rulesModules',
+  'severity',
+  'directories',
 ]);
 const ENVIRONMENT_KEYS = new Set(['singleNode', 'requireDigests', 'externalNamespaces']);
 
@@ -125,20 +135,34 @@ export function validateProps(input: unknown): HardeningValidationProps {
     if (!Array.isArray(props.crdSchemas)) invalid('crdSchemas', props.crdSchemas, 'expected a list of { apiVersion, kind, schema }');
     props.crdSchemas.forEach((s: unknown, i) => {
       const entry = (typeof s === 'object' && s !== null ? s : {}) as Record<string, unknown>;
-      const ok = typeof entry.apiVersion === 'string' && typeof entry.kind === 'string' && KIND_KEY.test(`${entry.apiVersion}/${entry.kind}`)
-        && typeof entry.schema === 'object' && entry.schema !== null && !Array.isArray(entry.schema);
+      const ok =
+        typeof entry.apiVersion === 'string' &&
+        typeof entry.kind === 'string' &&
+        KIND_KEY.test(`${entry.apiVersion}/${entry.kind}`) &&
+        typeof entry.schema === 'object' &&
+        entry.schema !== null &&
+        !Array.isArray(entry.schema);
       if (!ok) invalid(`crdSchemas[${i}]`, s, 'expected { apiVersion: "group/version", kind: "Kind", schema: { ...JSON Schema } }');
     });
   }
   for (const key of ['crdFiles', 'rulesModules']) {
     if (props[key] !== undefined && !isStringList(props[key])) invalid(key, props[key], 'expected a list of file paths');
   }
-  if (props.allowUnknownKinds !== undefined && (!isStringList(props.allowUnknownKinds) || !props.allowUnknownKinds.every((k) => KIND_KEY.test(k)))) {
+  if (
+    props.allowUnknownKinds !== undefined &&
+    (!isStringList(props.allowUnknownKinds) || !props.allowUnknownKinds.every((k) => KIND_KEY.test(k)))
+  ) {
     invalid('allowUnknownKinds', props.allowUnknownKinds, 'expected a list of "apiVersion/kind", e.g. "example.com/v1/Widget"');
   }
   if (props.models !== undefined) {
-    const ok = Array.isArray(props.models) && props.models.every((m) => typeof m === 'function'
-      && typeof (m as Partial<ModelClass>).apiVersion === 'string' && typeof (m as Partial<ModelClass>).kind === 'string');
+    const ok =
+      Array.isArray(props.models) &&
+      props.models.every(
+        (m) =>
+          typeof m === 'function' &&
+          typeof (m as Partial<ModelClass>).apiVersion === 'string' &&
+          typeof (m as Partial<ModelClass>).kind === 'string',
+      );
     if (!ok) invalid('models', props.models, 'expected a list of kubernetes-models classes (with static apiVersion and kind)');
   }
   if (props.rules !== undefined) {
@@ -147,18 +171,25 @@ export function validateProps(input: unknown): HardeningValidationProps {
   }
   if (props.severity !== undefined) {
     const s = props.severity;
-    if (typeof s !== 'object' || s === null || Array.isArray(s)) invalid('severity', s, 'expected { <rule id>: "error" | "warning" | "off" }');
+    if (typeof s !== 'object' || s === null || Array.isArray(s))
+      invalid('severity', s, 'expected { <rule id>: "error" | "warning" | "off" }');
     for (const [rule, level] of Object.entries(s)) {
       if (!SEVERITIES.has(level as string)) invalid(`severity.${rule}`, level, 'expected "error", "warning" or "off"');
     }
   }
   if (props.directories !== undefined) {
     const d = props.directories;
-    if (typeof d !== 'object' || d === null || Array.isArray(d)) invalid('directories', d, 'expected { <directory name>: { singleNode?, requireDigests?, externalNamespaces? } }');
+    if (typeof d !== 'object' || d === null || Array.isArray(d))
+      invalid('directories', d, 'expected { <directory name>: { singleNode?, requireDigests?, externalNamespaces? } }');
     for (const [name, env] of Object.entries(d)) {
       if (typeof env !== 'object' || env === null || Array.isArray(env)) invalid(`directories.${name}`, env, 'expected an object');
       for (const key of Object.keys(env)) {
-        if (!ENVIRONMENT_KEYS.has(key)) invalid(`directories.${name}.${key}`, (env as Record<string, unknown>)[key], 'only singleNode, requireDigests and externalNamespaces can differ per directory');
+        if (!ENVIRONMENT_KEYS.has(key))
+          invalid(
+            `directories.${name}.${key}`,
+            (env as Record<string, unknown>)[key],
+            'only singleNode, requireDigests and externalNamespaces can differ per directory',
+          );
       }
       validateEnvironment(env as Record<string, unknown>, `directories.${name}.`);
     }

@@ -72,7 +72,7 @@ function keyOf(apiVersion: string, kind: string): string {
  * or `undefined` when apiVersion or kind cannot name one (which also keeps `../` out of the import).
  */
 function modelModule(apiVersion: string, kind: string): { readonly specifier: string; readonly subpath: string } | undefined {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
+  const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/', 2) as [string, string]) : ['', apiVersion];
   if ((group !== '' && !GROUP.test(group)) || !VERSION.test(version) || !KIND.test(kind)) return undefined;
   const subpath = group === '' ? `/${version}/${kind}` : `/${group}/${version}/${kind}`;
   return { specifier: `${packageOf(group, kind)}${subpath}`, subpath };
@@ -153,7 +153,8 @@ export async function readCrdFiles(paths: readonly string[]): Promise<CrdSchema[
   for (const path of paths) {
     const docs = parseAllDocuments(await readFile(resolve(path), 'utf8'));
     const found = docs.flatMap((d) => schemasOfCrd(d.toJS()));
-    if (found.length === 0) throw new Error(`HardeningValidation: crdFiles ${JSON.stringify(path)} holds no CustomResourceDefinition with an openAPIV3Schema`);
+    if (found.length === 0)
+      throw new Error(`HardeningValidation: crdFiles ${JSON.stringify(path)} holds no CustomResourceDefinition with an openAPIV3Schema`);
     schemas.push(...found);
   }
   return schemas;
@@ -181,7 +182,8 @@ function modelValidator(Model: ModelClass): Validator {
 }
 
 function jsonSchemaValidator(validate: ValidateFunction): Validator {
-  return (o) => (validate(o) ? undefined : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join(', '));
+  return (o) =>
+    validate(o) ? undefined : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join(', ');
 }
 
 /**
@@ -196,10 +198,12 @@ export async function validateSchemas(objects: readonly KubeObject[], sources: S
   for (const s of [...objects.flatMap(schemasOfCrd), ...sources.crdSchemas]) schemas.set(keyOf(s.apiVersion, s.kind), s.schema);
   for (const Model of sources.models) validators.set(keyOf(Model.apiVersion, Model.kind), modelValidator(Model));
   const allowed = new Set(sources.allowUnknownKinds);
-  await loadPackageModels(objects.filter((o) => {
-    const key = keyOf(o.apiVersion, o.kind);
-    return !validators.has(key) && !schemas.has(key);
-  }));
+  await loadPackageModels(
+    objects.filter((o) => {
+      const key = keyOf(o.apiVersion, o.kind);
+      return !validators.has(key) && !schemas.has(key);
+    }),
+  );
 
   const findings: RawFinding[] = [];
   for (const o of objects) {
@@ -214,7 +218,14 @@ export async function validateSchemas(objects: readonly KubeObject[], sources: S
     }
     if (!validator) {
       if (!allowed.has(key)) {
-        findings.push(findingOn(o, 'K02', `no schema is known for ${o.apiVersion} ${o.kind} (register it in crdSchemas or crdFiles, or allow-list it in allowUnknownKinds)`, { path: 'apiVersion' }));
+        findings.push(
+          findingOn(
+            o,
+            'K02',
+            `no schema is known for ${o.apiVersion} ${o.kind} (register it in crdSchemas or crdFiles, or allow-list it in allowUnknownKinds)`,
+            { path: 'apiVersion' },
+          ),
+        );
       }
       continue;
     }

@@ -15,15 +15,46 @@ const SECRET_WORDS = new Set(['key', 'pass', 'pwd']);
  * `_URL`, `_URI` and `_ENDPOINT` are not here: a URL can carry `user:password@`.
  */
 const NOT_A_SECRET_LAST_WORDS = new Set([
-  'file', 'path', 'dir', 'name', 'ref', 'ttl', 'lifetime', 'expiry', 'length', 'size', 'type', 'algorithm', 'header', 'prefix',
-  'issuer', 'audience',
+  'file',
+  'path',
+  'dir',
+  'name',
+  'ref',
+  'ttl',
+  'lifetime',
+  'expiry',
+  'length',
+  'size',
+  'type',
+  'algorithm',
+  'header',
+  'prefix',
+  'issuer',
+  'audience',
 ]);
 /** Data stores whose connection URL conventionally embeds the password (`postgres://user:pw@host/db`). */
-const DATA_STORE_WORDS = new Set(['database', 'db', 'postgres', 'postgresql', 'pg', 'mysql', 'mariadb', 'redis', 'mongo', 'mongodb', 'amqp', 'rabbitmq']);
+const DATA_STORE_WORDS = new Set([
+  'database',
+  'db',
+  'postgres',
+  'postgresql',
+  'pg',
+  'mysql',
+  'mariadb',
+  'redis',
+  'mongo',
+  'mongodb',
+  'amqp',
+  'rabbitmq',
+]);
 
 /** `DB_Password`, `apiToken`, `stripe-api-key` → `db_password`, `api_token`, `stripe_api_key`. */
 function words(name: string): string[] {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 /**
@@ -38,7 +69,9 @@ export function looksLikeSecretName(name: string): boolean {
   const last = parts.at(-1);
   if (last === undefined || NOT_A_SECRET_LAST_WORDS.has(last)) return false;
   if (SECRET_SUBSTRINGS.test(parts.join('_')) || parts.some((word) => SECRET_WORDS.has(word))) return true;
-  const connectionString = last === 'dsn' || parts.join('_').includes('connection_string')
-    || ((last === 'url' || last === 'uri') && parts.slice(0, -1).some((word) => DATA_STORE_WORDS.has(word)));
+  const connectionString =
+    last === 'dsn' ||
+    parts.join('_').includes('connection_string') ||
+    ((last === 'url' || last === 'uri') && parts.slice(0, -1).some((word) => DATA_STORE_WORDS.has(word)));
   return connectionString;
 }

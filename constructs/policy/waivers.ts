@@ -97,28 +97,44 @@ export function applyWaivers(objects: readonly KubeObject[], findings: readonly 
       const expires = EXPIRES.exec(raw);
       const reason = expires ? raw.slice(expires[0].length) : raw;
       const expiry = expires ? expiryOf(expires[1]!.trim()) : undefined;
-      const problem = !settings.rules.has(rule) ? 'names an unknown rule'
-        : settings.rules.get(rule) === false ? 'names a rule that cannot be waived'
-        : rest.length > 0 || (container !== undefined && !CONTAINER_NAME.test(container)) ? 'names no valid container after the rule'
-        : expires && expiry === undefined ? `has expires=${expires[1]!.trim()}, not an ISO date (YYYY-MM-DD) or date-time`
-        : reason.trim() === '' ? 'gives no reason'
-        : undefined;
+      const problem = !settings.rules.has(rule)
+        ? 'names an unknown rule'
+        : settings.rules.get(rule) === false
+          ? 'names a rule that cannot be waived'
+          : rest.length > 0 || (container !== undefined && !CONTAINER_NAME.test(container))
+            ? 'names no valid container after the rule'
+            : expires && expiry === undefined
+              ? `has expires=${expires[1]!.trim()}, not an ISO date (YYYY-MM-DD) or date-time`
+              : reason.trim() === ''
+                ? 'gives no reason'
+                : undefined;
       if (problem) {
         problems.push(findingOn(object, 'W01', `waiver annotation "${key}" ${problem}`, at));
       } else if (expiry && expiry <= settings.now) {
-        problems.push(findingOn(object, 'W02', `waiver annotation "${key}" expired on ${expires![1]!.trim()}; its findings are reported again`, at));
+        problems.push(
+          findingOn(object, 'W02', `waiver annotation "${key}" expired on ${expires![1]!.trim()}; its findings are reported again`, at),
+        );
       } else {
         waivers.push({ object, key, rule, container, used: false });
       }
     }
   }
   const kept = findings.filter((f) => {
-    const matching = waivers.filter((w) => w.object === f.object && w.rule === f.rule && (w.container === undefined || w.container === f.container));
+    const matching = waivers.filter(
+      (w) => w.object === f.object && w.rule === f.rule && (w.container === undefined || w.container === f.container),
+    );
     for (const w of matching) w.used = true;
     return matching.length === 0;
   });
   for (const w of waivers.filter((x) => !x.used)) {
-    problems.push(findingOn(w.object, 'W03', `waiver annotation "${w.key}" waives nothing: no ${w.rule} finding${w.container ? ` on container "${w.container}"` : ''}`, { path: `metadata.annotations.${w.key}` }));
+    problems.push(
+      findingOn(
+        w.object,
+        'W03',
+        `waiver annotation "${w.key}" waives nothing: no ${w.rule} finding${w.container ? ` on container "${w.container}"` : ''}`,
+        { path: `metadata.annotations.${w.key}` },
+      ),
+    );
   }
   return [...kept, ...problems];
 }

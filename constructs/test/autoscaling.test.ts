@@ -82,7 +82,11 @@ describe('autoscaling metrics (autoscaling/v2)', () => {
       new WebService(chart, 'Api', {
         ...BASE,
         ingressController: INGRESS_NGINX,
-        autoscaling: { minReplicas: 2, maxReplicas: 6, metrics: [ScalingMetric.memory({ utilization: 75 }), ScalingMetric.pods('inflight_requests', '20')] },
+        autoscaling: {
+          minReplicas: 2,
+          maxReplicas: 6,
+          metrics: [ScalingMetric.memory({ utilization: 75 }), ScalingMetric.pods('inflight_requests', '20')],
+        },
       });
     });
     expect(await hardeningViolations(objects)).to.deep.equal([]);
@@ -90,19 +94,79 @@ describe('autoscaling metrics (autoscaling/v2)', () => {
 
   describe('validation', () => {
     const cases: ReadonlyArray<[string, AutoscalingSpec, string]> = [
-      ['targetCpuUtilization together with metrics', { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 50, metrics: [ScalingMetric.memory({ utilization: 80 })] }, 'invalid autoscaling.targetCpuUtilization 50: conflicts with metrics'],
-      ['an empty metrics list', { minReplicas: 2, maxReplicas: 4, metrics: [] }, 'invalid autoscaling.metrics []: name at least one metric'],
-      ['a zero utilization', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.memory({ utilization: 0 })] }, 'invalid autoscaling.metrics[0].target.utilization 0: must be an integer percentage from 1 to 100'],
-      ['a utilization over 100 %', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.cpu({ utilization: 150 })] }, 'invalid autoscaling.metrics[0].target.utilization 150'],
-      ['a memory average that is not a quantity', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.memory({ averageValue: '200 MB' })] }, 'invalid autoscaling.metrics[0].target.averageValue "200 MB": must be a positive Kubernetes quantity'],
-      ['a zero Pods target', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.pods('rps', '0')] }, 'invalid autoscaling.metrics[0].target.averageValue "0": must be a positive'],
-      ['a metric name with a space', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('queue depth', { value: '10' })] }, 'invalid autoscaling.metrics[0].metric "queue depth"'],
-      ['both value and averageValue', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('q', { value: '1', averageValue: '2' } as never)] }, 'invalid autoscaling.metrics[0].target {"value":"1","averageValue":"2"}: give exactly one of value, averageValue'],
-      ['a utilization and an average for one resource', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.cpu({ utilization: 50, averageValue: '1' } as never)] }, 'invalid autoscaling.metrics[0].target {"utilization":50,"averageValue":"1"}: give exactly one of utilization, averageValue'],
-      ['an Object metric on a lowercase kind', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.object({ apiVersion: 'v1', kind: 'service', name: 'api' }, 'rps', { value: '1' })] }, 'invalid autoscaling.metrics[0].object.kind "service"'],
-      ['a bad selector label', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('q', { value: '1' }, { queue: 'a b' })] }, 'invalid autoscaling.metrics[0].selector "a b"'],
-      ['the same metric twice', { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.memory({ utilization: 80 }), ScalingMetric.memory({ averageValue: '1Gi' })] }, 'invalid autoscaling.metrics[1] "Resource/memory": the same metric twice'],
-      ['a plain object instead of a ScalingMetric', { minReplicas: 2, maxReplicas: 4, metrics: [{ type: 'Resource' } as never] }, 'invalid autoscaling.metrics[0] {"type":"Resource"}: must be a ScalingMetric'],
+      [
+        'targetCpuUtilization together with metrics',
+        { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 50, metrics: [ScalingMetric.memory({ utilization: 80 })] },
+        'invalid autoscaling.targetCpuUtilization 50: conflicts with metrics',
+      ],
+      [
+        'an empty metrics list',
+        { minReplicas: 2, maxReplicas: 4, metrics: [] },
+        'invalid autoscaling.metrics []: name at least one metric',
+      ],
+      [
+        'a zero utilization',
+        { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.memory({ utilization: 0 })] },
+        'invalid autoscaling.metrics[0].target.utilization 0: must be an integer percentage from 1 to 100',
+      ],
+      [
+        'a utilization over 100 %',
+        { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.cpu({ utilization: 150 })] },
+        'invalid autoscaling.metrics[0].target.utilization 150',
+      ],
+      [
+        'a memory average that is not a quantity',
+        { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.memory({ averageValue: '200 MB' })] },
+        'invalid autoscaling.metrics[0].target.averageValue "200 MB": must be a positive Kubernetes quantity',
+      ],
+      [
+        'a zero Pods target',
+        { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.pods('rps', '0')] },
+        'invalid autoscaling.metrics[0].target.averageValue "0": must be a positive',
+      ],
+      [
+        'a metric name with a space',
+        { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('queue depth', { value: '10' })] },
+        'invalid autoscaling.metrics[0].metric "queue depth"',
+      ],
+      [
+        'both value and averageValue',
+        { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('q', { value: '1', averageValue: '2' } as never)] },
+        'invalid autoscaling.metrics[0].target {"value":"1","averageValue":"2"}: give exactly one of value, averageValue',
+      ],
+      [
+        'a utilization and an average for one resource',
+        { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.cpu({ utilization: 50, averageValue: '1' } as never)] },
+        'invalid autoscaling.metrics[0].target {"utilization":50,"averageValue":"1"}: give exactly one of utilization, averageValue',
+      ],
+      [
+        'an Object metric on a lowercase kind',
+        {
+          minReplicas: 2,
+          maxReplicas: 4,
+          metrics: [ScalingMetric.object({ apiVersion: 'v1', kind: 'service', name: 'api' }, 'rps', { value: '1' })],
+        },
+        'invalid autoscaling.metrics[0].object.kind "service"',
+      ],
+      [
+        'a bad selector label',
+        { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('q', { value: '1' }, { queue: 'a b' })] },
+        'invalid autoscaling.metrics[0].selector "a b"',
+      ],
+      [
+        'the same metric twice',
+        {
+          minReplicas: 2,
+          maxReplicas: 4,
+          metrics: [ScalingMetric.memory({ utilization: 80 }), ScalingMetric.memory({ averageValue: '1Gi' })],
+        },
+        'invalid autoscaling.metrics[1] "Resource/memory": the same metric twice',
+      ],
+      [
+        'a plain object instead of a ScalingMetric',
+        { minReplicas: 2, maxReplicas: 4, metrics: [{ type: 'Resource' } as never] },
+        'invalid autoscaling.metrics[0] {"type":"Resource"}: must be a ScalingMetric',
+      ],
     ];
     for (const [what, autoscaling, message] of cases) {
       it(`refuses ${what}`, () => expect(() => hpa(autoscaling)).to.throw(InvalidPropsError, `test/api: ${message}`));

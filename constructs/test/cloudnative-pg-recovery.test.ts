@@ -55,7 +55,7 @@ describe('CloudNativePgRecovery', () => {
   const cluster = ofRecovery(objects).find((o) => o.kind === 'Cluster')!;
   const source = objects.find((o) => o.kind === 'Cluster' && o.metadata.name === 'todo-db')!;
 
-  it('emits the recovered Cluster, its NetworkPolicy, the clients\' egress to it and its daily base backup', () => {
+  it("emits the recovered Cluster, its NetworkPolicy, the clients' egress to it and its daily base backup", () => {
     expect(ofRecovery(objects).map((o) => `${o.kind} ${o.metadata.name}`)).to.deep.equal([
       'Cluster todo-db-pitr',
       'NetworkPolicy todo-db-pitr',
@@ -65,20 +65,32 @@ describe('CloudNativePgRecovery', () => {
     expect(cluster.metadata).to.deep.include({ name: 'todo-db-pitr', namespace: 'todo' });
   });
 
-  it('recovers to the target time from the source\'s folder of its ObjectStore, read through the Barman Cloud plugin', () => {
+  it("recovers to the target time from the source's folder of its ObjectStore, read through the Barman Cloud plugin", () => {
     expect(cluster.spec.bootstrap).to.deep.equal({
       recovery: { source: 'todo-db', database: 'todo', owner: 'todo', recoveryTarget: { targetTime: TARGET } },
     });
     expect(cluster.spec.externalClusters).to.deep.equal([
-      { name: 'todo-db', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'todo-db-backup', serverName: 'todo-db' } } },
+      {
+        name: 'todo-db',
+        plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'todo-db-backup', serverName: 'todo-db' } },
+      },
     ]);
   });
 
-  it('archives its own WAL into the same ObjectStore under its own server name, never the source\'s', () => {
+  it("archives its own WAL into the same ObjectStore under its own server name, never the source's", () => {
     expect(cluster.spec.plugins).to.deep.equal([
-      { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'todo-db-backup', serverName: 'todo-db-pitr' } },
+      {
+        name: 'barman-cloud.cloudnative-pg.io',
+        isWALArchiver: true,
+        parameters: { barmanObjectName: 'todo-db-backup', serverName: 'todo-db-pitr' },
+      },
     ]);
-    expect(only(ofRecovery(objects), 'ScheduledBackup').spec).to.deep.include({ cluster: { name: 'todo-db-pitr' }, schedule: '0 0 2 * * *', method: 'plugin', immediate: true });
+    expect(only(ofRecovery(objects), 'ScheduledBackup').spec).to.deep.include({
+      cluster: { name: 'todo-db-pitr' },
+      schedule: '0 0 2 * * *',
+      method: 'plugin',
+      immediate: true,
+    });
   });
 
   it('runs hardened like the source: same image, uids 10001, resources, instances, storage, spread and archive_timeout', () => {
@@ -87,13 +99,21 @@ describe('CloudNativePgRecovery', () => {
       return rest;
     };
     expect(shared(cluster.spec)).to.deep.equal(shared(source.spec));
-    expect(cluster.spec).to.deep.include({ postgresUID: 10001, postgresGID: 10001, instances: 3, imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6' });
+    expect(cluster.spec).to.deep.include({
+      postgresUID: 10001,
+      postgresGID: 10001,
+      instances: 3,
+      imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6',
+    });
     expect(cluster.spec.postgresql.parameters).to.deep.equal({ archive_timeout: '5min' });
     expect(cluster.spec.resources).to.deep.equal({
       requests: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '1Gi' },
       limits: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '2Gi' },
     });
-    expect(cluster.spec.inheritedMetadata.labels).to.include({ 'app.kubernetes.io/name': 'todo-db-pitr', 'app.kubernetes.io/component': 'database' });
+    expect(cluster.spec.inheritedMetadata.labels).to.include({
+      'app.kubernetes.io/name': 'todo-db-pitr',
+      'app.kubernetes.io/component': 'database',
+    });
   });
 
   it('names the Secret and Service the services switch to', () => {
@@ -103,17 +123,23 @@ describe('CloudNativePgRecovery', () => {
     expect(database.clients.map((c) => c.peerName)).to.deep.equal(['todo-api']);
   });
 
-  it('lets the source\'s clients reach the recovered instances on 5432, and nobody else', () => {
+  it("lets the source's clients reach the recovered instances on 5432, and nobody else", () => {
     const namespaces = namespacesOf(objects);
     const pod = (labels: Record<string, string>, namespace = 'todo') => ({ namespace, labels });
     // The operator labels the instances; it may set app.kubernetes.io/name to postgresql.
-    const instance = pod({ ...cluster.spec.inheritedMetadata.labels, 'app.kubernetes.io/name': 'postgresql', 'cnpg.io/cluster': 'todo-db-pitr' });
+    const instance = pod({
+      ...cluster.spec.inheritedMetadata.labels,
+      'app.kubernetes.io/name': 'postgresql',
+      'cnpg.io/cluster': 'todo-db-pitr',
+    });
     const api = pod({ ...only(objects, 'Deployment').spec.template.metadata.labels });
     expect(isAllowed(objects, namespaces, api, instance, 5432)).to.equal(true);
     expect(isAllowed(objects, namespaces, api, instance, 8000)).to.equal(false);
     expect(isAllowed(objects, namespaces, pod({ 'app.kubernetes.io/name': 'frontend' }), instance, 5432)).to.equal(false);
     expect(isAllowed(objects, namespaces, instance, instance, 5432), 'replicas stream from the primary').to.equal(true);
-    expect(isAllowed(objects, namespaces, pod({ 'app.kubernetes.io/name': 'cloudnative-pg' }, 'cnpg-system'), instance, 8000)).to.equal(true);
+    expect(isAllowed(objects, namespaces, pod({ 'app.kubernetes.io/name': 'cloudnative-pg' }, 'cnpg-system'), instance, 8000)).to.equal(
+      true,
+    );
   });
 
   it('passes the policy and the schemas with no waiver, next to the source and its client', async () => {
@@ -127,12 +153,21 @@ describe('CloudNativePgRecovery', () => {
   it('takes fewer instances or other clients when asked', () => {
     const { objects: small } = environment({ instances: 1, clients: [] });
     expect(only(ofRecovery(small), 'Cluster').spec.instances).to.equal(1);
-    expect(ofRecovery(small).filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).to.deep.equal(['todo-db-pitr']);
+    expect(
+      ofRecovery(small)
+        .filter((o) => o.kind === 'NetworkPolicy')
+        .map((o) => o.metadata.name),
+    ).to.deep.equal(['todo-db-pitr']);
   });
 
-  it('carries the source\'s archive_timeout, which the source checks', () => {
+  it("carries the source's archive_timeout, which the source checks", () => {
     const { objects: custom } = environment({}, { backup: { ...SOURCE.backup, archiveTimeout: '60s' } });
-    expect(only(custom.filter((o) => o.metadata.name === 'todo-db'), 'Cluster').spec.postgresql.parameters.archive_timeout).to.equal('60s');
+    expect(
+      only(
+        custom.filter((o) => o.metadata.name === 'todo-db'),
+        'Cluster',
+      ).spec.postgresql.parameters.archive_timeout,
+    ).to.equal('60s');
     expect(only(ofRecovery(custom), 'Cluster').spec.postgresql.parameters.archive_timeout).to.equal('60s');
     expect(() => environment({}, { backup: { ...SOURCE.backup, archiveTimeout: '5 minutes' } })).to.throw(
       InvalidPropsError,
@@ -144,12 +179,21 @@ describe('CloudNativePgRecovery', () => {
     const refuses = (props: Partial<CloudNativePgRecoveryProps>, message: string) => {
       expect(() => environment(props)).to.throw(InvalidPropsError, `test/restore: invalid ${message}`);
     };
-    it('refuses the source\'s own name and names that are not short DNS labels', () => {
+    it("refuses the source's own name and names that are not short DNS labels", () => {
       refuses({ name: 'todo-db' }, 'name "todo-db": is the source cluster\'s name');
       refuses({ name: 'Todo-DB' }, 'name "Todo-DB": must be a DNS-1035 label of at most 40 characters');
       refuses({ name: `r${'x'.repeat(40)}` }, `name "r${'x'.repeat(40)}": must be a DNS-1035 label`);
     });
-    for (const bad of ['2026-12-07', '2026-12-07T02:15:00', '2026-12-07 02:15', '2026-02-30T00:00:00Z', '2026-12-07T24:00:00Z', 'yesterday', '1765073700', '2026-12-07T02:15:00+25:00']) {
+    for (const bad of [
+      '2026-12-07',
+      '2026-12-07T02:15:00',
+      '2026-12-07 02:15',
+      '2026-02-30T00:00:00Z',
+      '2026-12-07T24:00:00Z',
+      'yesterday',
+      '1765073700',
+      '2026-12-07T02:15:00+25:00',
+    ]) {
       it(`refuses the target time ${JSON.stringify(bad)}`, () => {
         refuses({ targetTime: bad }, `targetTime ${JSON.stringify(bad)}: must be an RFC 3339 timestamp with a time zone`);
       });
@@ -174,4 +218,3 @@ describe('CloudNativePgRecovery', () => {
     expect(parseRfc3339('2025-02-29T00:00:00Z')).to.equal(undefined);
   });
 });
-

@@ -18,12 +18,16 @@ function synth(props: Partial<AcmeClusterIssuerProps> = {}): Manifest {
 }
 
 describe('AcmeClusterIssuer', () => {
-  it('defaults to Let\'s Encrypt staging with http01 through the nginx ingress class', () => {
+  it("defaults to Let's Encrypt staging with http01 through the nginx ingress class", () => {
     const issuer = synth();
     expect(issuer.apiVersion).to.equal('cert-manager.io/v1');
     expect(issuer.metadata).to.not.have.property('namespace');
     expect(issuer.metadata.name).to.equal('letsencrypt');
-    expect(issuer.metadata.labels).to.include({ 'app.kubernetes.io/name': 'letsencrypt', 'app.kubernetes.io/component': 'certificate-issuer', 'app.kubernetes.io/version': '1.2.3' });
+    expect(issuer.metadata.labels).to.include({
+      'app.kubernetes.io/name': 'letsencrypt',
+      'app.kubernetes.io/component': 'certificate-issuer',
+      'app.kubernetes.io/version': '1.2.3',
+    });
     expect(issuer.spec).to.deep.equal({
       acme: {
         server: LETS_ENCRYPT_STAGING,
@@ -52,7 +56,14 @@ describe('AcmeClusterIssuer', () => {
   });
 
   it('passes the synth-time hardening check (N07 cluster scope, A08 labels, K01 schema)', async () => {
-    expect((await new HardeningValidation().check([synth(), synth({ name: 'letsencrypt-gateway', http01: { gateway: { name: 'edge', namespace: 'gateways' } } })] as KubeObject[])).map(formatFinding)).to.deep.equal([]);
+    expect(
+      (
+        await new HardeningValidation().check([
+          synth(),
+          synth({ name: 'letsencrypt-gateway', http01: { gateway: { name: 'edge', namespace: 'gateways' } } }),
+        ] as KubeObject[])
+      ).map(formatFinding),
+    ).to.deep.equal([]);
   });
 
   it('matches the snapshot', () => {
@@ -63,13 +74,21 @@ describe('AcmeClusterIssuer', () => {
     const cases: Array<[string, Partial<AcmeClusterIssuerProps>, string]> = [
       ['not an email', { email: 'ops-at-todo.dev' }, 'test/Issuer: invalid email "ops-at-todo.dev": not an email address'],
       ['reserved email domain', { email: 'me@example.com' }, 'test/Issuer: invalid email "me@example.com": a reserved domain'],
-      ['plain http server', { server: 'http://acme.internal/directory' }, 'test/Issuer: invalid server "http://acme.internal/directory": an ACME directory must be served over https'],
-      ['unknown server word', { server: 'prod' }, 'test/Issuer: invalid server "prod": must be \'staging\', \'production\' or an https URL'],
+      [
+        'plain http server',
+        { server: 'http://acme.internal/directory' },
+        'test/Issuer: invalid server "http://acme.internal/directory": an ACME directory must be served over https',
+      ],
+      ['unknown server word', { server: 'prod' }, "test/Issuer: invalid server \"prod\": must be 'staging', 'production' or an https URL"],
       ['bad name', { name: 'Lets_Encrypt' }, 'test/Issuer: invalid name "Lets_Encrypt": an issuer name must be an RFC 1123 label'],
       ['bad key secret', { privateKeySecretName: 'Key!' }, 'test/Issuer: invalid privateKeySecretName "Key!"'],
       ['empty version', { version: '' }, 'test/Issuer: invalid version "": not a valid value for label app.kubernetes.io/version'],
       ['bad ingress class', { http01: { ingressClassName: 'Nginx Class' } }, 'test/Issuer: invalid http01.ingressClassName "Nginx Class"'],
-      ['gateway in default namespace', { http01: { gateway: { name: 'edge', namespace: 'default' } } }, 'test/Issuer: invalid http01.gateway.namespace "default"'],
+      [
+        'gateway in default namespace',
+        { http01: { gateway: { name: 'edge', namespace: 'default' } } },
+        'test/Issuer: invalid http01.gateway.namespace "default"',
+      ],
     ];
     for (const [name, props, message] of cases) {
       it(name, () => expect(() => synth(props)).to.throw(message));

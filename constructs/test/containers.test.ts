@@ -22,13 +22,23 @@ const PROXY: SidecarSpec = {
   image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1',
   resources: SMALL,
   args: ['--port=5432', '--http-port=9801', '--health-check', 'project:region:todo'],
-  ports: [{ name: 'pg', port: 5432 }, { name: 'proxy-health', port: 9801 }],
+  ports: [
+    { name: 'pg', port: 5432 },
+    { name: 'proxy-health', port: 9801 },
+  ],
   probes: {
     readiness: Probe.http('/readiness', { port: 'proxy-health' }),
     liveness: Probe.http('/liveness', { port: 'proxy-health' }),
     startup: Probe.http('/startup', { port: 'proxy-health' }),
   },
-  secretFiles: [{ secretName: 'todo-proxy-sa', key: 'credentials.json', mountPath: '/var/run/secrets/proxy', envVarForPath: 'CSQL_PROXY_CREDENTIALS_FILE' }],
+  secretFiles: [
+    {
+      secretName: 'todo-proxy-sa',
+      key: 'credentials.json',
+      mountPath: '/var/run/secrets/proxy',
+      envVarForPath: 'CSQL_PROXY_CREDENTIALS_FILE',
+    },
+  ],
 };
 
 const MIGRATE: InitContainerSpec = {
@@ -69,7 +79,10 @@ describe('sidecars and init containers', () => {
   const main = spec.containers[0];
 
   it('runs native sidecars first (restartPolicy Always), then the init containers, in order', () => {
-    expect(spec.initContainers.map((c: Manifest) => [c.name, c.restartPolicy])).to.deep.equal([['db-proxy', 'Always'], ['migrate', undefined]]);
+    expect(spec.initContainers.map((c: Manifest) => [c.name, c.restartPolicy])).to.deep.equal([
+      ['db-proxy', 'Always'],
+      ['migrate', undefined],
+    ]);
     expect(spec.containers.map((c: Manifest) => c.name)).to.deep.equal(['todo-api']);
   });
 
@@ -90,7 +103,10 @@ describe('sidecars and init containers', () => {
   });
 
   it('probes the sidecar on its own ports, and never an init container (P01, P03)', () => {
-    expect(proxy!.ports).to.deep.equal([{ name: 'pg', containerPort: 5432, protocol: 'TCP' }, { name: 'proxy-health', containerPort: 9801, protocol: 'TCP' }]);
+    expect(proxy!.ports).to.deep.equal([
+      { name: 'pg', containerPort: 5432, protocol: 'TCP' },
+      { name: 'proxy-health', containerPort: 9801, protocol: 'TCP' },
+    ]);
     expect(proxy!.readinessProbe.httpGet).to.deep.equal({ path: '/readiness', port: 'proxy-health' });
     expect(proxy!.livenessProbe.httpGet).to.deep.equal({ path: '/liveness', port: 'proxy-health' });
     expect(proxy!.startupProbe.httpGet).to.deep.equal({ path: '/startup', port: 'proxy-health' });
@@ -99,9 +115,14 @@ describe('sidecars and init containers', () => {
 
   it('gives each container its own /tmp, writable paths and Secret files under volume names derived from its name', () => {
     expect(spec.volumes.map((v: Manifest) => v.name)).to.deep.equal([
-      'tmp', 'scratch-1', 'secret-0',
-      'db-proxy-tmp', 'db-proxy-secret-0',
-      'migrate-tmp', 'migrate-scratch-1', 'migrate-secret-0',
+      'tmp',
+      'scratch-1',
+      'secret-0',
+      'db-proxy-tmp',
+      'db-proxy-secret-0',
+      'migrate-tmp',
+      'migrate-scratch-1',
+      'migrate-secret-0',
     ]);
     const mounts = (c: Manifest) => c.volumeMounts.map((m: Manifest) => `${m.name}:${m.mountPath}`);
     expect(mounts(main)).to.deep.equal(['tmp:/tmp', 'scratch-1:/app/.cache', 'secret-0:/var/run/secrets/jwt']);
@@ -135,7 +156,11 @@ describe('sidecars and init containers', () => {
       secretFiles: [{ secretName: 's', mountPath: '/s' }],
       writablePaths: [{ path: '/w', sizeLimit: '1Mi' }],
     }));
-    const volumes: string[] = podSpec({ sidecars, initContainers: [], configFiles: { mountPath: '/etc/app', files: { 'a.conf': 'x' } } }).volumes.map((v: Manifest) => v.name);
+    const volumes: string[] = podSpec({
+      sidecars,
+      initContainers: [],
+      configFiles: { mountPath: '/etc/app', files: { 'a.conf': 'x' } },
+    }).volumes.map((v: Manifest) => v.name);
     expect(volumes).to.have.length(4 + names.length * 3);
     expect(new Set(volumes).size).to.equal(volumes.length);
   });
@@ -149,7 +174,10 @@ describe('sidecars and init containers', () => {
   it('matches the snapshot', () => {
     const chart = Testing.chart();
     new HardenedDeployment(chart, 'api', BASE);
-    expectSnapshot('hardened-deployment-sidecars', (Testing.synth(chart) as Manifest[]).filter((o) => o.kind === 'Deployment'));
+    expectSnapshot(
+      'hardened-deployment-sidecars',
+      (Testing.synth(chart) as Manifest[]).filter((o) => o.kind === 'Deployment'),
+    );
   });
 
   describe('in a WebService, through the hardening policy with no waiver', () => {
@@ -175,48 +203,121 @@ describe('sidecars and init containers', () => {
 
   describe('validation (each bad prop throws naming the construct path, the prop and the value)', () => {
     const sidecar = (overrides: Partial<SidecarSpec>): Partial<HardenedDeploymentProps> => ({ sidecars: [{ ...PROXY, ...overrides }] });
-    const init = (overrides: Partial<InitContainerSpec>): Partial<HardenedDeploymentProps> => ({ initContainers: [{ ...MIGRATE, ...overrides }] });
+    const init = (overrides: Partial<InitContainerSpec>): Partial<HardenedDeploymentProps> => ({
+      initContainers: [{ ...MIGRATE, ...overrides }],
+    });
     const cases: ReadonlyArray<[string, Partial<HardenedDeploymentProps>, string]> = [
-      ['a sidecar named like the main container', sidecar({ name: 'todo-api' }), 'invalid sidecars[0].name "todo-api": another container in the pod has this name'],
-      ['an init container named like a sidecar', init({ name: 'db-proxy' }), 'invalid initContainers[0].name "db-proxy": another container in the pod has this name'],
-      ['a container name over 40 characters', init({ name: 'm'.repeat(41) }), `invalid initContainers[0].name "${'m'.repeat(41)}": must be a DNS-1123 label of at most 40 characters`],
+      [
+        'a sidecar named like the main container',
+        sidecar({ name: 'todo-api' }),
+        'invalid sidecars[0].name "todo-api": another container in the pod has this name',
+      ],
+      [
+        'an init container named like a sidecar',
+        init({ name: 'db-proxy' }),
+        'invalid initContainers[0].name "db-proxy": another container in the pod has this name',
+      ],
+      [
+        'a container name over 40 characters',
+        init({ name: 'm'.repeat(41) }),
+        `invalid initContainers[0].name "${'m'.repeat(41)}": must be a DNS-1123 label of at most 40 characters`,
+      ],
       ['an uppercase container name', init({ name: 'Migrate' }), 'invalid initContainers[0].name "Migrate"'],
-      ['a latest image', sidecar({ image: 'proxy:latest' }), 'invalid sidecars[0].image "proxy:latest": the tag "latest" is not a version (I01)'],
+      [
+        'a latest image',
+        sidecar({ image: 'proxy:latest' }),
+        'invalid sidecars[0].image "proxy:latest": the tag "latest" is not a version (I01)',
+      ],
       ['missing resources', init({ resources: undefined as never }), 'invalid initContainers[0].resources undefined: requests and limits'],
       [
         'a limit below its request',
         init({ resources: { ...SMALL, limits: { ...SMALL.limits, memory: '16Mi' } } }),
         'invalid initContainers[0].resources.limits.memory "16Mi": is below the request "32Mi"',
       ],
-      ['a sidecar port taking the main port number', sidecar({ ports: [{ name: 'pg', port: 8080 }, ...PROXY.ports!.slice(1)] }), 'invalid sidecars[0].ports {"name":"pg","port":8080}: duplicate port name or number in the pod (P04)'],
-      ['a sidecar port taking the main port name', sidecar({ ports: [{ name: 'http', port: 5432 }, ...PROXY.ports!.slice(1)] }), 'invalid sidecars[0].ports {"name":"http","port":5432}: duplicate port name or number'],
-      ['a privileged sidecar port', sidecar({ ports: [{ name: 'dns', port: 53 }] }), 'invalid sidecars[0].ports {"name":"dns","port":53}: port must be an integer from 1024'],
-      ['a sidecar without probes', sidecar({ probes: undefined as never }), 'invalid sidecars[0].probes undefined: a sidecar runs as long as the pod'],
-      ['a sidecar probing a port of the main container (P03)', sidecar({ probes: { readiness: Probe.http('/r', { port: 'http' }), liveness: Probe.tcp({ port: 'pg' }) } }), 'invalid sidecars[0].probes.readiness.port "http": is not a declared port (declared: pg, proxy-health) (P03)'],
-      ['sidecar readiness equal to liveness (P02)', sidecar({ probes: { readiness: Probe.tcp({ port: 'pg' }), liveness: Probe.tcp({ port: 'pg' }) } }), 'invalid sidecars[0].probes.readiness {"type":"tcp","port":"pg"}: readiness and liveness must differ'],
-      ['probes on an init container', init({ probes: { readiness: Probe.tcp(), liveness: Probe.exec(['true']) } } as never), 'invalid initContainers[0].probes'],
-      ['ports on an init container', init({ ports: [{ name: 'x', port: 7000 }] } as never), 'invalid initContainers[0].ports [{"name":"x","port":7000}]: an init container runs to completion'],
-      ['a secret-looking env var', init({ env: { DB_PASSWORD: 'hunter2' } }), 'invalid initContainers[0].env "DB_PASSWORD": looks like a secret'],
-      ['an env var clashing with a Secret file path var', init({ env: { DATABASE_URL_FILE: '/x' } }), 'invalid initContainers[0].secretFiles.envVarForPath "DATABASE_URL_FILE": duplicate env var name (S20)'],
+      [
+        'a sidecar port taking the main port number',
+        sidecar({ ports: [{ name: 'pg', port: 8080 }, ...PROXY.ports!.slice(1)] }),
+        'invalid sidecars[0].ports {"name":"pg","port":8080}: duplicate port name or number in the pod (P04)',
+      ],
+      [
+        'a sidecar port taking the main port name',
+        sidecar({ ports: [{ name: 'http', port: 5432 }, ...PROXY.ports!.slice(1)] }),
+        'invalid sidecars[0].ports {"name":"http","port":5432}: duplicate port name or number',
+      ],
+      [
+        'a privileged sidecar port',
+        sidecar({ ports: [{ name: 'dns', port: 53 }] }),
+        'invalid sidecars[0].ports {"name":"dns","port":53}: port must be an integer from 1024',
+      ],
+      [
+        'a sidecar without probes',
+        sidecar({ probes: undefined as never }),
+        'invalid sidecars[0].probes undefined: a sidecar runs as long as the pod',
+      ],
+      [
+        'a sidecar probing a port of the main container (P03)',
+        sidecar({ probes: { readiness: Probe.http('/r', { port: 'http' }), liveness: Probe.tcp({ port: 'pg' }) } }),
+        'invalid sidecars[0].probes.readiness.port "http": is not a declared port (declared: pg, proxy-health) (P03)',
+      ],
+      [
+        'sidecar readiness equal to liveness (P02)',
+        sidecar({ probes: { readiness: Probe.tcp({ port: 'pg' }), liveness: Probe.tcp({ port: 'pg' }) } }),
+        'invalid sidecars[0].probes.readiness {"type":"tcp","port":"pg"}: readiness and liveness must differ',
+      ],
+      [
+        'probes on an init container',
+        init({ probes: { readiness: Probe.tcp(), liveness: Probe.exec(['true']) } } as never),
+        'invalid initContainers[0].probes',
+      ],
+      [
+        'ports on an init container',
+        init({ ports: [{ name: 'x', port: 7000 }] } as never),
+        'invalid initContainers[0].ports [{"name":"x","port":7000}]: an init container runs to completion',
+      ],
+      [
+        'a secret-looking env var',
+        init({ env: { DB_PASSWORD: 'hunter2' } }),
+        'invalid initContainers[0].env "DB_PASSWORD": looks like a secret',
+      ],
+      [
+        'an env var clashing with a Secret file path var',
+        init({ env: { DATABASE_URL_FILE: '/x' } }),
+        'invalid initContainers[0].secretFiles.envVarForPath "DATABASE_URL_FILE": duplicate env var name (S20)',
+      ],
       [
         'a Secret path variable that looks like a secret (S19)',
         sidecar({ secretFiles: [{ secretName: 'sa', key: 'key.json', mountPath: '/s', envVarForPath: 'GOOGLE_APPLICATION_CREDENTIALS' }] }),
         'invalid sidecars[0].secretFiles.envVarForPath "GOOGLE_APPLICATION_CREDENTIALS": looks like a secret, so S19 would report its value',
       ],
-      ['a Secret over its own /tmp', sidecar({ secretFiles: [{ secretName: 'x', mountPath: '/tmp' }] }), 'invalid sidecars[0].secretFiles.mountPath "/tmp": is mounted twice'],
-      ['a relative writable path', init({ writablePaths: [{ path: 'cache' }] }), 'invalid initContainers[0].writablePaths "cache": must be an absolute'],
+      [
+        'a Secret over its own /tmp',
+        sidecar({ secretFiles: [{ secretName: 'x', mountPath: '/tmp' }] }),
+        'invalid sidecars[0].secretFiles.mountPath "/tmp": is mounted twice',
+      ],
+      [
+        'a relative writable path',
+        init({ writablePaths: [{ path: 'cache' }] }),
+        'invalid initContainers[0].writablePaths "cache": must be an absolute',
+      ],
       [
         'emptyDirs larger than its own ephemeral-storage limit',
         init({ writablePaths: [{ path: '/cache', sizeLimit: '100Mi' }] }),
         'invalid initContainers[0].resources.limits.ephemeralStorage "128Mi": is smaller than the emptyDir size limits',
       ],
-      ['a bad Secret name', sidecar({ secretFiles: [{ secretName: 'Proxy_SA', mountPath: '/s' }] }), 'invalid sidecars[0].secretFiles.secretName "Proxy_SA"'],
+      [
+        'a bad Secret name',
+        sidecar({ secretFiles: [{ secretName: 'Proxy_SA', mountPath: '/s' }] }),
+        'invalid sidecars[0].secretFiles.secretName "Proxy_SA"',
+      ],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what}`, () => {
         const chart = Testing.chart();
         expect(() => new HardenedDeployment(chart, 'api', { ...BASE, ...overrides })).to.throw(InvalidPropsError, `test/api: ${message}`);
-        expect(chart.node.findAll().some((c) => c.node.id === 'Deployment'), 'nothing is built').to.equal(false);
+        expect(
+          chart.node.findAll().some((c) => c.node.id === 'Deployment'),
+          'nothing is built',
+        ).to.equal(false);
       });
     }
   });

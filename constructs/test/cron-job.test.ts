@@ -30,7 +30,13 @@ function synthCron(overrides: Partial<CronJobProps> = {}): Manifest[] {
   new CronJob(chart, 'cron', { ...CRON, ...overrides });
   return Testing.synth(chart) as Manifest[];
 }
-const RESTRICTED_POD = { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } };
+const RESTRICTED_POD = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  fsGroup: 10001,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 
 describe('CronJob', () => {
   const objects = synthCron();
@@ -66,10 +72,19 @@ describe('CronJob', () => {
 
   it('runs a hardened pod: own ServiceAccount, no token, restricted contexts, secret as a file (S03-S09, S18, S19)', () => {
     expect(only(objects, 'ServiceAccount').automountServiceAccountToken).to.equal(false);
-    expect(pod).to.include({ serviceAccountName: 'purge-done', automountServiceAccountToken: false, enableServiceLinks: false, restartPolicy: 'Never' });
+    expect(pod).to.include({
+      serviceAccountName: 'purge-done',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      restartPolicy: 'Never',
+    });
     expect(pod.securityContext).to.deep.equal(RESTRICTED_POD);
     const c = pod.containers[0];
-    expect(c.securityContext).to.deep.include({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).to.deep.include({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(c.env).to.deep.equal([{ name: 'DATABASE_URL_FILE', value: '/var/run/secrets/db/uri' }]);
     expect(pod.volumes).to.deep.equal([
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
@@ -84,24 +99,37 @@ describe('CronJob', () => {
     expect(policy.spec.ingress).to.deep.equal([]);
     expect(policy.spec.policyTypes).to.deep.equal(['Ingress', 'Egress']);
     expect(policy.spec.egress.map((rule: Manifest) => rule.ports)).to.deep.equal([
-      [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      [
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ],
       [{ port: 5432, protocol: 'TCP' }],
     ]);
   });
 
   it('takes every scheduling field', () => {
-    const spec = only(synthCron({
+    const spec = only(
+      synthCron({
+        timeZone: 'Europe/Berlin',
+        concurrencyPolicy: 'Replace',
+        startingDeadlineSeconds: 300,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 5,
+        suspend: true,
+        backoffLimit: 0,
+        activeDeadlineSeconds: 600,
+        restartPolicy: 'OnFailure',
+      }),
+      'CronJob',
+    ).spec;
+    expect(spec).to.deep.include({
       timeZone: 'Europe/Berlin',
       concurrencyPolicy: 'Replace',
       startingDeadlineSeconds: 300,
       successfulJobsHistoryLimit: 1,
       failedJobsHistoryLimit: 5,
       suspend: true,
-      backoffLimit: 0,
-      activeDeadlineSeconds: 600,
-      restartPolicy: 'OnFailure',
-    }), 'CronJob').spec;
-    expect(spec).to.deep.include({ timeZone: 'Europe/Berlin', concurrencyPolicy: 'Replace', startingDeadlineSeconds: 300, successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 5, suspend: true });
+    });
     expect(spec.jobTemplate.spec).to.deep.include({ backoffLimit: 0, activeDeadlineSeconds: 600 });
     expect(spec.jobTemplate.spec.template.spec.restartPolicy).to.equal('OnFailure');
   });
@@ -115,7 +143,10 @@ describe('CronJob', () => {
     const invalid = (overrides: Partial<CronJobProps>, message: string) => {
       expect(() => synthCron(overrides)).to.throw(InvalidPropsError, `test/cron: invalid ${message}`);
     };
-    invalid({ name: 'p'.repeat(53) }, `name "${'p'.repeat(53)}": must be a DNS-1035 label of at most 52 characters (the CronJob adds an 11-character suffix to Job names)`);
+    invalid(
+      { name: 'p'.repeat(53) },
+      `name "${'p'.repeat(53)}": must be a DNS-1035 label of at most 52 characters (the CronJob adds an 11-character suffix to Job names)`,
+    );
     invalid({ schedule: '@daily' }, 'schedule "@daily": must have five fields');
     invalid({ schedule: '0 3 * 13 *' }, 'schedule "0 3 * 13 *": the month field "13" is not valid (1-12');
     invalid({ timeZone: 'Mars/Olympus' }, 'timeZone "Mars/Olympus": is not an IANA time zone');
@@ -124,7 +155,13 @@ describe('CronJob', () => {
     invalid({ failedJobsHistoryLimit: -1 }, 'failedJobsHistoryLimit -1: must be an integer from 0 to 100');
     invalid({ restartPolicy: 'Always' as never }, 'restartPolicy "Always": must be "Never" or "OnFailure"');
     invalid({ backoffLimit: 1.5 }, 'backoffLimit 1.5: must be an integer from 0 to 20');
-    invalid({ persistentVolumeClaims: [{ volumeName: 'tmp', claimName: 'data', mountPath: '/data' }] }, 'persistentVolumeClaims.mountPath "tmp": duplicate volume name');
-    invalid({ persistentVolumeClaims: [{ volumeName: 'data', claimName: 'Data!', mountPath: '/data' }] }, 'persistentVolumeClaims.claimName "Data!": must be a claim name');
+    invalid(
+      { persistentVolumeClaims: [{ volumeName: 'tmp', claimName: 'data', mountPath: '/data' }] },
+      'persistentVolumeClaims.mountPath "tmp": duplicate volume name',
+    );
+    invalid(
+      { persistentVolumeClaims: [{ volumeName: 'data', claimName: 'Data!', mountPath: '/data' }] },
+      'persistentVolumeClaims.claimName "Data!": must be a claim name',
+    );
   });
 });

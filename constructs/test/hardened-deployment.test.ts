@@ -194,7 +194,9 @@ describe('HardenedDeployment', () => {
     it('annotates the pod template with the sha256 of the config data, so a change rolls the pods', () => {
       const checksum = (c: Record<string, string>) =>
         only(synth({ config: c }).objects, 'Deployment').spec.template.metadata.annotations['checksum/config'];
-      const expected = createHash('sha256').update(JSON.stringify({ LOG_LEVEL: 'info', PORT: '8080' })).digest('hex');
+      const expected = createHash('sha256')
+        .update(JSON.stringify({ LOG_LEVEL: 'info', PORT: '8080' }))
+        .digest('hex');
       expect(checksum(config)).to.equal(expected);
       expect(checksum({ LOG_LEVEL: 'info', PORT: '8080' }), 'key order does not matter').to.equal(expected);
       expect(checksum({ ...config, LOG_LEVEL: 'debug' })).to.not.equal(expected);
@@ -233,17 +235,23 @@ describe('HardenedDeployment', () => {
       expect(configMaps[0]!.metadata.labels['app.kubernetes.io/name']).to.equal('todo-api');
       expect(configMaps[0]!.data).to.deep.equal(files);
       expect(workload.configFilesMapName).to.equal('todo-api-files');
-      expect(podSpec(objects).volumes[1]).to.deep.equal({ name: 'config-files', configMap: { name: 'todo-api-files', defaultMode: 0o444 } });
+      expect(podSpec(objects).volumes[1]).to.deep.equal({
+        name: 'config-files',
+        configMap: { name: 'todo-api-files', defaultMode: 0o444 },
+      });
       expect(container(objects).volumeMounts[1]).to.deep.equal({ name: 'config-files', mountPath: '/etc/nginx/conf.d', readOnly: true });
       const checksum = (content: string) =>
-        only(synth({ configFiles: { mountPath: '/etc/nginx/conf.d', files: { 'default.conf': content } } }).objects, 'Deployment')
-          .spec.template.metadata.annotations['checksum/config-files'];
+        only(synth({ configFiles: { mountPath: '/etc/nginx/conf.d', files: { 'default.conf': content } } }).objects, 'Deployment').spec
+          .template.metadata.annotations['checksum/config-files'];
       expect(checksum(files['default.conf'])).to.equal(createHash('sha256').update(JSON.stringify(files)).digest('hex'));
       expect(checksum('server { listen 9090; }\n')).to.not.equal(checksum(files['default.conf']));
     });
 
     it('mounts each declared writable path as its own size-limited emptyDir', () => {
-      const { objects } = synth({ writablePaths: [{ path: '/app/.cache', sizeLimit: '32Mi' }, { path: '/var/run/app' }], tmpSizeLimit: '16Mi' });
+      const { objects } = synth({
+        writablePaths: [{ path: '/app/.cache', sizeLimit: '32Mi' }, { path: '/var/run/app' }],
+        tmpSizeLimit: '16Mi',
+      });
       expect(podSpec(objects).volumes).to.deep.equal([
         { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
         { name: 'scratch-1', emptyDir: { sizeLimit: '32Mi' } },
@@ -282,7 +290,10 @@ describe('HardenedDeployment', () => {
 
     it('probes a custom port and paths when told to', () => {
       const { objects } = synth({
-        ports: [{ name: 'web', port: 3000 }, { name: 'metrics', port: 9090 }],
+        ports: [
+          { name: 'web', port: 3000 },
+          { name: 'metrics', port: 9090 },
+        ],
         probes: { port: 'metrics', readinessPath: '/ready', livenessPath: '/alive', startupPath: '/started' },
       });
       expect(container(objects).readinessProbe.httpGet).to.deep.equal({ path: '/ready', port: 'metrics' });
@@ -328,14 +339,34 @@ describe('HardenedDeployment', () => {
   describe('validation (each bad prop throws naming the construct path and the value)', () => {
     const cases: ReadonlyArray<[string, Partial<HardenedDeploymentProps>, string]> = [
       ['an image without a tag', { image: 'ghcr.io/example/todo-api' }, 'invalid image "ghcr.io/example/todo-api": needs an explicit tag'],
-      ['a registry port mistaken for a tag', { image: 'registry:5000/todo-api' }, 'invalid image "registry:5000/todo-api": needs an explicit tag'],
+      [
+        'a registry port mistaken for a tag',
+        { image: 'registry:5000/todo-api' },
+        'invalid image "registry:5000/todo-api": needs an explicit tag',
+      ],
       ['the latest tag', { image: 'todo-api:latest' }, 'invalid image "todo-api:latest": the tag "latest"'],
       ['a malformed digest', { image: 'todo-api:1.0@sha256:abc' }, 'invalid image "todo-api:1.0@sha256:abc": the digest'],
-      ['a missing digest when required', { requireDigest: true }, 'invalid image "ghcr.io/example/todo-api:1.4.2": this environment requires a digest'],
+      [
+        'a missing digest when required',
+        { requireDigest: true },
+        'invalid image "ghcr.io/example/todo-api:1.4.2": this environment requires a digest',
+      ],
       ['missing resources', { resources: undefined as never }, 'invalid resources undefined: requests and limits'],
-      ['config files without a file', { configFiles: { mountPath: '/etc/app', files: {} } }, 'invalid configFiles.files {}: name at least one file'],
-      ['a config file that looks like a secret', { configFiles: { mountPath: '/etc/app', files: { 'api-token': 'x' } } }, 'invalid configFiles.files "api-token": looks like a secret'],
-      ['config files over /tmp', { configFiles: { mountPath: '/tmp', files: { 'a.conf': 'x' } } }, 'invalid configFiles.mountPath "/tmp": is mounted twice'],
+      [
+        'config files without a file',
+        { configFiles: { mountPath: '/etc/app', files: {} } },
+        'invalid configFiles.files {}: name at least one file',
+      ],
+      [
+        'a config file that looks like a secret',
+        { configFiles: { mountPath: '/etc/app', files: { 'api-token': 'x' } } },
+        'invalid configFiles.files "api-token": looks like a secret',
+      ],
+      [
+        'config files over /tmp',
+        { configFiles: { mountPath: '/tmp', files: { 'a.conf': 'x' } } },
+        'invalid configFiles.mountPath "/tmp": is mounted twice',
+      ],
       [
         'a missing limit',
         { resources: { requests: RESOURCES.requests, limits: { cpu: '1', memory: '256Mi' } as never } },
@@ -358,23 +389,77 @@ describe('HardenedDeployment', () => {
       ],
       [
         'an ephemeral-storage limit below the request (G vs Gi)',
-        { resources: { requests: { ...RESOURCES.requests, ephemeralStorage: '1Gi' }, limits: { ...RESOURCES.limits, ephemeralStorage: '1G' } } },
+        {
+          resources: {
+            requests: { ...RESOURCES.requests, ephemeralStorage: '1Gi' },
+            limits: { ...RESOURCES.limits, ephemeralStorage: '1G' },
+          },
+        },
         'invalid resources.limits.ephemeralStorage "1G": is below the request "1Gi"',
       ],
-      ['a privileged port', { ports: [{ name: 'http', port: 80 }] }, 'invalid ports {"name":"http","port":80}: port must be an integer from 1024'],
+      [
+        'a privileged port',
+        { ports: [{ name: 'http', port: 80 }] },
+        'invalid ports {"name":"http","port":80}: port must be an integer from 1024',
+      ],
       ['port 22', { ports: [{ name: 'ssh', port: 22 }] }, 'invalid ports {"name":"ssh","port":22}: port must be'],
-      ['a port name over 15 characters', { ports: [{ name: 'http-application', port: 8080 }] }, 'invalid ports {"name":"http-application","port":8080}: name must be an IANA'],
-      ['duplicate ports', { ports: [{ name: 'http', port: 8080 }, { name: 'http', port: 8081 }] }, 'invalid ports {"name":"http","port":8081}: duplicate'],
-      ['an unknown appProtocol', { ports: [{ name: 'grpc', port: 9090, appProtocol: 'http2' as never }] }, 'invalid ports {"name":"grpc","port":9090,"appProtocol":"http2"}: appProtocol must be one of http, h2c, grpc'],
+      [
+        'a port name over 15 characters',
+        { ports: [{ name: 'http-application', port: 8080 }] },
+        'invalid ports {"name":"http-application","port":8080}: name must be an IANA',
+      ],
+      [
+        'duplicate ports',
+        {
+          ports: [
+            { name: 'http', port: 8080 },
+            { name: 'http', port: 8081 },
+          ],
+        },
+        'invalid ports {"name":"http","port":8081}: duplicate',
+      ],
+      [
+        'an unknown appProtocol',
+        { ports: [{ name: 'grpc', port: 9090, appProtocol: 'http2' as never }] },
+        'invalid ports {"name":"grpc","port":9090,"appProtocol":"http2"}: appProtocol must be one of http, h2c, grpc',
+      ],
       ['a probe on an undeclared port', { probes: { port: 'admin' } }, 'invalid probes.port "admin": is not a declared port'],
-      ['readiness equal to liveness', { probes: { readinessPath: '/livez' } }, 'invalid probes.readinessPath "/livez": readiness and liveness must differ'],
-      ['minReplicas below 2', { autoscaling: { minReplicas: 1, maxReplicas: 3 } }, 'invalid autoscaling.minReplicas 1: must be an integer >= 2'],
-      ['maxReplicas not above minReplicas', { autoscaling: { minReplicas: 3, maxReplicas: 3 } }, 'invalid autoscaling.maxReplicas 3: must be an integer greater than minReplicas 3'],
-      ['replicas with autoscaling', { replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 4 } }, 'invalid replicas 3: conflicts with autoscaling'],
+      [
+        'readiness equal to liveness',
+        { probes: { readinessPath: '/livez' } },
+        'invalid probes.readinessPath "/livez": readiness and liveness must differ',
+      ],
+      [
+        'minReplicas below 2',
+        { autoscaling: { minReplicas: 1, maxReplicas: 3 } },
+        'invalid autoscaling.minReplicas 1: must be an integer >= 2',
+      ],
+      [
+        'maxReplicas not above minReplicas',
+        { autoscaling: { minReplicas: 3, maxReplicas: 3 } },
+        'invalid autoscaling.maxReplicas 3: must be an integer greater than minReplicas 3',
+      ],
+      [
+        'replicas with autoscaling',
+        { replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+        'invalid replicas 3: conflicts with autoscaling',
+      ],
       ['zero replicas', { replicas: 0 }, 'invalid replicas 0: must be an integer >= 1'],
-      ['a CPU target over 100%', { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 150 } }, 'invalid autoscaling.targetCpuUtilization 150: must be an integer percentage'],
-      ['a relative probe path', { probes: { readinessPath: 'readyz' } }, 'invalid probes.readinessPath "readyz": must be an absolute HTTP path'],
-      ['an invalid Secret name', { secretFiles: [{ secretName: 'DB_Secret', mountPath: '/s/db' }] }, 'invalid secretFiles.secretName "DB_Secret": must be a DNS-1123 subdomain'],
+      [
+        'a CPU target over 100%',
+        { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 150 } },
+        'invalid autoscaling.targetCpuUtilization 150: must be an integer percentage',
+      ],
+      [
+        'a relative probe path',
+        { probes: { readinessPath: 'readyz' } },
+        'invalid probes.readinessPath "readyz": must be an absolute HTTP path',
+      ],
+      [
+        'an invalid Secret name',
+        { secretFiles: [{ secretName: 'DB_Secret', mountPath: '/s/db' }] },
+        'invalid secretFiles.secretName "DB_Secret": must be a DNS-1123 subdomain',
+      ],
       ['an unknown preStop mode', { preStopMode: 'signal' as never }, 'invalid preStopMode "signal": must be "exec" or "sleep-action"'],
       ['a version that is not a label value', { version: 'v1+build' }, 'invalid version "v1+build": must be a non-empty label value'],
       ['a root-ish uid', { runAsUser: 1000 }, 'invalid runAsUser 1000: must be an integer >= 10001'],
@@ -383,24 +468,43 @@ describe('HardenedDeployment', () => {
       ['an invalid component', { component: 'web app' }, 'invalid component "web app": must be a non-empty label value'],
       [
         'duplicate env names',
-        { config: { DATABASE_URL_FILE: '/x' }, secretFiles: [{ secretName: 'db', key: 'uri', mountPath: '/s/db', envVarForPath: 'DATABASE_URL_FILE' }] },
+        {
+          config: { DATABASE_URL_FILE: '/x' },
+          secretFiles: [{ secretName: 'db', key: 'uri', mountPath: '/s/db', envVarForPath: 'DATABASE_URL_FILE' }],
+        },
         'invalid secretFiles.envVarForPath "DATABASE_URL_FILE": duplicate env var name',
       ],
       ['a secret-looking config name', { config: { DB_PASSWORD: 'hunter2' } }, 'invalid config "DB_PASSWORD": looks like a secret'],
       ['an API key in config', { config: { STRIPE_API_KEY: 'sk_live' } }, 'invalid config "STRIPE_API_KEY": looks like a secret'],
       ['a run-together password name in config', { config: { PGPASSWORD: 'hunter2' } }, 'invalid config "PGPASSWORD": looks like a secret'],
-      ['a connection string in config', { config: { DATABASE_URL: 'postgres://app:hunter2@db/app' } }, 'invalid config "DATABASE_URL": looks like a secret'],
+      [
+        'a connection string in config',
+        { config: { DATABASE_URL: 'postgres://app:hunter2@db/app' } },
+        'invalid config "DATABASE_URL": looks like a secret',
+      ],
       ['an invalid env name', { config: { 'log-level': 'info' } }, 'invalid config "log-level": must be an env var name'],
-      ['a relative mount path', { secretFiles: [{ secretName: 'db', mountPath: 'secrets/db' }] }, 'invalid secretFiles.mountPath "secrets/db": must be an absolute'],
+      [
+        'a relative mount path',
+        { secretFiles: [{ secretName: 'db', mountPath: 'secrets/db' }] },
+        'invalid secretFiles.mountPath "secrets/db": must be an absolute',
+      ],
       ['a mount over /tmp', { writablePaths: [{ path: '/tmp' }] }, 'invalid writablePaths "/tmp": is mounted twice'],
       ['a zero-sized /tmp', { tmpSizeLimit: '0' }, 'invalid tmpSizeLimit "0": must be a positive Kubernetes quantity'],
-      ['a Secret mounted over a writable path', { writablePaths: [{ path: '/cache' }], secretFiles: [{ secretName: 'db', mountPath: '/cache' }] }, 'invalid secretFiles.mountPath "/cache": is mounted twice'],
+      [
+        'a Secret mounted over a writable path',
+        { writablePaths: [{ path: '/cache' }], secretFiles: [{ secretName: 'db', mountPath: '/cache' }] },
+        'invalid secretFiles.mountPath "/cache": is mounted twice',
+      ],
       [
         'emptyDirs larger than the ephemeral-storage limit',
         { writablePaths: [{ path: '/cache', sizeLimit: '1Gi' }] },
         'invalid resources.limits.ephemeralStorage "256Mi": is smaller than the emptyDir size limits',
       ],
-      ['a grace period not above the preStop sleep', { preStopSleepSeconds: 10, terminationGracePeriodSeconds: 10 }, 'invalid terminationGracePeriodSeconds 10: must be an integer greater than the preStop sleep 10'],
+      [
+        'a grace period not above the preStop sleep',
+        { preStopSleepSeconds: 10, terminationGracePeriodSeconds: 10 },
+        'invalid terminationGracePeriodSeconds 10: must be an integer greater than the preStop sleep 10',
+      ],
     ];
 
     for (const [what, overrides, message] of cases) {
@@ -408,7 +512,10 @@ describe('HardenedDeployment', () => {
         const chart = Testing.chart();
         const build = () => new HardenedDeployment(chart, 'api', { ...BASE, ...overrides });
         expect(build).to.throw(InvalidPropsError, `test/api: ${message}`);
-        expect(chart.node.findAll().some((c) => c.node.id === 'Deployment'), 'nothing is built').to.equal(false);
+        expect(
+          chart.node.findAll().some((c) => c.node.id === 'Deployment'),
+          'nothing is built',
+        ).to.equal(false);
       });
     }
   });
@@ -424,14 +531,43 @@ describe('HardenedDeployment', () => {
 
     it('recognises secret-looking env names (the policy S19 test) without flagging ordinary ones', () => {
       for (const name of [
-        'PASSWORD', 'DB_PASSWORD', 'GITHUB_TOKEN', 'JWT_SECRET', 'PRIVATE_KEY', 'JWT_PRIVATE_KEY', 'API_KEY', 'AWS_ACCESS_KEY_ID', 'STRIPE_APIKEY',
-        'dbKey', 'DBPASSWORD', 'PGPASSWORD', 'REDIS_PASS', 'GPG_PASSPHRASE', 'SMTP_PASS', 'DATABASE_URL', 'REDIS_URL', 'SENTRY_DSN',
+        'PASSWORD',
+        'DB_PASSWORD',
+        'GITHUB_TOKEN',
+        'JWT_SECRET',
+        'PRIVATE_KEY',
+        'JWT_PRIVATE_KEY',
+        'API_KEY',
+        'AWS_ACCESS_KEY_ID',
+        'STRIPE_APIKEY',
+        'dbKey',
+        'DBPASSWORD',
+        'PGPASSWORD',
+        'REDIS_PASS',
+        'GPG_PASSPHRASE',
+        'SMTP_PASS',
+        'DATABASE_URL',
+        'REDIS_URL',
+        'SENTRY_DSN',
       ]) {
         expect(looksLikeSecretName(name), name).to.equal(true);
       }
       for (const name of [
-        'PORT', 'LOG_LEVEL', 'ALLOWED_ORIGINS', 'KEYCLOAK_URL', 'TODO_API_URL', 'MONKEY_MODE', 'DATABASE_URL_FILE', 'DB_PASSWORD_FILE',
-        'POSTGRES_PASSWORD_FILE', 'JWT_PRIVATE_KEY_FILE', 'TOKEN_DIR', 'PASSTHROUGH', 'CACHE_TTL', 'PGHOST', 'PGDATABASE',
+        'PORT',
+        'LOG_LEVEL',
+        'ALLOWED_ORIGINS',
+        'KEYCLOAK_URL',
+        'TODO_API_URL',
+        'MONKEY_MODE',
+        'DATABASE_URL_FILE',
+        'DB_PASSWORD_FILE',
+        'POSTGRES_PASSWORD_FILE',
+        'JWT_PRIVATE_KEY_FILE',
+        'TOKEN_DIR',
+        'PASSTHROUGH',
+        'CACHE_TTL',
+        'PGHOST',
+        'PGDATABASE',
       ]) {
         expect(looksLikeSecretName(name), name).to.equal(false);
       }

@@ -30,7 +30,13 @@ function synthJob(overrides: Partial<JobProps> = {}): Manifest[] {
   return Testing.synth(chart) as Manifest[];
 }
 
-const RESTRICTED_POD = { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } };
+const RESTRICTED_POD = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  fsGroup: 10001,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 
 describe('Job', () => {
   const objects = synthJob();
@@ -55,10 +61,13 @@ describe('Job', () => {
   });
 
   it('mounts existing claims after the secret files', () => {
-    const pod = only(synthJob({
-      secretFiles: [{ secretName: 'import-source', mountPath: '/var/run/secrets/import' }],
-      persistentVolumeClaims: [{ volumeName: 'exports', claimName: 'todo-exports', mountPath: '/exports', readOnly: true }],
-    }), 'Job').spec.template.spec;
+    const pod = only(
+      synthJob({
+        secretFiles: [{ secretName: 'import-source', mountPath: '/var/run/secrets/import' }],
+        persistentVolumeClaims: [{ volumeName: 'exports', claimName: 'todo-exports', mountPath: '/exports', readOnly: true }],
+      }),
+      'Job',
+    ).spec.template.spec;
     expect(pod.volumes.map((v: Manifest) => v.name)).to.deep.equal(['tmp', 'secret-0', 'exports']);
     expect(pod.volumes[2]).to.deep.equal({ name: 'exports', persistentVolumeClaim: { claimName: 'todo-exports', readOnly: true } });
     expect(pod.containers[0].volumeMounts[2]).to.deep.equal({ name: 'exports', mountPath: '/exports', readOnly: true });
@@ -67,7 +76,10 @@ describe('Job', () => {
   it('admits nothing and reaches its callee by port name (N06)', () => {
     const policy = only(objects, 'NetworkPolicy');
     expect(policy.spec.ingress).to.deep.equal([]);
-    expect(policy.spec.egress[1]).to.deep.equal({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-api' } } }], ports: [{ port: 'http', protocol: 'TCP' }] });
+    expect(policy.spec.egress[1]).to.deep.equal({
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-api' } } }],
+      ports: [{ port: 'http', protocol: 'TCP' }],
+    });
   });
 
   it('passes every hardening rule and schema with no waiver', async () => {
@@ -81,8 +93,14 @@ describe('Job', () => {
     };
     invalid({ ttlSecondsAfterFinished: -1 }, 'ttlSecondsAfterFinished -1: must be an integer >= 0');
     invalid({ activeDeadlineSeconds: 0 }, 'activeDeadlineSeconds 0: must be an integer >= 1');
-    invalid({ resources: { ...RESOURCES, limits: { ...RESOURCES.limits, memory: '16Mi' } } }, 'resources.limits.memory "16Mi": is below the request "32Mi"');
+    invalid(
+      { resources: { ...RESOURCES, limits: { ...RESOURCES.limits, memory: '16Mi' } } },
+      'resources.limits.memory "16Mi": is below the request "32Mi"',
+    );
     invalid({ env: { DATABASE_URL: 'postgres://x' } }, 'env "DATABASE_URL": looks like a secret');
-    expect(() => synthJob({ egress: [{ to: API, port: 0 }] })).to.throw(InvalidPropsError, 'test/job/NetworkPolicy: invalid allowTo.port 0: a port must be an integer in 1..65535');
+    expect(() => synthJob({ egress: [{ to: API, port: 0 }] })).to.throw(
+      InvalidPropsError,
+      'test/job/NetworkPolicy: invalid allowTo.port 0: a port must be an integer in 1..65535',
+    );
   });
 });

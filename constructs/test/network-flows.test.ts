@@ -12,7 +12,9 @@ const cronJob = (name: string) => ({
   apiVersion: 'batch/v1',
   kind: 'CronJob',
   metadata: { name, namespace: ns },
-  spec: { jobTemplate: { spec: { template: { metadata: { labels: { 'app.kubernetes.io/name': name } }, spec: { containers: [{ name }] } } } } },
+  spec: {
+    jobTemplate: { spec: { template: { metadata: { labels: { 'app.kubernetes.io/name': name } }, spec: { containers: [{ name }] } } } },
+  },
 });
 const select = (name: string) => ({ matchLabels: { 'app.kubernetes.io/name': name } });
 const policy = (name: string, spec: Record<string, unknown>) => ({
@@ -48,8 +50,19 @@ const objects = [
     ingress: [{ from: [{ podSelector: select('api') }], ports: [{ port: 5432 }] }],
     egress: [{ to: [{ ipBlock: { cidr: '10.0.8.0/24' } }], ports: [{ port: 443 }] }],
   }),
-  policy('report', { podSelector: select('report'), egress: [{ to: [{ podSelector: select('api') }], ports: [{ port: 9090, protocol: 'TCP' }] }] }),
-  policy('dns', { podSelector: {}, egress: [{ to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] }] }),
+  policy('report', {
+    podSelector: select('report'),
+    egress: [{ to: [{ podSelector: select('api') }], ports: [{ port: 9090, protocol: 'TCP' }] }],
+  }),
+  policy('dns', {
+    podSelector: {},
+    egress: [
+      {
+        to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53, protocol: 'UDP' }],
+      },
+    ],
+  }),
 ];
 
 describe('networkFlows', () => {
@@ -75,14 +88,19 @@ describe('networkFlows', () => {
     expect(flows.some((f) => f.startsWith('report -> api'))).to.equal(false);
     const apiAdmitsReport = objects.map((o) =>
       o.kind === 'NetworkPolicy' && o.metadata.name === 'api'
-        ? policy('api', { podSelector: select('api'), ingress: [{ from: [{ podSelector: select('web') }, { podSelector: select('report') }], ports: [{ port: 'http' }] }] })
+        ? policy('api', {
+            podSelector: select('api'),
+            ingress: [{ from: [{ podSelector: select('web') }, { podSelector: select('report') }], ports: [{ port: 'http' }] }],
+          })
         : o,
     );
     expect(networkFlows(apiAdmitsReport).map((f) => `${f.from} -> ${f.to}:${f.port}`)).to.include('report -> api:9090');
   });
 
   it('formats one aligned row per pair, with all its ports', () => {
-    const rows = formatFlows(networkFlows(objects)).split('\n').map((row) => row.replace(/ +/g, ' '));
+    const rows = formatFlows(networkFlows(objects))
+      .split('\n')
+      .map((row) => row.replace(/ +/g, ' '));
     expect(rows[0]).to.equal('FROM TO PORTS');
     expect(rows).to.include('api kube-system/kube-dns 53/UDP');
     const withTwoPorts = formatFlows([

@@ -12,7 +12,14 @@ const policy = (namespace: string, name: string, spec: Record<string, unknown>) 
 const denyAll = (namespace: string) => policy(namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 
 const web: PodEndpoint = { namespace: 'shop', labels: { app: 'web', tier: 'front' }, ports: [{ name: 'http', port: 8080 }] };
-const api: PodEndpoint = { namespace: 'shop', labels: { app: 'api', tier: 'back' }, ports: [{ name: 'http', port: 8081 }, { name: 'metrics', port: 9090 }] };
+const api: PodEndpoint = {
+  namespace: 'shop',
+  labels: { app: 'api', tier: 'back' },
+  ports: [
+    { name: 'http', port: 8081 },
+    { name: 'metrics', port: 9090 },
+  ],
+};
 const intruder: PodEndpoint = { namespace: 'other', labels: { app: 'web', tier: 'front' } };
 const namespaces = { shop: { team: 'a' }, other: { team: 'b' }, monitoring: { team: 'ops' } };
 
@@ -58,7 +65,11 @@ describe('network-policy-eval', () => {
 
   it('keeps a podSelector-only peer to the policy namespace', () => {
     const policies = [
-      policy('shop', 'api', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
+      policy('shop', 'api', {
+        podSelector: { matchLabels: { app: 'api' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }],
+      }),
     ];
     expect(isAllowed(policies, namespaces, web, api, 8081)).to.equal(true);
     expect(isAllowed(policies, namespaces, intruder, api, 8081), 'same labels, other namespace').to.equal(false);
@@ -69,7 +80,16 @@ describe('network-policy-eval', () => {
       policy('shop', 'api', {
         podSelector: { matchLabels: { app: 'api' } },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } }, podSelector: { matchLabels: { app: 'scraper' } } }] }],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } },
+                podSelector: { matchLabels: { app: 'scraper' } },
+              },
+            ],
+          },
+        ],
       }),
     ];
     expect(isAllowed(and, namespaces, intruder, api, 8081), 'right namespace, wrong pod').to.equal(false);
@@ -82,7 +102,10 @@ describe('network-policy-eval', () => {
       }),
     ];
     expect(isAllowed(or, namespaces, intruder, api, 8081), 'any pod of a team-b namespace').to.equal(true);
-    expect(isAllowed(or, namespaces, { namespace: 'monitoring', labels: { app: 'scraper' } }, api, 8081), 'scraper of another namespace').to.equal(false);
+    expect(
+      isAllowed(or, namespaces, { namespace: 'monitoring', labels: { app: 'scraper' } }, api, 8081),
+      'scraper of another namespace',
+    ).to.equal(false);
   });
 
   it('matches selector expressions', () => {
@@ -94,8 +117,13 @@ describe('network-policy-eval', () => {
     expect(selectorMatches({ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['x'] }] }, labels)).to.equal(true);
     expect(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, labels)).to.equal(true);
     expect(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, labels)).to.equal(false);
-    expect(selectorMatches({ matchLabels: { app: 'api' }, matchExpressions: [{ key: 'x', operator: 'Exists' }] }, labels), 'AND of both').to.equal(false);
-    expect(() => selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Like' }] }, labels)).to.throw('unknown label selector operator "Like"');
+    expect(
+      selectorMatches({ matchLabels: { app: 'api' }, matchExpressions: [{ key: 'x', operator: 'Exists' }] }, labels),
+      'AND of both',
+    ).to.equal(false);
+    expect(() => selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Like' }] }, labels)).to.throw(
+      'unknown label selector operator "Like"',
+    );
   });
 
   it('resolves named ports on the destination, ranges and protocols', () => {
@@ -150,7 +178,12 @@ describe('network-policy-eval', () => {
       policy('shop', 'api', {
         podSelector: { matchLabels: { app: 'api' } },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'a' } }, podSelector: { matchLabels: { tier: 'front' } } }], ports: [{ port: 8081 }] }],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { team: 'a' } }, podSelector: { matchLabels: { tier: 'front' } } }],
+            ports: [{ port: 8081 }],
+          },
+        ],
       }),
     ];
     expect(namespacesOf(objects)).to.deep.equal({ shop: { team: 'a' } });

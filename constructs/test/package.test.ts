@@ -48,7 +48,9 @@ describe(`package ${PACKAGE.name}`, function () {
     cpSync(FIXTURE, project, { recursive: true });
     await run('npm', ['init', '-y'], { cwd: project, env });
     await run('npm', ['pkg', 'set', 'type=module'], { cwd: project, env });
-    const tools = ['cdk8s', 'constructs', 'cdk8s-cli', 'cdk8s-plus-28', 'tsx', 'typescript'].map((name) => `${name}@${installedVersion(name)}`);
+    const tools = ['cdk8s', 'constructs', 'cdk8s-cli', 'cdk8s-plus-28', 'tsx', 'typescript'].map(
+      (name) => `${name}@${installedVersion(name)}`,
+    );
     await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...tools], { cwd: project, env });
   });
 
@@ -59,7 +61,10 @@ describe(`package ${PACKAGE.name}`, function () {
     expect(installed.version).to.equal(PACKAGE.version);
     const files = readdirSync(join(project, 'node_modules', PACKAGE.name, 'lib'));
     expect(files).to.include.members(['index.js', 'index.d.ts']);
-    expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')), 'no TypeScript sources').to.deep.equal([]);
+    expect(
+      files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
+      'no TypeScript sources',
+    ).to.deep.equal([]);
     expect(readdirSync(join(project, 'node_modules', 'kubernetes-models')).length).to.be.greaterThan(0);
   });
 
@@ -76,7 +81,9 @@ describe(`package ${PACKAGE.name}`, function () {
   it('is the app and configuration constructs/README.md shows', () => {
     const readme = readFileSync(join(CONSTRUCTS, 'README.md'), 'utf8');
     for (const file of ['main.ts', 'cdk8s.yaml']) {
-      expect(readme, `constructs/README.md must show test/fixtures/outside-app/${file}`).to.include(readFileSync(join(FIXTURE, file), 'utf8').trimEnd());
+      expect(readme, `constructs/README.md must show test/fixtures/outside-app/${file}`).to.include(
+        readFileSync(join(FIXTURE, file), 'utf8').trimEnd(),
+      );
     }
   });
 
@@ -92,10 +99,18 @@ describe(`package ${PACKAGE.name}`, function () {
     const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(names).to.include.members([
       'Namespace/shop',
-      'Deployment/storefront', 'Service/storefront', 'Ingress/storefront', 'NetworkPolicy/storefront',
-      'Deployment/mailer', 'NetworkPolicy/mailer',
-      'CronJob/nightly-report', 'NetworkPolicy/nightly-report',
-      'StatefulSet/orders', 'Service/orders-headless', 'Service/orders', 'NetworkPolicy/orders',
+      'Deployment/storefront',
+      'Service/storefront',
+      'Ingress/storefront',
+      'NetworkPolicy/storefront',
+      'Deployment/mailer',
+      'NetworkPolicy/mailer',
+      'CronJob/nightly-report',
+      'NetworkPolicy/nightly-report',
+      'StatefulSet/orders',
+      'Service/orders-headless',
+      'Service/orders',
+      'NetworkPolicy/orders',
     ]);
     const pod = (kind: string, name: string) => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed manifests, read field by field
@@ -103,13 +118,21 @@ describe(`package ${PACKAGE.name}`, function () {
       return kind === 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec;
     };
     expect(pod('Deployment', 'storefront').containers[0].image).to.equal('ghcr.io/acme/storefront:1.0.0');
-    for (const [kind, name] of [['Deployment', 'storefront'], ['Deployment', 'mailer'], ['CronJob', 'nightly-report'], ['StatefulSet', 'orders']]) {
+    for (const [kind, name] of [
+      ['Deployment', 'storefront'],
+      ['Deployment', 'mailer'],
+      ['CronJob', 'nightly-report'],
+      ['StatefulSet', 'orders'],
+    ]) {
       expect(pod(kind!, name!).securityContext, `${kind}/${name}`).to.include({ runAsNonRoot: true, runAsUser: 10001 });
     }
   });
 
   it('a plain cdk8s-plus-28 Deployment + Service + Ingress fails `npx cdk8s synth` with the plugin, listing its findings by rule id', async () => {
-    const failure = await run('npx', ['--no-install', 'cdk8s', 'synth', '--app', 'npx tsx plus.ts', '--output', 'dist-plus'], { cwd: project, env }).then(
+    const failure = await run('npx', ['--no-install', 'cdk8s', 'synth', '--app', 'npx tsx plus.ts', '--output', 'dist-plus'], {
+      cwd: project,
+      env,
+    }).then(
       () => undefined,
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

@@ -81,15 +81,21 @@ describe('PgDumpBackup', () => {
     it('embeds the script: no library module reads a file at run time (a bundle or the npm package would not carry it)', () => {
       const library = new URL('../', import.meta.url);
       const modules = [
-        ...readdirSync(library).filter((f) => f.endsWith('.ts')).map((f) => new URL(f, library)),
-        ...readdirSync(new URL('policy/', library)).filter((f) => f.endsWith('.ts')).map((f) => new URL(`policy/${f}`, library)),
+        ...readdirSync(library)
+          .filter((f) => f.endsWith('.ts'))
+          .map((f) => new URL(f, library)),
+        ...readdirSync(new URL('policy/', library))
+          .filter((f) => f.endsWith('.ts'))
+          .map((f) => new URL(`policy/${f}`, library)),
       ];
       expect(modules.length).to.be.greaterThan(20);
       // Reading a file the user names (the policy's crdFiles) is fine; a path relative to the module is not.
       const reading = modules.filter((url) => /import\.meta\.(url|dirname|filename)|__dirname/.test(readFileSync(url, 'utf8')));
       expect(reading.map((url) => url.pathname.split('/constructs/')[1])).to.deep.equal([]);
       expect(readdirSync(library).filter((f) => f.endsWith('.sh'))).to.deep.equal([]);
-      expect(PG_DUMP_SCRIPT).to.match(/^# Nightly logical backup/).and.to.contain('password="${password//\\\\/\\\\\\\\}"');
+      expect(PG_DUMP_SCRIPT)
+        .to.match(/^# Nightly logical backup/)
+        .and.to.contain('password="${password//\\\\/\\\\\\\\}"');
     });
   });
 
@@ -160,7 +166,8 @@ describe('PgDumpBackup', () => {
       });
     const oldDumps = Array.from({ length: 8 }, (_, i) => `${database}-2020010${i + 1}T000000Z.dump`);
     const seed = () => {
-      for (const name of [...oldDumps, `${database}-20200109T000000Z.dump.partial`, 'other-20200101T000000Z.dump']) writeFileSync(join(backups, name), 'old');
+      for (const name of [...oldDumps, `${database}-20200109T000000Z.dump.partial`, 'other-20200101T000000Z.dump'])
+        writeFileSync(join(backups, name), 'old');
     };
 
     it('writes a restorable custom-format dump, keeps the newest 7, drops partial files and its pgpass', () => {
@@ -176,10 +183,18 @@ describe('PgDumpBackup', () => {
       expect(readdirSync(scratch), 'pgpass removed on exit').to.deep.equal([]);
       expect(result.stdout).to.contain('kept 7 dump(s)');
 
-      const restore = spawnSync('pg_restore', ['--no-owner', `--host=${SERVER.host}`, `--username=${SERVER.user}`, `--dbname=${restored}`, join(backups, fresh[0]!)], { encoding: 'utf8' });
+      const restore = spawnSync(
+        'pg_restore',
+        ['--no-owner', `--host=${SERVER.host}`, `--username=${SERVER.user}`, `--dbname=${restored}`, join(backups, fresh[0]!)],
+        { encoding: 'utf8' },
+      );
       expect(restore.stderr).to.equal('');
       expect(restore.status).to.equal(0);
-      const count = spawnSync('psql', [`--host=${SERVER.host}`, `--username=${SERVER.user}`, `--dbname=${restored}`, '-Atc', 'SELECT count(*) FROM tasks'], { encoding: 'utf8' });
+      const count = spawnSync(
+        'psql',
+        [`--host=${SERVER.host}`, `--username=${SERVER.user}`, `--dbname=${restored}`, '-Atc', 'SELECT count(*) FROM tasks'],
+        { encoding: 'utf8' },
+      );
       expect(count.stdout.trim()).to.equal('3');
     });
 

@@ -47,16 +47,16 @@ describe('PlatformAlerts', () => {
     expect(find(rulesOf(), 'PodNotReady').expr).to.include('unless on (namespace, pod) kube_pod_owner{namespace="todo",owner_kind="Job"}');
   });
 
-  it('reads the certificate namespace from cert-manager\'s exported_namespace, 14 days ahead by default', () => {
+  it("reads the certificate namespace from cert-manager's exported_namespace, 14 days ahead by default", () => {
     expect(find(rulesOf(), 'CertificateExpiringSoon').expr).to.equal(
       'certmanager_certificate_expiration_timestamp_seconds{exported_namespace="todo"} - time() < 1209600',
     );
-    expect(find(rulesOf({ certificateExpiryWarning: '7d', certificateNamespaceLabel: 'namespace' }), 'CertificateExpiringSoon').expr).to.equal(
-      'certmanager_certificate_expiration_timestamp_seconds{namespace="todo"} - time() < 604800',
-    );
+    expect(
+      find(rulesOf({ certificateExpiryWarning: '7d', certificateNamespaceLabel: 'namespace' }), 'CertificateExpiringSoon').expr,
+    ).to.equal('certmanager_certificate_expiration_timestamp_seconds{namespace="todo"} - time() < 604800');
   });
 
-  it('watches a CloudNativePG cluster\'s WAL archiving and its Barman Cloud plugin backups, a missing metric included', () => {
+  it("watches a CloudNativePG cluster's WAL archiving and its Barman Cloud plugin backups, a missing metric included", () => {
     const rules = rulesOf({ cloudNativePg: { cluster: 'todo-db' } });
     const pods = 'namespace="todo",pod=~"todo-db-[0-9]+"';
     expect(find(rules, 'CnpgWalArchivingFailing')).to.deep.include({
@@ -93,7 +93,9 @@ describe('PlatformAlerts', () => {
   });
 
   it('passes the hardening policy and the PrometheusRule schema with no waiver', async () => {
-    const objects = environment((chart) => new PlatformAlerts(chart, 'alerts', { ...PROPS, cloudNativePg: { cluster: 'todo-db' }, backupCronJob: 'todo-db-backup' }));
+    const objects = environment(
+      (chart) => new PlatformAlerts(chart, 'alerts', { ...PROPS, cloudNativePg: { cluster: 'todo-db' }, backupCronJob: 'todo-db-backup' }),
+    );
     expect(await hardeningViolations(objects)).to.deep.equal([]);
   });
 
@@ -101,9 +103,15 @@ describe('PlatformAlerts', () => {
     [{ namespace: 'Todo' }, 'invalid namespace "Todo": must be a namespace name'],
     [{ runbookBaseUrl: 'docs/runbooks' }, 'invalid runbookBaseUrl "docs/runbooks": must be an https URL'],
     [{ certificateExpiryWarning: 'two weeks' }, 'invalid certificateExpiryWarning "two weeks": must be a Prometheus duration'],
-    [{ certificateNamespaceLabel: 'exported-namespace' }, 'invalid certificateNamespaceLabel "exported-namespace": must be a Prometheus label name'],
+    [
+      { certificateNamespaceLabel: 'exported-namespace' },
+      'invalid certificateNamespaceLabel "exported-namespace": must be a Prometheus label name',
+    ],
     [{ cloudNativePg: { cluster: 'todo_db' } }, 'invalid cloudNativePg.cluster "todo_db": must be a CloudNativePG Cluster name'],
-    [{ cloudNativePg: { cluster: 'todo-db', maxBackupAge: '1.5d' } }, 'invalid cloudNativePg.maxBackupAge "1.5d": must be a Prometheus duration'],
+    [
+      { cloudNativePg: { cluster: 'todo-db', maxBackupAge: '1.5d' } },
+      'invalid cloudNativePg.maxBackupAge "1.5d": must be a Prometheus duration',
+    ],
     [{ backupCronJob: 'Backup' }, 'invalid backupCronJob "Backup": must be a CronJob name'],
     [{ scrapeTargets: false, pods: false, volumes: false, certificates: false }, 'invalid scrapeTargets false: every alert is off'],
   ] as const) {

@@ -42,7 +42,9 @@ describe('ExternalSecretFile', () => {
   });
 
   it('refuses an empty key list and a bad Secret key', () => {
-    expect(() => synth((chart) => new ExternalSecretFile(chart, 'jwt', { ...props, keys: [] }))).to.throw('test/jwt: invalid keys []: name at least one key');
+    expect(() => synth((chart) => new ExternalSecretFile(chart, 'jwt', { ...props, keys: [] }))).to.throw(
+      'test/jwt: invalid keys []: name at least one key',
+    );
     expect(() =>
       synth((chart) => new ExternalSecretFile(chart, 'jwt', { ...props, keys: [{ secretKey: 'a/b', remoteKey: 'k' }] })),
     ).to.throw('test/jwt: invalid keys[].secretKey "a/b": must be a valid Secret key');
@@ -69,13 +71,21 @@ describe('CloudNativePgDatabase', () => {
   const namespaces = namespacesOf(objects);
   const pod = (labels: Record<string, string>, namespace = 'todo') => ({ namespace, labels });
   // The operator labels the instances: `cnpg.io/cluster`, and possibly `app.kubernetes.io/name: postgresql`.
-  const db = pod({ ...only(objects, 'Cluster').spec.inheritedMetadata.labels, 'app.kubernetes.io/name': 'postgresql', 'cnpg.io/cluster': 'todo-db' });
+  const db = pod({
+    ...only(objects, 'Cluster').spec.inheritedMetadata.labels,
+    'app.kubernetes.io/name': 'postgresql',
+    'cnpg.io/cluster': 'todo-db',
+  });
 
   it('runs 3 instances with preferred anti-affinity, a PDB, and bootstrap of the app database', () => {
     const cluster = only(objects, 'Cluster');
     expect(cluster.spec.instances).to.equal(3);
     expect(cluster.spec.enablePDB).to.equal(true);
-    expect(cluster.spec.affinity).to.deep.equal({ enablePodAntiAffinity: true, podAntiAffinityType: 'preferred', topologyKey: 'kubernetes.io/hostname' });
+    expect(cluster.spec.affinity).to.deep.equal({
+      enablePodAntiAffinity: true,
+      podAntiAffinityType: 'preferred',
+      topologyKey: 'kubernetes.io/hostname',
+    });
     expect(cluster.spec.bootstrap.initdb).to.deep.equal({ database: 'todo', owner: 'todo' });
     expect(cluster.spec, 'runs as 10001, not the operator default 26 (S06)').to.deep.include({ postgresUID: 10001, postgresGID: 10001 });
     expect(cluster.spec.resources).to.deep.equal({
@@ -152,25 +162,37 @@ describe('CloudNativePgDatabase', () => {
     expect(allowed(pod({ 'app.kubernetes.io/name': 'todo-api' }, 'elsewhere'), 5432)).to.equal(false);
   });
 
-  it('lets a Prometheus scrape the instances\' exporter (9187) through a PodMonitor, once; nobody else', () => {
+  it("lets a Prometheus scrape the instances' exporter (9187) through a PodMonitor, once; nobody else", () => {
     const prometheus = new NamespacePeer('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
     const scraped = synth((chart) => new CloudNativePgDatabase(chart, 'db', props).allowClient(client).scrapeMetrics(prometheus));
     const monitor = only(scraped, 'PodMonitor');
     expect(monitor.apiVersion).to.equal('monitoring.coreos.com/v1');
-    expect(monitor.spec).to.deep.equal({ selector: { matchLabels: { 'cnpg.io/cluster': 'todo-db' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
+    expect(monitor.spec).to.deep.equal({
+      selector: { matchLabels: { 'cnpg.io/cluster': 'todo-db' } },
+      podMetricsEndpoints: [{ port: 'metrics' }],
+    });
     const scrapedNamespaces = { ...namespacesOf(scraped), monitoring: {} };
     expect(isAllowed(scraped, scrapedNamespaces, pod({ 'app.kubernetes.io/name': 'prometheus' }, 'monitoring'), db, 9187)).to.equal(true);
     expect(isAllowed(scraped, scrapedNamespaces, pod({ 'app.kubernetes.io/name': 'grafana' }, 'monitoring'), db, 9187)).to.equal(false);
-    expect(isAllowed(objects, { ...namespaces, monitoring: {} }, pod({ 'app.kubernetes.io/name': 'prometheus' }, 'monitoring'), db, 9187), 'not without scrapeMetrics').to.equal(false);
-    expect(() => synth((chart) => new CloudNativePgDatabase(chart, 'db', props).scrapeMetrics(prometheus).scrapeMetrics(prometheus))).to.throw('test/db: scrapeMetrics() was already called');
+    expect(
+      isAllowed(objects, { ...namespaces, monitoring: {} }, pod({ 'app.kubernetes.io/name': 'prometheus' }, 'monitoring'), db, 9187),
+      'not without scrapeMetrics',
+    ).to.equal(false);
+    expect(() =>
+      synth((chart) => new CloudNativePgDatabase(chart, 'db', props).scrapeMetrics(prometheus).scrapeMetrics(prometheus)),
+    ).to.throw('test/db: scrapeMetrics() was already called');
   });
 
   it('reaches the API server and the object store only at their configured ranges, never the whole internet', () => {
-    const egress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'todo-db')!.spec.egress as { to: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[];
+    const egress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'todo-db')!.spec.egress as {
+      to: { ipBlock?: { cidr: string } }[];
+      ports: { port: number }[];
+    }[];
     const byCidr = new Map<string, number[]>();
     for (const rule of egress) {
       for (const peer of rule.to) {
-        if (peer.ipBlock) byCidr.set(peer.ipBlock.cidr, [...(byCidr.get(peer.ipBlock.cidr) ?? []), ...rule.ports.map((p) => p.port)].sort());
+        if (peer.ipBlock)
+          byCidr.set(peer.ipBlock.cidr, [...(byCidr.get(peer.ipBlock.cidr) ?? []), ...rule.ports.map((p) => p.port)].sort());
       }
     }
     expect(Object.fromEntries(byCidr)).to.deep.equal({ '10.0.0.0/28': [443, 6443], '10.20.0.0/24': [443] });
@@ -178,25 +200,64 @@ describe('CloudNativePgDatabase', () => {
 
   it('passes the CloudNativePG schemas; the ObjectStore, which has no published schema, only when allow-listed', async () => {
     expect(await schemaFindings(objects, { allowUnknownKinds: [BARMAN_OBJECT_STORE_KIND] })).to.deep.equal([]);
-    expect((await schemaFindings(objects)).map((line) => line.split(':')[0] + ' ' + line.split(': ')[1]!.split(' ')[0])).to.deep.equal(['ObjectStore/todo/todo-db-backup K02']);
+    expect((await schemaFindings(objects)).map((line) => line.split(':')[0] + ' ' + line.split(': ')[1]!.split(' ')[0])).to.deep.equal([
+      'ObjectStore/todo/todo-db-backup K02',
+    ]);
   });
 
   it('matches the snapshot', () => expectSnapshot('cloudnative-pg-database', objects));
 
   for (const [what, override, message] of [
-    ['a latest image', { imageName: 'ghcr.io/cloudnative-pg/postgresql:latest' }, 'invalid imageName "ghcr.io/cloudnative-pg/postgresql:latest": the tag "latest" is not a version (I01)'],
-    ['an untagged image', { imageName: 'ghcr.io/cloudnative-pg/postgresql' }, 'invalid imageName "ghcr.io/cloudnative-pg/postgresql": needs an explicit tag'],
-    ['no digest where one is required', { requireDigest: true }, 'invalid imageName "ghcr.io/cloudnative-pg/postgresql:17.6": this environment requires a digest'],
-    ['limits below requests', { resources: { ...props.resources, limits: { ...props.resources.limits, memory: '512Mi' } } }, 'invalid resources.limits.memory "512Mi": is below the request "1Gi"'],
-    ['sidecar resources without a cpu limit', { backup: { ...props.backup, sidecarResources: { requests: props.resources.requests, limits: { memory: '1Gi', ephemeralStorage: '2Gi' } as never } } }, 'invalid backup.sidecarResources.limits.cpu undefined: is required'],
+    [
+      'a latest image',
+      { imageName: 'ghcr.io/cloudnative-pg/postgresql:latest' },
+      'invalid imageName "ghcr.io/cloudnative-pg/postgresql:latest": the tag "latest" is not a version (I01)',
+    ],
+    [
+      'an untagged image',
+      { imageName: 'ghcr.io/cloudnative-pg/postgresql' },
+      'invalid imageName "ghcr.io/cloudnative-pg/postgresql": needs an explicit tag',
+    ],
+    [
+      'no digest where one is required',
+      { requireDigest: true },
+      'invalid imageName "ghcr.io/cloudnative-pg/postgresql:17.6": this environment requires a digest',
+    ],
+    [
+      'limits below requests',
+      { resources: { ...props.resources, limits: { ...props.resources.limits, memory: '512Mi' } } },
+      'invalid resources.limits.memory "512Mi": is below the request "1Gi"',
+    ],
+    [
+      'sidecar resources without a cpu limit',
+      {
+        backup: {
+          ...props.backup,
+          sidecarResources: { requests: props.resources.requests, limits: { memory: '1Gi', ephemeralStorage: '2Gi' } as never },
+        },
+      },
+      'invalid backup.sidecarResources.limits.cpu undefined: is required',
+    ],
     ['zero instances', { instances: 0 }, 'invalid instances 0: must be a whole number >= 1'],
     ['a bad storage size', { storage: '50 GB' }, 'invalid storage "50 GB": must be a quantity'],
     ['a bad database name', { database: 'Todo-DB' }, 'invalid database "Todo-DB": must be a lowercase SQL identifier'],
-    ['a five-field schedule', { backup: { ...props.backup, schedule: '0 2 * * *' } }, 'invalid backup.schedule "0 2 * * *": must be a six-field cron'],
-    ['the whole internet as the API server', { apiServerCidrs: ['0.0.0.0/0'] }, 'invalid apiServerCidrs "0.0.0.0/0": is every address on the internet'],
+    [
+      'a five-field schedule',
+      { backup: { ...props.backup, schedule: '0 2 * * *' } },
+      'invalid backup.schedule "0 2 * * *": must be a six-field cron',
+    ],
+    [
+      'the whole internet as the API server',
+      { apiServerCidrs: ['0.0.0.0/0'] },
+      'invalid apiServerCidrs "0.0.0.0/0": is every address on the internet',
+    ],
     ['no object store range', { objectStoreCidrs: [] }, 'invalid objectStoreCidrs []: must name at least one address range'],
     ['a system uid', { runAsIds: { uid: 26, gid: 10001 } }, 'invalid runAsIds.uid 26: must be a whole number >= 10001 (S06)'],
-    ['a non-S3 destination', { backup: { ...props.backup, destinationPath: '/backups' } }, 'invalid backup.destinationPath "/backups": must be an s3:// URL'],
+    [
+      'a non-S3 destination',
+      { backup: { ...props.backup, destinationPath: '/backups' } },
+      'invalid backup.destinationPath "/backups": must be an s3:// URL',
+    ],
   ] as const) {
     it(`refuses ${what}, naming the construct`, () => {
       expect(() => synth((chart) => new CloudNativePgDatabase(chart, 'db', { ...props, ...override }))).to.throw(`test/db: ${message}`);

@@ -101,7 +101,9 @@ describe('PlatformNamespace', () => {
   });
 
   it('optionally lets the ingress controller reach ACME http01 solver pods on 8089 only', () => {
-    const objects = synth({ acmeSolver: { ingressController: new NamespacePeer('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }) } });
+    const objects = synth({
+      acmeSolver: { ingressController: new NamespacePeer('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }) },
+    });
     const policy = byName(objects, 'NetworkPolicy', 'allow-acme-http01-solver')!;
     expect(policy.spec.podSelector).to.deep.equal({ matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } });
     const namespaces = { ...namespacesOf(objects), 'ingress-nginx': {} };
@@ -109,7 +111,10 @@ describe('PlatformNamespace', () => {
     const controller: PodEndpoint = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
     expect(isAllowed(objects, namespaces, controller, solver, 8089)).to.equal(true);
     expect(isAllowed(objects, namespaces, controller, solver, 8080), 'other port').to.equal(false);
-    expect(isAllowed(objects, namespaces, { namespace: 'ingress-nginx', labels: { app: 'other' } }, solver, 8089), 'other pod of that namespace').to.equal(false);
+    expect(
+      isAllowed(objects, namespaces, { namespace: 'ingress-nginx', labels: { app: 'other' } }, solver, 8089),
+      'other pod of that namespace',
+    ).to.equal(false);
     expect(isAllowed(objects, namespaces, { namespace: 'todo', labels: {} }, solver, 8089), 'pods of the namespace itself').to.equal(false);
     expect(isAllowed(objects, namespaces, solver, controller, 80), 'solver has no egress').to.equal(false);
   });
@@ -136,16 +141,32 @@ describe('PlatformNamespace', () => {
       ['kube- prefix', { name: 'kube-todo' }, 'test/Namespace: invalid name "kube-todo": the kube- prefix is reserved'],
       ['uppercase name', { name: 'Todo' }, 'test/Namespace: invalid name "Todo": a namespace must be an RFC 1123 label'],
       ['PSA version', { podSecurityVersion: '1.30' }, 'test/Namespace: invalid podSecurityVersion "1.30"'],
-      ['bad quantity', { quota: { requestsMemory: '8 GB' } }, 'test/Namespace: invalid quota.requestsMemory "8 GB": must be a positive Kubernetes quantity'],
-      ['quota limit below request', { quota: { requestsCpu: '10' } }, 'test/Namespace: invalid quota.limitsCpu "8": is below quota.requestsCpu "10"'],
+      [
+        'bad quantity',
+        { quota: { requestsMemory: '8 GB' } },
+        'test/Namespace: invalid quota.requestsMemory "8 GB": must be a positive Kubernetes quantity',
+      ],
+      [
+        'quota limit below request',
+        { quota: { requestsCpu: '10' } },
+        'test/Namespace: invalid quota.limitsCpu "8": is below quota.requestsCpu "10"',
+      ],
       ['no pods', { quota: { pods: 0 } }, 'test/Namespace: invalid quota.pods 0'],
-      ['negative load balancers', { quota: { servicesLoadBalancers: -1 } }, 'test/Namespace: invalid quota.servicesLoadBalancers -1: must be a non-negative integer'],
+      [
+        'negative load balancers',
+        { quota: { servicesLoadBalancers: -1 } },
+        'test/Namespace: invalid quota.servicesLoadBalancers -1: must be a non-negative integer',
+      ],
       [
         'default limit below request',
         { containerDefaults: { cpu: { request: '1', limit: '500m' } } },
         'test/Namespace: invalid containerDefaults.cpu.limit "500m": is below the request "1"',
       ],
-      ['version not a label value', { version: '1.2.3+build' }, 'test/Namespace: invalid version "1.2.3+build": not a valid value for label app.kubernetes.io/version'],
+      [
+        'version not a label value',
+        { version: '1.2.3+build' },
+        'test/Namespace: invalid version "1.2.3+build": not a valid value for label app.kubernetes.io/version',
+      ],
       ['bad dns namespace', { dns: { namespace: 'Kube System', podLabels: {} } }, 'test/Namespace: invalid dns.namespace "Kube System"'],
     ];
     for (const [name, props, message] of cases) {

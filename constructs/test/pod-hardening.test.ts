@@ -82,7 +82,11 @@ describe('pod-hardening', () => {
   });
 
   it('scratchVolumes makes one size-limited emptyDir per directory, named like HardenedDeployment (S08)', () => {
-    const { volumes, mounts } = scratchVolumes([{ path: '/tmp' }, { path: '/var/cache/app', sizeLimit: '32Mi' }, { path: '/run/x', volumeName: 'run' }]);
+    const { volumes, mounts } = scratchVolumes([
+      { path: '/tmp' },
+      { path: '/var/cache/app', sizeLimit: '32Mi' },
+      { path: '/run/x', volumeName: 'run' },
+    ]);
     const pod = renderPod({ volumes }, { volumeMounts: mounts });
     expect(pod.volumes).to.deep.equal([
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
@@ -100,7 +104,9 @@ describe('pod-hardening', () => {
     const file = secretFileVolume('db', { secretName: 'todo-db-app', key: 'uri', mountPath: '/var/run/secrets/db' });
     expect(file.filePath).to.equal('/var/run/secrets/db/uri');
     const pod = renderPod({ volumes: [file.volume] }, { volumeMounts: [file.mount] });
-    expect(pod.volumes).to.deep.equal([{ name: 'db', secret: { secretName: 'todo-db-app', defaultMode: 0o440, items: [{ key: 'uri', path: 'uri' }] } }]);
+    expect(pod.volumes).to.deep.equal([
+      { name: 'db', secret: { secretName: 'todo-db-app', defaultMode: 0o440, items: [{ key: 'uri', path: 'uri' }] } },
+    ]);
     expect(pod.containers[0].volumeMounts).to.deep.equal([{ name: 'db', mountPath: '/var/run/secrets/db', readOnly: true }]);
   });
 
@@ -119,7 +125,12 @@ describe('pod-hardening', () => {
     ]);
     expect(pod.affinity).to.have.all.keys('podAntiAffinity');
     expect(pod.topologySpreadConstraints).to.deep.equal([
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: SELECTOR } },
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: SELECTOR },
+      },
     ]);
   });
 
@@ -144,7 +155,10 @@ describe('pod-hardening', () => {
       ],
     });
     const actual = only(Testing.synth(chart) as Manifest[], 'Deployment').spec.template.spec;
-    const scratch = scratchVolumes([{ path: '/tmp', sizeLimit: '16Mi' }, { path: '/var/cache/app', sizeLimit: '32Mi' }]);
+    const scratch = scratchVolumes([
+      { path: '/tmp', sizeLimit: '16Mi' },
+      { path: '/var/cache/app', sizeLimit: '32Mi' },
+    ]);
     const db = secretFileVolume('secret-0', { secretName: 'todo-db-app', key: 'uri', mountPath: '/var/run/secrets/db' });
     const tls = secretFileVolume('secret-1', { secretName: 'todo-tls', mountPath: '/var/run/secrets/tls' });
     const expected = renderPod(
@@ -171,14 +185,24 @@ describe('pod-hardening', () => {
 
   describe('prop checks name the construct path, the prop and the value', () => {
     it('refuses ids below 10001 (S06)', () => {
-      expectInvalid((scope) => checkRunAsIds(scope, { ...IDS, runAsGroup: 1000 }), 'test: invalid runAsGroup 1000: must be an integer >= 10001 so it never maps to a host user (S06)');
-      expectInvalid((scope) => checkRunAsIds(scope, { ...IDS, fsGroup: 10001.5 }), 'test: invalid fsGroup 10001.5: must be an integer >= 10001');
+      expectInvalid(
+        (scope) => checkRunAsIds(scope, { ...IDS, runAsGroup: 1000 }),
+        'test: invalid runAsGroup 1000: must be an integer >= 10001 so it never maps to a host user (S06)',
+      );
+      expectInvalid(
+        (scope) => checkRunAsIds(scope, { ...IDS, fsGroup: 10001.5 }),
+        'test: invalid fsGroup 10001.5: must be an integer >= 10001',
+      );
     });
 
     it('refuses missing, malformed and inverted resources (R01, R02)', () => {
-      expectInvalid((scope) => checkContainerResources(scope, 'resources', undefined), 'test: invalid resources undefined: requests and limits for cpu, memory and ephemeralStorage are required');
       expectInvalid(
-        (scope) => checkContainerResources(scope, 'backup.resources', { ...RESOURCES, requests: { ...RESOURCES.requests, memory: '128MiB' } }),
+        (scope) => checkContainerResources(scope, 'resources', undefined),
+        'test: invalid resources undefined: requests and limits for cpu, memory and ephemeralStorage are required',
+      );
+      expectInvalid(
+        (scope) =>
+          checkContainerResources(scope, 'backup.resources', { ...RESOURCES, requests: { ...RESOURCES.requests, memory: '128MiB' } }),
         'test: invalid backup.resources.requests.memory "128MiB": must be a positive Kubernetes quantity',
       );
       expectInvalid(
@@ -189,19 +213,42 @@ describe('pod-hardening', () => {
     });
 
     it('refuses bad scratch paths, duplicates, bad sizes and scratch larger than the ephemeral-storage limit (S08)', () => {
-      expectInvalid((scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: 'tmp' }], '1Gi'), 'test: invalid writablePaths "tmp": must be an absolute, normalized path');
-      expectInvalid((scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: '/tmp/../etc' }], '1Gi'), 'test: invalid writablePaths "/tmp/../etc"');
-      expectInvalid((scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: '/tmp' }, { path: '/tmp' }], '1Gi'), 'test: invalid writablePaths "/tmp": is mounted twice');
       expectInvalid(
-        (scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: '/a', volumeName: 'x' }, { path: '/b', volumeName: 'x' }], '1Gi'),
+        (scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: 'tmp' }], '1Gi'),
+        'test: invalid writablePaths "tmp": must be an absolute, normalized path',
+      );
+      expectInvalid(
+        (scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: '/tmp/../etc' }], '1Gi'),
+        'test: invalid writablePaths "/tmp/../etc"',
+      );
+      expectInvalid(
+        (scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: '/tmp' }, { path: '/tmp' }], '1Gi'),
+        'test: invalid writablePaths "/tmp": is mounted twice',
+      );
+      expectInvalid(
+        (scope) =>
+          checkScratchDirectories(
+            scope,
+            'writablePaths',
+            [
+              { path: '/a', volumeName: 'x' },
+              { path: '/b', volumeName: 'x' },
+            ],
+            '1Gi',
+          ),
         'test: invalid writablePaths "x": duplicate volume name',
       );
-      expectInvalid((scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: '/a', sizeLimit: '0' }], '1Gi'), 'sizeLimit must be a positive Kubernetes quantity');
+      expectInvalid(
+        (scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: '/a', sizeLimit: '0' }], '1Gi'),
+        'sizeLimit must be a positive Kubernetes quantity',
+      );
       expectInvalid(
         (scope) => checkScratchDirectories(scope, 'writablePaths', [{ path: '/tmp' }, { path: '/a', sizeLimit: '200Mi' }], '256Mi'),
         'test: invalid resources.limits.ephemeralStorage "256Mi": is smaller than the emptyDir size limits it must hold',
       );
-      expect(() => checkScratchDirectories(Testing.chart(), 'writablePaths', [{ path: '/tmp' }, { path: '/a', sizeLimit: '192Mi' }], '256Mi')).not.to.throw();
+      expect(() =>
+        checkScratchDirectories(Testing.chart(), 'writablePaths', [{ path: '/tmp' }, { path: '/a', sizeLimit: '192Mi' }], '256Mi'),
+      ).not.to.throw();
     });
   });
 
@@ -213,7 +260,10 @@ describe('pod-hardening', () => {
     };
     const ZONE_ANTI_AFFINITY = {
       weight: 50,
-      podAffinityTerm: { topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-db' } } },
+      podAffinityTerm: {
+        topologyKey: 'topology.kubernetes.io/zone',
+        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-db' } },
+      },
     };
     const SCHEDULING: PodSchedulingSpec = {
       priorityClassName: 'todo-high',
@@ -252,7 +302,10 @@ describe('pod-hardening', () => {
     });
 
     it('adds nothing but the defaults without props (the snapshots stay as they were)', () => {
-      expect(podScheduling({}, SELECTOR)).to.deep.equal({ affinity: preferredHostAntiAffinity(SELECTOR), topologySpreadConstraints: zoneSpread(SELECTOR) });
+      expect(podScheduling({}, SELECTOR)).to.deep.equal({
+        affinity: preferredHostAntiAffinity(SELECTOR),
+        topologySpreadConstraints: zoneSpread(SELECTOR),
+      });
     });
 
     it('a WebService with every scheduling prop passes the hardening policy with no waiver', async () => {
@@ -266,25 +319,62 @@ describe('pod-hardening', () => {
           resources: RESOURCES,
           ingressController: INGRESS_NGINX,
           ...SCHEDULING,
-          affinity: { ...SCHEDULING.affinity, podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [ZONE_ANTI_AFFINITY.podAffinityTerm] } },
+          affinity: {
+            ...SCHEDULING.affinity,
+            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [ZONE_ANTI_AFFINITY.podAffinityTerm] },
+          },
         });
       });
       const spec = only(objects, 'Deployment').spec.template.spec;
-      expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).to.deep.equal([ZONE_ANTI_AFFINITY.podAffinityTerm]);
+      expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).to.deep.equal([
+        ZONE_ANTI_AFFINITY.podAffinityTerm,
+      ]);
       expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).to.have.length(1);
       expect(spec.priorityClassName).to.equal('todo-high');
       expect(await hardeningViolations(objects)).to.deep.equal([]);
     });
 
     const cases: ReadonlyArray<[string, PodSchedulingSpec, string]> = [
-      ['a system priority class', { priorityClassName: 'system-node-critical' }, 'test: invalid priorityClassName "system-node-critical": is reserved for node- and cluster-critical pods'],
-      ['a priority class that is not a name', { priorityClassName: 'High_Priority' }, 'test: invalid priorityClassName "High_Priority": must be a DNS-1123 subdomain'],
-      ['a toleration of every taint', { tolerations: [{ operator: 'Exists' } as never] }, 'test: invalid tolerations[0].key undefined: must be a taint key; a toleration without one tolerates every taint'],
-      ['a control-plane toleration', { tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] }, 'test: invalid tolerations[0].key "node-role.kubernetes.io/control-plane": workloads do not run on control-plane nodes'],
-      ['Exists with a value', { tolerations: [{ key: 'dedicated', operator: 'Exists', value: 'todo' }] }, 'test: invalid tolerations[0].value "todo": operator "Exists" matches any value'],
-      ['Equal without a value', { tolerations: [{ key: 'dedicated', operator: 'Equal' }] }, 'test: invalid tolerations[0].value undefined: operator "Equal" needs the value'],
-      ['an unknown effect', { tolerations: [{ key: 'dedicated', effect: 'NoRun' as never }] }, 'test: invalid tolerations[0].effect "NoRun"'],
-      ['tolerationSeconds without NoExecute', { tolerations: [{ key: 'dedicated', effect: 'NoSchedule', tolerationSeconds: 60 }] }, 'test: invalid tolerations[0].tolerationSeconds 60: only applies to effect "NoExecute"'],
+      [
+        'a system priority class',
+        { priorityClassName: 'system-node-critical' },
+        'test: invalid priorityClassName "system-node-critical": is reserved for node- and cluster-critical pods',
+      ],
+      [
+        'a priority class that is not a name',
+        { priorityClassName: 'High_Priority' },
+        'test: invalid priorityClassName "High_Priority": must be a DNS-1123 subdomain',
+      ],
+      [
+        'a toleration of every taint',
+        { tolerations: [{ operator: 'Exists' } as never] },
+        'test: invalid tolerations[0].key undefined: must be a taint key; a toleration without one tolerates every taint',
+      ],
+      [
+        'a control-plane toleration',
+        { tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] },
+        'test: invalid tolerations[0].key "node-role.kubernetes.io/control-plane": workloads do not run on control-plane nodes',
+      ],
+      [
+        'Exists with a value',
+        { tolerations: [{ key: 'dedicated', operator: 'Exists', value: 'todo' }] },
+        'test: invalid tolerations[0].value "todo": operator "Exists" matches any value',
+      ],
+      [
+        'Equal without a value',
+        { tolerations: [{ key: 'dedicated', operator: 'Equal' }] },
+        'test: invalid tolerations[0].value undefined: operator "Equal" needs the value',
+      ],
+      [
+        'an unknown effect',
+        { tolerations: [{ key: 'dedicated', effect: 'NoRun' as never }] },
+        'test: invalid tolerations[0].effect "NoRun"',
+      ],
+      [
+        'tolerationSeconds without NoExecute',
+        { tolerations: [{ key: 'dedicated', effect: 'NoSchedule', tolerationSeconds: 60 }] },
+        'test: invalid tolerations[0].tolerationSeconds 60: only applies to effect "NoExecute"',
+      ],
       ['a bad node selector value', { nodeSelector: { 'kubernetes.io/os': 'linux os' } }, 'test: invalid nodeSelector "linux os"'],
       [
         'an affinity term without a weight in range',

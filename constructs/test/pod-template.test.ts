@@ -31,11 +31,20 @@ const COMMON: HardenedPodProps = {
   partOf: 'todo',
   image: 'ghcr.io/example/app:1.0.0',
   resources: RESOURCES,
-  secretFiles: [{ secretName: 'app-db', key: 'uri', mountPath: '/var/run/secrets/db', envVarForPath: 'DATABASE_URL_FILE', volumeName: 'db' }],
+  secretFiles: [
+    { secretName: 'app-db', key: 'uri', mountPath: '/var/run/secrets/db', envVarForPath: 'DATABASE_URL_FILE', volumeName: 'db' },
+  ],
   writablePaths: [{ path: '/var/cache/app', sizeLimit: '32Mi' }],
   initContainers: [{ name: 'migrate', image: 'ghcr.io/example/app:1.0.0', args: ['migrate'], resources: RESOURCES }],
   // No port: a Worker's pod must stay uncallable (its sidecars' ports are refused).
-  sidecars: [{ name: 'proxy', image: 'ghcr.io/example/proxy:2.0.0', resources: RESOURCES, probes: { readiness: Probe.exec(['proxy', 'ready']), liveness: Probe.exec(['proxy', 'alive']) } }],
+  sidecars: [
+    {
+      name: 'proxy',
+      image: 'ghcr.io/example/proxy:2.0.0',
+      resources: RESOURCES,
+      probes: { readiness: Probe.exec(['proxy', 'ready']), liveness: Probe.exec(['proxy', 'alive']) },
+    },
+  ],
   priorityClassName: 'todo-serving',
   tolerations: [{ key: 'pool', operator: 'Exists' }],
   nodeSelector: { 'kubernetes.io/arch': 'arm64' },
@@ -43,17 +52,44 @@ const COMMON: HardenedPodProps = {
 };
 
 /** Each workload construct built from COMMON, and where its pod spec is. */
-const SHAPES: Record<string, { build: (chart: Chart, props: HardenedPodProps) => void; kind: string; pod: (o: Manifest) => Manifest; spread: boolean }> = {
-  HardenedDeployment: { build: (c, p) => new HardenedDeployment(c, p.name, { ...p, probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez') } }), kind: 'Deployment', pod: (o) => o.spec.template.spec, spread: true },
-  Worker: { build: (c, p) => new Worker(c, p.name, { ...p, probes: EXEC }), kind: 'Deployment', pod: (o) => o.spec.template.spec, spread: true },
+const SHAPES: Record<
+  string,
+  { build: (chart: Chart, props: HardenedPodProps) => void; kind: string; pod: (o: Manifest) => Manifest; spread: boolean }
+> = {
+  HardenedDeployment: {
+    build: (c, p) =>
+      new HardenedDeployment(c, p.name, { ...p, probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez') } }),
+    kind: 'Deployment',
+    pod: (o) => o.spec.template.spec,
+    spread: true,
+  },
+  Worker: {
+    build: (c, p) => new Worker(c, p.name, { ...p, probes: EXEC }),
+    kind: 'Deployment',
+    pod: (o) => o.spec.template.spec,
+    spread: true,
+  },
   StatefulService: {
-    build: (c, p) => new StatefulService(c, p.name, { ...p, replicas: 2, ports: [{ name: 'http', port: 8080 }], probes: EXEC, volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi' }], ingress: [{ from: { peerName: 'todo-api', namespace: 'todo' }, port: 'http' }] }),
+    build: (c, p) =>
+      new StatefulService(c, p.name, {
+        ...p,
+        replicas: 2,
+        ports: [{ name: 'http', port: 8080 }],
+        probes: EXEC,
+        volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi' }],
+        ingress: [{ from: { peerName: 'todo-api', namespace: 'todo' }, port: 'http' }],
+      }),
     kind: 'StatefulSet',
     pod: (o) => o.spec.template.spec,
     spread: true,
   },
   Job: { build: (c, p) => new Job(c, p.name, p), kind: 'Job', pod: (o) => o.spec.template.spec, spread: false },
-  CronJob: { build: (c, p) => new CronJob(c, p.name, { ...p, schedule: '0 3 * * *' }), kind: 'CronJob', pod: (o) => o.spec.jobTemplate.spec.template.spec, spread: false },
+  CronJob: {
+    build: (c, p) => new CronJob(c, p.name, { ...p, schedule: '0 3 * * *' }),
+    kind: 'CronJob',
+    pod: (o) => o.spec.jobTemplate.spec.template.spec,
+    spread: false,
+  },
 };
 
 function podOf(name: string, props: HardenedPodProps = COMMON): Manifest {
@@ -76,7 +112,12 @@ describe('hardenedPodTemplate: every workload, hardened the same way', () => {
         expect(pod.initContainers).to.deep.equal(reference.initContainers);
         expect(pod.initContainers.map((c: Manifest) => c.name)).to.deep.equal(['proxy', 'migrate']);
         expect(pod.imagePullSecrets).to.deep.equal([{ name: 'registry' }]);
-        expect(pod).to.include({ serviceAccountName: 'shape', automountServiceAccountToken: false, enableServiceLinks: false, priorityClassName: 'todo-serving' });
+        expect(pod).to.include({
+          serviceAccountName: 'shape',
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          priorityClassName: 'todo-serving',
+        });
       });
 
       it('mounts the same files under the same volume names, secrets read-only with their NAME_FILE var', () => {
@@ -101,11 +142,21 @@ describe('hardenedPodTemplate: every workload, hardened the same way', () => {
       });
 
       it('refuses the same bad common props with the same message', () => {
-        const refused = (props: Partial<HardenedPodProps>, message: string) => expect(() => podOf(name, { ...COMMON, ...props })).to.throw(InvalidPropsError, `test/shape: invalid ${message}`);
-        refused({ secretFiles: [{ secretName: 'x', mountPath: '/x', volumeName: 'tmp' }] }, 'secretFiles.mountPath "tmp": duplicate volume name');
-        refused({ sidecars: [{ ...COMMON.sidecars![0]!, name: 'migrate' }] }, 'initContainers[0].name "migrate": another container in the pod has this name');
+        const refused = (props: Partial<HardenedPodProps>, message: string) =>
+          expect(() => podOf(name, { ...COMMON, ...props })).to.throw(InvalidPropsError, `test/shape: invalid ${message}`);
+        refused(
+          { secretFiles: [{ secretName: 'x', mountPath: '/x', volumeName: 'tmp' }] },
+          'secretFiles.mountPath "tmp": duplicate volume name',
+        );
+        refused(
+          { sidecars: [{ ...COMMON.sidecars![0]!, name: 'migrate' }] },
+          'initContainers[0].name "migrate": another container in the pod has this name',
+        );
         refused({ tolerations: [{ key: '' }] }, 'tolerations[0].key "": must be a taint key');
-        refused({ affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: {} }] } } }, 'affinity');
+        refused(
+          { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: {} }] } } },
+          'affinity',
+        );
       });
     });
   }

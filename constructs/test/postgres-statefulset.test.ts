@@ -103,7 +103,11 @@ describe('PostgresStatefulSet', () => {
 
     it('is a PortedPeer on 5432, like CloudNativePgDatabase', () => {
       const peer: PortedPeer = db;
-      expect({ peerName: peer.peerName, namespace: peer.namespace, port: peer.port }).to.deep.equal({ peerName: 'todo-db', namespace: 'todo', port: 5432 });
+      expect({ peerName: peer.peerName, namespace: peer.namespace, port: peer.port }).to.deep.equal({
+        peerName: 'todo-db',
+        namespace: 'todo',
+        port: 5432,
+      });
       expect(db.host).to.equal('todo-db.todo.svc.cluster.local');
     });
 
@@ -111,11 +115,16 @@ describe('PostgresStatefulSet', () => {
       const spec = only(objects, 'StatefulSet').spec;
       expect(spec.replicas).to.equal(1);
       expect(spec.serviceName).to.equal('todo-db-headless');
-      expect(spec.selector).to.deep.equal({ matchLabels: { 'app.kubernetes.io/name': 'todo-db', 'app.kubernetes.io/instance': 'todo-db' } });
+      expect(spec.selector).to.deep.equal({
+        matchLabels: { 'app.kubernetes.io/name': 'todo-db', 'app.kubernetes.io/instance': 'todo-db' },
+      });
       expect(spec.persistentVolumeClaimRetentionPolicy).to.deep.equal({ whenDeleted: 'Retain', whenScaled: 'Retain' });
       expect(spec.volumeClaimTemplates).to.have.length(1);
       expect(spec.volumeClaimTemplates[0].metadata.name).to.equal('data');
-      expect(spec.volumeClaimTemplates[0].spec).to.deep.equal({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } });
+      expect(spec.volumeClaimTemplates[0].spec).to.deep.equal({
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '2Gi' } },
+      });
     });
 
     it('runs as uid/gid 10001 with its own ServiceAccount, no token and restricted contexts (S03-S09, S18)', () => {
@@ -150,7 +159,11 @@ describe('PostgresStatefulSet', () => {
         POSTGRES_DB: 'todo',
         POSTGRES_PASSWORD_FILE: '/var/run/secrets/postgres/password',
       });
-      expect(c.volumeMounts.find((m: Manifest) => m.name === 'password')).to.deep.equal({ name: 'password', mountPath: '/var/run/secrets/postgres', readOnly: true });
+      expect(c.volumeMounts.find((m: Manifest) => m.name === 'password')).to.deep.equal({
+        name: 'password',
+        mountPath: '/var/run/secrets/postgres',
+        readOnly: true,
+      });
       expect(podSpec(objects).volumes.find((v: Manifest) => v.name === 'password')).to.deep.equal({
         name: 'password',
         secret: { secretName: 'todo-db-app', defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] },
@@ -158,7 +171,10 @@ describe('PostgresStatefulSet', () => {
       for (const pod of [podSpec(objects), backupPod(objects)]) {
         for (const each of pod.containers) {
           expect(each.envFrom, each.name).to.equal(undefined);
-          expect(each.env.filter((e: Manifest) => e.valueFrom !== undefined), each.name).to.deep.equal([]);
+          expect(
+            each.env.filter((e: Manifest) => e.valueFrom !== undefined),
+            each.name,
+          ).to.deep.equal([]);
         }
       }
     });
@@ -175,7 +191,13 @@ describe('PostgresStatefulSet', () => {
     });
 
     it('shuts PostgreSQL down fast before SIGTERM, within the grace period', () => {
-      expect(container(objects).lifecycle.preStop.exec.command).to.deep.equal(['pg_ctl', 'stop', '--mode=fast', '--wait', '--pgdata=/var/lib/postgresql/data/pgdata']);
+      expect(container(objects).lifecycle.preStop.exec.command).to.deep.equal([
+        'pg_ctl',
+        'stop',
+        '--mode=fast',
+        '--wait',
+        '--pgdata=/var/lib/postgresql/data/pgdata',
+      ]);
       expect(podSpec(objects).terminationGracePeriodSeconds).to.equal(60);
     });
 
@@ -193,13 +215,21 @@ describe('PostgresStatefulSet', () => {
         topologyKey: 'kubernetes.io/hostname',
         labelSelector: selector,
       });
-      expect(podSpec(objects).topologySpreadConstraints[0]).to.deep.include({ topologyKey: 'topology.kubernetes.io/zone', labelSelector: selector });
+      expect(podSpec(objects).topologySpreadConstraints[0]).to.deep.include({
+        topologyKey: 'topology.kubernetes.io/zone',
+        labelSelector: selector,
+      });
     });
 
     it('has a headless Service for the StatefulSet and a ClusterIP Service todo-db by named targetPort (N01, N02, P04)', () => {
       const port = { name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' };
       const selector = { 'app.kubernetes.io/name': 'todo-db', 'app.kubernetes.io/instance': 'todo-db' };
-      expect(named(objects, 'Service', 'todo-db-headless').spec).to.deep.equal({ type: 'ClusterIP', clusterIP: 'None', selector, ports: [port] });
+      expect(named(objects, 'Service', 'todo-db-headless').spec).to.deep.equal({
+        type: 'ClusterIP',
+        clusterIP: 'None',
+        selector,
+        ports: [port],
+      });
       expect(named(objects, 'Service', 'todo-db').spec).to.deep.equal({ type: 'ClusterIP', selector, ports: [port] });
     });
 
@@ -208,11 +238,17 @@ describe('PostgresStatefulSet', () => {
       expect(spec.podSelector).to.deep.equal({ matchLabels: { 'app.kubernetes.io/name': 'todo-db' } });
       expect(spec.policyTypes).to.deep.equal(['Ingress', 'Egress']);
       expect(spec.ingress).to.deep.equal([
-        { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-db-backup' } } }], ports: [{ port: 5432, protocol: 'TCP' }] },
+        {
+          from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-db-backup' } } }],
+          ports: [{ port: 5432, protocol: 'TCP' }],
+        },
         { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-api' } } }], ports: [{ port: 5432, protocol: 'TCP' }] },
       ]);
       expect(spec.egress).to.have.length(1);
-      expect(spec.egress[0].ports).to.deep.equal([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
+      expect(spec.egress[0].ports).to.deep.equal([
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ]);
     });
   });
 
@@ -248,7 +284,10 @@ describe('PostgresStatefulSet', () => {
         { name: 'password', secret: { secretName: 'todo-db-app', defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] } },
         { name: 'backups', persistentVolumeClaim: { claimName: 'todo-db-backup' } },
       ]);
-      expect(named(objects, 'PersistentVolumeClaim', 'todo-db-backup').spec).to.deep.equal({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } });
+      expect(named(objects, 'PersistentVolumeClaim', 'todo-db-backup').spec).to.deep.equal({
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '2Gi' } },
+      });
     });
 
     it('dumps with pg_dump -Fc, keeps 7, and reads the password file inside the script (no secret env)', () => {
@@ -272,15 +311,23 @@ describe('PostgresStatefulSet', () => {
       expect(spec.policyTypes).to.deep.equal(['Ingress', 'Egress']);
       expect(spec.ingress).to.deep.equal([]);
       expect(spec.egress.map((rule: Manifest) => rule.ports)).to.deep.equal([
-        [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+        [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
         [{ port: 5432, protocol: 'TCP' }],
       ]);
       expect(spec.egress[1].to).to.deep.equal([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-db' } } }]);
     });
 
     it('takes keep, time zone and its own resources from the backup prop', () => {
-      const own = { requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '32Mi' }, limits: { cpu: '100m', memory: '64Mi', ephemeralStorage: '64Mi' } };
-      const { objects: custom } = synth({ backup: { schedule: '0 2 * * SUN', storage: '5Gi', keep: 4, timeZone: 'Europe/Berlin', resources: own } });
+      const own = {
+        requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '32Mi' },
+        limits: { cpu: '100m', memory: '64Mi', ephemeralStorage: '64Mi' },
+      };
+      const { objects: custom } = synth({
+        backup: { schedule: '0 2 * * SUN', storage: '5Gi', keep: 4, timeZone: 'Europe/Berlin', resources: own },
+      });
       const job = only(custom, 'CronJob');
       expect(job.spec.timeZone).to.equal('Europe/Berlin');
       expect(envOf(backupPod(custom).containers[0]).KEEP_DUMPS).to.equal('4');
@@ -314,7 +361,9 @@ describe('PostgresStatefulSet', () => {
     it('passes every hardening rule and schema with { singleNode: true }', async () => {
       const { objects } = platform();
       expect(objects.map((o) => o.kind)).to.include.members(['Namespace', 'StatefulSet', 'CronJob', 'Deployment']);
-      const findings = await new HardeningValidation({ singleNode: true, externalNamespaces: ['kube-system', 'ingress-nginx'] }).check(objects);
+      const findings = await new HardeningValidation({ singleNode: true, externalNamespaces: ['kube-system', 'ingress-nginx'] }).check(
+        objects,
+      );
       expect(findings.map(formatFinding)).to.deep.equal([]);
     });
 
@@ -323,7 +372,7 @@ describe('PostgresStatefulSet', () => {
       expect(findings.map(formatFinding)).to.include('StatefulSet/todo/todo-db: A01 replicas is 1 without an HPA, expected >= 2');
     });
 
-    it('lets exactly api -> db and backup -> db through, checked against the pods\' own labels', () => {
+    it("lets exactly api -> db and backup -> db through, checked against the pods' own labels", () => {
       const { objects } = platform();
       const labels = (kind: string) => {
         const o = only(objects, kind);
@@ -347,12 +396,18 @@ describe('PostgresStatefulSet', () => {
     };
 
     it('refuses singleNode false: replicated environments use CloudNativePgDatabase', () => {
-      invalid({ singleNode: false }, 'singleNode false: a single PostgreSQL pod is not highly available; use CloudNativePgDatabase for replicated environments');
+      invalid(
+        { singleNode: false },
+        'singleNode false: a single PostgreSQL pod is not highly available; use CloudNativePgDatabase for replicated environments',
+      );
     });
     it('refuses an image without a tag, with latest, or with a malformed digest (I01, I02)', () => {
       invalid({ image: 'postgres' }, 'image "postgres": needs an explicit tag');
       invalid({ image: 'postgres:latest' }, 'image "postgres:latest": the tag "latest" is not a version (I01)');
-      invalid({ image: 'postgres:17.6@sha256:abc' }, 'image "postgres:17.6@sha256:abc": the digest must be "sha256:" followed by 64 hex digits');
+      invalid(
+        { image: 'postgres:17.6@sha256:abc' },
+        'image "postgres:17.6@sha256:abc": the digest must be "sha256:" followed by 64 hex digits',
+      );
       invalid({ requireDigest: true }, 'image "postgres:17.6-trixie": this environment requires a digest');
     });
     it('refuses bad storage quantities', () => {
@@ -360,14 +415,29 @@ describe('PostgresStatefulSet', () => {
       invalid({ backup: { ...BASE.backup, storage: '0' } }, 'backup.storage "0": must be a positive Kubernetes quantity');
     });
     it('refuses a cron schedule that is not five valid fields', () => {
-      invalid({ backup: { ...BASE.backup, schedule: '17 3 * *' } }, 'backup.schedule "17 3 * *": must have five fields (minute hour day-of-month month day-of-week), got 4');
+      invalid(
+        { backup: { ...BASE.backup, schedule: '17 3 * *' } },
+        'backup.schedule "17 3 * *": must have five fields (minute hour day-of-month month day-of-week), got 4',
+      );
       invalid({ backup: { ...BASE.backup, schedule: '@daily' } }, 'backup.schedule "@daily": must have five fields');
-      invalid({ backup: { ...BASE.backup, schedule: '60 3 * * *' } }, 'backup.schedule "60 3 * * *": the minute field "60" is not valid (0-59');
-      invalid({ backup: { ...BASE.backup, schedule: '0 3 * * FUNDAY' } }, 'backup.schedule "0 3 * * FUNDAY": the day of week field "FUNDAY" is not valid (0-7');
-      invalid({ backup: { ...BASE.backup, schedule: '*/0 3 * * *' } }, 'backup.schedule "*/0 3 * * *": the minute field "*/0" is not valid');
+      invalid(
+        { backup: { ...BASE.backup, schedule: '60 3 * * *' } },
+        'backup.schedule "60 3 * * *": the minute field "60" is not valid (0-59',
+      );
+      invalid(
+        { backup: { ...BASE.backup, schedule: '0 3 * * FUNDAY' } },
+        'backup.schedule "0 3 * * FUNDAY": the day of week field "FUNDAY" is not valid (0-7',
+      );
+      invalid(
+        { backup: { ...BASE.backup, schedule: '*/0 3 * * *' } },
+        'backup.schedule "*/0 3 * * *": the minute field "*/0" is not valid',
+      );
     });
     it('refuses a bad password Secret name or key', () => {
-      invalid({ passwordSecret: { name: 'Todo_DB', key: 'password' } }, 'passwordSecret.name "Todo_DB": must be a Secret name (DNS-1123 subdomain)');
+      invalid(
+        { passwordSecret: { name: 'Todo_DB', key: 'password' } },
+        'passwordSecret.name "Todo_DB": must be a Secret name (DNS-1123 subdomain)',
+      );
       invalid({ passwordSecret: { name: 'todo-db-app', key: 'pass word' } }, 'passwordSecret.key "pass word": must be a Secret key');
     });
     it('refuses bad names, namespaces, database and role names', () => {
@@ -380,26 +450,49 @@ describe('PostgresStatefulSet', () => {
       invalid({ partOf: '' }, 'partOf "": must be a non-empty label value');
     });
     it('refuses bad resources, too little memory and scratch that does not fit (R01, R02, S08)', () => {
-      invalid({ resources: { ...RESOURCES, limits: { ...RESOURCES.limits, cpu: '10m' } } }, 'resources.limits.cpu "10m": is below the request "50m"');
-      invalid({ resources: { requests: RESOURCES.requests, limits: { ...RESOURCES.limits, memory: '100Mi' } } }, 'resources.limits.memory "100Mi": PostgreSQL needs a memory limit of at least 128Mi');
-      invalid({ resources: { requests: { ...RESOURCES.requests, ephemeralStorage: '8Mi' }, limits: { ...RESOURCES.limits, ephemeralStorage: '16Mi' } } }, 'resources.limits.ephemeralStorage "16Mi": is smaller than the emptyDir size limits it must hold');
+      invalid(
+        { resources: { ...RESOURCES, limits: { ...RESOURCES.limits, cpu: '10m' } } },
+        'resources.limits.cpu "10m": is below the request "50m"',
+      );
+      invalid(
+        { resources: { requests: RESOURCES.requests, limits: { ...RESOURCES.limits, memory: '100Mi' } } },
+        'resources.limits.memory "100Mi": PostgreSQL needs a memory limit of at least 128Mi',
+      );
+      invalid(
+        {
+          resources: {
+            requests: { ...RESOURCES.requests, ephemeralStorage: '8Mi' },
+            limits: { ...RESOURCES.limits, ephemeralStorage: '16Mi' },
+          },
+        },
+        'resources.limits.ephemeralStorage "16Mi": is smaller than the emptyDir size limits it must hold',
+      );
       invalid({ sharedBuffers: '48 MB' }, 'sharedBuffers "48 MB": must be a PostgreSQL memory setting such as "128MB"');
     });
     it('refuses a bad backup time zone, keep or resources', () => {
       invalid({ backup: { ...BASE.backup, timeZone: 'Mars/Olympus' } }, 'backup.timeZone "Mars/Olympus": is not an IANA time zone');
       invalid({ backup: { ...BASE.backup, keep: 0 } }, 'backup.keep 0: must be an integer from 1 to 100');
-      invalid({ backup: { ...BASE.backup, resources: { ...RESOURCES, requests: { ...RESOURCES.requests, cpu: 'lots' } } } }, 'backup.resources.requests.cpu "lots": must be a positive Kubernetes quantity');
+      invalid(
+        { backup: { ...BASE.backup, resources: { ...RESOURCES, requests: { ...RESOURCES.requests, cpu: 'lots' } } } },
+        'backup.resources.requests.cpu "lots": must be a positive Kubernetes quantity',
+      );
     });
     it('fails synth when no client may connect (a forgotten allowClient)', () => {
       const chart = Testing.chart();
       new PostgresStatefulSet(chart, 'database', BASE);
-      expect(() => Testing.synth(chart)).to.throw(InvalidPropsError, 'test/database: invalid clients []: no workload may connect: call allowClient(<the API>) or pass clients');
+      expect(() => Testing.synth(chart)).to.throw(
+        InvalidPropsError,
+        'test/database: invalid clients []: no workload may connect: call allowClient(<the API>) or pass clients',
+      );
     });
     it('accepts clients as a prop as well as through allowClient()', () => {
       const chart = Testing.chart();
       new PostgresStatefulSet(chart, 'database', { ...BASE, clients: [API] });
       const policy = (Testing.synth(chart) as Manifest[]).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'todo-db')!;
-      expect(policy.spec.ingress.map((rule: Manifest) => rule.from[0].podSelector.matchLabels['app.kubernetes.io/name'])).to.deep.equal(['todo-db-backup', 'todo-api']);
+      expect(policy.spec.ingress.map((rule: Manifest) => rule.from[0].podSelector.matchLabels['app.kubernetes.io/name'])).to.deep.equal([
+        'todo-db-backup',
+        'todo-api',
+      ]);
     });
   });
 });

@@ -22,8 +22,17 @@ describe('PriorityClass', () => {
     const pc = only(synth(), 'PriorityClass');
     expect(pc.apiVersion).to.equal('scheduling.k8s.io/v1');
     expect(pc.metadata).not.to.have.property('namespace');
-    expect(pc).to.deep.include({ value: 100000, globalDefault: false, preemptionPolicy: 'Never', description: 'todo workloads, priority 100000' });
-    expect(pc.metadata.labels).to.include({ 'app.kubernetes.io/name': 'todo-serving', 'app.kubernetes.io/component': 'scheduling', 'app.kubernetes.io/part-of': 'todo' });
+    expect(pc).to.deep.include({
+      value: 100000,
+      globalDefault: false,
+      preemptionPolicy: 'Never',
+      description: 'todo workloads, priority 100000',
+    });
+    expect(pc.metadata.labels).to.include({
+      'app.kubernetes.io/name': 'todo-serving',
+      'app.kubernetes.io/component': 'scheduling',
+      'app.kubernetes.io/part-of': 'todo',
+    });
   });
 
   it('takes preemption and a description', () => {
@@ -48,7 +57,10 @@ describe('PriorityClass', () => {
         component: 'worker',
         partOf: 'todo',
         image: 'ghcr.io/example/todo-api:1.4.2',
-        resources: { requests: { cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' }, limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '128Mi' } },
+        resources: {
+          requests: { cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' },
+          limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '128Mi' },
+        },
         priorityClassName: priority.priorityClassName,
         probes: { readiness: Probe.exec(['true']), liveness: Probe.exec(['test', '-e', '/tmp/alive']) },
       });

@@ -99,10 +99,16 @@ describe('ProbedService', () => {
 
     it('uses /metrics every 30s with metrics: true', () => {
       const { objects } = build({}, { metrics: true });
-      expect(only(objects, 'ServiceMonitor').spec.endpoints).to.deep.equal([{ port: 'http', path: '/metrics', interval: '30s', scheme: 'http' }]);
+      expect(only(objects, 'ServiceMonitor').spec.endpoints).to.deep.equal([
+        { port: 'http', path: '/metrics', interval: '30s', scheme: 'http' },
+      ]);
     });
 
-    it('matches the snapshot', () => expectSnapshot('probed-service-metrics', build({}, { metrics: true, port: 8081 }).objects.filter((o) => ['Service', 'ServiceMonitor'].includes(o.kind))));
+    it('matches the snapshot', () =>
+      expectSnapshot(
+        'probed-service-metrics',
+        build({}, { metrics: true, port: 8081 }).objects.filter((o) => ['Service', 'ServiceMonitor'].includes(o.kind)),
+      ));
   });
 
   describe('the probe contract (each violation throws naming the construct path and the value)', () => {
@@ -115,7 +121,12 @@ describe('ProbedService', () => {
       ],
       [
         'a port the probes are not on',
-        { ports: [{ name: 'http', port: 8081 }, { name: 'admin', port: 9000 }] },
+        {
+          ports: [
+            { name: 'http', port: 8081 },
+            { name: 'admin', port: 9000 },
+          ],
+        },
         { portName: 'admin' },
         `test/svc: invalid portName "admin": the workload's probes are on port "http"`,
       ],
@@ -127,8 +138,18 @@ describe('ProbedService', () => {
       ],
       ['a port number out of range', {}, { port: 70000 }, 'test/svc: invalid port 70000: must be an integer from 1 to 65535'],
       ['an invalid Service name', {}, { name: 'Chat.Gateway' }, 'test/svc: invalid name "Chat.Gateway": must be a DNS-1035 label'],
-      ['a bad scrape interval', {}, { metrics: { interval: 'often' } }, 'test/svc: invalid metrics.interval "often": must be a Prometheus duration'],
-      ['a relative metrics path', {}, { metrics: { path: 'metrics' } }, 'test/svc: invalid metrics.path "metrics": must be an absolute HTTP path'],
+      [
+        'a bad scrape interval',
+        {},
+        { metrics: { interval: 'often' } },
+        'test/svc: invalid metrics.interval "often": must be a Prometheus duration',
+      ],
+      [
+        'a relative metrics path',
+        {},
+        { metrics: { path: 'metrics' } },
+        'test/svc: invalid metrics.path "metrics": must be an absolute HTTP path',
+      ],
     ];
     for (const [what, workloadOverrides, serviceProps, message] of cases) {
       it(`refuses ${what}`, () => {
@@ -167,12 +188,20 @@ describe('ProbedService: application protocols and other probe contracts', () =>
   });
 
   it('accepts an HTTP readiness probe on another path with readiness-on-port', () => {
-    const { service } = build({ probes: { readiness: Probe.http('/actuator/health/readiness'), liveness: Probe.http('/actuator/health/liveness') } }, { probeContract: 'readiness-on-port' });
+    const { service } = build(
+      { probes: { readiness: Probe.http('/actuator/health/readiness'), liveness: Probe.http('/actuator/health/liveness') } },
+      { probeContract: 'readiness-on-port' },
+    );
     expect(service.portName).to.equal('http');
   });
 
   const cases: ReadonlyArray<[string, Partial<HardenedDeploymentProps>, Omit<ProbedServiceProps, 'workload'>, string]> = [
-    ['gRPC probes under the default contract', GRPC_WORKLOAD, {}, 'test/svc: invalid workload {"portName":"grpc"}: pods must probe /livez (liveness) and /readyz (readiness), or set probeContract'],
+    [
+      'gRPC probes under the default contract',
+      GRPC_WORKLOAD,
+      {},
+      'test/svc: invalid workload {"portName":"grpc"}: pods must probe /livez (liveness) and /readyz (readiness), or set probeContract',
+    ],
     [
       'an exec readiness probe in front of a Service',
       { probes: { readiness: Probe.exec(['test', '-f', '/tmp/ready']), liveness: Probe.http('/livez') } },
@@ -181,7 +210,13 @@ describe('ProbedService: application protocols and other probe contracts', () =>
     ],
     [
       'a readiness probe on another port than the exposed one',
-      { ports: [{ name: 'http', port: 8081 }, { name: 'admin', port: 9000 }], probes: { readiness: Probe.http('/ready', { port: 'admin' }), liveness: Probe.http('/alive') } },
+      {
+        ports: [
+          { name: 'http', port: 8081 },
+          { name: 'admin', port: 9000 },
+        ],
+        probes: { readiness: Probe.http('/ready', { port: 'admin' }), liveness: Probe.http('/alive') },
+      },
       { portName: 'http', probeContract: 'readiness-on-port' },
       `test/svc: invalid portName "http": the workload's probes are on port "admin"`,
     ],

@@ -48,7 +48,11 @@ describe('Probe', () => {
         periodSeconds: 5,
         failureThreshold: 2,
       });
-      expect(renderProbe(Probe.http('/h', { port: 'http', scheme: 'HTTPS' }), 'liveness', PORTS).httpGet).to.deep.equal({ path: '/h', port: 'http', scheme: 'HTTPS' });
+      expect(renderProbe(Probe.http('/h', { port: 'http', scheme: 'HTTPS' }), 'liveness', PORTS).httpGet).to.deep.equal({
+        path: '/h',
+        port: 'http',
+        scheme: 'HTTPS',
+      });
     });
 
     it('gRPC: the port by number (GRPCAction takes no names) and the health service name', () => {
@@ -72,7 +76,9 @@ describe('Probe', () => {
     });
 
     it('timings given on the probe win over the kind defaults; startup spreads its timeout over the period', () => {
-      expect(renderProbe(Probe.tcp({ port: 'http', periodSeconds: 7, timeoutSeconds: 3, failureThreshold: 4 }), 'liveness', PORTS)).to.include({
+      expect(
+        renderProbe(Probe.tcp({ port: 'http', periodSeconds: 7, timeoutSeconds: 3, failureThreshold: 4 }), 'liveness', PORTS),
+      ).to.include({
         periodSeconds: 7,
         timeoutSeconds: 3,
         failureThreshold: 4,
@@ -103,27 +109,86 @@ describe('Probe', () => {
     });
 
     const cases: ReadonlyArray<[string, ContainerProbes, string]> = [
-      ['an undeclared port (P03)', { readiness: Probe.http('/r', { port: 'admin' }), liveness: Probe.tcp() }, 'test: invalid probes.readiness.port "admin": is not a declared port (declared: http, management, grpc) (P03)'],
-      ['the same HTTP endpoint twice (P02)', { readiness: Probe.http('/health'), liveness: Probe.http('/health', { periodSeconds: 20 }) }, 'invalid probes.readiness {"type":"http","path":"/health","port":"http"}: readiness and liveness must differ'],
-      ['the same gRPC service, named and defaulted port (P02)', { readiness: Probe.grpc({ port: 'http' }), liveness: Probe.grpc({ service: '' }) }, 'invalid probes.readiness {"type":"grpc","port":"http"}: readiness and liveness must differ'],
-      ['the same TCP port (P02)', { readiness: Probe.tcp(), liveness: Probe.tcp({ port: 'http' }) }, 'invalid probes.readiness {"type":"tcp","port":"http"}: readiness and liveness must differ'],
-      ['the same command (P02)', { readiness: Probe.exec(['true']), liveness: Probe.exec(['true']) }, 'invalid probes.readiness {"type":"exec","command":["true"]}: readiness and liveness must differ'],
-      ['a relative HTTP path', { readiness: Probe.http('ready'), liveness: Probe.tcp() }, 'invalid probes.readiness.path "ready": must be an absolute HTTP path'],
+      [
+        'an undeclared port (P03)',
+        { readiness: Probe.http('/r', { port: 'admin' }), liveness: Probe.tcp() },
+        'test: invalid probes.readiness.port "admin": is not a declared port (declared: http, management, grpc) (P03)',
+      ],
+      [
+        'the same HTTP endpoint twice (P02)',
+        { readiness: Probe.http('/health'), liveness: Probe.http('/health', { periodSeconds: 20 }) },
+        'invalid probes.readiness {"type":"http","path":"/health","port":"http"}: readiness and liveness must differ',
+      ],
+      [
+        'the same gRPC service, named and defaulted port (P02)',
+        { readiness: Probe.grpc({ port: 'http' }), liveness: Probe.grpc({ service: '' }) },
+        'invalid probes.readiness {"type":"grpc","port":"http"}: readiness and liveness must differ',
+      ],
+      [
+        'the same TCP port (P02)',
+        { readiness: Probe.tcp(), liveness: Probe.tcp({ port: 'http' }) },
+        'invalid probes.readiness {"type":"tcp","port":"http"}: readiness and liveness must differ',
+      ],
+      [
+        'the same command (P02)',
+        { readiness: Probe.exec(['true']), liveness: Probe.exec(['true']) },
+        'invalid probes.readiness {"type":"exec","command":["true"]}: readiness and liveness must differ',
+      ],
+      [
+        'a relative HTTP path',
+        { readiness: Probe.http('ready'), liveness: Probe.tcp() },
+        'invalid probes.readiness.path "ready": must be an absolute HTTP path',
+      ],
       ['a path with a space', { readiness: Probe.http('/is ready'), liveness: Probe.tcp() }, 'invalid probes.readiness.path "/is ready"'],
-      ['an empty command', { readiness: Probe.exec([]), liveness: Probe.tcp() }, 'invalid probes.readiness.command []: must be a non-empty list'],
-      ['a gRPC service name with a space', { readiness: Probe.grpc({ service: 'my service' }), liveness: Probe.tcp() }, 'invalid probes.readiness.service "my service"'],
-      ['a zero period', { readiness: Probe.tcp({ periodSeconds: 0 }), liveness: Probe.http('/l') }, 'invalid probes.readiness.periodSeconds 0: must be an integer >= 1'],
-      ['a fractional timeout', { readiness: Probe.tcp(), liveness: Probe.http('/l', { timeoutSeconds: 1.5 }) }, 'invalid probes.liveness.timeoutSeconds 1.5: must be an integer >= 1'],
-      ['a plain object instead of a Probe', { readiness: { httpGet: { path: '/r' } } as never, liveness: Probe.tcp() }, 'invalid probes.readiness {"httpGet":{"path":"/r"}}: must be a Probe'],
-      ['a startup failureThreshold and a startup timeout', { readiness: Probe.tcp(), liveness: Probe.http('/l'), startup: Probe.http('/s', { failureThreshold: 10 }), startupTimeoutSeconds: 30 }, 'invalid probes.startup.failureThreshold 10: conflicts with startupTimeoutSeconds'],
-      ['a non-positive startup timeout', { readiness: Probe.tcp(), liveness: Probe.http('/l'), startupTimeoutSeconds: 0 }, 'invalid probes.startupTimeoutSeconds 0: must be positive'],
+      [
+        'an empty command',
+        { readiness: Probe.exec([]), liveness: Probe.tcp() },
+        'invalid probes.readiness.command []: must be a non-empty list',
+      ],
+      [
+        'a gRPC service name with a space',
+        { readiness: Probe.grpc({ service: 'my service' }), liveness: Probe.tcp() },
+        'invalid probes.readiness.service "my service"',
+      ],
+      [
+        'a zero period',
+        { readiness: Probe.tcp({ periodSeconds: 0 }), liveness: Probe.http('/l') },
+        'invalid probes.readiness.periodSeconds 0: must be an integer >= 1',
+      ],
+      [
+        'a fractional timeout',
+        { readiness: Probe.tcp(), liveness: Probe.http('/l', { timeoutSeconds: 1.5 }) },
+        'invalid probes.liveness.timeoutSeconds 1.5: must be an integer >= 1',
+      ],
+      [
+        'a plain object instead of a Probe',
+        { readiness: { httpGet: { path: '/r' } } as never, liveness: Probe.tcp() },
+        'invalid probes.readiness {"httpGet":{"path":"/r"}}: must be a Probe',
+      ],
+      [
+        'a startup failureThreshold and a startup timeout',
+        {
+          readiness: Probe.tcp(),
+          liveness: Probe.http('/l'),
+          startup: Probe.http('/s', { failureThreshold: 10 }),
+          startupTimeoutSeconds: 30,
+        },
+        'invalid probes.startup.failureThreshold 10: conflicts with startupTimeoutSeconds',
+      ],
+      [
+        'a non-positive startup timeout',
+        { readiness: Probe.tcp(), liveness: Probe.http('/l'), startupTimeoutSeconds: 0 },
+        'invalid probes.startupTimeoutSeconds 0: must be positive',
+      ],
     ];
     for (const [what, probes, message] of cases) {
       it(`refuses ${what}`, () => expect(() => resolve(probes)).to.throw(InvalidPropsError, message));
     }
 
     it('refuses a port probe on a container without ports, pointing at exec', () => {
-      expect(() => resolveProbes(Testing.chart(), 'sidecars[0].probes', { readiness: Probe.tcp(), liveness: Probe.exec(['true']) }, [], undefined)).to.throw(
+      expect(() =>
+        resolveProbes(Testing.chart(), 'sidecars[0].probes', { readiness: Probe.tcp(), liveness: Probe.exec(['true']) }, [], undefined),
+      ).to.throw(
         InvalidPropsError,
         'invalid sidecars[0].probes.readiness.port undefined: the container declares no port to probe: name one, or use Probe.exec',
       );
@@ -153,15 +218,32 @@ describe('Probe', () => {
       const c = only(Testing.synth(chart) as Manifest[], 'Deployment').spec.template.spec.containers[0];
       expect(c.readinessProbe.httpGet).to.deep.equal({ path: '/actuator/health/readiness', port: 'management' });
       expect(c.livenessProbe.grpc).to.deep.equal({ port: 9090 });
-      expect(c.startupProbe).to.deep.equal({ exec: { command: ['cat', '/tmp/ready'] }, timeoutSeconds: 2, periodSeconds: 2, failureThreshold: 30 });
+      expect(c.startupProbe).to.deep.equal({
+        exec: { command: ['cat', '/tmp/ready'] },
+        timeoutSeconds: 2,
+        periodSeconds: 2,
+        failureThreshold: 30,
+      });
       expect(workload.probes).to.deep.equal({ portName: 'management', readinessPath: '/actuator/health/readiness' });
       expect(workload.containerProbes.liveness.check).to.deep.equal({ type: 'grpc', port: 'grpc' });
     });
 
     const cases: ReadonlyArray<[string, Partial<HardenedDeploymentProps>, string]> = [
-      ['a path and a Probe for the same kind', { probes: { readinessPath: '/ready', readiness: Probe.tcp() } }, 'test/orders: invalid probes.readinessPath "/ready": conflicts with probes.readiness'],
-      ['a gRPC liveness probe on an undeclared port', { probes: { liveness: Probe.grpc({ port: 'grpc-web' }) } }, 'test/orders: invalid probes.liveness.port "grpc-web": is not a declared port'],
-      ['readiness equal to the default liveness', { probes: { readiness: Probe.http('/livez') } }, 'test/orders: invalid probes.readiness {"type":"http","path":"/livez","port":"http"}: readiness and liveness must differ'],
+      [
+        'a path and a Probe for the same kind',
+        { probes: { readinessPath: '/ready', readiness: Probe.tcp() } },
+        'test/orders: invalid probes.readinessPath "/ready": conflicts with probes.readiness',
+      ],
+      [
+        'a gRPC liveness probe on an undeclared port',
+        { probes: { liveness: Probe.grpc({ port: 'grpc-web' }) } },
+        'test/orders: invalid probes.liveness.port "grpc-web": is not a declared port',
+      ],
+      [
+        'readiness equal to the default liveness',
+        { probes: { readiness: Probe.http('/livez') } },
+        'test/orders: invalid probes.readiness {"type":"http","path":"/livez","port":"http"}: readiness and liveness must differ',
+      ],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what}`, () => expect(() => container(overrides)).to.throw(InvalidPropsError, message));
@@ -195,7 +277,9 @@ describe('Probe', () => {
       const broken = structuredClone(deployment);
       broken.spec.template.spec.containers[0].readinessProbe.grpc = { port: 9090 };
       const violations = await hardeningViolations(objects.map((o) => (o === deployment ? broken : o)));
-      expect(violations).to.deep.equal(['Deployment/todo/orders: P02 container "orders" readinessProbe and livenessProbe call the same endpoint']);
+      expect(violations).to.deep.equal([
+        'Deployment/todo/orders: P02 container "orders" readinessProbe and livenessProbe call the same endpoint',
+      ]);
     });
   });
 });

@@ -12,7 +12,11 @@ const TABLE = README.slice(README.indexOf('## Constructs'), README.indexOf('## I
 
 /** GitHub's anchor of a heading: lowercase, punctuation dropped, spaces to dashes. */
 function anchor(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
 }
 
 function anchorsOf(markdown: string): Set<string> {

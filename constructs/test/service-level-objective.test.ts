@@ -40,14 +40,14 @@ describe('ServiceLevelObjective', () => {
     }
   });
 
-  it('counts 5xx among the service\'s user requests (probes and scrapes left out), zero errors as 0, an idle window as nothing', () => {
+  it("counts 5xx among the service's user requests (probes and scrapes left out), zero errors as 0, an idle window as nothing", () => {
     expect(record(rules, 'slo:sli_error:ratio_rate1h', 'todo-api-availability').expr).to.equal(
       '(sum(rate(http_requests_total{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics",status=~"5.."}[1h])) or vector(0))' +
         ' / (sum(rate(http_requests_total{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics"}[1h])) > 0)',
     );
   });
 
-  it('counts requests slower than the threshold as the latency indicator\'s bad events, from the histogram bucket', () => {
+  it("counts requests slower than the threshold as the latency indicator's bad events, from the histogram bucket", () => {
     expect(record(rules, 'slo:sli_error:ratio_rate5m', 'todo-api-latency').expr).to.equal(
       '1 - sum(rate(http_request_duration_seconds_bucket{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics",le="0.2"}[5m]))' +
         ' / (sum(rate(http_request_duration_seconds_count{job="todo-api",namespace="todo",route!~"/livez|/readyz|/metrics"}[5m])) > 0)',
@@ -57,7 +57,11 @@ describe('ServiceLevelObjective', () => {
   });
 
   it('accepts both spellings of a whole-second bucket bound (prom-client "1", Prometheus 3 "1.0")', () => {
-    const expr = record(rulesOf({ latency: { objectivePercent: 99, thresholdSeconds: 1 } }), 'slo:sli_error:ratio_rate5m', 'todo-api-latency').expr;
+    const expr = record(
+      rulesOf({ latency: { objectivePercent: 99, thresholdSeconds: 1 } }),
+      'slo:sli_error:ratio_rate5m',
+      'todo-api-latency',
+    ).expr;
     expect(expr).to.include('le=~"1|1.0"');
   });
 
@@ -84,11 +88,18 @@ describe('ServiceLevelObjective', () => {
 
   it('gives every alert a summary, a description and the runbook of its name', () => {
     const all = rules.filter((r) => r.alert);
-    expect(all.map((r) => r.alert)).to.deep.equal(['AvailabilityBudgetBurn', 'AvailabilityBudgetBurn', 'LatencyBudgetBurn', 'LatencyBudgetBurn']);
+    expect(all.map((r) => r.alert)).to.deep.equal([
+      'AvailabilityBudgetBurn',
+      'AvailabilityBudgetBurn',
+      'LatencyBudgetBurn',
+      'LatencyBudgetBurn',
+    ]);
     for (const rule of all) {
       expect(rule.annotations.summary).to.be.a('string').and.have.length.above(0);
       expect(rule.annotations.description).to.include('over 30d');
-      expect(rule.annotations.runbook_url).to.equal(`${RUNBOOKS}/${rule.alert === 'AvailabilityBudgetBurn' ? 'availability' : 'latency'}-budget-burn.md`);
+      expect(rule.annotations.runbook_url).to.equal(
+        `${RUNBOOKS}/${rule.alert === 'AvailabilityBudgetBurn' ? 'availability' : 'latency'}-budget-burn.md`,
+      );
     }
   });
 
@@ -104,10 +115,22 @@ describe('ServiceLevelObjective', () => {
 
   for (const [override, message] of [
     [{ availability: { objectivePercent: 100 } }, 'invalid availability.objectivePercent 100: must be a percentage between 0 and 100'],
-    [{ availability: { objectivePercent: 90 } }, 'invalid availability.objectivePercent 90: leaves a budget of 10 %, which burning 14.4× would exceed 100 %'],
-    [{ latency: { objectivePercent: 95, thresholdSeconds: 0 } }, 'invalid latency.thresholdSeconds 0: must be a positive number of seconds'],
-    [{ latency: { objectivePercent: 95, thresholdSeconds: 0.2, histogram: 'http-duration' } }, 'invalid latency.histogram "http-duration": must be a Prometheus metric name'],
-    [{ availability: { objectivePercent: 99.9, errorMatchers: 'status=5xx' } }, 'invalid availability.errorMatchers "status=5xx": must be label matchers'],
+    [
+      { availability: { objectivePercent: 90 } },
+      'invalid availability.objectivePercent 90: leaves a budget of 10 %, which burning 14.4× would exceed 100 %',
+    ],
+    [
+      { latency: { objectivePercent: 95, thresholdSeconds: 0 } },
+      'invalid latency.thresholdSeconds 0: must be a positive number of seconds',
+    ],
+    [
+      { latency: { objectivePercent: 95, thresholdSeconds: 0.2, histogram: 'http-duration' } },
+      'invalid latency.histogram "http-duration": must be a Prometheus metric name',
+    ],
+    [
+      { availability: { objectivePercent: 99.9, errorMatchers: 'status=5xx' } },
+      'invalid availability.errorMatchers "status=5xx": must be label matchers',
+    ],
     [{ eventMatchers: 'route!="/livez"}' }, 'invalid eventMatchers "route!=\\"/livez\\"}": must be label matchers'],
     [{ period: '30m' }, 'invalid period "30m": must be whole days from "7d" to "365d"'],
     [{ period: 'a month' }, 'invalid period "a month": must be a Prometheus duration with one unit'],

@@ -59,7 +59,10 @@ describe('StatefulService', () => {
         'policy/v1 PodDisruptionBudget todo-queue',
         'networking.k8s.io/v1 NetworkPolicy todo-queue',
       ]);
-      expect({ service: service.serviceName, headless: service.headlessServiceName }).to.deep.equal({ service: 'todo-queue', headless: 'todo-queue-headless' });
+      expect({ service: service.serviceName, headless: service.headlessServiceName }).to.deep.equal({
+        service: 'todo-queue',
+        headless: 'todo-queue-headless',
+      });
     });
 
     it('starts pods in order, rolls one at a time and never deletes its claims', () => {
@@ -70,7 +73,9 @@ describe('StatefulService', () => {
         updateStrategy: { type: 'RollingUpdate' },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       });
-      expect(set.spec.selector).to.deep.equal({ matchLabels: { 'app.kubernetes.io/name': 'todo-queue', 'app.kubernetes.io/instance': 'todo-queue' } });
+      expect(set.spec.selector).to.deep.equal({
+        matchLabels: { 'app.kubernetes.io/name': 'todo-queue', 'app.kubernetes.io/instance': 'todo-queue' },
+      });
     });
 
     it('gives every pod its own claim, mounted before the scratch directories, owned through fsGroup (S06)', () => {
@@ -80,8 +85,17 @@ describe('StatefulService', () => {
           spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '10Gi' } } },
         },
       ]);
-      expect(pod.containers[0].volumeMounts).to.deep.equal([{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }]);
-      expect(pod.securityContext).to.deep.equal({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.containers[0].volumeMounts).to.deep.equal([
+        { name: 'data', mountPath: '/data' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ]);
+      expect(pod.securityContext).to.deep.equal({
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        fsGroup: 10001,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
     });
 
     it('probes over HTTP on the named monitoring port, startup on the liveness path (P01-P03)', () => {
@@ -93,13 +107,27 @@ describe('StatefulService', () => {
       ]);
       expect(c.readinessProbe.httpGet).to.deep.equal({ path: '/healthz?js-enabled-only=true', port: 'monitor' });
       expect(c.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'monitor' });
-      expect(c.startupProbe).to.deep.equal({ httpGet: { path: '/healthz', port: 'monitor' }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 });
+      expect(c.startupProbe).to.deep.equal({
+        httpGet: { path: '/healthz', port: 'monitor' },
+        periodSeconds: 2,
+        timeoutSeconds: 2,
+        failureThreshold: 30,
+      });
     });
 
     it('exposes every port by name on both Services; not-ready pods stay out of DNS (N01, N02, P04)', () => {
       const ports = PROPS.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' }));
-      expect(named(objects, 'Service', 'todo-queue-headless').spec).to.deep.equal({ type: 'ClusterIP', clusterIP: 'None', selector: set.spec.selector.matchLabels, ports });
-      expect(named(objects, 'Service', 'todo-queue').spec).to.deep.equal({ type: 'ClusterIP', selector: set.spec.selector.matchLabels, ports });
+      expect(named(objects, 'Service', 'todo-queue-headless').spec).to.deep.equal({
+        type: 'ClusterIP',
+        clusterIP: 'None',
+        selector: set.spec.selector.matchLabels,
+        ports,
+      });
+      expect(named(objects, 'Service', 'todo-queue').spec).to.deep.equal({
+        type: 'ClusterIP',
+        selector: set.spec.selector.matchLabels,
+        ports,
+      });
     });
 
     it('keeps a catching-up member during drains while others are unhealthy (IfHealthyBudget, A03)', () => {
@@ -136,9 +164,12 @@ describe('StatefulService', () => {
     });
 
     it('renders gRPC probes with the port number and TCP probes by name', () => {
-      const c = only(synth({
-        probes: { readiness: Probe.grpc({ port: 'client', service: 'ready' }), liveness: Probe.tcp({ port: 'cluster' }) },
-      }).objects, 'StatefulSet').spec.template.spec.containers[0];
+      const c = only(
+        synth({
+          probes: { readiness: Probe.grpc({ port: 'client', service: 'ready' }), liveness: Probe.tcp({ port: 'cluster' }) },
+        }).objects,
+        'StatefulSet',
+      ).spec.template.spec.containers[0];
       expect(c.readinessProbe.grpc).to.deep.equal({ port: 4222, service: 'ready' });
       expect(c.livenessProbe.tcpSocket).to.deep.equal({ port: 'cluster' });
     });
@@ -158,12 +189,14 @@ describe('StatefulService', () => {
         { name: 'queue', endpoint: endpoint('todo-queue') },
         { name: 'stranger', endpoint: endpoint('debug') },
       ];
-      const flows = allowedFlows(objects.filter((o) => o.kind === 'NetworkPolicy'), namespacesOf(objects), endpoints, [4222, 6222, 8222]);
+      const flows = allowedFlows(
+        objects.filter((o) => o.kind === 'NetworkPolicy'),
+        namespacesOf(objects),
+        endpoints,
+        [4222, 6222, 8222],
+      );
       // Only the queue has a policy here: flows into the other (unpoliced) endpoints are not ours to assert.
-      expect(flows.filter((flow) => flow.includes('-> queue:'))).to.deep.equal([
-        'api -> queue:4222',
-        'queue -> queue:6222',
-      ]);
+      expect(flows.filter((flow) => flow.includes('-> queue:'))).to.deep.equal(['api -> queue:4222', 'queue -> queue:6222']);
     });
   });
 
@@ -189,19 +222,40 @@ describe('StatefulService', () => {
       invalid({ replicas: 0 }, 'replicas 0: must be an integer >= 1');
       invalid({ ports: [] }, 'ports []: declare at least one port');
       invalid({ ports: [{ name: 'client', port: 80 }] }, 'ports {"name":"client","port":80}: port must be an integer from 1024 to 65535');
-      invalid({ ports: [{ name: 'client_port', port: 4222 }] }, 'ports {"name":"client_port","port":4222}: name must be an IANA service name');
-      invalid({ probes: { ...PROPS.probes, liveness: Probe.tcp({ port: 'metrics' }) } }, 'probes.liveness.port "metrics": is not a declared port (declared: client, cluster, monitor) (P03)');
-      invalid({ probes: { ...PROPS.probes, readiness: Probe.http('healthz', { port: 'monitor' }) } }, 'probes.readiness.path "healthz": must be an absolute HTTP path');
-      invalid({ probes: { ...PROPS.probes, liveness: Probe.http('/healthz', { port: 'monitor', periodSeconds: 0 }) } }, 'probes.liveness.periodSeconds 0: must be an integer >= 1');
+      invalid(
+        { ports: [{ name: 'client_port', port: 4222 }] },
+        'ports {"name":"client_port","port":4222}: name must be an IANA service name',
+      );
+      invalid(
+        { probes: { ...PROPS.probes, liveness: Probe.tcp({ port: 'metrics' }) } },
+        'probes.liveness.port "metrics": is not a declared port (declared: client, cluster, monitor) (P03)',
+      );
+      invalid(
+        { probes: { ...PROPS.probes, readiness: Probe.http('healthz', { port: 'monitor' }) } },
+        'probes.readiness.path "healthz": must be an absolute HTTP path',
+      );
+      invalid(
+        { probes: { ...PROPS.probes, liveness: Probe.http('/healthz', { port: 'monitor', periodSeconds: 0 }) } },
+        'probes.liveness.periodSeconds 0: must be an integer >= 1',
+      );
     });
 
     it('refuses bad volumes and strategies', () => {
       invalid({ volumeClaims: [] }, 'volumeClaims []: declare at least one volume');
       invalid({ volumeClaims: [{ name: 'data', mountPath: '/tmp', storage: '1Gi' }] }, 'volumeClaims.mountPath "/tmp": is mounted twice');
-      invalid({ volumeClaims: [{ name: 'Data', mountPath: '/data', storage: '1Gi' }] }, 'volumeClaims.name "Data": must be a DNS-1123 label');
-      invalid({ volumeClaims: [{ name: 'data', mountPath: '/data', storage: '10 GB' }] }, 'volumeClaims.storage "10 GB": must be a positive Kubernetes quantity');
+      invalid(
+        { volumeClaims: [{ name: 'Data', mountPath: '/data', storage: '1Gi' }] },
+        'volumeClaims.name "Data": must be a DNS-1123 label',
+      );
+      invalid(
+        { volumeClaims: [{ name: 'data', mountPath: '/data', storage: '10 GB' }] },
+        'volumeClaims.storage "10 GB": must be a positive Kubernetes quantity',
+      );
       invalid({ volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi', accessModes: [] }] }, 'volumeClaims.accessModes []');
-      invalid({ updateStrategy: { type: 'RollingUpdate', partition: 4 } }, 'updateStrategy.partition 4: must be an integer from 0 to replicas (3)');
+      invalid(
+        { updateStrategy: { type: 'RollingUpdate', partition: 4 } },
+        'updateStrategy.partition 4: must be an integer from 0 to replicas (3)',
+      );
       invalid({ podManagementPolicy: 'Random' as never }, 'podManagementPolicy "Random"');
       invalid({ claimRetention: { whenDeleted: 'Keep' as never, whenScaled: 'Retain' } }, 'claimRetention.whenDeleted "Keep"');
       invalid({ name: 'q'.repeat(53) }, `name "${'q'.repeat(53)}": must be a DNS-1035 label of at most 52 characters`);

@@ -39,7 +39,12 @@ const named = (objects: Manifest[], name: string) => objects.find((o) => o.metad
 describe('TlsIngress (ingress mode)', () => {
   it('groups routes by options into stably named Ingresses with their nginx annotations', () => {
     const { construct, objects } = synth();
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Certificate/todo-tls', 'Ingress/todo', 'Ingress/todo-body-2m', 'Ingress/todo-websocket']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal([
+      'Certificate/todo-tls',
+      'Ingress/todo',
+      'Ingress/todo-body-2m',
+      'Ingress/todo-websocket',
+    ]);
     expect(construct.objectNames).to.deep.equal(['todo-tls', 'todo', 'todo-body-2m', 'todo-websocket']);
     expect(construct.hosts).to.deep.equal(['todo.example.org', 'www.example.org']);
     expect(construct.tlsSecretName).to.equal('todo-tls');
@@ -73,7 +78,10 @@ describe('TlsIngress (ingress mode)', () => {
     expect(ingresses).to.have.length(3);
     for (const ingress of ingresses) {
       // ingress-shim would make one Certificate owned by one of them, and skip or fight over the others.
-      expect(Object.keys(ingress.metadata.annotations).filter((key) => key.startsWith('cert-manager.io/')), ingress.metadata.name).to.deep.equal([]);
+      expect(
+        Object.keys(ingress.metadata.annotations).filter((key) => key.startsWith('cert-manager.io/')),
+        ingress.metadata.name,
+      ).to.deep.equal([]);
       expect(ingress.spec.tls).to.deep.equal([{ hosts: certificates[0]!.spec.dnsNames, secretName: certificates[0]!.spec.secretName }]);
     }
   });
@@ -88,8 +96,14 @@ describe('TlsIngress (ingress mode)', () => {
       expect(ingress.metadata.labels['app.kubernetes.io/component']).to.equal('ingress');
     }
     expect(named(objects, 'todo').spec.rules).to.deep.equal([
-      { host: 'todo.example.org', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { name: 'http' } } } }] } },
-      { host: 'www.example.org', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { name: 'http' } } } }] } },
+      {
+        host: 'todo.example.org',
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { name: 'http' } } } }] },
+      },
+      {
+        host: 'www.example.org',
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { name: 'http' } } } }] },
+      },
     ]);
     // '.' fails ingress-nginx's strict Prefix validation, so that path is ImplementationSpecific.
     expect(named(objects, 'todo-body-2m').spec.rules[0].http.paths.map((p: Manifest) => [p.path, p.pathType])).to.deep.equal([
@@ -100,7 +114,8 @@ describe('TlsIngress (ingress mode)', () => {
 
   it('passes extra annotations through', () => {
     const { objects } = synth({ annotations: { 'example.com/owner': 'team-a' } });
-    for (const ingress of objects.filter((o) => o.kind === 'Ingress')) expect(ingress.metadata.annotations['example.com/owner']).to.equal('team-a');
+    for (const ingress of objects.filter((o) => o.kind === 'Ingress'))
+      expect(ingress.metadata.annotations['example.com/owner']).to.equal('team-a');
   });
 
   it('matches the snapshot', () => {
@@ -122,20 +137,34 @@ describe('TlsIngress (gateway-api mode)', () => {
       'gateway.networking.k8s.io/v1 HTTPRoute/todo-www-example-org',
       'gateway.networking.k8s.io/v1 HTTPRoute/todo-https-redirect',
     ]);
-    expect(construct.objectNames).to.deep.equal(['todo-tls', 'todo-tls-gateway', 'todo-todo-example-org', 'todo-www-example-org', 'todo-https-redirect']);
+    expect(construct.objectNames).to.deep.equal([
+      'todo-tls',
+      'todo-tls-gateway',
+      'todo-todo-example-org',
+      'todo-www-example-org',
+      'todo-https-redirect',
+    ]);
     const route = named(objects, 'todo-todo-example-org');
     expect(route.metadata.namespace).to.equal('todo');
-    expect(route.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'gateways', sectionName: 'https' }]);
+    expect(route.spec.parentRefs).to.deep.equal([
+      { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'gateways', sectionName: 'https' },
+    ]);
     expect(route.spec.hostnames).to.deep.equal(['todo.example.org']);
     expect(route.spec.rules).to.deep.equal([
       { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'frontend', port: 80 }] },
       // "0s" is the spec's "no request timeout": the upgraded WebSocket stream is not cut.
-      { matches: [{ path: { type: 'PathPrefix', value: '/ws' } }], backendRefs: [{ name: 'chat-gateway', port: 80 }], timeouts: { request: '0s' } },
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/ws' } }],
+        backendRefs: [{ name: 'chat-gateway', port: 80 }],
+        timeouts: { request: '0s' },
+      },
     ]);
     const redirect = named(objects, 'todo-https-redirect');
     expect(redirect.spec.parentRefs[0].sectionName).to.equal('http');
     expect(redirect.spec.hostnames).to.deep.equal(['todo.example.org', 'www.example.org']);
-    expect(redirect.spec.rules).to.deep.equal([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    expect(redirect.spec.rules).to.deep.equal([
+      { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] },
+    ]);
   });
 
   it('for a Gateway owned elsewhere, requests the certificate and lets that Gateway read its Secret', () => {
@@ -175,7 +204,9 @@ describe('TlsIngress (gateway-api mode)', () => {
   it('without listener names attaches to the whole Gateway and leaves the redirect to it; a same-namespace Gateway needs no ReferenceGrant', () => {
     const { objects } = synth({ mode: 'gateway-api', routes: [{ host: 'todo.example.org', backend: api }], gateway: { name: 'edge' } });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Certificate/todo-tls', 'HTTPRoute/todo-todo-example-org']);
-    expect(objects[1]!.spec.parentRefs).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'todo' }]);
+    expect(objects[1]!.spec.parentRefs).to.deep.equal([
+      { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'todo' },
+    ]);
   });
 
   it('can create the Gateway with an HTTPS listener per host, from the same Certificate as the other modes (no gateway-shim annotation)', () => {
@@ -187,7 +218,13 @@ describe('TlsIngress (gateway-api mode)', () => {
       ],
       gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } },
     });
-    expect(construct.objectNames).to.deep.equal(['todo-tls', 'edge', 'todo-todo-example-org', 'todo-wildcard-apps-example-org', 'todo-https-redirect']);
+    expect(construct.objectNames).to.deep.equal([
+      'todo-tls',
+      'edge',
+      'todo-todo-example-org',
+      'todo-wildcard-apps-example-org',
+      'todo-https-redirect',
+    ]);
     expect(named(objects, 'todo-tls').spec.dnsNames).to.deep.equal(['todo.example.org', '*.apps.example.org']);
     const gw = objects.find((o) => o.kind === 'Gateway')!;
     expect(gw.metadata).to.not.have.property('annotations');
@@ -225,14 +262,20 @@ describe('TlsIngress (gateway-api mode)', () => {
     expect(gw.metadata.namespace).to.equal('gateways');
     // The Certificate lives with the routes: the Gateway reads its Secret across namespaces, granted.
     expect(gw.spec.listeners[0].tls.certificateRefs).to.deep.equal([{ kind: 'Secret', name: 'todo-tls', namespace: 'todo' }]);
-    expect(named(objects, 'todo-tls-gateway').spec.from).to.deep.equal([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'gateways' }]);
+    expect(named(objects, 'todo-tls-gateway').spec.from).to.deep.equal([
+      { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'gateways' },
+    ]);
     expect(gw.spec.listeners[0].allowedRoutes).to.deep.equal({
       namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'todo' } } },
     });
   });
 
   it('matches the snapshot', () => {
-    const { objects } = synth({ mode: 'gateway-api', routes: base.routes.filter((r) => !r.maxBodySize), gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } } });
+    const { objects } = synth({
+      mode: 'gateway-api',
+      routes: base.routes.filter((r) => !r.maxBodySize),
+      gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } },
+    });
     expectSnapshot('tls-ingress-gateway-api', objects);
   });
 });
@@ -268,7 +311,12 @@ describe('TlsIngress gRPC routes', () => {
   });
 
   it('marks gRPC Ingresses with backend-protocol GRPC in ingress mode', () => {
-    const { objects } = synth({ routes: [{ host: 'todo.example.org', backend: frontend }, { host: 'grpc.example.org', backend: grpcBackend }] });
+    const { objects } = synth({
+      routes: [
+        { host: 'todo.example.org', backend: frontend },
+        { host: 'grpc.example.org', backend: grpcBackend },
+      ],
+    });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Certificate/todo-tls', 'Ingress/todo', 'Ingress/todo-grpc']);
     expect(named(objects, 'todo-grpc').metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol']).to.equal('GRPC');
     expect(named(objects, 'todo').metadata.annotations).not.to.have.property('nginx.ingress.kubernetes.io/backend-protocol');
@@ -278,33 +326,83 @@ describe('TlsIngress gRPC routes', () => {
     const service = {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'orders', namespace: 'todo', labels: recommendedLabels({ name: 'orders', version: '1.2.3', component: 'api', partOf: 'todo' }) },
-      spec: { selector: { 'app.kubernetes.io/name': 'orders' }, ports: [{ name: 'grpc', port: 80, targetPort: 'grpc', appProtocol: 'kubernetes.io/h2c' }] },
+      metadata: {
+        name: 'orders',
+        namespace: 'todo',
+        labels: recommendedLabels({ name: 'orders', version: '1.2.3', component: 'api', partOf: 'todo' }),
+      },
+      spec: {
+        selector: { 'app.kubernetes.io/name': 'orders' },
+        ports: [{ name: 'grpc', port: 80, targetPort: 'grpc', appProtocol: 'kubernetes.io/h2c' }],
+      },
     };
     const { objects } = synth({ ...gatewayApi, routes: [{ host: 'grpc.example.org', backend: grpcBackend }] });
-    const n03 = async (all: Manifest[]) => (await new HardeningValidation().check(all as KubeObject[])).filter((f) => f.rule === 'N03').map(formatFinding);
+    const n03 = async (all: Manifest[]) =>
+      (await new HardeningValidation().check(all as KubeObject[])).filter((f) => f.rule === 'N03').map(formatFinding);
     expect(await n03([...objects, service])).to.deep.equal([]);
-    expect(await n03(objects)).to.deep.equal(['GRPCRoute/todo/todo-grpc-example-org: N03 backendRef Service "orders" is not in namespace "todo"']);
+    expect(await n03(objects)).to.deep.equal([
+      'GRPCRoute/todo/todo-grpc-example-org: N03 backendRef Service "orders" is not in namespace "todo"',
+    ]);
   });
 
   const cases: Array<[string, Partial<TlsIngressProps>, string]> = [
     [
       'HTTP and gRPC routes on one host in gateway-api mode',
-      { ...gatewayApi, routes: [{ host: 'todo.example.org', backend: frontend }, { host: 'todo.example.org', backend: grpcBackend }] },
+      {
+        ...gatewayApi,
+        routes: [
+          { host: 'todo.example.org', backend: frontend },
+          { host: 'todo.example.org', backend: grpcBackend },
+        ],
+      },
       'test/Routes: invalid routes "todo.example.org": mixes HTTP and gRPC routes',
     ],
-    ['a gRPC route with a path', { routes: [{ host: 'g.example.org', path: '/orders', backend: grpcBackend }] }, 'test/Routes: invalid routes[0].path "/orders": gRPC routes match services, not paths'],
+    [
+      'a gRPC route with a path',
+      { routes: [{ host: 'g.example.org', path: '/orders', backend: grpcBackend }] },
+      'test/Routes: invalid routes[0].path "/orders": gRPC routes match services, not paths',
+    ],
     [
       'gRPC to an HTTP/1.1 backend',
       { routes: [{ host: 'g.example.org', protocol: 'grpc', backend: { ...frontend, appProtocol: 'http' } }] },
       'test/Routes: invalid routes[0].backend "frontend": speaks HTTP/1.1',
     ],
-    ['a gRPC service match in ingress mode', { routes: [{ host: 'g.example.org', backend: grpcBackend, grpcService: 'todo.v1.Orders' }] }, "test/Routes: invalid routes[0].grpcService \"todo.v1.Orders\": matching a gRPC service needs mode 'gateway-api'"],
-    ['a malformed gRPC service', { ...gatewayApi, routes: [{ host: 'g.example.org', backend: grpcBackend, grpcService: 'todo/v1' }] }, 'test/Routes: invalid routes[0].grpcService "todo/v1": must be a fully-qualified gRPC service name'],
-    ['a gRPC service on an HTTP route', { routes: [{ host: 'g.example.org', backend: frontend, grpcService: 'a.B' }] }, 'test/Routes: invalid routes[0].grpcService "a.B": only gRPC routes match a service'],
-    ['the same gRPC service twice', { ...gatewayApi, routes: [{ host: 'g.example.org', backend: grpcBackend }, { host: 'g.example.org', backend: grpcBackend }] }, 'test/Routes: invalid routes[1] "g.example.org grpc *": duplicate'],
-    ['a WebSocket gRPC route', { routes: [{ host: 'g.example.org', backend: grpcBackend, websocket: true }] }, 'test/Routes: invalid routes[0].websocket true: a gRPC route is not a WebSocket route'],
-    ['an unknown protocol', { routes: [{ host: 'g.example.org', backend: frontend, protocol: 'tcp' as never }] }, 'test/Routes: invalid routes[0].protocol "tcp"'],
+    [
+      'a gRPC service match in ingress mode',
+      { routes: [{ host: 'g.example.org', backend: grpcBackend, grpcService: 'todo.v1.Orders' }] },
+      'test/Routes: invalid routes[0].grpcService "todo.v1.Orders": matching a gRPC service needs mode \'gateway-api\'',
+    ],
+    [
+      'a malformed gRPC service',
+      { ...gatewayApi, routes: [{ host: 'g.example.org', backend: grpcBackend, grpcService: 'todo/v1' }] },
+      'test/Routes: invalid routes[0].grpcService "todo/v1": must be a fully-qualified gRPC service name',
+    ],
+    [
+      'a gRPC service on an HTTP route',
+      { routes: [{ host: 'g.example.org', backend: frontend, grpcService: 'a.B' }] },
+      'test/Routes: invalid routes[0].grpcService "a.B": only gRPC routes match a service',
+    ],
+    [
+      'the same gRPC service twice',
+      {
+        ...gatewayApi,
+        routes: [
+          { host: 'g.example.org', backend: grpcBackend },
+          { host: 'g.example.org', backend: grpcBackend },
+        ],
+      },
+      'test/Routes: invalid routes[1] "g.example.org grpc *": duplicate',
+    ],
+    [
+      'a WebSocket gRPC route',
+      { routes: [{ host: 'g.example.org', backend: grpcBackend, websocket: true }] },
+      'test/Routes: invalid routes[0].websocket true: a gRPC route is not a WebSocket route',
+    ],
+    [
+      'an unknown protocol',
+      { routes: [{ host: 'g.example.org', backend: frontend, protocol: 'tcp' as never }] },
+      'test/Routes: invalid routes[0].protocol "tcp"',
+    ],
   ];
   for (const [name, props, message] of cases) {
     it(`refuses ${name}`, () => expect(() => synth(props)).to.throw(message));
@@ -321,20 +419,29 @@ describe('TlsIngress and the synth-time hardening check', () => {
       metadata: { name, namespace: 'todo', labels: recommendedLabels({ name, version: '1.2.3', component: 'api', partOf: 'todo' }) },
       spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
     }));
-  const violations = async (objects: Manifest[]) => (await new HardeningValidation().check(objects)).filter((v) => routeRules.has(v.rule)).map(formatFinding);
+  const violations = async (objects: Manifest[]) =>
+    (await new HardeningValidation().check(objects)).filter((v) => routeRules.has(v.rule)).map(formatFinding);
 
   it('passes N03-N05 in both modes when the backends exist', async () => {
     const all = services(['frontend', 'todo-api', 'chat-gateway']);
     expect(await violations([...synth().objects, ...all])).to.deep.equal([]);
-    const gatewayMode = synth({ mode: 'gateway-api', routes: base.routes.filter((r) => !r.maxBodySize), gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } } });
+    const gatewayMode = synth({
+      mode: 'gateway-api',
+      routes: base.routes.filter((r) => !r.maxBodySize),
+      gateway: { name: 'edge', create: { gatewayClassName: 'envoy' } },
+    });
     expect(await violations([...gatewayMode.objects, ...all])).to.deep.equal([]);
   });
 
   it('is caught by N04 when the Certificate is not in the output: the Ingresses have TLS from nowhere', async () => {
     const all = services(['frontend', 'todo-api', 'chat-gateway']);
     const withoutCertificate = synth().objects.filter((o) => o.kind !== 'Certificate');
-    expect(await violations([...withoutCertificate, ...all])).to.have.members(['todo', 'todo-body-2m', 'todo-websocket'].map((name) =>
-      `Ingress/todo/${name}: N04 tls secret "todo-tls" comes from no Certificate in namespace "todo" and the Ingress has no cert-manager.io/cluster-issuer or cert-manager.io/issuer annotation`));
+    expect(await violations([...withoutCertificate, ...all])).to.have.members(
+      ['todo', 'todo-body-2m', 'todo-websocket'].map(
+        (name) =>
+          `Ingress/todo/${name}: N04 tls secret "todo-tls" comes from no Certificate in namespace "todo" and the Ingress has no cert-manager.io/cluster-issuer or cert-manager.io/issuer annotation`,
+      ),
+    );
   });
 
   it('is caught by N03 when a backend Service is missing (the check can fail)', async () => {
@@ -352,34 +459,86 @@ describe('TlsIngress rejects bad props with the construct path and the value', (
       { routes: [...route({ path: '/api' }), ...route({ path: '/api', backend: gateway })] },
       'test/Routes: invalid routes[1] "todo.example.org/api": duplicate host + path',
     ],
-    ['uppercase host', { routes: route({ host: 'Todo.example.org' }) }, 'test/Routes: invalid routes[0].host "Todo.example.org": not an RFC 1123 host name'],
-    ['wildcard not leftmost', { routes: route({ host: 'todo.*.example.org' }) }, 'test/Routes: invalid routes[0].host "todo.*.example.org": not an RFC 1123 host name'],
+    [
+      'uppercase host',
+      { routes: route({ host: 'Todo.example.org' }) },
+      'test/Routes: invalid routes[0].host "Todo.example.org": not an RFC 1123 host name',
+    ],
+    [
+      'wildcard not leftmost',
+      { routes: route({ host: 'todo.*.example.org' }) },
+      'test/Routes: invalid routes[0].host "todo.*.example.org": not an RFC 1123 host name',
+    ],
     ['partial wildcard', { routes: route({ host: 'a*.example.org' }) }, 'test/Routes: invalid routes[0].host "a*.example.org"'],
-    ['label too long', { routes: route({ host: `${'a'.repeat(64)}.example.org` }) }, `test/Routes: invalid routes[0].host "${'a'.repeat(64)}.example.org"`],
-    ['IP address', { routes: route({ host: '10.0.0.1' }) }, 'test/Routes: invalid routes[0].host "10.0.0.1": an IP address is not a host name'],
+    [
+      'label too long',
+      { routes: route({ host: `${'a'.repeat(64)}.example.org` }) },
+      `test/Routes: invalid routes[0].host "${'a'.repeat(64)}.example.org"`,
+    ],
+    [
+      'IP address',
+      { routes: route({ host: '10.0.0.1' }) },
+      'test/Routes: invalid routes[0].host "10.0.0.1": an IP address is not a host name',
+    ],
     ['leading hyphen', { routes: route({ host: '-todo.example.org' }) }, 'test/Routes: invalid routes[0].host "-todo.example.org"'],
     ['path without slash', { routes: route({ path: 'api' }) }, 'test/Routes: invalid routes[0].path "api": must start with \'/\''],
     ['regex path', { routes: route({ path: '/api(/|$)(.*)' }) }, 'test/Routes: invalid routes[0].path "/api(/|$)(.*)": only letters'],
-    ['backend in another namespace', { routes: route({ backend: backend('api', 'other') }) }, 'test/Routes: invalid routes[0].backend "other/api": is outside the routes\' namespace "todo"'],
-    ['snippet annotation', { annotations: { 'nginx.org/server-snippets': 'x' } }, 'test/Routes: invalid annotations "nginx.org/server-snippets": snippet annotations inject raw proxy configuration (N05)'],
+    [
+      'backend in another namespace',
+      { routes: route({ backend: backend('api', 'other') }) },
+      'test/Routes: invalid routes[0].backend "other/api": is outside the routes\' namespace "todo"',
+    ],
+    [
+      'snippet annotation',
+      { annotations: { 'nginx.org/server-snippets': 'x' } },
+      'test/Routes: invalid annotations "nginx.org/server-snippets": snippet annotations inject raw proxy configuration (N05)',
+    ],
     [
       'snippet annotation in mixed case',
       { annotations: { 'example.com/Configuration-Snippet': 'x' } },
       'test/Routes: invalid annotations "example.com/Configuration-Snippet": snippet annotations',
     ],
-    ['managed annotation', { annotations: { 'cert-manager.io/cluster-issuer': 'other' } }, 'test/Routes: invalid annotations "cert-manager.io/cluster-issuer": set by the construct'],
-    ['a cert-manager shim annotation', { annotations: { 'cert-manager.io/common-name': 'todo.example.org' } }, 'test/Routes: invalid annotations "cert-manager.io/common-name": set by the construct from its props (websocket, maxBodySize); the certificate comes from its Certificate (clusterIssuer)'],
-    ['bad body size', { routes: route({ maxBodySize: '2 MB' }) }, 'test/Routes: invalid routes[0].maxBodySize "2 MB": must be an nginx size'],
+    [
+      'managed annotation',
+      { annotations: { 'cert-manager.io/cluster-issuer': 'other' } },
+      'test/Routes: invalid annotations "cert-manager.io/cluster-issuer": set by the construct',
+    ],
+    [
+      'a cert-manager shim annotation',
+      { annotations: { 'cert-manager.io/common-name': 'todo.example.org' } },
+      'test/Routes: invalid annotations "cert-manager.io/common-name": set by the construct from its props (websocket, maxBodySize); the certificate comes from its Certificate (clusterIssuer)',
+    ],
+    [
+      'bad body size',
+      { routes: route({ maxBodySize: '2 MB' }) },
+      'test/Routes: invalid routes[0].maxBodySize "2 MB": must be an nginx size',
+    ],
     ['no routes', { routes: [] }, 'test/Routes: invalid routes []: at least one route is needed'],
-    ['default namespace', { namespace: 'default', routes: [{ host: 'a.example.org', backend: backend('x', 'default') }] }, 'test/Routes: invalid namespace "default"'],
-    ['gateway mode without gateway', { mode: 'gateway-api', routes: route({}) }, "test/Routes: invalid gateway undefined: mode 'gateway-api' needs the Gateway"],
+    [
+      'default namespace',
+      { namespace: 'default', routes: [{ host: 'a.example.org', backend: backend('x', 'default') }] },
+      'test/Routes: invalid namespace "default"',
+    ],
+    [
+      'gateway mode without gateway',
+      { mode: 'gateway-api', routes: route({}) },
+      "test/Routes: invalid gateway undefined: mode 'gateway-api' needs the Gateway",
+    ],
     [
       'body size in gateway mode',
       { mode: 'gateway-api', gateway: { name: 'edge' }, routes: route({ maxBodySize: '2m' }) },
       'test/Routes: invalid routes[0].maxBodySize "2m": Gateway API has no portable body-size limit',
     ],
-    ['gateway in ingress mode', { gateway: { name: 'edge' }, routes: route({}) }, 'test/Routes: invalid gateway "edge": only used in mode \'gateway-api\''],
-    ['partOf not a label value', { partOf: 'todo platform' }, 'test/Routes: invalid partOf "todo platform": not a valid value for label app.kubernetes.io/part-of'],
+    [
+      'gateway in ingress mode',
+      { gateway: { name: 'edge' }, routes: route({}) },
+      'test/Routes: invalid gateway "edge": only used in mode \'gateway-api\'',
+    ],
+    [
+      'partOf not a label value',
+      { partOf: 'todo platform' },
+      'test/Routes: invalid partOf "todo platform": not a valid value for label app.kubernetes.io/part-of',
+    ],
     ['bad issuer name', { clusterIssuer: 'Lets Encrypt' }, 'test/Routes: invalid clusterIssuer "Lets Encrypt"'],
   ];
   for (const [name, props, message] of cases) {

@@ -58,12 +58,16 @@ const pod = (namespace: string, labels: Record<string, string>): NamedEndpoint['
 describe('WebService', () => {
   describe('one props object', () => {
     const chart = Testing.chart();
-    const service = new WebService(chart, 'api', props('todo-api', 8080, {
-      ingressController: INGRESS_NGINX,
-      database: DATABASE,
-      autoscaling: { minReplicas: 2, maxReplicas: 5 },
-      config: { LOG_LEVEL: 'info' },
-    }));
+    const service = new WebService(
+      chart,
+      'api',
+      props('todo-api', 8080, {
+        ingressController: INGRESS_NGINX,
+        database: DATABASE,
+        autoscaling: { minReplicas: 2, maxReplicas: 5 },
+        config: { LOG_LEVEL: 'info' },
+      }),
+    );
     const objects = Testing.synth(chart) as Manifest[];
 
     it('wires deployment, service, network policy, budget and autoscaler', () => {
@@ -81,7 +85,10 @@ describe('WebService', () => {
     it('labels and namespaces every object (A08, N07)', () => {
       for (const object of objects) {
         expect(object.metadata.namespace, object.kind).to.equal('todo');
-        expect(object.metadata.labels, object.kind).to.include({ 'app.kubernetes.io/name': 'todo-api', 'app.kubernetes.io/managed-by': 'cdk8s' });
+        expect(object.metadata.labels, object.kind).to.include({
+          'app.kubernetes.io/name': 'todo-api',
+          'app.kubernetes.io/managed-by': 'cdk8s',
+        });
       }
     });
 
@@ -95,7 +102,12 @@ describe('WebService', () => {
       const policy = only(objects, 'NetworkPolicy');
       expect(policy.spec.ingress).to.deep.equal([
         {
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }],
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+            },
+          ],
           ports: [{ port: 8080, protocol: 'TCP' }],
         },
       ]);
@@ -103,7 +115,10 @@ describe('WebService', () => {
         to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-db' } } }],
         ports: [{ port: 5432, protocol: 'TCP' }],
       });
-      expect(policy.spec.egress[0].ports).to.deep.equal([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
+      expect(policy.spec.egress[0].ports).to.deep.equal([
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ]);
     });
 
     it('exposes the route backend and the network peer', () => {
@@ -160,25 +175,33 @@ describe('WebService', () => {
       const chart = Testing.chart();
       new PlatformNamespace(chart, 'Namespace', { name: 'todo', partOf: 'todo', version: '1.0.0' });
       const scale = mode === 'prod' ? { autoscaling: { minReplicas: 2, maxReplicas: 6 } } : { replicas: 1 };
-      const api = new WebService(chart, 'Api', props('todo-api', 8080, {
-        ...scale,
-        image: `ghcr.io/example/todo-api:1.0.0@sha256:${'b'.repeat(64)}`,
-        requireDigest: mode === 'prod',
-        config: { LOG_LEVEL: 'info' },
-        secretFiles: [{ secretName: 'todo-db-app', key: 'uri', mountPath: '/var/run/secrets/db', envVarForPath: 'DATABASE_URL_FILE' }],
-        database: DATABASE,
-        ingressController: INGRESS_NGINX,
-        metrics: { labels: { release: 'kube-prometheus-stack' } },
-        scrapedBy: new NamespacePeer('monitoring'),
-        route: { host: 'todo.example.com', path: '/api', clusterIssuer: 'letsencrypt-prod' },
-      }));
-      new WebService(chart, 'Gateway', props('chat-gateway', 8081, {
-        ...scale,
-        calls: [api],
-        ingressController: INGRESS_NGINX,
-        preStopMode: 'sleep-action',
-        route: { host: 'chat.example.com', path: '/ws', websocket: true, clusterIssuer: 'letsencrypt-prod' },
-      }));
+      const api = new WebService(
+        chart,
+        'Api',
+        props('todo-api', 8080, {
+          ...scale,
+          image: `ghcr.io/example/todo-api:1.0.0@sha256:${'b'.repeat(64)}`,
+          requireDigest: mode === 'prod',
+          config: { LOG_LEVEL: 'info' },
+          secretFiles: [{ secretName: 'todo-db-app', key: 'uri', mountPath: '/var/run/secrets/db', envVarForPath: 'DATABASE_URL_FILE' }],
+          database: DATABASE,
+          ingressController: INGRESS_NGINX,
+          metrics: { labels: { release: 'kube-prometheus-stack' } },
+          scrapedBy: new NamespacePeer('monitoring'),
+          route: { host: 'todo.example.com', path: '/api', clusterIssuer: 'letsencrypt-prod' },
+        }),
+      );
+      new WebService(
+        chart,
+        'Gateway',
+        props('chat-gateway', 8081, {
+          ...scale,
+          calls: [api],
+          ingressController: INGRESS_NGINX,
+          preStopMode: 'sleep-action',
+          route: { host: 'chat.example.com', path: '/ws', websocket: true, clusterIssuer: 'letsencrypt-prod' },
+        }),
+      );
       return Testing.synth(chart) as Manifest[];
     }
 
@@ -200,10 +223,14 @@ describe('WebService', () => {
   describe('route', () => {
     it('emits its own TLS Ingress to its Service port, with the WebSocket timeouts when asked', () => {
       const chart = Testing.chart();
-      new WebService(chart, 'gw', props('chat-gateway', 8081, {
-        ingressController: INGRESS_NGINX,
-        route: { host: 'todo.example.com', path: '/ws', websocket: true, clusterIssuer: 'letsencrypt-prod' },
-      }));
+      new WebService(
+        chart,
+        'gw',
+        props('chat-gateway', 8081, {
+          ingressController: INGRESS_NGINX,
+          route: { host: 'todo.example.com', path: '/ws', websocket: true, clusterIssuer: 'letsencrypt-prod' },
+        }),
+      );
       const objects = Testing.synth(chart) as Manifest[];
       const ingress = only(objects, 'Ingress');
       expect(ingress.metadata).to.include({ name: 'chat-gateway-websocket', namespace: 'todo' });
@@ -221,10 +248,19 @@ describe('WebService', () => {
 
     it('emits a Gateway API HTTPRoute in gateway-api mode', () => {
       const chart = Testing.chart();
-      new WebService(chart, 'api', props('todo-api', 8080, {
-        ingressController: new NamespacePeer('envoy-gateway-system'),
-        route: { host: 'api.example.com', clusterIssuer: 'letsencrypt-prod', mode: 'gateway-api', gateway: { name: 'public', namespace: 'gateways' } },
-      }));
+      new WebService(
+        chart,
+        'api',
+        props('todo-api', 8080, {
+          ingressController: new NamespacePeer('envoy-gateway-system'),
+          route: {
+            host: 'api.example.com',
+            clusterIssuer: 'letsencrypt-prod',
+            mode: 'gateway-api',
+            gateway: { name: 'public', namespace: 'gateways' },
+          },
+        }),
+      );
       const route = only(Testing.synth(chart) as Manifest[], 'HTTPRoute');
       expect(route.spec.hostnames).to.deep.equal(['api.example.com']);
       expect(route.spec.rules[0].backendRefs).to.deep.equal([{ name: 'todo-api', port: 80 }]);
@@ -239,8 +275,16 @@ describe('WebService', () => {
         { route: { host: 'todo.example.com', clusterIssuer: 'letsencrypt-prod' } },
         'test/svc: invalid ingressController undefined: a route needs the ingress controller',
       ],
-      ['a bad workload prop, named at the workload path', { image: 'todo-api:latest' }, 'test/svc/Workload: invalid image "todo-api:latest"'],
-      ['a bad route host, named at the route path', { ingressController: INGRESS_NGINX, route: { host: 'Todo!', clusterIssuer: 'le' } }, 'test/svc/Route: invalid routes[0].host "Todo!"'],
+      [
+        'a bad workload prop, named at the workload path',
+        { image: 'todo-api:latest' },
+        'test/svc/Workload: invalid image "todo-api:latest"',
+      ],
+      [
+        'a bad route host, named at the route path',
+        { ingressController: INGRESS_NGINX, route: { host: 'Todo!', clusterIssuer: 'le' } },
+        'test/svc/Route: invalid routes[0].host "Todo!"',
+      ],
     ];
     for (const [what, extra, message] of cases) {
       it(`refuses ${what}`, () => {
@@ -257,23 +301,41 @@ describe('WebService', () => {
 
   describe('a gRPC service with a sidecar, scheduling props and memory autoscaling', () => {
     const objects = environment((chart) => {
-      new WebService(chart, 'Orders', props('orders', 9090, {
-        ports: [{ name: 'grpc', port: 9090, appProtocol: 'grpc' }],
-        probes: { readiness: Probe.grpc({ service: 'readiness' }), liveness: Probe.grpc() },
-        probeContract: 'readiness-on-port',
-        sidecars: [{
-          name: 'otel-agent',
-          image: 'otel/opentelemetry-collector:0.120.0',
-          resources: RESOURCES,
-          ports: [{ name: 'otlp', port: 4317 }, { name: 'otel-health', port: 13133 }],
-          probes: { readiness: Probe.http('/', { port: 'otel-health' }), liveness: Probe.tcp({ port: 'otlp' }) },
-        }],
-        priorityClassName: 'todo-high',
-        tolerations: [{ key: 'dedicated', value: 'todo', effect: 'NoSchedule' }],
-        autoscaling: { minReplicas: 2, maxReplicas: 8, metrics: [ScalingMetric.cpu({ utilization: 70 }), ScalingMetric.memory({ utilization: 80 })] },
-        ingressController: new NamespacePeer('gateways', { 'app.kubernetes.io/name': 'envoy' }),
-        route: { host: 'orders.example.com', clusterIssuer: 'letsencrypt-prod', mode: 'gateway-api', gateway: { name: 'edge', namespace: 'gateways', sectionName: 'https' } },
-      }));
+      new WebService(
+        chart,
+        'Orders',
+        props('orders', 9090, {
+          ports: [{ name: 'grpc', port: 9090, appProtocol: 'grpc' }],
+          probes: { readiness: Probe.grpc({ service: 'readiness' }), liveness: Probe.grpc() },
+          probeContract: 'readiness-on-port',
+          sidecars: [
+            {
+              name: 'otel-agent',
+              image: 'otel/opentelemetry-collector:0.120.0',
+              resources: RESOURCES,
+              ports: [
+                { name: 'otlp', port: 4317 },
+                { name: 'otel-health', port: 13133 },
+              ],
+              probes: { readiness: Probe.http('/', { port: 'otel-health' }), liveness: Probe.tcp({ port: 'otlp' }) },
+            },
+          ],
+          priorityClassName: 'todo-high',
+          tolerations: [{ key: 'dedicated', value: 'todo', effect: 'NoSchedule' }],
+          autoscaling: {
+            minReplicas: 2,
+            maxReplicas: 8,
+            metrics: [ScalingMetric.cpu({ utilization: 70 }), ScalingMetric.memory({ utilization: 80 })],
+          },
+          ingressController: new NamespacePeer('gateways', { 'app.kubernetes.io/name': 'envoy' }),
+          route: {
+            host: 'orders.example.com',
+            clusterIssuer: 'letsencrypt-prod',
+            mode: 'gateway-api',
+            gateway: { name: 'edge', namespace: 'gateways', sectionName: 'https' },
+          },
+        }),
+      );
     });
 
     it('routes gRPC with a GRPCRoute to a Service port declared as HTTP/2', () => {
@@ -283,7 +345,10 @@ describe('WebService', () => {
     });
 
     it('admits the Gateway only to the gRPC port, not the sidecar ports', () => {
-      const policy = only(objects.filter((o) => o.metadata.name === 'orders'), 'NetworkPolicy');
+      const policy = only(
+        objects.filter((o) => o.metadata.name === 'orders'),
+        'NetworkPolicy',
+      );
       expect(JSON.stringify(policy.spec.ingress)).to.include('9090').and.not.to.include('4317');
     });
 
@@ -318,12 +383,25 @@ describe('WebService', () => {
     it('is the code in constructs/README.md and the top-level README.md, and it synthesizes', () => {
       const source = readFileSync(new URL(import.meta.url), 'utf8');
       const example = /\/\/ example:start\n([\s\S]*?)\n\s*\/\/ example:end/.exec(source)![1]!;
-      const dedented = example.split('\n').map((line) => line.replace(/^ {4}/, '')).join('\n');
+      const dedented = example
+        .split('\n')
+        .map((line) => line.replace(/^ {4}/, ''))
+        .join('\n');
       for (const readme of ['../README.md', '../../README.md']) {
         expect(readFileSync(new URL(readme, import.meta.url), 'utf8'), `${readme} example must match this test`).to.include(dedented);
       }
       const kinds = (Testing.synth(chart) as Manifest[]).map((o) => o.kind);
-      expect(kinds).to.deep.equal(['ServiceAccount', 'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Service', 'NetworkPolicy', 'Certificate', 'Ingress']);
+      expect(kinds).to.deep.equal([
+        'ServiceAccount',
+        'ConfigMap',
+        'Deployment',
+        'PodDisruptionBudget',
+        'HorizontalPodAutoscaler',
+        'Service',
+        'NetworkPolicy',
+        'Certificate',
+        'Ingress',
+      ]);
       expect(api.backend.serviceName).to.equal('todo-api');
     });
   });

@@ -56,20 +56,52 @@ describe('Worker', () => {
 
     it('probes with the exec commands and the timings of every workload; startup waits up to a minute on the liveness command (P01, P02)', () => {
       const c = container(objects);
-      expect(c.readinessProbe).to.deep.equal({ exec: { command: ['node', 'dist/health.js', 'ready'] }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 });
-      expect(c.livenessProbe).to.deep.equal({ exec: { command: ['node', 'dist/health.js', 'alive'] }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
-      expect(c.startupProbe).to.deep.equal({ exec: { command: ['node', 'dist/health.js', 'alive'] }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 });
+      expect(c.readinessProbe).to.deep.equal({
+        exec: { command: ['node', 'dist/health.js', 'ready'] },
+        periodSeconds: 5,
+        timeoutSeconds: 2,
+        failureThreshold: 2,
+      });
+      expect(c.livenessProbe).to.deep.equal({
+        exec: { command: ['node', 'dist/health.js', 'alive'] },
+        periodSeconds: 10,
+        timeoutSeconds: 2,
+        failureThreshold: 3,
+      });
+      expect(c.startupProbe).to.deep.equal({
+        exec: { command: ['node', 'dist/health.js', 'alive'] },
+        periodSeconds: 2,
+        timeoutSeconds: 2,
+        failureThreshold: 30,
+      });
     });
 
     it('runs a hardened pod as its own ServiceAccount, spread over hosts and zones (S, A04, A05, A06)', () => {
       const deployment = only(objects, 'Deployment');
       const pod = deployment.spec.template.spec;
       expect(only(objects, 'ServiceAccount').automountServiceAccountToken).to.equal(false);
-      expect(pod).to.include({ serviceAccountName: 'reminder-worker', automountServiceAccountToken: false, enableServiceLinks: false, terminationGracePeriodSeconds: 30 });
-      expect(pod.securityContext).to.deep.equal({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(container(objects).securityContext).to.include({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false });
+      expect(pod).to.include({
+        serviceAccountName: 'reminder-worker',
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        terminationGracePeriodSeconds: 30,
+      });
+      expect(pod.securityContext).to.deep.equal({
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        fsGroup: 10001,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(container(objects).securityContext).to.include({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+      });
       expect(pod.volumes).to.deep.equal([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
-      expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).to.equal('kubernetes.io/hostname');
+      expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).to.equal(
+        'kubernetes.io/hostname',
+      );
       expect(pod.topologySpreadConstraints[0].topologyKey).to.equal('topology.kubernetes.io/zone');
       expect(deployment.spec.strategy).to.deep.equal({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     });
@@ -82,7 +114,18 @@ describe('Worker', () => {
       expect(policy.spec.policyTypes).to.deep.equal(['Ingress', 'Egress']);
       expect(policy.spec.ingress).to.deep.equal([]);
       expect(policy.spec.egress).to.deep.equal([
-        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { port: 53, protocol: 'UDP' },
+            { port: 53, protocol: 'TCP' },
+          ],
+        },
         { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-queue' } } }], ports: [{ port: 5672, protocol: 'TCP' }] },
       ]);
     });
@@ -94,19 +137,37 @@ describe('Worker', () => {
     it('scales on CPU at 70 % when no metric is named, and the Deployment omits replicas (A02)', () => {
       const objects = synth({ autoscaling: { minReplicas: 2, maxReplicas: 5 } });
       expect(only(objects, 'Deployment').spec).not.to.have.property('replicas');
-      expect(only(objects, 'HorizontalPodAutoscaler').spec.metrics).to.deep.equal([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+      expect(only(objects, 'HorizontalPodAutoscaler').spec.metrics).to.deep.equal([
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ]);
     });
 
     it('scales on queue length alone when only an external metric is named', () => {
-      const spec = hpa({ minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.external('rabbitmq_queue_messages_ready', { averageValue: '30' }, { queue: 'reminders' })] }).spec;
+      const spec = hpa({
+        minReplicas: 2,
+        maxReplicas: 10,
+        metrics: [ScalingMetric.external('rabbitmq_queue_messages_ready', { averageValue: '30' }, { queue: 'reminders' })],
+      }).spec;
       expect(spec.scaleTargetRef).to.deep.equal({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'reminder-worker' });
       expect(spec.metrics).to.deep.equal([
-        { type: 'External', external: { metric: { name: 'rabbitmq_queue_messages_ready', selector: { matchLabels: { queue: 'reminders' } } }, target: { type: 'AverageValue', averageValue: '30' } } },
+        {
+          type: 'External',
+          external: {
+            metric: { name: 'rabbitmq_queue_messages_ready', selector: { matchLabels: { queue: 'reminders' } } },
+            target: { type: 'AverageValue', averageValue: '30' },
+          },
+        },
       ]);
     });
 
     it('scales on CPU and memory together when both are named', () => {
-      expect(hpa({ minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.cpu({ utilization: 60 }), ScalingMetric.memory({ utilization: 80 })] }).spec.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization])).to.deep.equal([
+      expect(
+        hpa({
+          minReplicas: 2,
+          maxReplicas: 4,
+          metrics: [ScalingMetric.cpu({ utilization: 60 }), ScalingMetric.memory({ utilization: 80 })],
+        }).spec.metrics.map((m: Manifest) => [m.resource.name, m.resource.target.averageUtilization]),
+      ).to.deep.equal([
         ['cpu', 60],
         ['memory', 80],
       ]);
@@ -116,7 +177,14 @@ describe('Worker', () => {
   describe('sidecars, init containers and scheduling (the props every workload takes)', () => {
     const objects = synth({
       initContainers: [{ name: 'wait-queue', image: 'ghcr.io/example/wait-for:2.0.0', resources: RESOURCES, args: ['todo-queue:5672'] }],
-      sidecars: [{ name: 'metrics-proxy', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, probes: { readiness: Probe.exec(['proxy', 'ready']), liveness: Probe.exec(['proxy', 'alive']) } }],
+      sidecars: [
+        {
+          name: 'metrics-proxy',
+          image: 'ghcr.io/example/proxy:1.0.0',
+          resources: RESOURCES,
+          probes: { readiness: Probe.exec(['proxy', 'ready']), liveness: Probe.exec(['proxy', 'alive']) },
+        },
+      ],
       priorityClassName: 'todo-background',
       tolerations: [{ key: 'pool', value: 'batch', effect: 'NoSchedule' }],
       nodeSelector: { 'kubernetes.io/arch': 'arm64' },
@@ -125,7 +193,10 @@ describe('Worker', () => {
     const pod = only(objects, 'Deployment').spec.template.spec;
 
     it('runs the sidecar (restartPolicy Always) before the init container, each hardened and with its own /tmp', () => {
-      expect(pod.initContainers.map((c: Manifest) => [c.name, c.restartPolicy ?? null])).to.deep.equal([['metrics-proxy', 'Always'], ['wait-queue', null]]);
+      expect(pod.initContainers.map((c: Manifest) => [c.name, c.restartPolicy ?? null])).to.deep.equal([
+        ['metrics-proxy', 'Always'],
+        ['wait-queue', null],
+      ]);
       for (const c of pod.initContainers) expect(c.securityContext).to.include({ readOnlyRootFilesystem: true, runAsNonRoot: true });
       expect(pod.volumes.map((v: Manifest) => v.name)).to.deep.equal(['tmp', 'metrics-proxy-tmp', 'wait-queue-tmp']);
     });
@@ -140,10 +211,15 @@ describe('Worker', () => {
   });
 
   describe('hardening policy', () => {
-    const build = (props: Partial<WorkerProps>) => (chart: Parameters<Parameters<typeof checkedEnvironment>[0]>[0]) => new Worker(chart, 'worker', { ...PROPS, ...props });
+    const build = (props: Partial<WorkerProps>) => (chart: Parameters<Parameters<typeof checkedEnvironment>[0]>[0]) =>
+      new Worker(chart, 'worker', { ...PROPS, ...props });
 
     it('passes every rule and schema with no waiver: autoscaled on queue length', async () => {
-      const { objects, violations } = await checkedEnvironment(build({ autoscaling: { minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.external('queue_depth', { averageValue: '30' })] } }));
+      const { objects, violations } = await checkedEnvironment(
+        build({
+          autoscaling: { minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.external('queue_depth', { averageValue: '30' })] },
+        }),
+      );
       expect(violations).to.deep.equal([]);
       const annotations = objects.flatMap((o) => Object.keys(o.metadata.annotations ?? {}));
       expect(annotations.filter((key) => key.startsWith(WAIVER_PREFIX))).to.deep.equal([]);
@@ -158,7 +234,9 @@ describe('Worker', () => {
     it('N06 still asks ingress rules of a pod that declares a port: the exemption is exactly "nothing can call it"', async () => {
       const { violations } = await checkedEnvironment((chart) => {
         const worker = new Worker(chart, 'worker', PROPS);
-        worker.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/ports', [{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }]));
+        worker.deployment.addJsonPatch(
+          JsonPatch.add('/spec/template/spec/containers/0/ports', [{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }]),
+        );
       });
       expect(violations).to.deep.equal(['Deployment/todo/reminder-worker: N06 NetworkPolicy "reminder-worker" has no ingress rules']);
     });
@@ -170,39 +248,88 @@ describe('Worker', () => {
     };
 
     it('refuses probes that need a port, equal readiness and liveness, and missing probes (P01-P03)', () => {
-      invalid({ probes: { readiness: Probe.http('/readyz', { port: 'http' }), liveness: PROPS.probes.liveness } }, 'probes.readiness {"type":"http","path":"/readyz","port":"http"}: a Worker declares no port, so its probes are Probe.exec commands');
-      invalid({ probes: { ...PROPS.probes, startup: Probe.tcp({ port: 'amqp' }) } }, 'probes.startup {"type":"tcp","port":"amqp"}: a Worker declares no port');
-      invalid({ probes: { readiness: PROPS.probes.liveness, liveness: PROPS.probes.liveness } }, 'probes.readiness {"type":"exec","command":["node","dist/health.js","alive"]}: readiness and liveness must differ');
+      invalid(
+        { probes: { readiness: Probe.http('/readyz', { port: 'http' }), liveness: PROPS.probes.liveness } },
+        'probes.readiness {"type":"http","path":"/readyz","port":"http"}: a Worker declares no port, so its probes are Probe.exec commands',
+      );
+      invalid(
+        { probes: { ...PROPS.probes, startup: Probe.tcp({ port: 'amqp' }) } },
+        'probes.startup {"type":"tcp","port":"amqp"}: a Worker declares no port',
+      );
+      invalid(
+        { probes: { readiness: PROPS.probes.liveness, liveness: PROPS.probes.liveness } },
+        'probes.readiness {"type":"exec","command":["node","dist/health.js","alive"]}: readiness and liveness must differ',
+      );
       invalid({ probes: undefined as never }, 'probes undefined: readiness and liveness are required for a long-running container (P01)');
-      invalid({ probes: { ...PROPS.probes, startup: Probe.exec([]) } }, 'probes.startup.command []: must be a non-empty list of non-empty strings');
+      invalid(
+        { probes: { ...PROPS.probes, startup: Probe.exec([]) } },
+        'probes.startup.command []: must be a non-empty list of non-empty strings',
+      );
     });
 
     it('refuses bad replica counts and autoscaling (A01, A02)', () => {
       invalid({ replicas: 0 }, 'replicas 0: must be an integer >= 1');
       invalid({ replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 4 } }, 'replicas 3: conflicts with autoscaling');
       invalid({ autoscaling: { minReplicas: 1, maxReplicas: 4 } }, 'autoscaling.minReplicas 1: must be an integer >= 2 (A02)');
-      invalid({ autoscaling: { minReplicas: 3, maxReplicas: 3 } }, 'autoscaling.maxReplicas 3: must be an integer greater than minReplicas 3');
-      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.memory({ utilization: 120 })] } }, 'autoscaling.metrics[0].target.utilization 120: must be an integer percentage');
-      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('queue depth', { averageValue: '30' })] } }, 'autoscaling.metrics[0].metric "queue depth"');
-      invalid({ autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('q', { averageValue: 'lots' })] } }, 'autoscaling.metrics[0].target.averageValue "lots"');
+      invalid(
+        { autoscaling: { minReplicas: 3, maxReplicas: 3 } },
+        'autoscaling.maxReplicas 3: must be an integer greater than minReplicas 3',
+      );
+      invalid(
+        { autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.memory({ utilization: 120 })] } },
+        'autoscaling.metrics[0].target.utilization 120: must be an integer percentage',
+      );
+      invalid(
+        { autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('queue depth', { averageValue: '30' })] } },
+        'autoscaling.metrics[0].metric "queue depth"',
+      );
+      invalid(
+        { autoscaling: { minReplicas: 2, maxReplicas: 4, metrics: [ScalingMetric.external('q', { averageValue: 'lots' })] } },
+        'autoscaling.metrics[0].target.averageValue "lots"',
+      );
     });
 
     it('refuses the common pod props the same way every shape does', () => {
-      invalid({ image: 'ghcr.io/example/todo-api:latest' }, 'image "ghcr.io/example/todo-api:latest": the tag "latest" is not a version (I01)');
-      invalid({ env: { QUEUE_PASSWORD: 'x' } }, 'env "QUEUE_PASSWORD": looks like a secret; mount it from an existing Secret with secretFiles instead (S19)');
+      invalid(
+        { image: 'ghcr.io/example/todo-api:latest' },
+        'image "ghcr.io/example/todo-api:latest": the tag "latest" is not a version (I01)',
+      );
+      invalid(
+        { env: { QUEUE_PASSWORD: 'x' } },
+        'env "QUEUE_PASSWORD": looks like a secret; mount it from an existing Secret with secretFiles instead (S19)',
+      );
       invalid({ namespace: 'default' }, 'namespace "default": objects never go to the default namespace (N07)');
       invalid({ runAsUser: 1000 }, 'runAsUser 1000: must be an integer >= 10001');
-      invalid({ writablePaths: [{ path: '/cache', sizeLimit: '1Gi' }] }, 'resources.limits.ephemeralStorage "128Mi": is smaller than the emptyDir size limits it must hold');
+      invalid(
+        { writablePaths: [{ path: '/cache', sizeLimit: '1Gi' }] },
+        'resources.limits.ephemeralStorage "128Mi": is smaller than the emptyDir size limits it must hold',
+      );
       invalid({ secretFiles: [{ secretName: 'queue', mountPath: '/tmp' }] }, 'secretFiles.mountPath "/tmp": is mounted twice');
       invalid({ name: 'Reminder' }, 'name "Reminder": must be a DNS-1035 label');
     });
 
     it('refuses bad sidecars and scheduling props the way HardenedDeployment does', () => {
-      invalid({ sidecars: [{ name: 'reminder-worker', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, probes: PROPS.probes }] }, 'sidecars[0].name "reminder-worker": another container in the pod has this name');
-      invalid({ tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] }, 'tolerations[0].key "node-role.kubernetes.io/control-plane": workloads do not run on control-plane nodes');
+      invalid(
+        { sidecars: [{ name: 'reminder-worker', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, probes: PROPS.probes }] },
+        'sidecars[0].name "reminder-worker": another container in the pod has this name',
+      );
+      invalid(
+        { tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }] },
+        'tolerations[0].key "node-role.kubernetes.io/control-plane": workloads do not run on control-plane nodes',
+      );
       invalid({ priorityClassName: 'system-node-critical' }, 'priorityClassName "system-node-critical": is reserved');
       invalid(
-        { sidecars: [{ name: 'metrics', image: 'ghcr.io/example/proxy:1.0.0', resources: RESOURCES, ports: [{ name: 'metrics', port: 9090 }], probes: { readiness: Probe.tcp(), liveness: Probe.exec(['true']) } }] },
+        {
+          sidecars: [
+            {
+              name: 'metrics',
+              image: 'ghcr.io/example/proxy:1.0.0',
+              resources: RESOURCES,
+              ports: [{ name: 'metrics', port: 9090 }],
+              probes: { readiness: Probe.tcp(), liveness: Probe.exec(['true']) },
+            },
+          ],
+        },
         'sidecars[0].ports [{"name":"metrics","port":9090}]: a Worker declares no port, its sidecars neither',
       );
     });

@@ -32,7 +32,12 @@ function synthPolicy(chart: Chart): Manifest {
 describe('WorkloadNetworkPolicy', () => {
   it('selects on the one name label, lists both policyTypes and renders declared connections', () => {
     const chart = Testing.chart();
-    policyFor(chart, { ingress: [{ from: ingressNginx, port: 'http' }, { from: gateway, port: 8080 }] })
+    policyFor(chart, {
+      ingress: [
+        { from: ingressNginx, port: 'http' },
+        { from: gateway, port: 8080 },
+      ],
+    })
       .allowFrom(gateway, 'http')
       .allowFrom(gateway, 8080) // duplicate: merged away
       .allowTo(peer('postgres', 'db'), 5432)
@@ -45,7 +50,10 @@ describe('WorkloadNetworkPolicy', () => {
     expect(policy.spec.podSelector).to.deep.equal({ matchLabels: { 'app.kubernetes.io/name': 'todo-api' } });
     expect(policy.spec.policyTypes).to.deep.equal(['Ingress', 'Egress']);
     expect(policy.spec.ingress).to.deep.equal([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 'http', protocol: 'TCP' }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+        ports: [{ port: 'http', protocol: 'TCP' }],
+      },
       {
         from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'chat-gateway' } } }],
         ports: [
@@ -56,14 +64,24 @@ describe('WorkloadNetworkPolicy', () => {
     ]);
     expect(policy.spec.egress).to.deep.equal([
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
         ports: [
           { port: 53, protocol: 'UDP' },
           { port: 53, protocol: 'TCP' },
         ],
       },
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'db' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } } }],
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'db' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } },
+          },
+        ],
         ports: [{ port: 5432, protocol: 'TCP' }],
       },
       { to: [{ ipBlock: { cidr: '10.20.0.0/16', except: ['10.20.9.0/24'] } }], ports: [{ port: 5432, protocol: 'TCP' }] },
@@ -90,7 +108,9 @@ describe('WorkloadNetworkPolicy', () => {
     ]);
     const none = Testing.chart();
     policyFor(none, { ingress: 'none', dns: false, egressToCidrs: [{ cidr: '192.0.2.10/32', port: 443 }] });
-    expect(synthPolicy(none).spec.egress).to.deep.equal([{ to: [{ ipBlock: { cidr: '192.0.2.10/32' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
+    expect(synthPolicy(none).spec.egress).to.deep.equal([
+      { to: [{ ipBlock: { cidr: '192.0.2.10/32' } }], ports: [{ port: 443, protocol: 'TCP' }] },
+    ]);
   });
 
   it('together with PlatformNamespace allows exactly the declared flows, both ways', () => {
@@ -98,8 +118,20 @@ describe('WorkloadNetworkPolicy', () => {
     new PlatformNamespace(chart, 'Namespace', { name: 'todo', partOf: 'todo', version: '1.2.3' });
     const frontend = peer('frontend');
     policyFor(chart, { workload: frontend, ingress: [{ from: ingressNginx, port: 8080 }] });
-    new WorkloadNetworkPolicy(chart, 'Api', { workload: api, identity: identity('todo-api'), ingress: [{ from: ingressNginx, port: 8080 }, { from: gateway, port: 8080 }] });
-    new WorkloadNetworkPolicy(chart, 'Gateway', { workload: gateway, identity: identity('chat-gateway'), ingress: [{ from: ingressNginx, port: 8081 }], egress: [{ to: api, port: 8080 }] });
+    new WorkloadNetworkPolicy(chart, 'Api', {
+      workload: api,
+      identity: identity('todo-api'),
+      ingress: [
+        { from: ingressNginx, port: 8080 },
+        { from: gateway, port: 8080 },
+      ],
+    });
+    new WorkloadNetworkPolicy(chart, 'Gateway', {
+      workload: gateway,
+      identity: identity('chat-gateway'),
+      ingress: [{ from: ingressNginx, port: 8081 }],
+      egress: [{ to: api, port: 8080 }],
+    });
     const objects = Testing.synth(chart);
     const namespaces = { ...namespacesOf(objects), 'ingress-nginx': {}, 'kube-system': {} };
     const pod = (name: string, namespace = 'todo'): PodEndpoint => ({ namespace, labels: { 'app.kubernetes.io/name': name } });
@@ -149,17 +181,58 @@ describe('WorkloadNetworkPolicy', () => {
   describe('rejects bad props with the construct path and the value', () => {
     const cases: Array<[string, (chart: Chart) => void, string]> = [
       ['port 0', (c) => policyFor(c).allowFrom(gateway, 0), 'test/Policy: invalid allowFrom.port 0: a port must be an integer in 1..65535'],
-      ['port 65536', (c) => policyFor(c).allowTo(gateway, 65536), 'test/Policy: invalid allowTo.port 65536: a port must be an integer in 1..65535'],
+      [
+        'port 65536',
+        (c) => policyFor(c).allowTo(gateway, 65536),
+        'test/Policy: invalid allowTo.port 65536: a port must be an integer in 1..65535',
+      ],
       ['fractional port', (c) => policyFor(c, { ingress: [{ from: gateway, port: 80.5 }] }), 'test/Policy: invalid allowFrom.port 80.5'],
-      ['long port name', (c) => policyFor(c).allowFrom(gateway, 'a-very-long-port-name'), 'test/Policy: invalid allowFrom.port "a-very-long-port-name": a named port must be an IANA service name'],
-      ['bad cidr', (c) => policyFor(c).allowToCidr('10.0.0.0/33', 5432), 'test/Policy: invalid allowToCidr.cidr "10.0.0.0/33": not a CIDR range'],
-      ['except outside', (c) => policyFor(c).allowToCidr('10.0.0.0/16', 5432, ['10.1.0.0/24']), 'test/Policy: invalid allowToCidr.except "10.1.0.0/24": must lie inside 10.0.0.0/16'],
-      ['identity mismatch', (c) => new WorkloadNetworkPolicy(c, 'Policy', { workload: api, identity: identity('other') }), 'test/Policy: invalid identity.name "other": must equal the workload\'s peerName "todo-api"'],
-      ['default namespace peer', (c) => policyFor(c).allowTo(peer('x', 'default'), 80), 'test/Policy: invalid allowTo.peer.namespace "default": objects never go to the default namespace'],
+      [
+        'long port name',
+        (c) => policyFor(c).allowFrom(gateway, 'a-very-long-port-name'),
+        'test/Policy: invalid allowFrom.port "a-very-long-port-name": a named port must be an IANA service name',
+      ],
+      [
+        'bad cidr',
+        (c) => policyFor(c).allowToCidr('10.0.0.0/33', 5432),
+        'test/Policy: invalid allowToCidr.cidr "10.0.0.0/33": not a CIDR range',
+      ],
+      [
+        'except outside',
+        (c) => policyFor(c).allowToCidr('10.0.0.0/16', 5432, ['10.1.0.0/24']),
+        'test/Policy: invalid allowToCidr.except "10.1.0.0/24": must lie inside 10.0.0.0/16',
+      ],
+      [
+        'identity mismatch',
+        (c) => new WorkloadNetworkPolicy(c, 'Policy', { workload: api, identity: identity('other') }),
+        'test/Policy: invalid identity.name "other": must equal the workload\'s peerName "todo-api"',
+      ],
+      [
+        'default namespace peer',
+        (c) => policyFor(c).allowTo(peer('x', 'default'), 80),
+        'test/Policy: invalid allowTo.peer.namespace "default": objects never go to the default namespace',
+      ],
       ['bad peer name', (c) => policyFor(c).allowFrom(peer('Bad Name'), 80), 'test/Policy: invalid allowFrom.source.peerName "Bad Name"'],
-      ['allowFrom after none', (c) => policyFor(c, { ingress: 'none' }).allowFrom(gateway, 80), 'test/Policy: invalid allowFrom "todo/chat-gateway": the policy was declared with ingress: \'none\''],
-      ['identity version', (c) => new WorkloadNetworkPolicy(c, 'Policy', { workload: api, identity: { ...identity('todo-api'), version: 'v1 beta' }, ingress: 'none' }), 'test/Policy: invalid identity.version "v1 beta": not a valid value for label app.kubernetes.io/version'],
-      ['bad dns labels', (c) => policyFor(c, { dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'bad value!' } } }), 'test/Policy: invalid dns.podLabels "bad value!"'],
+      [
+        'allowFrom after none',
+        (c) => policyFor(c, { ingress: 'none' }).allowFrom(gateway, 80),
+        'test/Policy: invalid allowFrom "todo/chat-gateway": the policy was declared with ingress: \'none\'',
+      ],
+      [
+        'identity version',
+        (c) =>
+          new WorkloadNetworkPolicy(c, 'Policy', {
+            workload: api,
+            identity: { ...identity('todo-api'), version: 'v1 beta' },
+            ingress: 'none',
+          }),
+        'test/Policy: invalid identity.version "v1 beta": not a valid value for label app.kubernetes.io/version',
+      ],
+      [
+        'bad dns labels',
+        (c) => policyFor(c, { dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'bad value!' } } }),
+        'test/Policy: invalid dns.podLabels "bad value!"',
+      ],
     ];
     for (const [name, build, message] of cases) {
       it(name, () => expect(() => build(Testing.chart())).to.throw(message));
@@ -168,7 +241,9 @@ describe('WorkloadNetworkPolicy', () => {
     it('no ingress declared fails at synth', () => {
       const chart = Testing.chart();
       policyFor(chart);
-      expect(() => Testing.synth(chart)).to.throw("test/Policy: invalid ingress []: no caller declared: call allowFrom() or set ingress: 'none'");
+      expect(() => Testing.synth(chart)).to.throw(
+        "test/Policy: invalid ingress []: no caller declared: call allowFrom() or set ingress: 'none'",
+      );
     });
 
     it('no egress at all fails at synth', () => {

@@ -23,7 +23,10 @@ const DOC = readFileSync(new URL('../docs/workloads.md', import.meta.url), 'utf8
 function example(name: string): string {
   const match = new RegExp(`// example:${name}:start\\n([\\s\\S]*?)\\n\\s*// example:${name}:end`).exec(SOURCE);
   expect(match, `markers for ${name}`).not.to.equal(null);
-  return match![1]!.split('\n').map((line) => line.replace(/^ {4}/, '')).join('\n');
+  return match![1]!
+    .split('\n')
+    .map((line) => line.replace(/^ {4}/, ''))
+    .join('\n');
 }
 
 async function expectDocumentedAndHardened(name: string, objects: Manifest[], kinds: string[], options: { singleNode?: boolean } = {}) {
@@ -56,7 +59,11 @@ describe('docs/workloads.md examples', () => {
     });
     // example:worker:end
     await expectDocumentedAndHardened('worker', Testing.synth(chart) as Manifest[], [
-      'ServiceAccount', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy',
+      'ServiceAccount',
+      'Deployment',
+      'PodDisruptionBudget',
+      'HorizontalPodAutoscaler',
+      'NetworkPolicy',
     ]);
   });
 
@@ -118,7 +125,11 @@ describe('docs/workloads.md examples', () => {
         requests: { cpu: '100m', memory: '256Mi', ephemeralStorage: '64Mi' },
         limits: { cpu: '1', memory: '512Mi', ephemeralStorage: '128Mi' },
       },
-      ports: [{ name: 'client', port: 4222 }, { name: 'cluster', port: 6222 }, { name: 'monitor', port: 8222 }],
+      ports: [
+        { name: 'client', port: 4222 },
+        { name: 'cluster', port: 6222 },
+        { name: 'monitor', port: 8222 },
+      ],
       probes: {
         readiness: Probe.http('/healthz?js-enabled-only=true', { port: 'monitor' }),
         liveness: Probe.http('/healthz', { port: 'monitor' }),
@@ -129,7 +140,12 @@ describe('docs/workloads.md examples', () => {
     });
     // example:stateful-service:end
     await expectDocumentedAndHardened('stateful-service', Testing.synth(chart) as Manifest[], [
-      'ServiceAccount', 'Service', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'NetworkPolicy',
+      'ServiceAccount',
+      'Service',
+      'Service',
+      'StatefulSet',
+      'PodDisruptionBudget',
+      'NetworkPolicy',
     ]);
   });
 
@@ -163,12 +179,14 @@ describe('docs/workloads.md examples', () => {
         limits: { cpu: '500m', memory: '128Mi', ephemeralStorage: '128Mi' },
       },
       initContainers: [{ name: 'wait-for-db', image: 'ghcr.io/example/todo-api:1.4.2', args: ['wait-for-db'], resources: small }],
-      sidecars: [{
-        name: 'metrics-push',
-        image: 'ghcr.io/example/metrics-agent:0.3.1',
-        resources: small,
-        probes: { readiness: Probe.exec(['agent', 'ready']), liveness: Probe.exec(['agent', 'alive']) },
-      }],
+      sidecars: [
+        {
+          name: 'metrics-push',
+          image: 'ghcr.io/example/metrics-agent:0.3.1',
+          resources: small,
+          probes: { readiness: Probe.exec(['agent', 'ready']), liveness: Probe.exec(['agent', 'alive']) },
+        },
+      ],
       priorityClassName: batch.priorityClassName,
       tolerations: [{ key: 'pool', value: 'batch', effect: 'NoSchedule' }],
       nodeSelector: { pool: 'batch' },
@@ -178,7 +196,10 @@ describe('docs/workloads.md examples', () => {
     const objects = Testing.synth(chart) as Manifest[];
     await expectDocumentedAndHardened('shared-pod-props', objects, ['PriorityClass', 'ServiceAccount', 'Job', 'NetworkPolicy']);
     const pod = objects.find((o) => o.kind === 'Job')!.spec.template.spec;
-    expect(pod.initContainers.map((c: Manifest) => [c.name, c.restartPolicy ?? null])).to.deep.equal([['metrics-push', 'Always'], ['wait-for-db', null]]);
+    expect(pod.initContainers.map((c: Manifest) => [c.name, c.restartPolicy ?? null])).to.deep.equal([
+      ['metrics-push', 'Always'],
+      ['wait-for-db', null],
+    ]);
     expect(pod.volumes.map((v: Manifest) => v.name)).to.deep.equal(['tmp', 'metrics-push-tmp', 'wait-for-db-tmp']);
     expect(pod).to.include({ priorityClassName: 'todo-batch' });
     expect(pod.nodeSelector).to.deep.equal({ pool: 'batch' });

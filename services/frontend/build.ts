@@ -118,9 +118,10 @@ export async function watchFrontend(
         name: 'index-html',
         setup(build) {
           build.onEnd(async (result) => {
-            const outcome = result.errors.length > 0 || !result.metafile
-              ? new Error(result.errors.map((e) => e.text).join('; ') || 'build failed')
-              : await finishBuild(outDir, result.metafile).catch((error: Error) => error);
+            const outcome =
+              result.errors.length > 0 || !result.metafile
+                ? new Error(result.errors.map((e) => e.text).join('; ') || 'build failed')
+                : await finishBuild(outDir, result.metafile).catch((error: Error) => error);
             if (first) {
               first(outcome);
               first = null;

@@ -100,7 +100,13 @@ function sendProblem(res: http.ServerResponse, status: number, title: string, de
 }
 
 /** Serves one static file (or the SPA fallback) with the nginx headers. */
-async function serveStatic(site: NginxSite, root: string, req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
+async function serveStatic(
+  site: NginxSite,
+  root: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  pathname: string,
+): Promise<void> {
   const host = hostWithoutPort(req.headers.host);
   const send = (status: number, uri: string, type: string, body?: string): void => {
     res.writeHead(status, { ...responseHeaders(site, { uri, host, status }), 'content-type': type });
@@ -128,12 +134,21 @@ async function serveStatic(site: NginxSite, root: string, req: http.IncomingMess
   const type = CONTENT_TYPES[path.extname(filePath)] ?? 'application/octet-stream';
   res.writeHead(200, { ...responseHeaders(site, { uri, host, status: 200 }), 'content-type': type });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(filePath).on('error', () => res.destroy()).pipe(res);
+  createReadStream(filePath)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function proxyHttp(target: URL, req: http.IncomingMessage, res: http.ServerResponse, name: string): void {
   const upstream = http.request(
-    { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: forwardHeaders(req) },
+    {
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: forwardHeaders(req),
+    },
     (upstreamRes) => {
       const headers = { ...upstreamRes.headers };
       for (const h of HOP_BY_HOP) delete headers[h];
@@ -142,7 +157,9 @@ function proxyHttp(target: URL, req: http.IncomingMessage, res: http.ServerRespo
       res.on('close', () => upstreamRes.destroy()); // client went away (e.g. an event stream closed)
     },
   );
-  upstream.on('error', (error) => sendProblem(res, 502, 'Bad Gateway', `The ${name} at ${target.origin} is not reachable (${error.message}).`));
+  upstream.on('error', (error) =>
+    sendProblem(res, 502, 'Bad Gateway', `The ${name} at ${target.origin} is not reachable (${error.message}).`),
+  );
   req.pipe(upstream);
 }
 
@@ -155,7 +172,14 @@ function proxyUpgrade(target: URL, req: http.IncomingMessage, socket: Socket, he
   const headers = forwardHeaders(req);
   headers['connection'] = 'Upgrade';
   headers['upgrade'] = req.headers.upgrade ?? 'websocket';
-  const upstream = http.request({ protocol: target.protocol, hostname: target.hostname, port: target.port, method: 'GET', path: req.url, headers });
+  const upstream = http.request({
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port,
+    method: 'GET',
+    path: req.url,
+    headers,
+  });
   upstream.on('upgrade', (upstreamRes, upstreamSocket, upstreamHead) => {
     const lines = [`HTTP/1.1 ${upstreamRes.statusCode} ${upstreamRes.statusMessage}`];
     for (let i = 0; i < upstreamRes.rawHeaders.length; i += 2) lines.push(`${upstreamRes.rawHeaders[i]}: ${upstreamRes.rawHeaders[i + 1]}`);
@@ -191,7 +215,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const watcher = options.watch
     ? await watchFrontend({
         outDir,
-        onRebuild: (result) => log(result instanceof Error ? `rebuild failed: ${result.message}` : `rebuilt ${result.script} (reload the page)`),
+        onRebuild: (result) =>
+          log(result instanceof Error ? `rebuild failed: ${result.message}` : `rebuilt ${result.script} (reload the page)`),
       })
     : null;
   const built = watcher ? watcher.first : await buildFrontend({ outDir });

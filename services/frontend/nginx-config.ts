@@ -162,8 +162,7 @@ export function expandVariables(site: NginxSite, template: string, facts: NginxR
     const hit = map.entries.find((e) => matchesMapPattern(e.pattern, input));
     return expand(hit ? hit.value : map.defaultValue, depth + 1);
   };
-  const expand = (text: string, depth: number): string =>
-    text.replace(/\$([a-z_][a-z0-9_]*)/gi, (_, name: string) => resolve(name, depth));
+  const expand = (text: string, depth: number): string => text.replace(/\$([a-z_][a-z0-9_]*)/gi, (_, name: string) => resolve(name, depth));
   return expand(template, 0);
 }
 

@@ -43,14 +43,7 @@ export interface ChatHistoryEntry {
   readonly createdAt?: string;
 }
 
-export type ErrorCode =
-  | 'bad_json'
-  | 'bad_message'
-  | 'unknown_type'
-  | 'rate_limited'
-  | 'history_unavailable'
-  | 'shutting_down'
-  | 'internal';
+export type ErrorCode = 'bad_json' | 'bad_message' | 'unknown_type' | 'rate_limited' | 'history_unavailable' | 'shutting_down' | 'internal';
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -81,7 +74,8 @@ export type ServerMessage = ReplyMessage | HistoryMessage | TasksChangedMessage 
 
 // ------------------------------------------------------------------ parsing
 
-export type ParsedClientMessage = { readonly ok: true; readonly message: ClientMessage } | { readonly ok: false; readonly error: ErrorMessage };
+export type ParsedClientMessage =
+  { readonly ok: true; readonly message: ClientMessage } | { readonly ok: false; readonly error: ErrorMessage };
 
 /**
  * Validates one text frame from a client. A refusal comes as the error message to send back,
@@ -114,7 +108,9 @@ export function parseClientMessage(frame: string, isValidTimeZone: (zone: string
   return {
     ok: true,
     message: {
-      type: 'say', id, text,
+      type: 'say',
+      id,
+      text,
       ...(timeZone !== undefined ? { timeZone } : {}),
       ...(isTraceField(traceparent) ? { traceparent } : {}),
       ...(isTraceField(tracestate) ? { tracestate } : {}),

@@ -34,9 +34,20 @@ const DAY_MS = 86_400_000;
 
 /** Bounded: the zone comes from the client (see FormatCache). */
 const numericFormats = new FormatCache(
-  (timeZone) => new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  (timeZone) =>
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }),
 );
-const nameFormats = new FormatCache((timeZone, locale) => new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' }));
+const nameFormats = new FormatCache(
+  (timeZone, locale) => new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' }),
+);
 
 /** How many Intl formats formatDue keeps, whatever zones it was asked for (at most 1,000 of each kind). */
 export function cachedDueFormats(): number {
@@ -46,7 +57,12 @@ export function cachedDueFormats(): number {
 function localParts(date: Date, timeZone: string): LocalParts {
   const parts = numericFormats.for(timeZone).formatToParts(date);
   const value = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return { year: Number(value('year')), month: Number(value('month')), day: Number(value('day')), time: `${value('hour')}:${value('minute')}` };
+  return {
+    year: Number(value('year')),
+    month: Number(value('month')),
+    day: Number(value('day')),
+    time: `${value('hour')}:${value('minute')}`,
+  };
 }
 
 /** Whole calendar days from `from` to `to` (both local dates), independent of DST. */

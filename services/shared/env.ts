@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs';
 export class ConfigError extends Error {}
 
 const FILE_PROBLEMS: Record<string, string> = {
-  ENOENT: 'file not found', EACCES: 'permission denied', EISDIR: 'is a directory, not a file', ENOTDIR: 'a parent is not a directory',
+  ENOENT: 'file not found',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a parent is not a directory',
 };
 
 /** Reads NAME, or the file NAME_FILE points at (how Kubernetes mounts secrets); the file wins. */

@@ -31,5 +31,7 @@ const IMAGE_BUNDLE_DIR = './build/todo-api/';
  */
 export async function imageNodeOptions(bundleDir: string, dockerfile = DOCKERFILE): Promise<string[]> {
   const bundle = `${pathToFileURL(bundleDir).href}/`;
-  return (await imageCommand(dockerfile)).slice(1, -1).map((option) => option.replace(`--import=${IMAGE_BUNDLE_DIR}`, `--import=${bundle}`));
+  return (await imageCommand(dockerfile))
+    .slice(1, -1)
+    .map((option) => option.replace(`--import=${IMAGE_BUNDLE_DIR}`, `--import=${bundle}`));
 }

@@ -25,7 +25,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Series { metric: Record<string, string>; value: [number, string] }
+interface Series {
+  metric: Record<string, string>;
+  value: [number, string];
+}
 
 describe('SLO recording rules on a real Prometheus scraping the services', function () {
   this.timeout(60_000);
@@ -68,7 +71,9 @@ describe('SLO recording rules on a real Prometheus scraping the services', funct
       ])
         // A lost request only thins the traffic; the last test fails if there was none.
         .catch(() => undefined)
-        .finally(() => { busy = false; });
+        .finally(() => {
+          busy = false;
+        });
     }, 100);
 
     writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: rules.flatMap((r) => r.groups) }));
@@ -76,25 +81,42 @@ describe('SLO recording rules on a real Prometheus scraping the services', funct
       job_name: job,
       static_configs: [{ targets: [new URL(url).host], labels: { namespace: NAMESPACE } }],
     });
-    writeFileSync(join(dir, 'prometheus.yml'), stringify({
-      // Seconds, not the production 30s/1m: the recording rules have data after two scrapes.
-      global: { scrape_interval: '1s', evaluation_interval: '1s' },
-      rule_files: ['rules.yaml'],
-      scrape_configs: [scrape('todo-api', api.api.url), scrape('chat-gateway', gateway.gateway.url)],
-    }));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      stringify({
+        // Seconds, not the production 30s/1m: the recording rules have data after two scrapes.
+        global: { scrape_interval: '1s', evaluation_interval: '1s' },
+        rule_files: ['rules.yaml'],
+        scrape_configs: [scrape('todo-api', api.api.url), scrape('chat-gateway', gateway.gateway.url)],
+      }),
+    );
     const port = await freePort();
     prometheusUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn('prometheus', [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    prometheus.stdout!.on('data', (chunk) => { log += chunk; });
-    prometheus.stderr!.on('data', (chunk) => { log += chunk; });
+    prometheus = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    prometheus.stdout!.on('data', (chunk) => {
+      log += chunk;
+    });
+    prometheus.stderr!.on('data', (chunk) => {
+      log += chunk;
+    });
     for (let i = 0; ; i++) {
       if (prometheus.exitCode !== null) throw new Error(`prometheus exited ${prometheus.exitCode}: ${log}`);
-      if (await fetch(`${prometheusUrl}/-/ready`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${prometheusUrl}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 100) throw new Error(`prometheus not ready within 10 s: ${log}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -117,7 +139,10 @@ describe('SLO recording rules on a real Prometheus scraping the services', funct
       if (up.length === 2) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect((await query(`up{namespace="${NAMESPACE}"}`)).map((s) => `${s.metric.job}=${s.value[1]}`)).to.have.members(['todo-api=1', 'chat-gateway=1']);
+    expect((await query(`up{namespace="${NAMESPACE}"}`)).map((s) => `${s.metric.job}=${s.value[1]}`)).to.have.members([
+      'todo-api=1',
+      'chat-gateway=1',
+    ]);
   });
 
   it('every recording rule of dist/prod yields a series', async () => {
@@ -134,7 +159,9 @@ describe('SLO recording rules on a real Prometheus scraping the services', funct
   it('records what the traffic did: no 5xx, and a slow share between 0 and 1 for both latency SLOs', async () => {
     const value = async (expr: string) => Number((await query(expr))[0]?.value[1]);
     // A ratio is NaN until the window holds two scrapes with traffic between them.
-    const measured = ['todo-api-availability', 'todo-api-latency', 'chat-gateway-latency'].map((slo) => `slo:sli_error:ratio_rate5m{slo="${slo}"}`);
+    const measured = ['todo-api-availability', 'todo-api-latency', 'chat-gateway-latency'].map(
+      (slo) => `slo:sli_error:ratio_rate5m{slo="${slo}"}`,
+    );
     for (let i = 0; i < 40; i++) {
       if ((await Promise.all(measured.map(value))).every(Number.isFinite)) break;
       await new Promise((resolve) => setTimeout(resolve, 250));

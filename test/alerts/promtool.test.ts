@@ -14,7 +14,10 @@ import { distPrometheusRules, fixtureRuleGroups, type RuleGroup } from './rules.
 
 const UNIT_TESTS = new URL('./promtool/', import.meta.url).pathname;
 
-interface Run { status: number | null; output: string }
+interface Run {
+  status: number | null;
+  output: string;
+}
 
 function promtool(cwd: string, ...args: string[]): Run {
   const result = spawnSync('promtool', args, { cwd, encoding: 'utf8' });
@@ -25,11 +28,14 @@ function promtool(cwd: string, ...args: string[]): Run {
 function promtoolAsync(cwd: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile('promtool', args, { cwd, encoding: 'utf8' }, (error, stdout, stderr) =>
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }));
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }),
+    );
   });
 }
 
-const UNIT_TEST_FILES = readdirSync(UNIT_TESTS).filter((f) => f.endsWith('.test.yaml')).sort();
+const UNIT_TEST_FILES = readdirSync(UNIT_TESTS)
+  .filter((f) => f.endsWith('.test.yaml'))
+  .sort();
 
 /**
  * The unit tests' rule files: the SLO groups and the platform groups apart, so a test evaluates only
@@ -83,7 +89,10 @@ describe('alert rules under promtool', function () {
 
   it('`promtool check rules` would refuse a broken expression', () => {
     const file = join(dir, 'broken.yaml');
-    writeFileSync(file, stringify({ groups: [{ name: 'broken', rules: [{ alert: 'Broken', expr: 'sum(rate(http_requests_total[5m]) > ' }] }] }));
+    writeFileSync(
+      file,
+      stringify({ groups: [{ name: 'broken', rules: [{ alert: 'Broken', expr: 'sum(rate(http_requests_total[5m]) > ' }] }] }),
+    );
     expect(promtool(dir, 'check', 'rules', file).status).to.not.equal(0);
   });
 

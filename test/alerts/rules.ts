@@ -28,7 +28,9 @@ export interface PrometheusRuleFile {
 export function distPrometheusRules(): PrometheusRuleFile[] {
   const found: PrometheusRuleFile[] = [];
   for (const env of readdirSync(DIST, { withFileTypes: true }).filter((e) => e.isDirectory())) {
-    for (const file of readdirSync(join(DIST, env.name)).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const file of readdirSync(join(DIST, env.name))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       const path = join('dist', env.name, file);
       for (const doc of parseAllDocuments(readFileSync(join(ROOT, path), 'utf8'))) {
         const object = doc.toJS() as { kind?: string; metadata: { name: string }; spec: { groups: RuleGroup[] } } | null;

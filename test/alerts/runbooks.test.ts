@@ -15,7 +15,9 @@ describe('alerts and runbooks', () => {
 
   it('dist/ has the SLO and platform alerts of staging and prod, and none in dev (no Prometheus Operator there)', () => {
     expect(files.map((f) => f.file)).to.have.members(
-      ['prod', 'staging'].flatMap((env) => ['chat-gateway-slo', 'platform-alerts', 'todo-api-slo'].map((name) => `dist/${env}/prometheusrule-${name}.yaml`)),
+      ['prod', 'staging'].flatMap((env) =>
+        ['chat-gateway-slo', 'platform-alerts', 'todo-api-slo'].map((name) => `dist/${env}/prometheusrule-${name}.yaml`),
+      ),
     );
     expect(alerts.length).to.be.greaterThan(20);
   });
@@ -49,7 +51,8 @@ describe('alerts and runbooks', () => {
   it('every alert runbook says what the alert means, how to confirm, mitigate and escalate', () => {
     for (const page of [...SLO_ALERTS, ...PLATFORM_ALERTS].map(runbookFileName)) {
       const text = readFileSync(join(ROOT, 'docs/runbooks', page), 'utf8');
-      for (const section of ['## Meaning', '## Confirm', '## Mitigate', '## Escalate']) expect(text, `${page}: ${section}`).to.include(section);
+      for (const section of ['## Meaning', '## Confirm', '## Mitigate', '## Escalate'])
+        expect(text, `${page}: ${section}`).to.include(section);
     }
   });
 

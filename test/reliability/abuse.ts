@@ -37,7 +37,10 @@ export async function spawnGateway(config: Partial<GatewayConfig>): Promise<Gate
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = once(child, 'exit');
-  const [message] = (await Promise.race([once(child, 'message'), exited.then(([code]) => Promise.reject(new Error(`gateway exited with ${code}`)))])) as [{ url: string }];
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    exited.then(([code]) => Promise.reject(new Error(`gateway exited with ${code}`))),
+  ])) as [{ url: string }];
   return {
     url: message.url,
     child,
@@ -72,7 +75,8 @@ export async function metric(gatewayUrl: string, series: string): Promise<number
   return match ? Number(match[1]) : 0;
 }
 
-export const forcedDisconnects = (gatewayUrl: string, reason: string) => metric(gatewayUrl, `chat_gateway_forced_disconnects_total{reason="${reason}"}`);
+export const forcedDisconnects = (gatewayUrl: string, reason: string) =>
+  metric(gatewayUrl, `chat_gateway_forced_disconnects_total{reason="${reason}"}`);
 
 /** Polls until `condition` holds; throws naming `what` after `timeoutMs`. Resolves with the time it took. */
 export async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
@@ -90,7 +94,10 @@ export function rawStatus(gatewayUrl: string, request: string, timeoutMs = 5000)
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(request));
     let received = '';
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no answer within ${timeoutMs} ms to ${JSON.stringify(request.split('\r\n')[0])}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms to ${JSON.stringify(request.split('\r\n')[0])}`));
+    }, timeoutMs);
     socket.on('data', (chunk) => {
       received += chunk.toString('latin1');
       const status = /^HTTP\/1\.1 (\d{3})/.exec(received);
@@ -100,7 +107,10 @@ export function rawStatus(gatewayUrl: string, request: string, timeoutMs = 5000)
         resolve(Number(status[1]));
       }
     });
-    socket.on('error', (error) => { clearTimeout(timer); reject(error); });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 
@@ -114,7 +124,10 @@ export function upgradeRequest(headers: Record<string, string | undefined> = {})
     'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
     ...headers,
   };
-  return `GET /ws HTTP/1.1\r\n${Object.entries(lines).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  return `GET /ws HTTP/1.1\r\n${Object.entries(lines)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
 }
 
 /**
@@ -125,22 +138,31 @@ export async function stallingSockets(gatewayUrl: string, count: number, payload
   const { port } = new URL(gatewayUrl);
   const sockets: net.Socket[] = [];
   for (let start = 0; start < count; start += 200) {
-    const batch = Array.from({ length: Math.min(200, count - start) }, () => new Promise<net.Socket>((resolve, reject) => {
-      const socket = net.connect(Number(port), '127.0.0.1', () => {
-        socket.write(payload);
-        socket.pause(); // never read what the gateway answers
-        resolve(socket);
-      });
-      socket.on('error', () => socket.destroy()); // a reset from the gateway is one of the outcomes being tested
-      socket.once('error', reject);
-    }));
+    const batch = Array.from(
+      { length: Math.min(200, count - start) },
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = net.connect(Number(port), '127.0.0.1', () => {
+            socket.write(payload);
+            socket.pause(); // never read what the gateway answers
+            resolve(socket);
+          });
+          socket.on('error', () => socket.destroy()); // a reset from the gateway is one of the outcomes being tested
+          socket.once('error', reject);
+        }),
+    );
     sockets.push(...(await Promise.all(batch)));
   }
   return sockets;
 }
 
 /** The claims a real API token carries, for a user. */
-export interface Claims { sub: string; iss?: string; aud?: string; exp?: number }
+export interface Claims {
+  sub: string;
+  iss?: string;
+  aud?: string;
+  exp?: number;
+}
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -150,8 +172,11 @@ export async function signWithApiKey(dataDir: string, apiUrl: string, claims: Cl
   const jwk = await apiJwk(apiUrl);
   return new SignJWT({})
     .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid!, typ: 'JWT' })
-    .setSubject(claims.sub).setIssuer(claims.iss ?? 'todo-api').setAudience(claims.aud ?? 'todo-platform')
-    .setIssuedAt(now() - 10).setExpirationTime(claims.exp ?? now() + 600)
+    .setSubject(claims.sub)
+    .setIssuer(claims.iss ?? 'todo-api')
+    .setAudience(claims.aud ?? 'todo-platform')
+    .setIssuedAt(now() - 10)
+    .setExpirationTime(claims.exp ?? now() + 600)
     .sign(key);
 }
 
@@ -168,8 +193,20 @@ export async function forgedTokens(dataDir: string, apiUrl: string, sub: string)
   const apiKey = await apiJwk(apiUrl);
   const attacker = generateKeyPairSync('ed25519');
   const attackerJwk = attacker.publicKey.export({ format: 'jwk' }) as JWK;
-  const body = () => new SignJWT({}).setSubject(sub).setIssuer('todo-api').setAudience('todo-platform').setIssuedAt(now() - 10).setExpirationTime(now() + 600);
-  const unsigned = new UnsecuredJWT({}).setSubject(sub).setIssuer('todo-api').setAudience('todo-platform').setIssuedAt(now() - 10).setExpirationTime(now() + 600).encode();
+  const body = () =>
+    new SignJWT({})
+      .setSubject(sub)
+      .setIssuer('todo-api')
+      .setAudience('todo-platform')
+      .setIssuedAt(now() - 10)
+      .setExpirationTime(now() + 600);
+  const unsigned = new UnsecuredJWT({})
+    .setSubject(sub)
+    .setIssuer('todo-api')
+    .setAudience('todo-platform')
+    .setIssuedAt(now() - 10)
+    .setExpirationTime(now() + 600)
+    .encode();
   const [header, payload] = unsigned.split('.') as [string, string];
   const headerWithKid = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: apiKey.kid })).toString('base64url');
   const publicPem = createPublicKey({ key: apiKey as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
@@ -177,12 +214,22 @@ export async function forgedTokens(dataDir: string, apiUrl: string, sub: string)
     'alg none': unsigned,
     'alg none with the API kid': `${headerWithKid}.${payload}.`,
     'alg none with a signature part': `${header}.${payload}.${Buffer.from('x').toString('base64url')}`,
-    'alg confusion: HS256 keyed with the public JWK': await body().setProtectedHeader({ alg: 'HS256', kid: apiKey.kid! }).sign(new TextEncoder().encode(JSON.stringify(apiKey))),
-    'alg confusion: HS256 keyed with the public PEM': await body().setProtectedHeader({ alg: 'HS256', kid: apiKey.kid! }).sign(new TextEncoder().encode(publicPem)),
-    'alg confusion: HS256 keyed with the raw public key': await body().setProtectedHeader({ alg: 'HS256', kid: apiKey.kid! }).sign(Buffer.from(apiKey.x!, 'base64url')),
-    'wrong kid: attacker key under the API kid': await body().setProtectedHeader({ alg: 'EdDSA', kid: apiKey.kid! }).sign(attacker.privateKey),
+    'alg confusion: HS256 keyed with the public JWK': await body()
+      .setProtectedHeader({ alg: 'HS256', kid: apiKey.kid! })
+      .sign(new TextEncoder().encode(JSON.stringify(apiKey))),
+    'alg confusion: HS256 keyed with the public PEM': await body()
+      .setProtectedHeader({ alg: 'HS256', kid: apiKey.kid! })
+      .sign(new TextEncoder().encode(publicPem)),
+    'alg confusion: HS256 keyed with the raw public key': await body()
+      .setProtectedHeader({ alg: 'HS256', kid: apiKey.kid! })
+      .sign(Buffer.from(apiKey.x!, 'base64url')),
+    'wrong kid: attacker key under the API kid': await body()
+      .setProtectedHeader({ alg: 'EdDSA', kid: apiKey.kid! })
+      .sign(attacker.privateKey),
     'unknown kid: attacker key and kid': await body().setProtectedHeader({ alg: 'EdDSA', kid: 'attacker-key-1' }).sign(attacker.privateKey),
-    'embedded jwk header: attacker key': await body().setProtectedHeader({ alg: 'EdDSA', jwk: { kty: attackerJwk.kty!, crv: attackerJwk.crv!, x: attackerJwk.x! } }).sign(attacker.privateKey),
+    'embedded jwk header: attacker key': await body()
+      .setProtectedHeader({ alg: 'EdDSA', jwk: { kty: attackerJwk.kty!, crv: attackerJwk.crv!, x: attackerJwk.x! } })
+      .sign(attacker.privateKey),
     'API key, expired': await signWithApiKey(dataDir, apiUrl, { sub, exp: now() - 60 }),
     'API key, other audience': await signWithApiKey(dataDir, apiUrl, { sub, aud: 'other-service' }),
     'API key, other issuer': await signWithApiKey(dataDir, apiUrl, { sub, iss: 'evil-issuer' }),

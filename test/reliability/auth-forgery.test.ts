@@ -71,9 +71,15 @@ describe(`reliability: token forgery and cross-user access (${backend.name})`, f
     kid = publicJwk.kid!;
     alice = await register(`alice.${randomUUID()}@example.com`);
     bob = await register(`bob.${randomUUID()}@example.com`);
-    const created = await call(api.url, 'POST', '/api/tasks', { token: alice.token, json: { title: 'alice secret plan', tags: ['private'] } });
+    const created = await call(api.url, 'POST', '/api/tasks', {
+      token: alice.token,
+      json: { title: 'alice secret plan', tags: ['private'] },
+    });
     aliceTask = { id: created.body.id, title: created.body.title };
-    await call(api.url, 'POST', '/api/chat/messages', { token: alice.token, json: { messages: [{ role: 'user', text: 'alice private chat' }] } });
+    await call(api.url, 'POST', '/api/chat/messages', {
+      token: alice.token,
+      json: { messages: [{ role: 'user', text: 'alice private chat' }] },
+    });
   });
   after(async () => {
     await api?.close();
@@ -97,17 +103,25 @@ describe(`reliability: token forgery and cross-user access (${backend.name})`, f
       'alg NONE (case)': handMade({ alg: 'NONE', kid }, claims(alice.id), () => ''),
       'HS256 with the public JWK as secret': handMade({ alg: 'HS256', kid }, claims(alice.id), hs256(JSON.stringify(publicJwk))),
       'HS256 with the public SPKI PEM as secret': handMade({ alg: 'HS256', kid }, claims(alice.id), hs256(spkiPem)),
-      'HS256 with the raw public key as secret': handMade({ alg: 'HS256', kid }, claims(alice.id), hs256(Buffer.from(publicJwk.x!, 'base64url'))),
+      'HS256 with the raw public key as secret': handMade(
+        { alg: 'HS256', kid },
+        claims(alice.id),
+        hs256(Buffer.from(publicJwk.x!, 'base64url')),
+      ),
       'HS256 with the kid as secret': handMade({ alg: 'HS256', kid }, claims(alice.id), hs256(kid)),
       'attacker key, server kid': await new SignJWT(claims(alice.id)).setProtectedHeader({ alg: 'EdDSA', kid }).sign(attackerKey),
       'attacker P-256 key, server kid': await new SignJWT(claims(alice.id)).setProtectedHeader({ alg: 'ES256', kid }).sign(attackerP256),
-      'attacker key, unknown kid': await new SignJWT(claims(alice.id)).setProtectedHeader({ alg: 'EdDSA', kid: 'attacker-kid' }).sign(attackerKey),
+      'attacker key, unknown kid': await new SignJWT(claims(alice.id))
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'attacker-kid' })
+        .sign(attackerKey),
       'attacker key embedded as jwk header': await new SignJWT(claims(alice.id))
-        .setProtectedHeader({ alg: 'EdDSA', jwk: await exportJWK(createPublicKey(attackerKey)) }).sign(attackerKey),
+        .setProtectedHeader({ alg: 'EdDSA', jwk: await exportJWK(createPublicKey(attackerKey)) })
+        .sign(attackerKey),
       'attacker key via jku header': await new SignJWT(claims(alice.id))
-        .setProtectedHeader({ alg: 'EdDSA', kid: 'x', jku: 'http://127.0.0.1:1/jwks.json' }).sign(attackerKey),
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'x', jku: 'http://127.0.0.1:1/jwks.json' })
+        .sign(attackerKey),
       'server key, unknown kid': await signedByServerKey(claims(alice.id), { kid: 'not-a-known-kid' }),
-      'expired': await signedByServerKey(claims(alice.id, { iat: now - 7200, exp: now - 60 })),
+      expired: await signedByServerKey(claims(alice.id, { iat: now - 7200, exp: now - 60 })),
       'not yet valid (nbf in an hour)': await signedByServerKey(claims(alice.id, { nbf: now + 3600 })),
       'other audience': await signedByServerKey(claims(alice.id, { aud: 'some-other-service' })),
       'other issuer': await signedByServerKey(claims(alice.id, { iss: 'https://evil.example' })),
@@ -120,7 +134,11 @@ describe(`reliability: token forgery and cross-user access (${backend.name})`, f
         return `${h}.${b64url(JSON.stringify({ ...payload, sub: alice.id }))}.${s}`;
       })(),
       'signature stripped': `${head}.${genuine.split('.')[1]}.`,
-      'server key, crit header the server does not know': handMade({ alg: 'EdDSA', kid, crit: ['x-unknown'], 'x-unknown': 1 }, claims(alice.id), ed25519),
+      'server key, crit header the server does not know': handMade(
+        { alg: 'EdDSA', kid, crit: ['x-unknown'], 'x-unknown': 1 },
+        claims(alice.id),
+        ed25519,
+      ),
       'server key, alg lower-cased ("eddsa"), no kid': handMade({ alg: 'eddsa' }, claims(alice.id), ed25519),
     };
     const successes: string[] = [];
@@ -134,12 +152,17 @@ describe(`reliability: token forgery and cross-user access (${backend.name})`, f
           unexpected.push(`${name}: ${probe.method} ${probe.path} → ${reply.status}`);
         }
       }
-      const events = await fetch(`${api.url}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(3000) });
+      const events = await fetch(`${api.url}/api/events`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(3000),
+      });
       await events.body?.cancel();
       if (events.status !== 401) (events.status < 400 ? successes : unexpected).push(`${name}: GET /api/events → ${events.status}`);
     }
     const attempts = Object.keys(forgeries).length * (routes.length + 1);
-    console.log(`      forgeries: ${Object.keys(forgeries).length} tokens x ${routes.length + 1} routes = ${attempts} attempts, ${successes.length} successes`);
+    console.log(
+      `      forgeries: ${Object.keys(forgeries).length} tokens x ${routes.length + 1} routes = ${attempts} attempts, ${successes.length} successes`,
+    );
     expect(successes).to.deep.equal([]);
     expect(unexpected).to.deep.equal([]);
     // Nothing was written, changed or deleted by any forgery.
@@ -178,7 +201,8 @@ describe(`reliability: token forgery and cross-user access (${backend.name})`, f
       if (leaked) successes.push(what);
     };
     const path = `/api/tasks/${aliceTask.id}`;
-    const asBob = (method: string, url: string, json?: unknown) => call(api.url, method, url, { token: bob.token, ...(json ? { json } : {}) });
+    const asBob = (method: string, url: string, json?: unknown) =>
+      call(api.url, method, url, { token: bob.token, ...(json ? { json } : {}) });
 
     const controller = new AbortController();
     const bobEvents = await openEvents(api.url, bob.token, controller.signal);
@@ -198,7 +222,10 @@ describe(`reliability: token forgery and cross-user access (${backend.name})`, f
       const alicePage = await call(api.url, 'GET', '/api/tasks?limit=1', { token: alice.token });
       expect(alicePage.body.nextCursor).to.be.a('string');
       const withCursor = await asBob('GET', `/api/tasks?limit=100&cursor=${encodeURIComponent(alicePage.body.nextCursor)}`);
-      record(`alice cursor for bob → ${withCursor.status} ${JSON.stringify(withCursor.body)}`, JSON.stringify(withCursor.body).includes('alice'));
+      record(
+        `alice cursor for bob → ${withCursor.status} ${JSON.stringify(withCursor.body)}`,
+        JSON.stringify(withCursor.body).includes('alice'),
+      );
       const chat = await asBob('GET', '/api/chat/messages?limit=200');
       record('chat history shows alice messages', JSON.stringify(chat.body).includes('alice private chat'));
 
@@ -210,7 +237,9 @@ describe(`reliability: token forgery and cross-user access (${backend.name})`, f
     } finally {
       controller.abort();
     }
-    console.log(`      cross-user: ${checks} checks of bob against alice's task (GET/PATCH/DELETE), list, search, cursor, chat and events, ${successes.length} successes`);
+    console.log(
+      `      cross-user: ${checks} checks of bob against alice's task (GET/PATCH/DELETE), list, search, cursor, chat and events, ${successes.length} successes`,
+    );
     expect(successes).to.deep.equal([]);
     const after = await call(api.url, 'GET', path, { token: alice.token });
     expect(after.status).to.equal(200);

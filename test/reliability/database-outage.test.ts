@@ -17,15 +17,23 @@ describe('reliability: database outage under load (PostgreSQL server through a T
   before(async function () {
     const serverUrl = databaseServerOrSkip(this);
     result = await runDatabaseOutage({
-      serverUrl, writers: 4, faults: ['terminate-backends', 'port-refused', 'port-blackholed'],
-      outageMs: 2500, settleMs: 600, requestTimeoutMs: REQUEST_BOUND_MS, maxDurationMs: 90_000,
+      serverUrl,
+      writers: 4,
+      faults: ['terminate-backends', 'port-refused', 'port-blackholed'],
+      outageMs: 2500,
+      settleMs: 600,
+      requestTimeoutMs: REQUEST_BOUND_MS,
+      maxDurationMs: 90_000,
       apiEnv: { DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '1000', READY_TIMEOUT_MS: '500' },
     });
   });
 
   it('answers only 200/201 or 503 problem+json, with no timeout, across every fault', () => {
     const kinds = Object.keys(result.all).sort();
-    expect(kinds.every((k) => ['200', '201', '503'].includes(k)), JSON.stringify(result.all)).to.equal(true);
+    expect(
+      kinds.every((k) => ['200', '201', '503'].includes(k)),
+      JSON.stringify(result.all),
+    ).to.equal(true);
     expect(result.all['503'], 'the faults produced no 503 at all').to.be.above(0);
     expect(result.non503Problem).to.equal(0);
   });

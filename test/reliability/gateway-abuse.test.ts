@@ -9,8 +9,17 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { apiCall, ChatClient, register, startApi, upgradeStatus, type ApiStack } from '../../services/chat-gateway/test/helpers.js';
 import {
-  forcedDisconnects, forgedTokens, metric, rawStatus, signWithApiKey, spawnGateway, stallingSockets, upgradeRequest, waitFor,
-  type GatewayMeasure, type GatewayProcess,
+  forcedDisconnects,
+  forgedTokens,
+  metric,
+  rawStatus,
+  signWithApiKey,
+  spawnGateway,
+  stallingSockets,
+  upgradeRequest,
+  waitFor,
+  type GatewayMeasure,
+  type GatewayProcess,
 } from './abuse.js';
 
 const MiB = 1024 * 1024;
@@ -93,11 +102,17 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
     it('refuses 20 simultaneous 4 MiB frames without buffering them', async () => {
       const users = await Promise.all([1, 2].map(() => register(apiStack.api.url)));
       const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => ChatClient.open(gateway, users[i % 2]!.token)));
-      for (const client of clients) client.ws.on('error', () => { /* the gateway may reset while we still send */ });
+      for (const client of clients)
+        client.ws.on('error', () => {
+          /* the gateway may reset while we still send */
+        });
       const payload = Buffer.alloc(4 * MiB, 'y').toString();
       for (const client of clients) client.ws.send(payload);
       const codes = await Promise.all(clients.map((c) => c.closed.then((closed) => closed.code)));
-      expect(codes.every((code) => code === 1009 || code === 1006), `close codes ${codes.join(',')}`).to.equal(true);
+      expect(
+        codes.every((code) => code === 1009 || code === 1006),
+        `close codes ${codes.join(',')}`,
+      ).to.equal(true);
       expect(codes).to.include(1009);
       const after = await gateway.measure();
       expect(after.rssBytes - baseline.rssBytes, 'RSS growth').to.be.below(RSS_TOLERANCE);
@@ -111,7 +126,8 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
       const flooders = await Promise.all(Array.from({ length: 20 }, (_, i) => ChatClient.open(gateway, users[i % 4]!.token)));
       const closes = flooders.map((c) => c.closed);
       for (let i = 0; i < 300; i++) {
-        for (const c of flooders) if (c.ws.readyState === WebSocket.OPEN) c.ws.send(JSON.stringify({ type: 'say', id: `f${i}`, text: 'help' }));
+        for (const c of flooders)
+          if (c.ws.readyState === WebSocket.OPEN) c.ws.send(JSON.stringify({ type: 'say', id: `f${i}`, text: 'help' }));
       }
       await legitUserReply();
       for (const c of flooders) expect(await c.next((m) => m.type === 'error')).to.include({ code: 'rate_limited' });
@@ -124,8 +140,16 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
   describe('connections that never finish', () => {
     it(`keeps serving while ${STALLED} sockets stall mid-headers and ${REFUSED} refused upgrades are never read, and frees them all when they go`, async () => {
       const before = await gateway.measure();
-      const stalled = await stallingSockets(gateway.url, STALLED, 'GET /ws HTTP/1.1\r\nHost: gateway\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n');
-      const refused = await stallingSockets(gateway.url, REFUSED, upgradeRequest({ 'Sec-WebSocket-Protocol': 'todo-chat.v1, bearer.not-a-token' }));
+      const stalled = await stallingSockets(
+        gateway.url,
+        STALLED,
+        'GET /ws HTTP/1.1\r\nHost: gateway\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n',
+      );
+      const refused = await stallingSockets(
+        gateway.url,
+        REFUSED,
+        upgradeRequest({ 'Sec-WebSocket-Protocol': 'todo-chat.v1, bearer.not-a-token' }),
+      );
       try {
         const held = await gateway.measure();
         // The test is real: the gateway does hold the stalled sockets.
@@ -135,11 +159,19 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
         expect(Date.now() - started, 'a legitimate client connected and got a reply (ms)').to.be.below(5000);
         expect(await metric(gateway.url, 'chat_gateway_upgrade_rejections_total{reason="bad_token"}')).to.be.at.least(REFUSED);
         // Refused upgrades are let go by the gateway itself, while their clients still hold them open.
-        await waitFor('refused upgrades freed', async () => (await gateway.measure()).fdsOutsidePool <= before.fdsOutsidePool + STALLED + FD_TOLERANCE, 5000);
+        await waitFor(
+          'refused upgrades freed',
+          async () => (await gateway.measure()).fdsOutsidePool <= before.fdsOutsidePool + STALLED + FD_TOLERANCE,
+          5000,
+        );
       } finally {
         for (const socket of [...stalled, ...refused]) socket.destroy();
       }
-      await waitFor('descriptors back to where they were', async () => (await gateway.measure()).fdsOutsidePool <= before.fdsOutsidePool + FD_TOLERANCE, 5000);
+      await waitFor(
+        'descriptors back to where they were',
+        async () => (await gateway.measure()).fdsOutsidePool <= before.fdsOutsidePool + FD_TOLERANCE,
+        5000,
+      );
     });
   });
 
@@ -149,9 +181,17 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
       bearer = `bearer.${(await register(apiStack.api.url)).token}`;
     });
     const cases: [string, () => Record<string, string | undefined>, number][] = [
-      ['a Sec-WebSocket-Key that is not 16 base64 bytes', () => ({ 'Sec-WebSocket-Key': 'short', 'Sec-WebSocket-Protocol': `todo-chat.v1, ${bearer}` }), 400],
+      [
+        'a Sec-WebSocket-Key that is not 16 base64 bytes',
+        () => ({ 'Sec-WebSocket-Key': 'short', 'Sec-WebSocket-Protocol': `todo-chat.v1, ${bearer}` }),
+        400,
+      ],
       ['no Sec-WebSocket-Key', () => ({ 'Sec-WebSocket-Key': undefined, 'Sec-WebSocket-Protocol': `todo-chat.v1, ${bearer}` }), 400],
-      ['no Sec-WebSocket-Version', () => ({ 'Sec-WebSocket-Version': undefined, 'Sec-WebSocket-Protocol': `todo-chat.v1, ${bearer}` }), 400],
+      [
+        'no Sec-WebSocket-Version',
+        () => ({ 'Sec-WebSocket-Version': undefined, 'Sec-WebSocket-Protocol': `todo-chat.v1, ${bearer}` }),
+        400,
+      ],
       ['Sec-WebSocket-Version 12', () => ({ 'Sec-WebSocket-Version': '12', 'Sec-WebSocket-Protocol': `todo-chat.v1, ${bearer}` }), 400],
       ['an empty entry in the subprotocol list', () => ({ 'Sec-WebSocket-Protocol': `todo-chat.v1, , ${bearer}` }), 400],
       ['a duplicated subprotocol', () => ({ 'Sec-WebSocket-Protocol': `todo-chat.v1, todo-chat.v1, ${bearer}` }), 400],
@@ -168,7 +208,12 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
     }
     it('answers a plain GET on /ws (no Upgrade header) with 426, and another path with 404', async () => {
       expect(await rawStatus(gateway.url, 'GET /ws HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n')).to.equal(426);
-      expect(await rawStatus(gateway.url, upgradeRequest({ 'Sec-WebSocket-Protocol': `todo-chat.v1, ${bearer}` }).replace('GET /ws', 'GET /other'))).to.equal(404);
+      expect(
+        await rawStatus(
+          gateway.url,
+          upgradeRequest({ 'Sec-WebSocket-Protocol': `todo-chat.v1, ${bearer}` }).replace('GET /ws', 'GET /other'),
+        ),
+      ).to.equal(404);
     });
   });
 
@@ -180,9 +225,12 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
       expect(Object.keys(forgeries)).to.have.length.at.least(12);
       const before = await metric(gateway.url, 'chat_gateway_upgrade_rejections_total{reason="bad_token"}');
       const outcomes: Record<string, number> = {};
-      for (const [attack, token] of Object.entries(forgeries)) outcomes[attack] = await upgradeStatus(gateway, ['todo-chat.v1', `bearer.${token}`]).catch(() => 101);
+      for (const [attack, token] of Object.entries(forgeries))
+        outcomes[attack] = await upgradeStatus(gateway, ['todo-chat.v1', `bearer.${token}`]).catch(() => 101);
       expect(outcomes).to.deep.equal(Object.fromEntries(Object.keys(forgeries).map((attack) => [attack, 401])));
-      expect(await metric(gateway.url, 'chat_gateway_upgrade_rejections_total{reason="bad_token"}')).to.equal(before + Object.keys(forgeries).length);
+      expect(await metric(gateway.url, 'chat_gateway_upgrade_rejections_total{reason="bad_token"}')).to.equal(
+        before + Object.keys(forgeries).length,
+      );
       // Control: the same claims, correctly signed, do open a socket, so the 401s are the forgery's doing.
       const genuine = await ChatClient.open(gateway, await signWithApiKey(apiStack.dataDir, apiStack.api.url, { sub: victimId }));
       expect(genuine.ws.protocol).to.equal('todo-chat.v1');
@@ -197,8 +245,14 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
       await aliceSocket.next((m) => m.type === 'history');
       expect((await aliceSocket.say('add alice secret plan')).text).to.equal('Added “Alice secret plan”.');
       // Her exchange is recorded (asynchronously), so there is a history to leak.
-      await waitFor('alice history recorded', async () =>
-        JSON.stringify((await apiCall(apiStack.api.url, alice.token, 'GET', '/api/chat/messages')).body.messages).includes('add alice secret plan'), 5000);
+      await waitFor(
+        'alice history recorded',
+        async () =>
+          JSON.stringify((await apiCall(apiStack.api.url, alice.token, 'GET', '/api/chat/messages')).body.messages).includes(
+            'add alice secret plan',
+          ),
+        5000,
+      );
       await aliceSocket.next((m) => m.type === 'tasks-changed', 3000).catch(() => undefined); // her own add echoes back
 
       const malloryClient = await ChatClient.open(gateway, mallory.token);
@@ -209,13 +263,21 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
       expect(list.tasks ?? []).to.deep.equal([]);
       await malloryClient.say('complete alice secret plan');
       await malloryClient.say('delete 1');
-      const aliceTasks = (await apiCall(apiStack.api.url, alice.token, 'GET', '/api/tasks?status=all')).body.items as { title: string; completed: boolean }[];
+      const aliceTasks = (await apiCall(apiStack.api.url, alice.token, 'GET', '/api/tasks?status=all')).body.items as {
+        title: string;
+        completed: boolean;
+      }[];
       expect(aliceTasks.map((t) => [t.title, t.completed])).to.deep.equal([['Alice secret plan', false]]);
 
       // Alice's change reaches Alice's socket but not Mallory's.
       await apiCall(apiStack.api.url, alice.token, 'POST', '/api/tasks', { title: 'alice second task' });
       await aliceSocket.next((m) => m.type === 'tasks-changed', 5000);
-      const leaked = await malloryClient.next((m) => m.type === 'tasks-changed', 1500).then(() => true, () => false);
+      const leaked = await malloryClient
+        .next((m) => m.type === 'tasks-changed', 1500)
+        .then(
+          () => true,
+          () => false,
+        );
       expect(leaked, "Mallory's socket got Alice's tasks-changed").to.equal(false);
       aliceSocket.close();
       malloryClient.close();
@@ -227,7 +289,12 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
     /** Its rate limit is out of the way, so the send-buffer bound (MAX_BUFFERED_BYTES, 1 MiB) alone must hold. */
     let unlimited: GatewayProcess;
     before(async () => {
-      unlimited = await spawnGateway({ todoApiUrl: apiStack.api.url, rateLimitBurst: 100_000, rateLimitPerSecond: 100_000, rateLimitStrikes: 100_000 });
+      unlimited = await spawnGateway({
+        todoApiUrl: apiStack.api.url,
+        rateLimitBurst: 100_000,
+        rateLimitPerSecond: 100_000,
+        rateLimitStrikes: 100_000,
+      });
     });
     after(async () => unlimited?.stop());
 
@@ -238,7 +305,9 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
       const baseline = await unlimited.measure();
       const socket = (client.ws as unknown as { _socket: import('node:net').Socket })._socket;
       socket.pause(); // read nothing from now on
-      client.ws.on('error', () => { /* reset by the gateway while we still send */ });
+      client.ws.on('error', () => {
+        /* reset by the gateway while we still send */
+      });
       // Each 15 KiB frame is reflected in an unknown_type error of the same size: the gateway has to
       // queue what the client will not read. 4,000 of them are 60 MiB, far beyond the bound.
       const frame = JSON.stringify({ type: 'z'.repeat(15 * 1024), id: 'r' });
@@ -257,7 +326,9 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
       socket.resume();
       expect((await client.closed).code).to.equal(1006); // terminated, no close handshake with a peer that does not read
       expect(sentBytes, 'bytes the client got out before it was cut off').to.be.above(MiB);
-      expect(peakRss - baseline.rssBytes, `peak RSS growth while ${(sentBytes / MiB).toFixed(0)} MiB were reflected`).to.be.below(RSS_TOLERANCE);
+      expect(peakRss - baseline.rssBytes, `peak RSS growth while ${(sentBytes / MiB).toFixed(0)} MiB were reflected`).to.be.below(
+        RSS_TOLERANCE,
+      );
       expect(unlimited.alive()).to.equal(true);
     });
   });
@@ -266,10 +337,19 @@ describe('chat-gateway under WebSocket abuse (issue 7)', function () {
     it('is live, holds no sockets, and its memory and descriptors are back near the baseline', async () => {
       expect((await fetch(`${gateway.url}/livez`)).status).to.equal(200);
       await waitFor('no open connections', async () => (await metric(gateway.url, 'chat_gateway_open_connections')) === 0, 5000);
-      await waitFor('descriptors back near the baseline', async () => (await gateway.measure()).fdsOutsidePool <= baseline.fdsOutsidePool + FD_TOLERANCE, 10_000);
+      await waitFor(
+        'descriptors back near the baseline',
+        async () => (await gateway.measure()).fdsOutsidePool <= baseline.fdsOutsidePool + FD_TOLERANCE,
+        10_000,
+      );
       const end = await gateway.measure();
-      expect(end.heapUsedBytes - baseline.heapUsedBytes, `live heap growth (baseline ${(baseline.heapUsedBytes / MiB).toFixed(1)} MiB)`).to.be.below(HEAP_TOLERANCE);
-      expect(end.rssBytes - baseline.rssBytes, `RSS growth (baseline ${(baseline.rssBytes / MiB).toFixed(0)} MiB)`).to.be.below(RSS_TOLERANCE);
+      expect(
+        end.heapUsedBytes - baseline.heapUsedBytes,
+        `live heap growth (baseline ${(baseline.heapUsedBytes / MiB).toFixed(1)} MiB)`,
+      ).to.be.below(HEAP_TOLERANCE);
+      expect(end.rssBytes - baseline.rssBytes, `RSS growth (baseline ${(baseline.rssBytes / MiB).toFixed(0)} MiB)`).to.be.below(
+        RSS_TOLERANCE,
+      );
     });
   });
 });

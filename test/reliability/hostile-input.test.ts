@@ -31,7 +31,9 @@ describe('reliability: hostile HTTP input corpus against a todo-api process', fu
   before(async () => {
     stored = await spawnOnScratchStore('hostile');
     const url = stored.child.url;
-    const registered = await call(url, 'POST', '/api/auth/register', { json: { email: 'hostile@example.com', password: 'hostile input password' } });
+    const registered = await call(url, 'POST', '/api/auth/register', {
+      json: { email: 'hostile@example.com', password: 'hostile input password' },
+    });
     token = registered.body.token;
     taskId = (await call(url, 'POST', '/api/tasks', { token, json: { title: 'the target task' } })).body.id;
     // Warm up: JIT, pools and allocator reach their working size before the baseline is taken.
@@ -55,7 +57,9 @@ describe('reliability: hostile HTTP input corpus against a todo-api process', fu
       await sleep(1000);
     }
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-    console.log(`      corpus: ${hostileCorpus(token, taskId).length} requests x ${ROUNDS}; RSS MiB baseline ${mib(rss.baseline)}, after rounds ${rss.afterRounds.map(mib).join(' / ')}, final ${mib(rss.final)}; /livez during slow bodies max ${Math.max(...slow.livezMs).toFixed(0)} ms`);
+    console.log(
+      `      corpus: ${hostileCorpus(token, taskId).length} requests x ${ROUNDS}; RSS MiB baseline ${mib(rss.baseline)}, after rounds ${rss.afterRounds.map(mib).join(' / ')}, final ${mib(rss.final)}; /livez during slow bodies max ${Math.max(...slow.livezMs).toFixed(0)} ms`,
+    );
   });
   after(() => stored?.stop());
 
@@ -86,7 +90,17 @@ describe('reliability: hostile HTTP input corpus against a todo-api process', fu
   it('leaves Object.prototype unpolluted: later requests behave as if nothing happened', async () => {
     const created = await call(stored.child.url, 'POST', '/api/tasks', { token, json: { title: 'after the corpus' } });
     expect(created.status).to.equal(201);
-    expect(Object.keys(created.body).sort()).to.deep.equal(['completed', 'createdAt', 'description', 'dueAt', 'id', 'priority', 'tags', 'title', 'updatedAt']);
+    expect(Object.keys(created.body).sort()).to.deep.equal([
+      'completed',
+      'createdAt',
+      'description',
+      'dueAt',
+      'id',
+      'priority',
+      'tags',
+      'title',
+      'updatedAt',
+    ]);
     expect(created.body).to.include({ completed: false, priority: 'medium' });
     // A required field supplied only through a polluted prototype would make this pass validation.
     const missingTitle = await call(stored.child.url, 'POST', '/api/tasks', { token, json: {} });
@@ -103,7 +117,10 @@ describe('reliability: hostile HTTP input corpus against a todo-api process', fu
   });
 
   it('never reflects injected headers back', async () => {
-    const reply = await rawRequest(stored.child.url, httpMessage('GET', '/api/tasks/%0d%0aSet-Cookie:%20injected=1', { Authorization: `Bearer ${token}` }));
+    const reply = await rawRequest(
+      stored.child.url,
+      httpMessage('GET', '/api/tasks/%0d%0aSet-Cookie:%20injected=1', { Authorization: `Bearer ${token}` }),
+    );
     expect(reply.status).to.be.within(400, 499);
     expect(reply.text).not.to.match(/^Set-Cookie: injected/im);
     const echoed = await rawRequest(stored.child.url, httpMessage('GET', '/livez', { 'X-Request-Id': 'not a valid id <script>' }));
@@ -114,10 +131,12 @@ describe('reliability: hostile HTTP input corpus against a todo-api process', fu
   // Found by this suite: @koa/router's allowedMethods threw a non-exposed 501 for these methods,
   // which problemJson turned into a 500 (fixed in services/todo-api/src/app.ts).
   it('answers methods no route implements (TRACE, PROPFIND, …) with a 405/501 problem, not a 500', async () => {
-    const answers = await Promise.all(UNIMPLEMENTED_METHODS.map(async (method) => {
-      const reply = await rawRequest(stored.child.url, httpMessage(method, '/api/tasks', { Authorization: `Bearer ${token}` }));
-      return `${method} ${reply.status}`;
-    }));
+    const answers = await Promise.all(
+      UNIMPLEMENTED_METHODS.map(async (method) => {
+        const reply = await rawRequest(stored.child.url, httpMessage(method, '/api/tasks', { Authorization: `Bearer ${token}` }));
+        return `${method} ${reply.status}`;
+      }),
+    );
     // 405 or 501 are both honest answers; 500 says the server itself failed.
     expect(answers.filter((a) => !/ (405|501)$/.test(a))).to.deep.equal([]);
   });

@@ -14,7 +14,13 @@ describe('reliability: rolling update of two todo-api instances under write load
   before(async function () {
     const serverUrl = databaseServerOrSkip(this);
     result = await runRollingUpdate({
-      serverUrl, writers: 4, rounds: 1, shutdownDelayMs: 1000, settleMs: 700, probeIntervalMs: 100, maxDurationMs: 90_000,
+      serverUrl,
+      writers: 4,
+      rounds: 1,
+      shutdownDelayMs: 1000,
+      settleMs: 700,
+      probeIntervalMs: 100,
+      maxDurationMs: 90_000,
     });
   });
 
@@ -44,7 +50,14 @@ describe('reliability: rolling update of two todo-api instances under write load
   it('counts failures when instances die instead of draining (control: SIGKILL)', async function () {
     const serverUrl = databaseServerOrSkip(this);
     const killed = await runRollingUpdate({
-      serverUrl, writers: 4, rounds: 1, shutdownDelayMs: 1000, settleMs: 700, probeIntervalMs: 100, maxDurationMs: 60_000, stopSignal: 'SIGKILL',
+      serverUrl,
+      writers: 4,
+      rounds: 1,
+      shutdownDelayMs: 1000,
+      settleMs: 700,
+      probeIntervalMs: 100,
+      maxDurationMs: 60_000,
+      stopSignal: 'SIGKILL',
     });
     expect(killed.exitCodes).to.deep.equal([null, null]);
     // Requests in flight on the killed instance were sent, so the proxy must not retry them.

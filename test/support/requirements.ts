@@ -18,7 +18,11 @@ export const DATABASE_SERVER: Requirement = {
   howTo: 'set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test',
   requiredBy: 'REQUIRE_DATABASE',
 };
-export const BROWSER: Requirement = { needs: 'chromium', howTo: 'apt-get install chromium, or set CHROMIUM_PATH', requiredBy: 'REQUIRE_BROWSER' };
+export const BROWSER: Requirement = {
+  needs: 'chromium',
+  howTo: 'apt-get install chromium, or set CHROMIUM_PATH',
+  requiredBy: 'REQUIRE_BROWSER',
+};
 export const NGINX: Requirement = { needs: 'nginx', howTo: 'apt-get install nginx-light', requiredBy: 'REQUIRE_NGINX' };
 export const PROMETHEUS: Requirement = {
   needs: 'Prometheus (promtool and prometheus)',

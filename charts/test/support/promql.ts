@@ -62,7 +62,8 @@ export function selectorsOf(expr: string): Selector[] {
       const labels: Record<string, string> = {};
       for (const matcher of node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
         const text = (child: { from: number; to: number } | null) => (child ? query.slice(child.from, child.to) : '');
-        if (text(matcher.getChild('MatchOp')) === '=') labels[text(matcher.getChild('LabelName'))] = unquote(text(matcher.getChild('StringLiteral')));
+        if (text(matcher.getChild('MatchOp')) === '=')
+          labels[text(matcher.getChild('LabelName'))] = unquote(text(matcher.getChild('StringLiteral')));
       }
       selectors.push({ metric: query.slice(name.from, name.to), labels });
     },

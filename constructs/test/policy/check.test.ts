@@ -26,8 +26,14 @@ async function schemaFindings(objects: readonly unknown[], props: HardeningValid
 describe('policy: finding format', () => {
   it('is <kind>/<namespace>/<name>: <rule id> <what is wrong>', () => {
     const f: Finding = {
-      rule: 'S08', kind: 'Deployment', namespace: 'todo', name: 'api', path: 'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem',
-      container: 'api', message: 'container "api" readOnlyRootFilesystem is false, expected true', severity: 'error',
+      rule: 'S08',
+      kind: 'Deployment',
+      namespace: 'todo',
+      name: 'api',
+      path: 'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem',
+      container: 'api',
+      message: 'container "api" readOnlyRootFilesystem is false, expected true',
+      severity: 'error',
     };
     expect(formatFinding(f)).to.equal('Deployment/todo/api: S08 container "api" readOnlyRootFilesystem is false, expected true');
   });
@@ -37,37 +43,63 @@ describe('policy: finding format', () => {
     find(objects, 'Deployment', 'api').spec.template.spec.containers[0].securityContext.privileged = true;
     const [s02] = (await findings(objects)).filter((f) => f.rule === 'S02');
     expect(s02).to.deep.equal({
-      rule: 'S02', kind: 'Deployment', namespace: 'todo', name: 'api', path: 'spec.template.spec.containers[0].securityContext.privileged',
-      container: 'api', message: 'container "api" is privileged', severity: 'error',
+      rule: 'S02',
+      kind: 'Deployment',
+      namespace: 'todo',
+      name: 'api',
+      path: 'spec.template.spec.containers[0].securityContext.privileged',
+      container: 'api',
+      message: 'container "api" is privileged',
+      severity: 'error',
     });
   });
 
   it('shows cluster-scoped objects with "-" as namespace, and flags a namespace on them (N07)', async () => {
     const objects = compliant();
-    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace: 'todo', labels: find(objects, 'Service', 'api').metadata.labels }, rules: [] };
+    const role = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'reader', namespace: 'todo', labels: find(objects, 'Service', 'api').metadata.labels },
+      rules: [],
+    };
     const lines = (await findings([...objects, role], OPTIONS)).map(formatFinding);
     expect(lines).to.deep.equal(['ClusterRole/todo/reader: N07 is cluster-scoped but sets metadata.namespace "todo"']);
     delete (role.metadata as { namespace?: string }).namespace;
     delete (role.metadata as { labels?: unknown }).labels;
     expect((await findings([...objects, role], OPTIONS)).map(formatFinding)).to.deep.equal([
-      'ClusterRole/-/reader: A08 metadata.labels lack app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/version, '
-        + 'app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/managed-by',
+      'ClusterRole/-/reader: A08 metadata.labels lack app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/version, ' +
+        'app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/managed-by',
     ]);
   });
 
   it('learns the scope and schema of custom kinds from a CustomResourceDefinition in the output', async () => {
     const labels = compliant()[0].metadata.labels;
     const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com', labels },
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com', labels },
       spec: {
-        group: 'example.com', scope: 'Cluster', names: { kind: 'Widget', plural: 'widgets' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+        group: 'example.com',
+        scope: 'Cluster',
+        names: { kind: 'Widget', plural: 'widgets' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } },
+            },
+          },
+        ],
       },
     };
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', labels }, spec: { size: 3 } };
     expect(await findings([crd, widget], OPTIONS)).to.deep.equal([]);
     widget.spec.size = 'three' as never;
-    expect((await findings([crd, widget], OPTIONS)).map(formatFinding)).to.deep.equal(['Widget/-/w: K01 schema: /spec/size must be integer']);
+    expect((await findings([crd, widget], OPTIONS)).map(formatFinding)).to.deep.equal([
+      'Widget/-/w: K01 schema: /spec/size must be integer',
+    ]);
   });
 });
 
@@ -85,7 +117,9 @@ describe('policy: what a cdk8s app writes', () => {
 
   it('reports cdk8s-plus defaults failing S04, S06 and S07 (as the checklist notes)', async () => {
     const app = new App();
-    new kplus.Deployment(new Chart(app, 'plain', { namespace: 'shop' }), 'web', { containers: [{ image: 'nginx:1.27', portNumber: 8080 }] });
+    new kplus.Deployment(new Chart(app, 'plain', { namespace: 'shop' }), 'web', {
+      containers: [{ image: 'nginx:1.27', portNumber: 8080 }],
+    });
     const rules = (await findings(appObjects(app))).filter((v) => v.kind === 'Deployment').map((v) => v.rule);
     expect(rules).to.include.members(['S04', 'S06', 'S07']);
     expect(rules).not.to.include.members(['S01', 'S02', 'S03', 'S05']);
@@ -110,7 +144,9 @@ describe('policy: pod specs of any kind', () => {
     template.spec.containers[0].securityContext.privileged = true;
     template.spec.containers[0].image = 'ghcr.io/example/api:latest';
     return {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { ...deployment.metadata, name: 'api-rollout' },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { ...deployment.metadata, name: 'api-rollout' },
       spec: { replicas: 2, selector: deployment.spec.selector, template, strategy: { canary: {} } },
     };
   }
@@ -130,8 +166,18 @@ describe('policy: pod specs of any kind', () => {
     const cron = find(objects, 'CronJob', 'cleanup');
     const jobTemplate = structuredClone(cron.spec.jobTemplate);
     jobTemplate.spec.template.spec.hostPID = true;
-    const scheduled = { apiVersion: 'example.com/v1', kind: 'ScheduledTask', metadata: { ...cron.metadata, name: 'nightly' }, spec: { jobTemplate } };
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { ...cron.metadata, name: 'debug' }, spec: { ...structuredClone(cron.spec.jobTemplate.spec.template.spec), hostIPC: true } };
+    const scheduled = {
+      apiVersion: 'example.com/v1',
+      kind: 'ScheduledTask',
+      metadata: { ...cron.metadata, name: 'nightly' },
+      spec: { jobTemplate },
+    };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { ...cron.metadata, name: 'debug' },
+      spec: { ...structuredClone(cron.spec.jobTemplate.spec.template.spec), hostIPC: true },
+    };
     const found = await findings([...objects, scheduled, pod], { ...OPTIONS, allowUnknownKinds: ['example.com/v1/ScheduledTask'] });
     expect(found.filter((f) => f.rule === 'S01').map((f) => `${f.kind} ${f.path}`)).to.deep.equal([
       'Pod spec.hostIPC',
@@ -141,7 +187,12 @@ describe('policy: pod specs of any kind', () => {
 
   it('leaves custom resources without a pod template alone', async () => {
     const objects = compliant();
-    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { ...find(objects, 'Service', 'api').metadata, name: 'w' }, spec: { template: { name: 'x' } } };
+    const widget = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { ...find(objects, 'Service', 'api').metadata, name: 'w' },
+      spec: { template: { name: 'x' } },
+    };
     expect(await findings([...objects, widget], { ...OPTIONS, allowUnknownKinds: ['example.com/v1/Widget'] })).to.deep.equal([]);
   });
 });
@@ -192,16 +243,21 @@ describe('policy: waivers', () => {
   it('waives a rule on a cdk8s-plus construct through ApiObject.of()', async () => {
     const app = new App();
     const chart = new Chart(app, 'plain', { namespace: 'shop' });
-    const service = new kplus.Service(chart, 'edge', { type: kplus.ServiceType.LOAD_BALANCER, ports: [{ port: 8443, name: 'https', targetPort: 8443 }] });
+    const service = new kplus.Service(chart, 'edge', {
+      type: kplus.ServiceType.LOAD_BALANCER,
+      ports: [{ port: 8443, name: 'https', targetPort: 8443 }],
+    });
     const n02 = async () => (await findings(appObjects(app))).filter((v) => v.kind === 'Service' && v.rule === 'N02');
     expect(await n02()).to.have.length(1);
     waive(ApiObject.of(service), 'N02', 'the public edge');
     expect(await n02()).to.deep.equal([]);
   });
 
-  it('narrows a waiver to one container: the other container\'s finding stays', async () => {
+  it("narrows a waiver to one container: the other container's finding stays", async () => {
     const objects = twoWritableContainers();
-    find(objects, 'Deployment', 'api').metadata.annotations = { [`${WAIVER}S08.migrate`]: 'the migration tool unpacks into /app (upstream #42)' };
+    find(objects, 'Deployment', 'api').metadata.annotations = {
+      [`${WAIVER}S08.migrate`]: 'the migration tool unpacks into /app (upstream #42)',
+    };
     const found = await findings(objects);
     expect(found.map((f) => `${f.rule} ${f.container}`)).to.deep.equal(['S08 api']);
     find(objects, 'Deployment', 'api').metadata.annotations = { [`${WAIVER}S08`]: 'both, for the test' };
@@ -213,7 +269,9 @@ describe('policy: waivers', () => {
     const deployment = find(objects, 'Deployment', 'api');
     deployment.metadata.annotations = { [`${WAIVER}S08`]: 'expires=2020-06-30; until the image is rebuilt' };
     expect(where(await findings(objects))).to.deep.equal(['S08 Deployment/todo/api', 'W02 Deployment/todo/api']);
-    deployment.metadata.annotations = { [`${WAIVER}S08`]: `expires=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}; until the image is rebuilt` };
+    deployment.metadata.annotations = {
+      [`${WAIVER}S08`]: `expires=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}; until the image is rebuilt`,
+    };
     expect(await findings(objects)).to.deep.equal([]);
     deployment.metadata.annotations = { [`${WAIVER}S08`]: `expires=${new Date(Date.now() - 60_000).toISOString()}; a minute ago` };
     expect(where(await findings(objects))).to.deep.equal(['S08 Deployment/todo/api', 'W02 Deployment/todo/api']);
@@ -253,7 +311,9 @@ describe('policy: waivers', () => {
     expect(() => waive(service, 'Z 99', 'why not')).to.throw('edge/service: cannot waive unknown rule "Z 99"');
     expect(() => waive(service, 'X01', 'duplicates are fine')).to.throw('edge/service: cannot waive rule X01');
     expect(() => waive(service, 'S08', 'x', { container: 'API' })).to.throw('edge/service: waiver of S08: invalid container name "API"');
-    expect(() => waive(service, 'S08', 'x', { expires: '2027-02-30' })).to.throw('edge/service: waiver of S08: expires "2027-02-30" is not an ISO date');
+    expect(() => waive(service, 'S08', 'x', { expires: '2027-02-30' })).to.throw(
+      'edge/service: waiver of S08: expires "2027-02-30" is not an ISO date',
+    );
   });
 });
 
@@ -269,8 +329,17 @@ describe('policy: schema validation', () => {
   it('validates CRDs (cert-manager ClusterIssuer) and reports a missing required field', async () => {
     const labels = compliant()[0].metadata.labels;
     const issuer = {
-      apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt', labels },
-      spec: { acme: { server: 'https://acme-v02.api.letsencrypt.org/directory', email: 'ops@example.com', privateKeySecretRef: { name: 'le' }, solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }] } },
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: 'letsencrypt', labels },
+      spec: {
+        acme: {
+          server: 'https://acme-v02.api.letsencrypt.org/directory',
+          email: 'ops@example.com',
+          privateKeySecretRef: { name: 'le' },
+          solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
+        },
+      },
     };
     expect(await schemaFindings([issuer])).to.deep.equal([]);
     delete (issuer.spec.acme as { server?: string }).server;
@@ -281,21 +350,33 @@ describe('policy: schema validation', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'todo' } };
     expect(where(await schemaFindings([widget]))).to.deep.equal(['K02 Widget/todo/w']);
     expect(await schemaFindings([widget], { allowUnknownKinds: ['example.com/v1/Widget'] })).to.deep.equal([]);
-    const waived = { ...widget, metadata: { ...widget.metadata, annotations: { [`${WAIVER}K02`]: 'vendor CRD without a published schema' } } };
+    const waived = {
+      ...widget,
+      metadata: { ...widget.metadata, annotations: { [`${WAIVER}K02`]: 'vendor CRD without a published schema' } },
+    };
     expect(await schemaFindings([waived])).to.deep.equal([]);
   });
 
   it('validates a custom kind against a JSON Schema registered in crdSchemas', async () => {
     const props: HardeningValidationProps = {
-      crdSchemas: [{
-        apiVersion: 'example.com/v1', kind: 'Widget',
-        schema: { type: 'object', required: ['spec'], properties: { spec: { type: 'object', required: ['size'], properties: { size: { type: 'integer', minimum: 1 } } } } },
-      }],
+      crdSchemas: [
+        {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          schema: {
+            type: 'object',
+            required: ['spec'],
+            properties: { spec: { type: 'object', required: ['size'], properties: { size: { type: 'integer', minimum: 1 } } } },
+          },
+        },
+      ],
     };
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'todo' }, spec: { size: 2 } };
     expect(await schemaFindings([widget], props)).to.deep.equal([]);
     widget.spec.size = 0;
-    expect((await schemaFindings([widget], props)).map(formatFinding)).to.deep.equal(['Widget/todo/w: K01 schema: /spec/size must be >= 1']);
+    expect((await schemaFindings([widget], props)).map(formatFinding)).to.deep.equal([
+      'Widget/todo/w: K01 schema: /spec/size must be >= 1',
+    ]);
   });
 
   it('validates a custom kind with a registered kubernetes-models class, before the installed package', async () => {
@@ -316,14 +397,27 @@ describe('policy: schema validation', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policy-crd-'));
     try {
       const file = join(dir, 'widgets.yaml');
-      writeFileSync(file, [
-        'apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata: { name: widgets.example.com }',
-        'spec:', '  group: example.com', '  scope: Namespaced', '  names: { kind: Widget, plural: widgets }', '  versions:',
-        '    - name: v1', '      served: true', '      storage: true',
-        '      schema: { openAPIV3Schema: { type: object, properties: { spec: { type: object, properties: { size: { type: integer } } } } } }',
-      ].join('\n'));
+      writeFileSync(
+        file,
+        [
+          'apiVersion: apiextensions.k8s.io/v1',
+          'kind: CustomResourceDefinition',
+          'metadata: { name: widgets.example.com }',
+          'spec:',
+          '  group: example.com',
+          '  scope: Namespaced',
+          '  names: { kind: Widget, plural: widgets }',
+          '  versions:',
+          '    - name: v1',
+          '      served: true',
+          '      storage: true',
+          '      schema: { openAPIV3Schema: { type: object, properties: { spec: { type: object, properties: { size: { type: integer } } } } } }',
+        ].join('\n'),
+      );
       const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'todo' }, spec: { size: 'big' } };
-      expect((await schemaFindings([widget], { crdFiles: [file] })).map(formatFinding)).to.deep.equal(['Widget/todo/w: K01 schema: /spec/size must be integer']);
+      expect((await schemaFindings([widget], { crdFiles: [file] })).map(formatFinding)).to.deep.equal([
+        'Widget/todo/w: K01 schema: /spec/size must be integer',
+      ]);
       const error = await rejectionOf(new HardeningValidation({ crdFiles: [join(dir, 'missing.yaml')] }).check([widget]));
       expect(error.message).to.contain('missing.yaml');
     } finally {
@@ -353,10 +447,17 @@ describe('policy: schema validation', () => {
     const kinds = await knownSchemaKinds();
     // Every package's kinds, so a group missing from the package map shows up here.
     expect(kinds).to.include.members([
-      'v1/ConfigMap', 'apps/v1/Deployment', 'argoproj.io/v1alpha1/Application', 'cert-manager.io/v1/ClusterIssuer',
+      'v1/ConfigMap',
+      'apps/v1/Deployment',
+      'argoproj.io/v1alpha1/Application',
+      'cert-manager.io/v1/ClusterIssuer',
       // argoproj.io holds two projects' kinds, each from its own package.
-      'argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Rollout', 'argoproj.io/v1alpha1/AnalysisTemplate',
-      'postgresql.cnpg.io/v1/Cluster', 'external-secrets.io/v1/ExternalSecret', 'gateway.networking.k8s.io/v1/HTTPRoute',
+      'argoproj.io/v1alpha1/AppProject',
+      'argoproj.io/v1alpha1/Rollout',
+      'argoproj.io/v1alpha1/AnalysisTemplate',
+      'postgresql.cnpg.io/v1/Cluster',
+      'external-secrets.io/v1/ExternalSecret',
+      'gateway.networking.k8s.io/v1/HTTPRoute',
       'monitoring.coreos.com/v1/ServiceMonitor',
     ]);
     const objects = kinds.map((key) => {
@@ -369,10 +470,15 @@ describe('policy: schema validation', () => {
 
 describe('policy: docs', () => {
   it('constructs/docs/rules.md has a row for every rule id, in catalogue order, with its fix', () => {
-    const [catalogue, details] = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8').split('## Exactly what each rule checks');
+    const [catalogue, details] = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8').split(
+      '## Exactly what each rule checks',
+    );
     const rows = [...catalogue!.matchAll(/^\| ([A-Z]\d\d) \|.*$/gm)];
     expect(rows.map((m) => m[1])).to.deep.equal(Object.keys(RULES));
-    expect([...details!.matchAll(/^\| ([A-Z]\d\d) \|/gm)].map((m) => m[1]), 'details').to.deep.equal(Object.keys(RULES));
+    expect(
+      [...details!.matchAll(/^\| ([A-Z]\d\d) \|/gm)].map((m) => m[1]),
+      'details',
+    ).to.deep.equal(Object.keys(RULES));
     for (const [row, [id, info]] of rows.map((m, i) => [m[0], Object.entries(RULES)[i]!] as const)) {
       expect(row, id).to.contain(info.fix.replaceAll('|', '\\|'));
     }

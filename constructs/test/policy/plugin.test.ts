@@ -50,51 +50,62 @@ async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 }
 
 describe('policy: HardeningValidation as a cdk8s validation plugin', () => {
-  it('checks each output directory as its own set, reports rule, object, field and fix, and fails', () => withTempDir(async (dir) => {
-    const manifests = environments(dir);
-    const context = new ValidationContext(manifests, '@todo-platform/hardened-constructs', '0.0.0');
-    await new HardeningValidation(PROPERTIES).validate(context);
-    const report = context.report.toJson();
-    expect(report.summary).to.deep.include({ status: 'failure', metadata: { findings: '1', errors: '1', warnings: '0' } });
-    expect(report.violations).to.deep.equal([{
-      ruleName: 'S02',
-      recommendation: 'no privileged container (a privileged container is root on the node)',
-      fix: 'remove securityContext.privileged (or set it to false)',
-      violatingConstructs: [{
-        resourceName: 'api',
-        manifestPath: join(dir, 'prod', 'deployment-api.yaml'),
-        locations: ['Deployment spec.template.spec.containers[0].securityContext.privileged: container "api" is privileged'],
-        constructPath: undefined,
-      }],
-    }]);
-    expect(context.report.success).to.equal(false);
-  }));
+  it('checks each output directory as its own set, reports rule, object, field and fix, and fails', () =>
+    withTempDir(async (dir) => {
+      const manifests = environments(dir);
+      const context = new ValidationContext(manifests, '@todo-platform/hardened-constructs', '0.0.0');
+      await new HardeningValidation(PROPERTIES).validate(context);
+      const report = context.report.toJson();
+      expect(report.summary).to.deep.include({ status: 'failure', metadata: { findings: '1', errors: '1', warnings: '0' } });
+      expect(report.violations).to.deep.equal([
+        {
+          ruleName: 'S02',
+          recommendation: 'no privileged container (a privileged container is root on the node)',
+          fix: 'remove securityContext.privileged (or set it to false)',
+          violatingConstructs: [
+            {
+              resourceName: 'api',
+              manifestPath: join(dir, 'prod', 'deployment-api.yaml'),
+              locations: ['Deployment spec.template.spec.containers[0].securityContext.privileged: container "api" is privileged'],
+              constructPath: undefined,
+            },
+          ],
+        },
+      ]);
+      expect(context.report.success).to.equal(false);
+    }));
 
-  it('passes (and submits success) when every set complies; without the dev override, dev fails A01', () => withTempDir(async (dir) => {
-    const manifests = environments(dir).filter((f) => !f.includes(`${join(dir, 'prod')}`));
-    const passing = new ValidationContext(manifests, 'pkg', '0.0.0');
-    await new HardeningValidation(PROPERTIES).validate(passing);
-    expect(passing.report.toJson()).to.deep.include({ violations: [] });
-    expect(passing.report.success).to.equal(true);
-    const failing = new ValidationContext(manifests, 'pkg', '0.0.0');
-    await new HardeningValidation({ externalNamespaces: EXTERNAL_NAMESPACES }).validate(failing);
-    expect(failing.report.toJson().violations.map((v) => v.ruleName)).to.deep.equal(['A01']);
-  }));
+  it('passes (and submits success) when every set complies; without the dev override, dev fails A01', () =>
+    withTempDir(async (dir) => {
+      const manifests = environments(dir).filter((f) => !f.includes(`${join(dir, 'prod')}`));
+      const passing = new ValidationContext(manifests, 'pkg', '0.0.0');
+      await new HardeningValidation(PROPERTIES).validate(passing);
+      expect(passing.report.toJson()).to.deep.include({ violations: [] });
+      expect(passing.report.success).to.equal(true);
+      const failing = new ValidationContext(manifests, 'pkg', '0.0.0');
+      await new HardeningValidation({ externalNamespaces: EXTERNAL_NAMESPACES }).validate(failing);
+      expect(failing.report.toJson().violations.map((v) => v.ruleName)).to.deep.equal(['A01']);
+    }));
 
-  it('checks Helm-style multi-document files and findings on objects missing from the output', () => withTempDir(async (dir) => {
-    const objects = compliant().filter((o) => o.kind !== 'Namespace');
-    const file = join(dir, 'chart.yaml');
-    writeFileSync(file, `# Source: chart/templates/all.yaml\n${objects.map((o) => stringify(o)).join('---\n')}---\n`);
-    const context = new ValidationContext([file], 'pkg', '0.0.0');
-    await new HardeningValidation(OPTIONS).validate(context);
-    const n09 = context.report.toJson().violations.find((v) => v.ruleName === 'N09');
-    expect(n09?.violatingConstructs).to.deep.equal([{
-      resourceName: 'todo', manifestPath: dir, constructPath: undefined,
-      locations: ['Namespace (object): is used but not in the output (add it, or list it in externalNamespaces)'],
-    }]);
-  }));
+  it('checks Helm-style multi-document files and findings on objects missing from the output', () =>
+    withTempDir(async (dir) => {
+      const objects = compliant().filter((o) => o.kind !== 'Namespace');
+      const file = join(dir, 'chart.yaml');
+      writeFileSync(file, `# Source: chart/templates/all.yaml\n${objects.map((o) => stringify(o)).join('---\n')}---\n`);
+      const context = new ValidationContext([file], 'pkg', '0.0.0');
+      await new HardeningValidation(OPTIONS).validate(context);
+      const n09 = context.report.toJson().violations.find((v) => v.ruleName === 'N09');
+      expect(n09?.violatingConstructs).to.deep.equal([
+        {
+          resourceName: 'todo',
+          manifestPath: dir,
+          constructPath: undefined,
+          locations: ['Namespace (object): is used but not in the output (add it, or list it in externalNamespaces)'],
+        },
+      ]);
+    }));
 
-  it('is loaded by cdk8s-cli\'s PluginManager with require() from a local path and validates its context', function () {
+  it("is loaded by cdk8s-cli's PluginManager with require() from a local path and validates its context", function () {
     this.timeout(60_000);
     return withTempDir(async (dir) => {
       const manifests = environments(dir);
@@ -105,17 +116,29 @@ describe('policy: HardeningValidation as a cdk8s validation plugin', () => {
       const keepOwnUrl = {
         name: 'own-import-meta-url',
         setup(b: { onLoad(o: { filter: RegExp }, cb: (a: { path: string }) => { contents: string; loader: 'ts' }): void }) {
-          b.onLoad({ filter: /\.ts$/ }, ({ path }) => ({ contents: readFileSync(path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)), loader: 'ts' }));
+          b.onLoad({ filter: /\.ts$/ }, ({ path }) => ({
+            contents: readFileSync(path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)),
+            loader: 'ts',
+          }));
         },
       };
       try {
         await build({
-          entryPoints: [join(root, 'constructs/index.ts')], outfile: join(pkg, 'index.mjs'), bundle: true, platform: 'node', format: 'esm',
-          target: 'node20', packages: 'external', logLevel: 'warning', plugins: [keepOwnUrl],
+          entryPoints: [join(root, 'constructs/index.ts')],
+          outfile: join(pkg, 'index.mjs'),
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node20',
+          packages: 'external',
+          logLevel: 'warning',
+          plugins: [keepOwnUrl],
         });
         writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'hardened-constructs-test', main: 'index.mjs' }));
         const drive = join(pkg, 'drive.cjs');
-        writeFileSync(drive, `
+        writeFileSync(
+          drive,
+          `
           const { dirname, join } = require('node:path');
           const cli = dirname(require.resolve('cdk8s-cli/package.json'));
           const { PluginManager } = require(join(cli, 'lib/plugins/_manager.js'));
@@ -124,12 +147,20 @@ describe('policy: HardeningValidation as a cdk8s validation plugin', () => {
           const plugin = new PluginManager(join(dirname(pkg), 'plugins')).load({ pkg, version: '0.0.0', class: 'HardeningValidation', properties });
           const context = new ValidationContext(manifests, plugin.package.pkg, plugin.package.version);
           plugin.instance.validate(context).then(() => process.stdout.write(JSON.stringify(context.report.toJson())));
-        `);
-        const out = execFileSync(process.execPath, [drive, pkg, JSON.stringify(PROPERTIES), JSON.stringify(manifests)], { cwd: root, encoding: 'utf8' });
-        const report = JSON.parse(out) as { summary: { status: string }; violations: { ruleName: string; violatingConstructs: { manifestPath: string }[] }[] };
+        `,
+        );
+        const out = execFileSync(process.execPath, [drive, pkg, JSON.stringify(PROPERTIES), JSON.stringify(manifests)], {
+          cwd: root,
+          encoding: 'utf8',
+        });
+        const report = JSON.parse(out) as {
+          summary: { status: string };
+          violations: { ruleName: string; violatingConstructs: { manifestPath: string }[] }[];
+        };
         expect(report.summary.status).to.equal('failure');
-        expect(report.violations.map((v) => `${v.ruleName} ${v.violatingConstructs.map((c) => c.manifestPath).join(',')}`))
-          .to.deep.equal([`S02 ${join(dir, 'prod', 'deployment-api.yaml')}`]);
+        expect(report.violations.map((v) => `${v.ruleName} ${v.violatingConstructs.map((c) => c.manifestPath).join(',')}`)).to.deep.equal([
+          `S02 ${join(dir, 'prod', 'deployment-api.yaml')}`,
+        ]);
       } finally {
         rmSync(pkg, { recursive: true, force: true });
       }
@@ -161,43 +192,58 @@ describe('policy: custom rules', () => {
     expect(where(await findings(objects, { ...OPTIONS, rules: [PRIORITY] }))).to.deep.equal(['ORG-PRIORITY Deployment/todo/api']);
   });
 
-  it('loads rules from a module named in rulesModules, and reports them in the plugin with their description and fix', () => withTempDir(async (dir) => {
-    const module = join(dir, 'org-rules.mjs');
-    writeFileSync(module, `export const rules = [{
+  it('loads rules from a module named in rulesModules, and reports them in the plugin with their description and fix', () =>
+    withTempDir(async (dir) => {
+      const module = join(dir, 'org-rules.mjs');
+      writeFileSync(
+        module,
+        `export const rules = [{
       id: 'ORG-TEAM', description: 'every object has a team label', fix: 'add the label example.com/team',
       check: (o) => (o.metadata?.labels?.['example.com/team'] ? [] : [{ message: 'has no example.com/team label', path: 'metadata.labels' }]),
-    }];`);
-    const manifests = writeManifests(dir, 'out', [find(compliant(), 'ConfigMap', 'api-config')]);
-    const context = new ValidationContext(manifests, 'pkg', '0.0.0');
-    await new HardeningValidation({ ...OPTIONS, rulesModules: [module], allowUnknownKinds: [] }).validate(context);
-    const team = context.report.toJson().violations.find((v) => v.ruleName === 'ORG-TEAM');
-    expect(team).to.deep.include({ recommendation: 'every object has a team label', fix: 'add the label example.com/team' });
-    expect(team?.violatingConstructs[0]?.locations).to.deep.equal(['ConfigMap metadata.labels: has no example.com/team label']);
-  }));
+    }];`,
+      );
+      const manifests = writeManifests(dir, 'out', [find(compliant(), 'ConfigMap', 'api-config')]);
+      const context = new ValidationContext(manifests, 'pkg', '0.0.0');
+      await new HardeningValidation({ ...OPTIONS, rulesModules: [module], allowUnknownKinds: [] }).validate(context);
+      const team = context.report.toJson().violations.find((v) => v.ruleName === 'ORG-TEAM');
+      expect(team).to.deep.include({ recommendation: 'every object has a team label', fix: 'add the label example.com/team' });
+      expect(team?.violatingConstructs[0]?.locations).to.deep.equal(['ConfigMap metadata.labels: has no example.com/team label']);
+    }));
 
   it('refuses a malformed rule, a duplicate or built-in id, and a rule that throws, naming the rule', async () => {
-    expect(() => new HardeningValidation({ rules: [{ ...PRIORITY, id: 'S08' }] })).to.throw('custom rule "S08" from the rules property: id is a built-in rule id');
-    expect(() => new HardeningValidation({ rules: [{ ...PRIORITY, fix: '' }] })).to.throw('custom rule "ORG-PRIORITY" from the rules property: fix must be a non-empty string');
+    expect(() => new HardeningValidation({ rules: [{ ...PRIORITY, id: 'S08' }] })).to.throw(
+      'custom rule "S08" from the rules property: id is a built-in rule id',
+    );
+    expect(() => new HardeningValidation({ rules: [{ ...PRIORITY, fix: '' }] })).to.throw(
+      'custom rule "ORG-PRIORITY" from the rules property: fix must be a non-empty string',
+    );
     const duplicate = await rejectionOf(new HardeningValidation({ rules: [PRIORITY, PRIORITY] }).check([]));
     expect(duplicate.message).to.equal('HardeningValidation: two custom rules have the id "ORG-PRIORITY"');
-    const boom: PolicyRule = { ...PRIORITY, id: 'BOOM', check: () => { throw new Error('kaput'); } };
+    const boom: PolicyRule = {
+      ...PRIORITY,
+      id: 'BOOM',
+      check: () => {
+        throw new Error('kaput');
+      },
+    };
     const thrown = await rejectionOf(new HardeningValidation({ rules: [boom] }).check(compliant().slice(0, 1)));
     expect(thrown.message).to.equal('HardeningValidation: custom rule BOOM failed on Namespace todo: kaput');
   });
 });
 
 describe('policy: severities and properties', () => {
-  it('a warning is reported without failing; off drops the rule', () => withTempDir(async (dir) => {
-    const objects = compliant();
-    find(objects, 'Deployment', 'api').spec.template.spec.containers[0].imagePullPolicy = 'IfNotPresent';
-    const manifests = writeManifests(dir, 'out', objects);
-    const warned = new ValidationContext(manifests, 'pkg', '0.0.0');
-    await new HardeningValidation({ ...OPTIONS, severity: { I03: 'warning' } }).validate(warned);
-    expect(warned.report.toJson().violations.map((v) => v.ruleName)).to.deep.equal(['I03 (warning)']);
-    expect(warned.report.success).to.equal(true);
-    expect((await findings(objects, { ...OPTIONS, severity: { I03: 'warning' } })).map((f) => f.severity)).to.deep.equal(['warning']);
-    expect(await findings(objects, { ...OPTIONS, severity: { I03: 'off' } })).to.deep.equal([]);
-  }));
+  it('a warning is reported without failing; off drops the rule', () =>
+    withTempDir(async (dir) => {
+      const objects = compliant();
+      find(objects, 'Deployment', 'api').spec.template.spec.containers[0].imagePullPolicy = 'IfNotPresent';
+      const manifests = writeManifests(dir, 'out', objects);
+      const warned = new ValidationContext(manifests, 'pkg', '0.0.0');
+      await new HardeningValidation({ ...OPTIONS, severity: { I03: 'warning' } }).validate(warned);
+      expect(warned.report.toJson().violations.map((v) => v.ruleName)).to.deep.equal(['I03 (warning)']);
+      expect(warned.report.success).to.equal(true);
+      expect((await findings(objects, { ...OPTIONS, severity: { I03: 'warning' } })).map((f) => f.severity)).to.deep.equal(['warning']);
+      expect(await findings(objects, { ...OPTIONS, severity: { I03: 'off' } })).to.deep.equal([]);
+    }));
 
   it('refuses invalid properties, naming the property and the value', async () => {
     const cases: [unknown, string][] = [
@@ -213,15 +259,21 @@ describe('policy: severities and properties', () => {
     for (const [props, message] of cases) {
       expect(() => new HardeningValidation(props as HardeningValidationProps), message).to.throw(InvalidPropsError, message);
     }
-    expect((await rejectionOf(new HardeningValidation({ severity: { Z99: 'off' } }).check([]))).message).to.equal('HardeningValidation: severity names unknown rule "Z99"');
-    expect((await rejectionOf(new HardeningValidation({ severity: { W03: 'off' } }).check([]))).message).to.equal('HardeningValidation: the severity of W03 cannot be changed');
+    expect((await rejectionOf(new HardeningValidation({ severity: { Z99: 'off' } }).check([]))).message).to.equal(
+      'HardeningValidation: severity names unknown rule "Z99"',
+    );
+    expect((await rejectionOf(new HardeningValidation({ severity: { W03: 'off' } }).check([]))).message).to.equal(
+      'HardeningValidation: the severity of W03 cannot be changed',
+    );
   });
 
   it('checks exactly the objects it is given, none of its own state carried between checks', async () => {
     const policy = new HardeningValidation(OPTIONS);
     const objects: KubeObject[] = compliant();
     expect(await policy.check(objects)).to.deep.equal([]);
-    expect(where(await policy.check([...objects, structuredClone(objects[1])]))).to.deep.equal([`X01 ${objects[1].kind}/todo/${objects[1].metadata?.name}`]);
+    expect(where(await policy.check([...objects, structuredClone(objects[1])]))).to.deep.equal([
+      `X01 ${objects[1].kind}/todo/${objects[1].metadata?.name}`,
+    ]);
     expect(await policy.check(objects)).to.deep.equal([]);
   });
 });

@@ -29,7 +29,10 @@ export async function hardeningViolations(objects: readonly Manifest[], options:
 }
 
 /** `build`'s environment (see `environment`) and its violations. */
-export async function checkedEnvironment(build: (chart: Chart) => void, options: HardeningValidationProps = {}): Promise<{ objects: Manifest[]; violations: string[] }> {
+export async function checkedEnvironment(
+  build: (chart: Chart) => void,
+  options: HardeningValidationProps = {},
+): Promise<{ objects: Manifest[]; violations: string[] }> {
   const objects = environment(build);
   return { objects, violations: await hardeningViolations(objects, options) };
 }

@@ -39,6 +39,9 @@ export type Manifest = Record<string, any>;
 /** The single object of a kind in a synth result (fails the test if there is not exactly one). */
 export function only(objects: readonly Manifest[], kind: string): Manifest {
   const matches = objects.filter((o) => o.kind === kind);
-  expect(matches.map((o) => o.kind), `objects of kind ${kind}`).to.have.length(1);
+  expect(
+    matches.map((o) => o.kind),
+    `objects of kind ${kind}`,
+  ).to.have.length(1);
   return matches[0]!;
 }

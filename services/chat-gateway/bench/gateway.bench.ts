@@ -50,11 +50,13 @@ async function freePort(): Promise<number> {
 }
 
 function startService(args: string[], env: Record<string, string>): ChildProcess {
-  return stopAtCleanup(spawn(process.execPath, args, {
-    cwd: REPO,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', process.env.BENCH_GATEWAY_NODE_ARGS ? 'inherit' : 'ignore', 'inherit'],
-  }));
+  return stopAtCleanup(
+    spawn(process.execPath, args, {
+      cwd: REPO,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', process.env.BENCH_GATEWAY_NODE_ARGS ? 'inherit' : 'ignore', 'inherit'],
+    }),
+  );
 }
 
 async function waitReady(url: string, timeoutMs = 120_000): Promise<void> {
@@ -62,7 +64,9 @@ async function waitReady(url: string, timeoutMs = 120_000): Promise<void> {
   while (Date.now() < deadline) {
     try {
       if ((await fetch(`${url}/readyz`)).status === 200) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} not ready within ${timeoutMs} ms`);
@@ -71,12 +75,14 @@ async function waitReady(url: string, timeoutMs = 120_000): Promise<void> {
 async function inBatches<T>(count: number, concurrency: number, work: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++;
-      results[i] = await work(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await work(i);
+      }
+    }),
+  );
   return results;
 }
 
@@ -185,8 +191,16 @@ async function measureRoundTrips(sockets: readonly WebSocket[], rate: number, se
   stalls.disable();
   const sorted = [...rtts].sort((a, b) => a - b);
   return {
-    rate, loadGeneratorStallMs: stalls.max / 1e6, sent, received: rtts.length, wrong, achieved: rtts.length / elapsed,
-    p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN,
+    rate,
+    loadGeneratorStallMs: stalls.max / 1e6,
+    sent,
+    received: rtts.length,
+    wrong,
+    achieved: rtts.length / elapsed,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
   };
 }
 
@@ -194,7 +208,9 @@ async function main(): Promise<void> {
   const fdLimit = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
   const needed = USERS * PER_USER + 1000;
   if (fdLimit < needed) {
-    throw new Error(`open-file limit is ${fdLimit}; ${USERS * PER_USER} connections need about ${needed}. Raise it first, e.g. \`ulimit -n 20000\`.`);
+    throw new Error(
+      `open-file limit is ${fdLimit}; ${USERS * PER_USER} connections need about ${needed}. Raise it first, e.g. \`ulimit -n 20000\`.`,
+    );
   }
 
   // Cleanup runs in reverse: the services stop, then the database is dropped, then the folders go.
@@ -207,21 +223,32 @@ async function main(): Promise<void> {
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  startService([...await imageNodeOptions(path.dirname(apiBundle)), apiBundle], {
+  startService([...(await imageNodeOptions(path.dirname(apiBundle))), apiBundle], {
     DATABASE_URL: databaseUrl ?? '', // empty: PGlite, even if the environment sets DATABASE_URL
-    PORT: String(apiPort), HOST: '127.0.0.1', DATA_DIR: dataDir, SCRYPT_LOG_N: '10',
-    API_RATE_LIMIT_PER_MINUTE: '100000000', AUTH_IP_RATE_LIMIT: '1000000', LOGIN_RATE_LIMIT: '1000000', SHUTDOWN_DELAY_MS: '0',
+    PORT: String(apiPort),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SCRYPT_LOG_N: '10',
+    API_RATE_LIMIT_PER_MINUTE: '100000000',
+    AUTH_IP_RATE_LIMIT: '1000000',
+    LOGIN_RATE_LIMIT: '1000000',
+    SHUTDOWN_DELAY_MS: '0',
   });
   await waitReady(apiUrl);
   const gateway = startService([...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), bundle], {
-    PORT: String(gatewayPort), HOST: '127.0.0.1', TODO_API_URL: apiUrl,
-    MAX_CONNECTIONS_PER_USER: String(PER_USER), SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '5000',
+    PORT: String(gatewayPort),
+    HOST: '127.0.0.1',
+    TODO_API_URL: apiUrl,
+    MAX_CONNECTIONS_PER_USER: String(PER_USER),
+    SHUTDOWN_DELAY_MS: '0',
+    SHUTDOWN_GRACE_MS: '5000',
   });
   await waitReady(gatewayUrl);
 
   const tokens = await inBatches(USERS, 10, async (i) => {
     const { token } = await json(`${apiUrl}/api/auth/register`, {
-      method: 'POST', body: JSON.stringify({ email: `bench-${process.pid}-${i}@example.com`, password: 'correct horse battery staple' }),
+      method: 'POST',
+      body: JSON.stringify({ email: `bench-${process.pid}-${i}@example.com`, password: 'correct horse battery staple' }),
     });
     for (let t = 0; t < TASKS_PER_USER; t++) {
       await json(`${apiUrl}/api/tasks`, { method: 'POST', token, body: JSON.stringify({ title: `Bench task ${t} of user ${i}` }) });
@@ -237,11 +264,20 @@ async function main(): Promise<void> {
   const rssHeld = await gatewayRssBytes(gatewayUrl);
   const open_ = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
 
-  const cpuBefore = { gateway: await cpuSeconds(gatewayUrl), api: await cpuSeconds(apiUrl), self: process.cpuUsage(), at: performance.now() };
+  const cpuBefore = {
+    gateway: await cpuSeconds(gatewayUrl),
+    api: await cpuSeconds(apiUrl),
+    self: process.cpuUsage(),
+    at: performance.now(),
+  };
   const timesBefore = await gatewayTimes(gatewayUrl);
   await Promise.all([eventLoopStallMs(gatewayUrl), eventLoopStallMs(apiUrl)]); // starts the stall window
   const high = await measureRoundTrips(sockets, RATE, SECONDS);
-  const stallsHigh = { gateway: await eventLoopStallMs(gatewayUrl), api: await eventLoopStallMs(apiUrl), loadGenerator: high.loadGeneratorStallMs };
+  const stallsHigh = {
+    gateway: await eventLoopStallMs(gatewayUrl),
+    api: await eventLoopStallMs(apiUrl),
+    loadGenerator: high.loadGeneratorStallMs,
+  };
   const elapsedHigh = (performance.now() - cpuBefore.at) / 1000;
   const cpuShare = {
     gateway: (await cpuSeconds(gatewayUrl)) - cpuBefore.gateway,
@@ -255,38 +291,82 @@ async function main(): Promise<void> {
   const low = await measureRoundTrips(sockets, LOW_RATE, 10);
   const rssAfter = await gatewayRssBytes(gatewayUrl);
   const apiCapacity = await autocannon({
-    url: `${apiUrl}/api/tasks?status=all&limit=100`, connections: 10, duration: 5, headers: { authorization: `Bearer ${tokens[0]}` },
+    url: `${apiUrl}/api/tasks?status=all&limit=100`,
+    connections: 10,
+    duration: 5,
+    headers: { authorization: `Bearer ${tokens[0]}` },
   });
 
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
   const ms = (v: number) => v.toFixed(1);
   const cpu = os.cpus();
   console.log(`\n### chat-gateway benchmark\n`);
-  console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
-    `The todo-api (${databaseUrl ? 'PostgreSQL server' : 'PGlite'}) and the gateway (production bundles) run as separate processes on the same machine as the load generator.\n`);
+  console.log(
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
+      `The todo-api (${databaseUrl ? 'PostgreSQL server' : 'PGlite'}) and the gateway (production bundles) run as separate processes on the same machine as the load generator.\n`,
+  );
   console.log('| measure | target | figure | verdict |');
   console.log('|---|---|---|---|');
-  console.log(`| concurrent authenticated connections held | 10,000 | ${open_.toLocaleString('en-US')} (${USERS} users × ${PER_USER}), opened in ${connectSeconds.toFixed(1)} s | ${open_ >= 10_000 ? 'pass' : 'FAIL'} |`);
-  console.log(`| gateway RSS holding them | < ${RSS_TARGET_MB} MB | ${mb(rssHeld)} MB (idle before: ${mb(rssIdle)} MB; after the load: ${mb(rssAfter)} MB) | ${rssHeld < RSS_TARGET_MB * 1024 * 1024 ? 'pass' : 'FAIL'} |`);
+  console.log(
+    `| concurrent authenticated connections held | 10,000 | ${open_.toLocaleString('en-US')} (${USERS} users × ${PER_USER}), opened in ${connectSeconds.toFixed(1)} s | ${open_ >= 10_000 ? 'pass' : 'FAIL'} |`,
+  );
+  console.log(
+    `| gateway RSS holding them | < ${RSS_TARGET_MB} MB | ${mb(rssHeld)} MB (idle before: ${mb(rssIdle)} MB; after the load: ${mb(rssAfter)} MB) | ${rssHeld < RSS_TARGET_MB * 1024 * 1024 ? 'pass' : 'FAIL'} |`,
+  );
   for (const run of [high, low]) {
     const target = run.rate === RATE ? `< ${P99_TARGET_MS} ms` : '(context)';
     const verdict = run.rate === RATE ? (run.p99 < P99_TARGET_MS && run.received === run.sent && run.wrong === 0 ? 'pass' : 'FAIL') : '—';
-    console.log(`| "show my tasks" round trip p99 at ${run.rate} msg/s (API call included) | ${target} | ${ms(run.p99)} ms (p50 ${ms(run.p50)}, p95 ${ms(run.p95)}, max ${ms(run.max)}); ${run.received}/${run.sent} replies, ${run.wrong} wrong, ${run.achieved.toFixed(0)} msg/s achieved | ${verdict} |`);
+    console.log(
+      `| "show my tasks" round trip p99 at ${run.rate} msg/s (API call included) | ${target} | ${ms(run.p99)} ms (p50 ${ms(run.p50)}, p95 ${ms(run.p95)}, max ${ms(run.max)}); ${run.received}/${run.sent} replies, ${run.wrong} wrong, ${run.achieved.toFixed(0)} msg/s achieved | ${verdict} |`,
+    );
   }
-  console.log(`| context: CPU used during the ${RATE} msg/s run (cores, of ${cpu.length}) | — | gateway ${(cpuShare.gateway / elapsedHigh).toFixed(2)}, todo-api ${(cpuShare.api / elapsedHigh).toFixed(2)}, load generator ${(cpuShare.self / elapsedHigh).toFixed(2)} | — |`);
-  console.log(`| context: where a reply's time went during the ${RATE} msg/s run (gateway metrics) | — | mean reply ${meanReplyMs.toFixed(1)} ms inside the gateway; mean todo-api call ${meanApiMs.toFixed(1)} ms (list + record per message) | — |`);
-  console.log(`| context: longest event-loop stall during the ${RATE} msg/s run | — | gateway ${ms(stallsHigh.gateway)} ms, todo-api ${ms(stallsHigh.api)} ms, load generator ${ms(stallsHigh.loadGenerator)} ms (a reply in flight waits as long) | — |`);
-  console.log(`| context: the todo-api alone, GET /api/tasks, 10 connections | — | ${apiCapacity.requests.average.toFixed(0)} req/s, p99 ${apiCapacity.latency.p99} ms (each chat message costs 2 API calls: list + record) | — |`);
-  console.log(`| context: machine load average (1/5/15 min) at the end | — | ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} | — |`);
+  console.log(
+    `| context: CPU used during the ${RATE} msg/s run (cores, of ${cpu.length}) | — | gateway ${(cpuShare.gateway / elapsedHigh).toFixed(2)}, todo-api ${(cpuShare.api / elapsedHigh).toFixed(2)}, load generator ${(cpuShare.self / elapsedHigh).toFixed(2)} | — |`,
+  );
+  console.log(
+    `| context: where a reply's time went during the ${RATE} msg/s run (gateway metrics) | — | mean reply ${meanReplyMs.toFixed(1)} ms inside the gateway; mean todo-api call ${meanApiMs.toFixed(1)} ms (list + record per message) | — |`,
+  );
+  console.log(
+    `| context: longest event-loop stall during the ${RATE} msg/s run | — | gateway ${ms(stallsHigh.gateway)} ms, todo-api ${ms(stallsHigh.api)} ms, load generator ${ms(stallsHigh.loadGenerator)} ms (a reply in flight waits as long) | — |`,
+  );
+  console.log(
+    `| context: the todo-api alone, GET /api/tasks, 10 connections | — | ${apiCapacity.requests.average.toFixed(0)} req/s, p99 ${apiCapacity.latency.p99} ms (each chat message costs 2 API calls: list + record) | — |`,
+  );
+  console.log(
+    `| context: machine load average (1/5/15 min) at the end | — | ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} | — |`,
+  );
   recordResults([
-    { area: 'chat-gateway', what: 'authenticated WebSocket connections held', target: '10,000', figure: `${open_.toLocaleString('en-US')} (opened in ${connectSeconds.toFixed(1)} s)`, pass: open_ >= 10_000 },
-    { area: 'chat-gateway', what: 'gateway RSS holding them', target: `< ${RSS_TARGET_MB} MB`, figure: `${mb(rssHeld)} MB (idle ${mb(rssIdle)} MB)`, pass: rssHeld < RSS_TARGET_MB * 1024 * 1024 },
     {
-      area: 'chat-gateway', what: `"show my tasks" round trip p99 at ${RATE} msg/s, API call included`, target: `< ${P99_TARGET_MS} ms, every reply`,
+      area: 'chat-gateway',
+      what: 'authenticated WebSocket connections held',
+      target: '10,000',
+      figure: `${open_.toLocaleString('en-US')} (opened in ${connectSeconds.toFixed(1)} s)`,
+      pass: open_ >= 10_000,
+    },
+    {
+      area: 'chat-gateway',
+      what: 'gateway RSS holding them',
+      target: `< ${RSS_TARGET_MB} MB`,
+      figure: `${mb(rssHeld)} MB (idle ${mb(rssIdle)} MB)`,
+      pass: rssHeld < RSS_TARGET_MB * 1024 * 1024,
+    },
+    {
+      area: 'chat-gateway',
+      what: `"show my tasks" round trip p99 at ${RATE} msg/s, API call included`,
+      target: `< ${P99_TARGET_MS} ms, every reply`,
       figure: `${ms(high.p99)} ms (p50 ${ms(high.p50)}); ${high.received}/${high.sent} replies, ${high.wrong} wrong; longest event-loop stalls: gateway ${ms(stallsHigh.gateway)}, todo-api ${ms(stallsHigh.api)}, load generator ${ms(stallsHigh.loadGenerator)} ms`,
       pass: high.p99 < P99_TARGET_MS && high.received === high.sent && high.wrong === 0,
     },
-    { area: 'chat-gateway', what: `same at ${LOW_RATE} msg/s (context)`, target: '-', figure: `${ms(low.p99)} ms (p50 ${ms(low.p50)})`, pass: null },
+    {
+      area: 'chat-gateway',
+      what: `same at ${LOW_RATE} msg/s (context)`,
+      target: '-',
+      figure: `${ms(low.p99)} ms (p50 ${ms(low.p50)})`,
+      pass: null,
+    },
   ]);
   for (const ws of sockets) ws.terminate();
   gateway.kill('SIGTERM');

@@ -18,7 +18,12 @@ import type { TaskToolCall } from '../src/intent/tools.js';
 const CORPUS_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** The held-out files were written before tuning (their first runs are in README.md); development.txt was tuned against. */
 export const CORPUS_FILES = {
-  heldOut: [path.join(CORPUS_DIR, 'held-out.txt'), path.join(CORPUS_DIR, 'held-out-2.txt'), path.join(CORPUS_DIR, 'held-out-3.txt'), path.join(CORPUS_DIR, 'held-out-4.txt')],
+  heldOut: [
+    path.join(CORPUS_DIR, 'held-out.txt'),
+    path.join(CORPUS_DIR, 'held-out-2.txt'),
+    path.join(CORPUS_DIR, 'held-out-3.txt'),
+    path.join(CORPUS_DIR, 'held-out-4.txt'),
+  ],
   development: [path.join(CORPUS_DIR, 'development.txt')],
 } as const;
 
@@ -27,8 +32,23 @@ export const NOW = new Date('2026-11-18T10:00:00Z');
 export const TIME_ZONE = 'Europe/Paris';
 const PARIS_OFFSET_HOURS = 1;
 
-const task = (id: string, title: string, completed: boolean, dueAt: string | null, priority: Task['priority'], createdAt: string): Task => ({
-  id, title, description: '', completed, dueAt, priority, tags: [], createdAt, updatedAt: createdAt,
+const task = (
+  id: string,
+  title: string,
+  completed: boolean,
+  dueAt: string | null,
+  priority: Task['priority'],
+  createdAt: string,
+): Task => ({
+  id,
+  title,
+  description: '',
+  completed,
+  dueAt,
+  priority,
+  tags: [],
+  createdAt,
+  updatedAt: createdAt,
 });
 /** The user's tasks for every sentence; ids are single letters so expectations stay short. */
 export const FIXTURE: readonly Task[] = [
@@ -63,18 +83,26 @@ export interface Verdict extends Case {
 export function loadCorpus(file: string, split: Case['split']): Case[] {
   const cases: Case[] = [];
   let category = '';
-  readFileSync(file, 'utf8').split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    if (line.startsWith('@')) {
-      category = line.slice(1).trim();
-      return;
-    }
-    const m = /^(?:\{(?<ctx>[^}]*)\}\s*)?(?<sentence>.*?)\s*=>\s*(?<expected>.+)$/.exec(line);
-    if (!m || category === '') throw new Error(`${path.basename(file)}:${index + 1}: not "sentence => expectation" under an @ category: ${raw}`);
-    const context = Object.fromEntries((m.groups!.ctx ?? '').split(/\s+/).filter((p) => p !== '').map((p) => p.split('=') as [string, string]));
-    cases.push({ split, category, line: index + 1, sentence: m.groups!.sentence!, expected: m.groups!.expected!.trim(), context });
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((raw, index) => {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) return;
+      if (line.startsWith('@')) {
+        category = line.slice(1).trim();
+        return;
+      }
+      const m = /^(?:\{(?<ctx>[^}]*)\}\s*)?(?<sentence>.*?)\s*=>\s*(?<expected>.+)$/.exec(line);
+      if (!m || category === '')
+        throw new Error(`${path.basename(file)}:${index + 1}: not "sentence => expectation" under an @ category: ${raw}`);
+      const context = Object.fromEntries(
+        (m.groups!.ctx ?? '')
+          .split(/\s+/)
+          .filter((p) => p !== '')
+          .map((p) => p.split('=') as [string, string]),
+      );
+      cases.push({ split, category, line: index + 1, sentence: m.groups!.sentence!, expected: m.groups!.expected!.trim(), context });
+    });
   return cases;
 }
 
@@ -86,11 +114,17 @@ export function loadAll(): Case[] {
 }
 
 const engine = new RuleBasedIntentEngine();
-const byId = (ids: string) => ids.split(',').filter((id) => id !== '').map((id) => FIXTURE.find((t) => t.id === id)!);
+const byId = (ids: string) =>
+  ids
+    .split(',')
+    .filter((id) => id !== '')
+    .map((id) => FIXTURE.find((t) => t.id === id)!);
 
 export function evaluate(c: Case): Verdict {
   const lastShown = c.context.shown ? byId(c.context.shown) : FIXTURE;
-  const pendingCall = c.context.pending ? ({ kind: 'tool', name: `${c.context.pending}_task`, args: { task: { title: '?' } } } as TaskToolCall) : undefined;
+  const pendingCall = c.context.pending
+    ? ({ kind: 'tool', name: `${c.context.pending}_task`, args: { task: { title: '?' } } } as TaskToolCall)
+    : undefined;
   const context: ConversationContext = {
     lastShownTasks: lastShown,
     now: NOW,
@@ -100,7 +134,11 @@ export function evaluate(c: Case): Verdict {
   };
   const started = performance.now();
   const interpretation = engine.interpret(c.sentence, context);
-  const planned = plan(interpretation as Exclude<typeof interpretation, Promise<unknown>>, { tasks: FIXTURE, lastShown, now: NOW, timeZone: TIME_ZONE }, 'help');
+  const planned = plan(
+    interpretation as Exclude<typeof interpretation, Promise<unknown>>,
+    { tasks: FIXTURE, lastShown, now: NOW, timeZone: TIME_ZONE },
+    'help',
+  );
   const micros = (performance.now() - started) * 1000;
   const got = describe(planned);
   const expected = canonical(c.expected);
@@ -112,7 +150,15 @@ export function evaluate(c: Case): Verdict {
 export function describe(p: Plan): string {
   switch (p.kind) {
     case 'reply':
-      return p.intent === 'chat' ? 'chat' : p.intent === 'help' ? 'help' : p.intent === 'clarify' ? 'ask' : p.intent === 'unknown' ? 'unknown' : 'nothing';
+      return p.intent === 'chat'
+        ? 'chat'
+        : p.intent === 'help'
+          ? 'help'
+          : p.intent === 'clarify'
+            ? 'ask'
+            : p.intent === 'unknown'
+              ? 'unknown'
+              : 'nothing';
     case 'ask':
       return `ask ${ids(p.candidates)}`;
     case 'undo':
@@ -125,14 +171,18 @@ export function describe(p: Plan): string {
       for (const step of p.steps) {
         if (step.op === 'create') {
           const { title, dueAt, priority } = step.input;
-          parts.push(`add "${title.toLowerCase()}"${dueAt ? ` due=${dueAt}` : ''}${priority && priority !== 'medium' ? ` pri=${priority}` : ''}`);
+          parts.push(
+            `add "${title.toLowerCase()}"${dueAt ? ` due=${dueAt}` : ''}${priority && priority !== 'medium' ? ` pri=${priority}` : ''}`,
+          );
         } else if (step.op === 'delete') grouped.set('delete', [...(grouped.get('delete') ?? []), step.task]);
         else if (step.patch.completed !== undefined) {
           const op = step.patch.completed ? 'complete' : 'reopen';
           grouped.set(op, [...(grouped.get(op) ?? []), step.task]);
         } else {
           const { title, dueAt, priority } = step.patch;
-          parts.push(`update ${step.task.id}${title !== undefined ? ` title="${title.toLowerCase()}"` : ''}${dueAt !== undefined ? ` due=${dueAt ?? 'none'}` : ''}${priority ? ` pri=${priority}` : ''}`);
+          parts.push(
+            `update ${step.task.id}${title !== undefined ? ` title="${title.toLowerCase()}"` : ''}${dueAt !== undefined ? ` due=${dueAt ?? 'none'}` : ''}${priority ? ` pri=${priority}` : ''}`,
+          );
         }
       }
       for (const [op, tasks] of grouped) parts.push(`${op} ${ids(tasks)}`);
@@ -141,7 +191,11 @@ export function describe(p: Plan): string {
   }
 }
 
-const ids = (tasks: readonly Task[]) => tasks.map((t) => t.id).sort().join(',');
+const ids = (tasks: readonly Task[]) =>
+  tasks
+    .map((t) => t.id)
+    .sort()
+    .join(',');
 
 /** An expectation with ids sorted, titles lower-cased and local dates as instants. */
 export function canonical(expected: string): string {
@@ -153,7 +207,10 @@ export function canonical(expected: string): string {
       if (part === 'clear') return `delete ${ids(FIXTURE.filter((t) => t.completed))}`;
       return part
         .replace(/"([^"]*)"/g, (_, title: string) => `"${title.toLowerCase()}"`)
-        .replace(/due=(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}))?/g, (_, day: string, hh?: string, mm?: string) => `due=${localInstant(day, hh ? Number(hh) : 23, mm ? Number(mm) : 59)}`);
+        .replace(
+          /due=(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}))?/g,
+          (_, day: string, hh?: string, mm?: string) => `due=${localInstant(day, hh ? Number(hh) : 23, mm ? Number(mm) : 59)}`,
+        );
     })
     .join(' + ');
 }
@@ -175,7 +232,8 @@ function destructive(p: Plan, expected: string): boolean {
   const meant = (op: string) => new RegExp(`(?:^|\\+ )${op} ([a-z,]+)`).exec(expected)?.[1]?.split(',') ?? [];
   return p.steps.some((step) => {
     if (step.op === 'create') return false;
-    const op = step.op === 'delete' ? 'delete' : step.patch.completed === true ? 'complete' : step.patch.completed === false ? 'reopen' : undefined;
+    const op =
+      step.op === 'delete' ? 'delete' : step.patch.completed === true ? 'complete' : step.patch.completed === false ? 'reopen' : undefined;
     return op !== undefined && !meant(op).includes(step.task.id);
   });
 }

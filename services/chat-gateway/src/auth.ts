@@ -39,7 +39,10 @@ export class TokenVerifier {
 
 /** The bearer token carried in the `bearer.<jwt>` subprotocol, if any. */
 export function tokenFromProtocols(header: string | undefined): { token?: string; protocols: string[] } {
-  const protocols = (header ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const protocols = (header ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const bearer = protocols.find((p) => p.startsWith('bearer.'));
   const token = bearer?.slice('bearer.'.length);
   return token ? { token, protocols } : { protocols };

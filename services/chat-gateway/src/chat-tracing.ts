@@ -11,17 +11,25 @@ const tracer = trace.getTracer('chat-gateway');
 
 /** Runs `answer` inside a `chat say` span whose parent is the message's own trace context, if any. */
 export function traceSay(message: SayMessage, answer: () => Promise<void>): Promise<void> {
-  const carrier = { ...(message.traceparent ? { traceparent: message.traceparent } : {}), ...(message.tracestate ? { tracestate: message.tracestate } : {}) };
+  const carrier = {
+    ...(message.traceparent ? { traceparent: message.traceparent } : {}),
+    ...(message.tracestate ? { tracestate: message.tracestate } : {}),
+  };
   const parent = propagation.extract(ROOT_CONTEXT, carrier);
-  return tracer.startActiveSpan('chat say', { kind: SpanKind.SERVER, attributes: { 'chat.message.id': message.id } }, parent, async (span) => {
-    try {
-      await answer();
-    } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    'chat say',
+    { kind: SpanKind.SERVER, attributes: { 'chat.message.id': message.id } },
+    parent,
+    async (span) => {
+      try {
+        await answer();
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }

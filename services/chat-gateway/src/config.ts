@@ -94,7 +94,6 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   llmTimeoutMs: 4000,
 };
 
-
 /** Throws naming the field and value when a config (from env or overrides) cannot work. */
 export function validateConfig(config: GatewayConfig): GatewayConfig {
   let apiUrl: URL;
@@ -116,17 +115,32 @@ export function validateConfig(config: GatewayConfig): GatewayConfig {
     throw new Error(`defaultTimeZone must be an IANA time zone, got ${JSON.stringify(config.defaultTimeZone)}`);
   }
   for (const origin of config.allowedOrigins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`allowedOrigins entries must look like https://host[:port], got ${JSON.stringify(origin)}`);
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new Error(`allowedOrigins entries must look like https://host[:port], got ${JSON.stringify(origin)}`);
   }
   const positive: (keyof GatewayConfig)[] = [
-    'maxPayloadBytes', 'maxConnectionsPerUser', 'rateLimitBurst', 'rateLimitPerSecond', 'rateLimitStrikes',
-    'rateLimitStrikeWindowMs', 'maxBufferedBytes', 'heartbeatIntervalMs', 'apiTimeoutMs', 'readinessIntervalMs', 'eventsRetryMinMs',
-    'eventsRetryMaxMs', 'historyLimit', 'shutdownDrainMs', 'shutdownGraceMs', 'llmTimeoutMs',
+    'maxPayloadBytes',
+    'maxConnectionsPerUser',
+    'rateLimitBurst',
+    'rateLimitPerSecond',
+    'rateLimitStrikes',
+    'rateLimitStrikeWindowMs',
+    'maxBufferedBytes',
+    'heartbeatIntervalMs',
+    'apiTimeoutMs',
+    'readinessIntervalMs',
+    'eventsRetryMinMs',
+    'eventsRetryMaxMs',
+    'historyLimit',
+    'shutdownDrainMs',
+    'shutdownGraceMs',
+    'llmTimeoutMs',
   ];
   if (!(config.shutdownDelayMs >= 0)) throw new Error(`shutdownDelayMs must be >= 0, got ${JSON.stringify(config.shutdownDelayMs)}`);
   for (const key of ['userRateLimitBurst', 'userRateLimitPerSecond'] as const) {
     const value = config[key];
-    if (value !== undefined && !(typeof value === 'number' && value > 0)) throw new Error(`${key} must be a positive number, got ${JSON.stringify(value)}`);
+    if (value !== undefined && !(typeof value === 'number' && value > 0))
+      throw new Error(`${key} must be a positive number, got ${JSON.stringify(value)}`);
   }
   for (const key of positive) {
     const value = config[key];
@@ -142,7 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     host: env.HOST || d.host,
     todoApiUrl: env.TODO_API_URL || d.todoApiUrl,
     allowedOrigins: env.ALLOWED_ORIGINS
-      ? env.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+      ? env.ALLOWED_ORIGINS.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
       : d.allowedOrigins,
     logLevel: env.LOG_LEVEL || d.logLevel,
     jwtIssuer: env.JWT_ISSUER || d.jwtIssuer,
@@ -153,7 +169,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     rateLimitBurst: intFrom(env, 'RATE_LIMIT_BURST', d.rateLimitBurst, 1, 100_000),
     rateLimitPerSecond: intFrom(env, 'RATE_LIMIT_PER_SECOND', d.rateLimitPerSecond, 1, 100_000),
     ...optional('userRateLimitBurst', env.USER_RATE_LIMIT_BURST ? intFrom(env, 'USER_RATE_LIMIT_BURST', 0, 1, 1_000_000) : undefined),
-    ...optional('userRateLimitPerSecond', env.USER_RATE_LIMIT_PER_SECOND ? intFrom(env, 'USER_RATE_LIMIT_PER_SECOND', 0, 1, 1_000_000) : undefined),
+    ...optional(
+      'userRateLimitPerSecond',
+      env.USER_RATE_LIMIT_PER_SECOND ? intFrom(env, 'USER_RATE_LIMIT_PER_SECOND', 0, 1, 1_000_000) : undefined,
+    ),
     rateLimitStrikes: intFrom(env, 'RATE_LIMIT_STRIKES', d.rateLimitStrikes, 1, 100_000),
     rateLimitStrikeWindowMs: intFrom(env, 'RATE_LIMIT_STRIKE_WINDOW_MS', d.rateLimitStrikeWindowMs, 100, 3_600_000),
     maxBufferedBytes: intFrom(env, 'MAX_BUFFERED_BYTES', d.maxBufferedBytes, 1024, 1024 ** 3),

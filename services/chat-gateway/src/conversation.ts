@@ -114,7 +114,11 @@ export class Conversation {
     return { text: `${words.some} (${tasks.length}):\n${lines.join('\n')}`, tasks };
   }
 
-  private async change(p: Extract<Plan, { kind: 'change' }>, now: Date, timeZone: string): Promise<{ text: string; tasks?: readonly Task[] }> {
+  private async change(
+    p: Extract<Plan, { kind: 'change' }>,
+    now: Date,
+    timeZone: string,
+  ): Promise<{ text: string; tasks?: readonly Task[] }> {
     const inverse: Step[] = [];
     const said: string[] = [];
     const touched: Task[] = [];
@@ -125,7 +129,13 @@ export class Conversation {
       if (done.task) touched.push(done.task);
     }
     if (p.intent === 'clear_completed') {
-      said.splice(0, said.length, p.steps.length === 0 ? 'There are no completed tasks to clear.' : `Cleared ${p.steps.length} completed task${p.steps.length === 1 ? '' : 's'}.`);
+      said.splice(
+        0,
+        said.length,
+        p.steps.length === 0
+          ? 'There are no completed tasks to clear.'
+          : `Cleared ${p.steps.length} completed task${p.steps.length === 1 ? '' : 's'}.`,
+      );
     }
     if (inverse.length > 0) this.lastChange = { inverse, what: said.join(' ') };
     // "it" next time: the one task this change was about; nothing after deleting it.
@@ -212,10 +222,20 @@ function describe(step: Step, after: Task | undefined, timeZone: string, now: Da
 /** The words of a list or count reply: "Here is what is still open (due tomorrow) (2):", "Still open: 7 tasks." */
 function listWords(args: ListTasksArgs): { some: string; none: string; count: string } {
   const base = FILTER_WORDS[args.filter];
-  const scope = [args.priority ? `${args.priority} priority` : '', args.dueBetween ? `due ${args.dueBetween.label}` : '', args.undated ? 'without a due date' : ''].filter((w) => w !== '').join(', ');
+  const scope = [
+    args.priority ? `${args.priority} priority` : '',
+    args.dueBetween ? `due ${args.dueBetween.label}` : '',
+    args.undated ? 'without a due date' : '',
+  ]
+    .filter((w) => w !== '')
+    .join(', ');
   const count = { all: 'In total:', pending: 'Still open:', completed: 'Done:', due_today: 'Due today:', overdue: 'Overdue:' }[args.filter];
   if (!scope) return { ...base, count };
-  return { some: `${base.some}, ${scope}`, none: `No task matches (${args.filter === 'completed' ? 'done' : 'open'}, ${scope}).`, count: `${count.slice(0, -1)}, ${scope}:` };
+  return {
+    some: `${base.some}, ${scope}`,
+    none: `No task matches (${args.filter === 'completed' ? 'done' : 'open'}, ${scope}).`,
+    count: `${count.slice(0, -1)}, ${scope}:`,
+  };
 }
 
 /** ", due Fri 20 Nov, 17:00, high priority" — only what is worth saying. */

@@ -45,7 +45,11 @@ export function createMetrics() {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    eventStreams: new Gauge({ name: 'chat_gateway_event_streams', help: 'Per-user change streams currently connected to the todo-api', registers: [registry] }),
+    eventStreams: new Gauge({
+      name: 'chat_gateway_event_streams',
+      help: 'Per-user change streams currently connected to the todo-api',
+      registers: [registry],
+    }),
     llmFallbacks: new Counter({
       name: 'chat_gateway_llm_fallbacks_total',
       help: 'Sentences the LLM engine handed to the rule engine, by reason',
@@ -59,7 +63,11 @@ export function createMetrics() {
       buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15],
       registers: [registry],
     }),
-    todoApiUp: new Gauge({ name: 'chat_gateway_todo_api_up', help: '1 when the last todo-api readiness check passed', registers: [registry] }),
+    todoApiUp: new Gauge({
+      name: 'chat_gateway_todo_api_up',
+      help: '1 when the last todo-api readiness check passed',
+      registers: [registry],
+    }),
   };
 }
 

@@ -3,7 +3,10 @@ export class TokenBucket {
   private tokens: number;
   private last = performance.now();
 
-  constructor(private readonly burst: number, private readonly perSecond: number) {
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
     this.tokens = burst;
   }
 
@@ -38,7 +41,10 @@ export class RateBudget {
   private readonly messages: TokenBucket;
   private readonly strikes: TokenBucket;
 
-  constructor(limits: RateBudgetLimits, private readonly userMessages: TokenBucket) {
+  constructor(
+    limits: RateBudgetLimits,
+    private readonly userMessages: TokenBucket,
+  ) {
     this.messages = new TokenBucket(limits.burst, limits.perSecond);
     this.strikes = new TokenBucket(limits.strikes, limits.strikes / (limits.strikeWindowMs / 1000));
   }
@@ -58,7 +64,10 @@ export class RateBudget {
 export class UserBuckets {
   private readonly users = new Map<string, { bucket: TokenBucket; sockets: number; forget?: NodeJS.Timeout }>();
 
-  constructor(private readonly burst: number, private readonly perSecond: number) {}
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {}
 
   /** The user's bucket for a socket that opens; `release` when it closes. */
   acquire(userId: string): { bucket: TokenBucket; release: () => void } {

@@ -50,7 +50,12 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
   const config = validateConfig({ ...DEFAULT_CONFIG, ...overrides });
   const logger =
     deps.logger ??
-    pino({ level: config.logLevel, base: { service: 'chat-gateway' }, mixin: traceLogFields, redact: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]'] });
+    pino({
+      level: config.logLevel,
+      base: { service: 'chat-gateway' },
+      mixin: traceLogFields,
+      redact: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]'],
+    });
   const metrics = createMetrics();
   const engine = deps.engine ?? defaultEngine(config, metrics, logger);
   const streams = new UserChangeStreams({
@@ -141,7 +146,10 @@ export async function startChatGateway(overrides: Partial<GatewayConfig> = {}, d
 function defaultEngine(config: GatewayConfig, metrics: GatewayMetrics, logger: Logger): IntentEngine {
   const rules = new RuleBasedIntentEngine();
   if (config.llmBaseUrl === undefined || config.llmModel === undefined) return rules;
-  logger.info({ llmHost: new URL(config.llmBaseUrl).host, llmModel: config.llmModel, llmTimeoutMs: config.llmTimeoutMs }, 'LLM engine on, rules as fallback');
+  logger.info(
+    { llmHost: new URL(config.llmBaseUrl).host, llmModel: config.llmModel, llmTimeoutMs: config.llmTimeoutMs },
+    'LLM engine on, rules as fallback',
+  );
   return new LlmIntentEngine({
     baseUrl: config.llmBaseUrl,
     model: config.llmModel,

@@ -7,7 +7,10 @@ export class SessionRegistry {
   private readonly byUser = new Map<string, Set<Session>>();
   private readonly all = new Set<Session>();
 
-  constructor(private readonly heartbeat: Heartbeat<Session>, private readonly metrics: GatewayMetrics) {}
+  constructor(
+    private readonly heartbeat: Heartbeat<Session>,
+    private readonly metrics: GatewayMetrics,
+  ) {}
 
   get size(): number {
     return this.all.size;

@@ -54,7 +54,12 @@ export class Session {
     this.log = deps.logger.child({ userId: owner.userId, requestId: owner.requestId });
     const userBudget = deps.userBuckets.acquire(owner.userId);
     this.budget = new RateBudget(
-      { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond, strikes: config.rateLimitStrikes, strikeWindowMs: config.rateLimitStrikeWindowMs },
+      {
+        burst: config.rateLimitBurst,
+        perSecond: config.rateLimitPerSecond,
+        strikes: config.rateLimitStrikes,
+        strikeWindowMs: config.rateLimitStrikeWindowMs,
+      },
       userBudget.bucket,
     );
     this.api = new TodoApiClient(config.todoApiUrl, owner.token, config.apiTimeoutMs, (method, outcome, seconds) =>

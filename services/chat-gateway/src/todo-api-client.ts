@@ -20,7 +20,10 @@ export class ApiUnavailableError extends Error {
 /** The API refused the request (4xx); `status` tells why (401 expired token, 404 gone task…). */
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
-  constructor(readonly status: number, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
     super(`todo-api answered ${status}: ${detail}`);
   }
 }

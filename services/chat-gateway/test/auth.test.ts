@@ -28,9 +28,13 @@ describe('TokenVerifier', () => {
   after(() => server.close());
 
   const sign = (kid: string, claims: { sub?: string; exp?: number; aud?: string; iss?: string } = {}) =>
-    new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
-      .setSubject(claims.sub ?? 'user-1').setIssuer(claims.iss ?? 'todo-api').setAudience(claims.aud ?? 'todo-platform')
-      .setIssuedAt().setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600)
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
+      .setSubject(claims.sub ?? 'user-1')
+      .setIssuer(claims.iss ?? 'todo-api')
+      .setAudience(claims.aud ?? 'todo-platform')
+      .setIssuedAt()
+      .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600)
       .sign(keys.find((k) => k.kid === kid)!.privateKey);
 
   it('verifies against the cached key set and refetches it when a rotated-in kid appears', async () => {
@@ -49,7 +53,13 @@ describe('TokenVerifier', () => {
   it('refuses expired tokens, other audiences and issuers, and unpublished keys', async () => {
     published = [keys[0]!.jwk];
     const verifier = new TokenVerifier(url, 'todo-api', 'todo-platform', 1000, 0);
-    const refusal = (token: Promise<string>) => token.then((t) => verifier.verify(t)).then(() => 'accepted', (e: Error) => e.name);
+    const refusal = (token: Promise<string>) =>
+      token
+        .then((t) => verifier.verify(t))
+        .then(
+          () => 'accepted',
+          (e: Error) => e.name,
+        );
     expect(await refusal(sign('key-1', { exp: Math.floor(Date.now() / 1000) - 10 }))).to.equal('JWTExpired');
     expect(await refusal(sign('key-1', { aud: 'someone-else' }))).to.equal('JWTClaimValidationFailed');
     expect(await refusal(sign('key-1', { iss: 'evil' }))).to.equal('JWTClaimValidationFailed');
@@ -59,7 +69,10 @@ describe('TokenVerifier', () => {
 
 describe('tokenFromProtocols', () => {
   it('takes the token from the bearer. subprotocol', () => {
-    expect(tokenFromProtocols('todo-chat.v1, bearer.abc.def.ghi')).to.deep.equal({ token: 'abc.def.ghi', protocols: ['todo-chat.v1', 'bearer.abc.def.ghi'] });
+    expect(tokenFromProtocols('todo-chat.v1, bearer.abc.def.ghi')).to.deep.equal({
+      token: 'abc.def.ghi',
+      protocols: ['todo-chat.v1', 'bearer.abc.def.ghi'],
+    });
     expect(tokenFromProtocols('todo-chat.v1')).to.deep.equal({ protocols: ['todo-chat.v1'] });
     expect(tokenFromProtocols(undefined)).to.deep.equal({ protocols: [] });
     expect(tokenFromProtocols('bearer.')).to.deep.equal({ protocols: ['bearer.'] });

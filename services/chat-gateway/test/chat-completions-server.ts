@@ -20,7 +20,10 @@ export class ChatCompletionsServer {
   private script: Answer[] = [];
   private readonly hanging = new Set<ServerResponse>();
 
-  private constructor(private readonly server: Server, readonly baseUrl: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly baseUrl: string,
+  ) {}
 
   static async start(): Promise<ChatCompletionsServer> {
     const server = createServer((req, res) => {
@@ -78,7 +81,10 @@ export function toolCalls(...calls: { name: string; arguments: unknown }[]): Ans
             tool_calls: calls.map((call, i) => ({
               id: `call_${i}`,
               type: 'function',
-              function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+              function: {
+                name: call.name,
+                arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+              },
             })),
           },
         },
@@ -91,8 +97,18 @@ export const toolCall = (name: string, args: unknown): Answer => toolCalls({ nam
 /** A completion in plain text, no tool call. */
 export function textAnswer(content: string): Answer {
   return (res) =>
-    json(res, 200, { id: 'chatcmpl-test', object: 'chat.completion', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] });
+    json(res, 200, {
+      id: 'chatcmpl-test',
+      object: 'chat.completion',
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }],
+    });
 }
 
-export const status = (code: number): Answer => (res) => json(res, code, { error: { message: `scripted ${code}` } });
-export const raw = (body: string): Answer => (res) => json(res, 200, body);
+export const status =
+  (code: number): Answer =>
+  (res) =>
+    json(res, code, { error: { message: `scripted ${code}` } });
+export const raw =
+  (body: string): Answer =>
+  (res) =>
+    json(res, 200, body);

@@ -7,9 +7,13 @@ describe('shared chat protocol (todo-chat.v1)', () => {
     const parse = (frame: unknown) => parseClientMessage(typeof frame === 'string' ? frame : JSON.stringify(frame), isValidTimeZone);
 
     it('accepts a say message, with or without a time zone', () => {
-      expect(parse({ type: 'say', id: '1', text: 'show my tasks' })).to.deep.equal({ ok: true, message: { type: 'say', id: '1', text: 'show my tasks' } });
+      expect(parse({ type: 'say', id: '1', text: 'show my tasks' })).to.deep.equal({
+        ok: true,
+        message: { type: 'say', id: '1', text: 'show my tasks' },
+      });
       expect(parse({ type: 'say', id: '2', text: 'add x', timeZone: 'Asia/Tokyo', extra: true })).to.deep.equal({
-        ok: true, message: { type: 'say', id: '2', text: 'add x', timeZone: 'Asia/Tokyo' },
+        ok: true,
+        message: { type: 'say', id: '2', text: 'add x', timeZone: 'Asia/Tokyo' },
       });
     });
 
@@ -40,17 +44,40 @@ describe('shared chat protocol (todo-chat.v1)', () => {
   describe('server → client', () => {
     it('parses every message the gateway sends', () => {
       const task = { id: 't', title: 'Buy milk' };
-      expect(parseServerMessage(JSON.stringify({ type: 'reply', id: 'm1', text: 'Added.', tasks: [task] }))).to.deep.equal({ type: 'reply', id: 'm1', text: 'Added.', tasks: [task] });
-      expect(parseServerMessage(JSON.stringify({ type: 'reply', id: 'm2', text: 'Hi' }))).to.deep.equal({ type: 'reply', id: 'm2', text: 'Hi' });
+      expect(parseServerMessage(JSON.stringify({ type: 'reply', id: 'm1', text: 'Added.', tasks: [task] }))).to.deep.equal({
+        type: 'reply',
+        id: 'm1',
+        text: 'Added.',
+        tasks: [task],
+      });
+      expect(parseServerMessage(JSON.stringify({ type: 'reply', id: 'm2', text: 'Hi' }))).to.deep.equal({
+        type: 'reply',
+        id: 'm2',
+        text: 'Hi',
+      });
       const entry = { id: 'c1', role: 'user', text: 'hi', createdAt: '2026-12-07T10:00:00.000Z' };
-      expect(parseServerMessage(JSON.stringify({ type: 'history', messages: [entry, { role: 'system', text: 'x' }, 'junk'] }))).to.deep.equal({ type: 'history', messages: [entry] });
+      expect(
+        parseServerMessage(JSON.stringify({ type: 'history', messages: [entry, { role: 'system', text: 'x' }, 'junk'] })),
+      ).to.deep.equal({ type: 'history', messages: [entry] });
       expect(parseServerMessage('{"type":"tasks-changed"}')).to.deep.equal({ type: 'tasks-changed' });
-      expect(parseServerMessage(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'Slow down.' }))).to.deep.equal({ type: 'error', code: 'rate_limited', message: 'Slow down.' });
+      expect(parseServerMessage(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'Slow down.' }))).to.deep.equal({
+        type: 'error',
+        code: 'rate_limited',
+        message: 'Slow down.',
+      });
     });
 
     it('returns null for anything outside the contract', () => {
-      for (const frame of ['not json', '[]', 'null', '{"type":"reply","text":"no id"}', '{"type":"reply","id":"1","text":"x","tasks":3}',
-        '{"type":"history"}', '{"type":"error","code":"x"}', '{"type":"nope"}']) {
+      for (const frame of [
+        'not json',
+        '[]',
+        'null',
+        '{"type":"reply","text":"no id"}',
+        '{"type":"reply","id":"1","text":"x","tasks":3}',
+        '{"type":"history"}',
+        '{"type":"error","code":"x"}',
+        '{"type":"nope"}',
+      ]) {
         expect(parseServerMessage(frame), frame).to.equal(null);
       }
       expect(parseServerMessage(new ArrayBuffer(2))).to.equal(null);

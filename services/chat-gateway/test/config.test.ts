@@ -8,15 +8,31 @@ describe('chat-gateway configuration', () => {
     const config = loadConfig({});
     expect(config).to.deep.equal(DEFAULT_CONFIG);
     expect([config.port, config.todoApiUrl, config.allowedOrigins]).to.deep.equal([
-      8081, 'http://localhost:8080', ['http://localhost:3000', 'http://127.0.0.1:3000'],
+      8081,
+      'http://localhost:8080',
+      ['http://localhost:3000', 'http://127.0.0.1:3000'],
     ]);
   });
   it('reads every limit from the environment', () => {
     const config = loadConfig({
-      PORT: '9000', TODO_API_URL: 'http://todo-api:8080', ALLOWED_ORIGINS: 'https://todo.example.com, https://b.example.com',
-      MAX_CONNECTIONS_PER_USER: '100', MAX_PAYLOAD_BYTES: '4096', RATE_LIMIT_PER_SECOND: '5', API_TIMEOUT_MS: '2000', DEFAULT_TIME_ZONE: 'Europe/Paris',
+      PORT: '9000',
+      TODO_API_URL: 'http://todo-api:8080',
+      ALLOWED_ORIGINS: 'https://todo.example.com, https://b.example.com',
+      MAX_CONNECTIONS_PER_USER: '100',
+      MAX_PAYLOAD_BYTES: '4096',
+      RATE_LIMIT_PER_SECOND: '5',
+      API_TIMEOUT_MS: '2000',
+      DEFAULT_TIME_ZONE: 'Europe/Paris',
     });
-    expect(config).to.include({ port: 9000, todoApiUrl: 'http://todo-api:8080', maxConnectionsPerUser: 100, maxPayloadBytes: 4096, rateLimitPerSecond: 5, apiTimeoutMs: 2000, defaultTimeZone: 'Europe/Paris' });
+    expect(config).to.include({
+      port: 9000,
+      todoApiUrl: 'http://todo-api:8080',
+      maxConnectionsPerUser: 100,
+      maxPayloadBytes: 4096,
+      rateLimitPerSecond: 5,
+      apiTimeoutMs: 2000,
+      defaultTimeZone: 'Europe/Paris',
+    });
     expect(config.allowedOrigins).to.deep.equal(['https://todo.example.com', 'https://b.example.com']);
   });
   for (const [env, message] of [
@@ -24,7 +40,10 @@ describe('chat-gateway configuration', () => {
     [{ MAX_CONNECTIONS_PER_USER: '0' }, 'MAX_CONNECTIONS_PER_USER must be an integer in [1, 100000], got "0"'],
     [{ TODO_API_URL: 'todo-api:8080' }, 'todoApiUrl must be an http(s) URL, got "todo-api:8080"'],
     [{ DEFAULT_TIME_ZONE: 'Mars/Olympus' }, 'defaultTimeZone must be an IANA time zone, got "Mars/Olympus"'],
-    [{ ALLOWED_ORIGINS: 'https://ok.example.com/path' }, 'allowedOrigins entries must look like https://host[:port], got "https://ok.example.com/path"'],
+    [
+      { ALLOWED_ORIGINS: 'https://ok.example.com/path' },
+      'allowedOrigins entries must look like https://host[:port], got "https://ok.example.com/path"',
+    ],
   ] as const) {
     it(`refuses ${JSON.stringify(env)} naming the variable and the value`, () => {
       expect(() => loadConfig(env)).to.throw(message);

@@ -24,18 +24,31 @@ describe('Conversation over a real todo-api', function () {
   });
   after(async () => apiStack?.stop());
 
-  async function fresh(): Promise<{ say: (text: string) => Promise<{ text: string; intent: string }>; tasks: () => Promise<{ title: string; completed: boolean; dueAt: string | null; priority: string }[]> }> {
+  async function fresh(): Promise<{
+    say: (text: string) => Promise<{ text: string; intent: string }>;
+    tasks: () => Promise<{ title: string; completed: boolean; dueAt: string | null; priority: string }[]>;
+  }> {
     const { token } = await register(apiStack.api.url);
     const conversation = new Conversation(new RuleBasedIntentEngine(), new TodoApiClient(apiStack.api.url, token, 5000), () => NOW);
     return {
       say: (text) => conversation.handle(text, ZONE),
-      tasks: async () => ((await apiCall(apiStack.api.url, token, 'GET', '/api/tasks?status=all')).body.items as { title: string; completed: boolean; dueAt: string | null; priority: string }[]).map(({ title, completed, dueAt, priority }) => ({ title, completed, dueAt, priority })),
+      tasks: async () =>
+        (
+          (await apiCall(apiStack.api.url, token, 'GET', '/api/tasks?status=all')).body.items as {
+            title: string;
+            completed: boolean;
+            dueAt: string | null;
+            priority: string;
+          }[]
+        ).map(({ title, completed, dueAt, priority }) => ({ title, completed, dueAt, priority })),
     };
   }
 
   it('adds several tasks from one sentence and undoes them together', async () => {
     const { say, tasks } = await fresh();
-    expect((await say('buy milk, eggs and bread tmrw')).text).to.equal(['Buy milk', 'Buy eggs', 'Buy bread'].map((t) => `Added “${t}” (due ${due(THU)}).`).join(' '));
+    expect((await say('buy milk, eggs and bread tmrw')).text).to.equal(
+      ['Buy milk', 'Buy eggs', 'Buy bread'].map((t) => `Added “${t}” (due ${due(THU)}).`).join(' '),
+    );
     expect((await tasks()).map((t) => t.title).sort()).to.deep.equal(['Buy bread', 'Buy eggs', 'Buy milk']);
     expect((await say('scratch that')).text).to.match(/^Undone: Added “Buy milk”/);
     expect(await tasks()).to.deep.equal([]);
@@ -48,11 +61,18 @@ describe('Conversation over a real todo-api', function () {
     await say('add feed the cat');
     await say('add book flights tomorrow at 9am');
     const list = await say('show my tasks');
-    expect(list.text).to.equal(`Here are your tasks (3):\n1. Book flights (due ${due('2026-11-19T08:00:00.000Z')})\n2. Pay rent (due ${due(FRI)})\n3. Feed the cat`);
+    expect(list.text).to.equal(
+      `Here are your tasks (3):\n1. Book flights (due ${due('2026-11-19T08:00:00.000Z')})\n2. Pay rent (due ${due(FRI)})\n3. Feed the cat`,
+    );
     expect((await say('i paid the rent')).text).to.equal('Marked “Pay rent” as done.');
     expect((await say('undo')).text).to.equal('Undone: Marked “Pay rent” as done.');
     expect((await say('complete 1 and 3')).text).to.equal('Marked “Book flights” as done. Marked “Feed the cat” as done.');
-    expect((await tasks()).filter((t) => t.completed).map((t) => t.title).sort()).to.deep.equal(['Book flights', 'Feed the cat']);
+    expect(
+      (await tasks())
+        .filter((t) => t.completed)
+        .map((t) => t.title)
+        .sort(),
+    ).to.deep.equal(['Book flights', 'Feed the cat']);
     expect((await say('how many tasks are left')).text).to.equal('Still open: 1 task.');
     expect((await say('how many did i finish')).text).to.equal('Done: 2 tasks.');
   });
@@ -81,10 +101,14 @@ describe('Conversation over a real todo-api', function () {
     await say('add pay rent friday');
     await say('add feed the cat');
     await say('add buy bread');
-    expect((await say('show tasks without a due date')).text).to.equal('Here is what is still open, without a due date (2):\n1. Buy bread\n2. Feed the cat');
+    expect((await say('show tasks without a due date')).text).to.equal(
+      'Here is what is still open, without a due date (2):\n1. Buy bread\n2. Feed the cat',
+    );
     expect((await say('how many have no deadline')).text).to.equal('Still open, without a due date: 2 tasks.');
     await say('complete 1');
-    expect((await say('which tasks have no due date')).text).to.equal('Here is what is still open, without a due date (1):\n1. Feed the cat');
+    expect((await say('which tasks have no due date')).text).to.equal(
+      'Here is what is still open, without a due date (1):\n1. Feed the cat',
+    );
   });
 
   it('asks before acting on a spelling guess, then acts on “yes”', async () => {

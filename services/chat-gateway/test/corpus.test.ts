@@ -11,7 +11,10 @@ describe('understanding corpus', function () {
   const verdicts = loadAll().map(evaluate);
   const heldOut = verdicts.filter((v) => v.split === 'held-out');
   const misses = (list: readonly Verdict[]) =>
-    list.filter((v) => !v.correct).map((v) => `  [${v.category}] “${v.sentence}” wanted ${v.expected}, got ${v.got}`).join('\n');
+    list
+      .filter((v) => !v.correct)
+      .map((v) => `  [${v.category}] “${v.sentence}” wanted ${v.expected}, got ${v.got}`)
+      .join('\n');
 
   it('holds at least 300 phrasings, a held-out part among them', () => {
     expect(verdicts.length).to.be.at.least(300);
@@ -27,7 +30,10 @@ describe('understanding corpus', function () {
 
   it('gets at least 75 % right in every category', () => {
     for (const [category, row] of summarise(verdicts).byCategory) {
-      expect(row.correct / row.total, `${category}: ${row.correct}/${row.total}\n${misses(verdicts.filter((v) => v.category === category))}`).to.be.at.least(0.75);
+      expect(
+        row.correct / row.total,
+        `${category}: ${row.correct}/${row.total}\n${misses(verdicts.filter((v) => v.category === category))}`,
+      ).to.be.at.least(0.75);
     }
   });
 

@@ -99,7 +99,7 @@ describe('relative shifts of a due date', () => {
   });
 });
 
-describe('formatDueForReply: the web list\'s date format in replies', () => {
+describe("formatDueForReply: the web list's date format in replies", () => {
   const now = new Date('2026-11-18T10:00:00Z');
   it('shows no time for a date-only due and the year only when it is not this year', () => {
     expect(formatDueForReply('2026-11-27T22:59:00.000Z', 'Europe/Paris', now)).to.equal('Fri 27 Nov');

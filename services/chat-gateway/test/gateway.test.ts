@@ -7,7 +7,17 @@ import { API_UNAVAILABLE_REPLY, HELP_REPLY } from '../src/conversation.js';
 import type { IntentEngine } from '../src/intent/engine.js';
 import type { ChatMessage } from '../src/todo-api-client.js';
 import { UNKNOWN_REPLY } from '../src/intent/rule-based-engine.js';
-import { apiCall, ChatClient, register, signWithApiKey, startApi, startGateway, upgradeStatus, type ApiStack, type Stack } from './helpers.js';
+import {
+  apiCall,
+  ChatClient,
+  register,
+  signWithApiKey,
+  startApi,
+  startGateway,
+  upgradeStatus,
+  type ApiStack,
+  type Stack,
+} from './helpers.js';
 
 describe('chat-gateway over a real todo-api', function () {
   this.timeout(20_000);
@@ -58,14 +68,14 @@ describe('chat-gateway over a real todo-api', function () {
         client.close();
       });
       it('closes the socket with 4001 when its token expires', async () => {
-      const { token } = await register(stack.api.url);
-      const me = await apiCall(stack.api.url, token, 'GET', '/api/me');
-      const shortLived = await signWithApiKey(stack, { sub: me.body.id, exp: Math.floor(Date.now() / 1000) + 2 });
-      const client = await ChatClient.open(stack.gateway, shortLived);
-      const closed = await client.closed;
-      expect(closed).to.deep.equal({ code: 4001, reason: 'token expired' });
-    });
-    it('refuses a foreign origin with 403', async () => {
+        const { token } = await register(stack.api.url);
+        const me = await apiCall(stack.api.url, token, 'GET', '/api/me');
+        const shortLived = await signWithApiKey(stack, { sub: me.body.id, exp: Math.floor(Date.now() / 1000) + 2 });
+        const client = await ChatClient.open(stack.gateway, shortLived);
+        const closed = await client.closed;
+        expect(closed).to.deep.equal({ code: 4001, reason: 'token expired' });
+      });
+      it('refuses a foreign origin with 403', async () => {
         const { token } = await register(stack.api.url);
         expect(await upgradeStatus(stack.gateway, ['todo-chat.v1', `bearer.${token}`], 'https://evil.example')).to.equal(403);
       });
@@ -91,23 +101,36 @@ describe('chat-gateway over a real todo-api', function () {
         // Numbered in the web list's order (services/shared/task-order.ts): due first, then newest first (issue 14).
         const list = await client.say('show my tasks');
         expect(list.tasks!.map((t) => t.title)).to.deep.equal(['Call mom', 'Water the plants', 'Pay rent', 'Buy milk']);
-        expect(list.text).to.match(/^Here are your tasks \(4\):\n1\. Call mom \(due .*\)\n2\. Water the plants\n3\. Pay rent \(high priority\)\n4\. Buy milk$/);
+        expect(list.text).to.match(
+          /^Here are your tasks \(4\):\n1\. Call mom \(due .*\)\n2\. Water the plants\n3\. Pay rent \(high priority\)\n4\. Buy milk$/,
+        );
 
         expect((await client.say('complete 1')).text).to.equal('Marked “Call mom” as done.');
         expect((await client.say('I finished the plants')).text).to.equal('Marked “Water the plants” as done.');
         expect((await client.say('mark the fourth one as done')).text).to.equal('Marked “Buy milk” as done.');
         expect((await client.say('what is still open?')).tasks!.map((t) => t.title)).to.deep.equal(['Pay rent']);
-        expect((await client.say('show completed tasks')).tasks!.map((t) => t.title)).to.deep.equal(['Call mom', 'Water the plants', 'Buy milk']);
+        expect((await client.say('show completed tasks')).tasks!.map((t) => t.title)).to.deep.equal([
+          'Call mom',
+          'Water the plants',
+          'Buy milk',
+        ]);
         expect((await client.say('reopen 3')).text).to.equal('Reopened “Buy milk”.');
         expect((await client.say('uncheck call mom')).text).to.equal('Reopened “Call mom”.');
 
         expect((await client.say('rename buy milk to buy oat milk')).text).to.equal('Renamed “Buy milk” to “Buy oat milk”.');
-        expect((await client.say('change the title of pay rent to pay the landlord')).text).to.equal('Renamed “Pay rent” to “Pay the landlord”.');
+        expect((await client.say('change the title of pay rent to pay the landlord')).text).to.equal(
+          'Renamed “Pay rent” to “Pay the landlord”.',
+        );
         const moved = await client.say('move oat milk to next friday');
         expect(moved.text).to.match(/^“Buy oat milk” is now due Fri \d{1,2} \w{3}\.$/);
         expect((await client.say('remove the due date from call mom')).text).to.equal('Removed the due date of “Call mom”.');
         expect((await client.say('make the landlord one low priority')).text).to.equal('“Pay the landlord” is now low priority.');
-        const tasks = (await apiCall(stack.api.url, token, 'GET', '/api/tasks')).body.items as { title: string; completed: boolean; dueAt: string | null; priority: string }[];
+        const tasks = (await apiCall(stack.api.url, token, 'GET', '/api/tasks')).body.items as {
+          title: string;
+          completed: boolean;
+          dueAt: string | null;
+          priority: string;
+        }[];
         expect(tasks.map((t) => [t.title, t.completed, t.priority, t.dueAt === null])).to.deep.equal([
           ['Buy oat milk', false, 'medium', false],
           ['Call mom', false, 'medium', true],
@@ -136,7 +159,9 @@ describe('chat-gateway over a real todo-api', function () {
         expect((await client.say('anything overdue?')).tasks!.map((t) => t.title)).to.deep.equal(['Late thing']);
         expect((await client.say('which tasks are late')).tasks!.map((t) => t.title)).to.deep.equal(['Late thing']);
         const today = await client.say("what's due today?");
-        expect(today.tasks!.map((t) => t.title)).to.not.include('Later thing').and.to.not.include('Undated thing');
+        expect(today.tasks!.map((t) => t.title))
+          .to.not.include('Later thing')
+          .and.to.not.include('Undated thing');
         client.close();
       });
 
@@ -198,48 +223,48 @@ describe('chat-gateway over a real todo-api', function () {
     });
 
     describe('across replicas', () => {
-    it('a change made through one gateway reaches the user on another gateway as tasks-changed', async () => {
-      const replica = await startGateway(apiStack);
-      try {
-        const { token, client: onFirst } = await freshUser();
-        const onSecond = await ChatClient.open(replica.gateway, token);
-        await onSecond.next((m) => m.type === 'history');
-        await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
-        expect((await onFirst.say('add water the plants')).text).to.equal('Added “Water the plants”.');
-        expect(await onSecond.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
-        expect((await onSecond.say('show my tasks')).tasks!.map((t) => t.title)).to.deep.equal(['Water the plants']);
-        [onFirst, onSecond].forEach((c) => c.close());
-      } finally {
-        await replica.stop();
-      }
+      it('a change made through one gateway reaches the user on another gateway as tasks-changed', async () => {
+        const replica = await startGateway(apiStack);
+        try {
+          const { token, client: onFirst } = await freshUser();
+          const onSecond = await ChatClient.open(replica.gateway, token);
+          await onSecond.next((m) => m.type === 'history');
+          await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
+          expect((await onFirst.say('add water the plants')).text).to.equal('Added “Water the plants”.');
+          expect(await onSecond.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
+          expect((await onSecond.say('show my tasks')).tasks!.map((t) => t.title)).to.deep.equal(['Water the plants']);
+          [onFirst, onSecond].forEach((c) => c.close());
+        } finally {
+          await replica.stop();
+        }
+      });
     });
-  });
 
-  describe('change stream', () => {
-    it('reconnects after the API connection drops, tells the sockets to refresh, and keeps delivering changes', async () => {
-      const replica = await startGateway(apiStack);
-      try {
-        const { token } = await register(replica.api.url);
-        const client = await ChatClient.open(replica.gateway, token);
-        await client.next((m) => m.type === 'history');
-        await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
-        replica.link.dropConnections();
-        // Changes made while disconnected may be lost, so a reconnect itself is announced.
-        expect(await client.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
-        await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
-        await apiCall(replica.api.url, token, 'POST', '/api/tasks', { title: 'After the blip' });
-        expect(await client.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
-        client.close();
-        await client.closed;
-        // The last socket of the user gone, the stream closes too.
-        await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 0);
-      } finally {
-        await replica.stop();
-      }
+    describe('change stream', () => {
+      it('reconnects after the API connection drops, tells the sockets to refresh, and keeps delivering changes', async () => {
+        const replica = await startGateway(apiStack);
+        try {
+          const { token } = await register(replica.api.url);
+          const client = await ChatClient.open(replica.gateway, token);
+          await client.next((m) => m.type === 'history');
+          await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
+          replica.link.dropConnections();
+          // Changes made while disconnected may be lost, so a reconnect itself is announced.
+          expect(await client.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
+          await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 1);
+          await apiCall(replica.api.url, token, 'POST', '/api/tasks', { title: 'After the blip' });
+          expect(await client.next((m) => m.type === 'tasks-changed')).to.deep.equal({ type: 'tasks-changed' });
+          client.close();
+          await client.closed;
+          // The last socket of the user gone, the stream closes too.
+          await waitFor(async () => (await gaugeValue(replica, 'chat_gateway_event_streams')) === 0);
+        } finally {
+          await replica.stop();
+        }
+      });
     });
-  });
 
-  describe('robustness', () => {
+    describe('robustness', () => {
       it('answers non-JSON and unknown types with an error and keeps the connection', async () => {
         const { client } = await freshUser();
         client.ws.send('this is not json');
@@ -339,7 +364,15 @@ describe('chat-gateway over a real todo-api', function () {
       const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
       const child = spawn(process.execPath, ['--import', 'tsx', 'services/chat-gateway/src/main.ts'], {
         cwd: repoRoot,
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TODO_API_URL: apiStack.api.url, LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '1000', SHUTDOWN_GRACE_MS: '5000' },
+        env: {
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          TODO_API_URL: apiStack.api.url,
+          LOG_LEVEL: 'info',
+          SHUTDOWN_DELAY_MS: '1000',
+          SHUTDOWN_GRACE_MS: '5000',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let logs = '';
@@ -402,7 +435,9 @@ describe('chat-gateway over a real todo-api', function () {
       try {
         const { token } = await register(stack.api.url);
         await Promise.all(
-          Array.from({ length: 100 }, (_, i) => apiCall(stack.api.url, token, 'POST', '/api/tasks', { title: `Task ${i} ${'x'.repeat(180)}` })),
+          Array.from({ length: 100 }, (_, i) =>
+            apiCall(stack.api.url, token, 'POST', '/api/tasks', { title: `Task ${i} ${'x'.repeat(180)}` }),
+          ),
         );
         const client = await ChatClient.open(stack.gateway, token);
         await client.next((m) => m.type === 'history');
@@ -441,7 +476,11 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Pro
 }
 
 async function expectNothing(client: ChatClient, type: string, ms: number): Promise<void> {
-  const got = await client.next((m) => m.type === type, ms).then(() => true, () => false);
+  const got = await client
+    .next((m) => m.type === type, ms)
+    .then(
+      () => true,
+      () => false,
+    );
   expect(got, `unexpected ${type}`).to.equal(false);
 }
-

@@ -8,7 +8,10 @@ class RecordingSocket implements Pingable {
   readonly pingedAt: number[] = [];
   terminatedFor: string | undefined;
 
-  constructor(private readonly answers: boolean, private readonly started: number) {}
+  constructor(
+    private readonly answers: boolean,
+    private readonly started: number,
+  ) {}
 
   ping(): void {
     this.alive = false;

@@ -23,11 +23,19 @@ export async function startApi(): Promise<ApiStack> {
   const api = await startTodoApi({
     // PGlite in our own temp dir even when DATABASE_URL is set (CI sets it for the API's own suites).
     databaseUrl: undefined,
-    port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', scryptLogN: 10,
-    loginRateLimit: 1_000_000, authIpRateLimit: 1_000_000, apiRateLimitPerMinute: 1_000_000, shutdownDelayMs: 0,
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    logLevel: 'silent',
+    scryptLogN: 10,
+    loginRateLimit: 1_000_000,
+    authIpRateLimit: 1_000_000,
+    apiRateLimitPerMinute: 1_000_000,
+    shutdownDelayMs: 0,
   });
   return {
-    api, dataDir,
+    api,
+    dataDir,
     async stop() {
       await api.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -58,14 +66,32 @@ export interface Stack {
 }
 
 /** A gateway (port 0) talking to the shared API through its own ApiLink. */
-export async function startGateway(apiStack: ApiStack, overrides: Partial<GatewayConfig> = {}, deps: GatewayDependencies = {}): Promise<Stack> {
+export async function startGateway(
+  apiStack: ApiStack,
+  overrides: Partial<GatewayConfig> = {},
+  deps: GatewayDependencies = {},
+): Promise<Stack> {
   const link = await ApiLink.start(apiStack.api.port);
-  const gateway = await startChatGateway({
-    port: 0, host: '127.0.0.1', todoApiUrl: link.url, logLevel: 'silent', apiTimeoutMs: 1000, readinessIntervalMs: 200,
-    eventsRetryMinMs: 50, eventsRetryMaxMs: 500, shutdownDelayMs: 0, ...overrides,
-  }, deps);
+  const gateway = await startChatGateway(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      todoApiUrl: link.url,
+      logLevel: 'silent',
+      apiTimeoutMs: 1000,
+      readinessIntervalMs: 200,
+      eventsRetryMinMs: 50,
+      eventsRetryMaxMs: 500,
+      shutdownDelayMs: 0,
+      ...overrides,
+    },
+    deps,
+  );
   return {
-    api: apiStack.api, dataDir: apiStack.dataDir, gateway, link,
+    api: apiStack.api,
+    dataDir: apiStack.dataDir,
+    gateway,
+    link,
     async stop() {
       await gateway.close();
       link.close();
@@ -78,36 +104,54 @@ export class ApiLink {
   private hanging = false;
   private delayMs = 0;
   private readonly sockets = new Set<net.Socket>();
-  private constructor(private readonly server: net.Server, readonly url: string) {}
+  private constructor(
+    private readonly server: net.Server,
+    readonly url: string,
+  ) {}
 
   static async start(apiPort: number): Promise<ApiLink> {
     const server = net.createServer((client) => {
       const upstream = net.connect(apiPort, '127.0.0.1');
       for (const s of [client, upstream]) {
         link.sockets.add(s);
-        s.on('error', () => { client.destroy(); upstream.destroy(); });
-        s.on('close', () => { link.sockets.delete(s); client.destroy(); upstream.destroy(); });
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+        s.on('close', () => {
+          link.sockets.delete(s);
+          client.destroy();
+          upstream.destroy();
+        });
       }
       client.on('data', (chunk) => {
         if (link.hanging) return;
         if (link.delayMs > 0) setTimeout(() => upstream.write(chunk), link.delayMs);
         else upstream.write(chunk);
       });
-      upstream.on('data', (chunk) => { if (!link.hanging) client.write(chunk); });
+      upstream.on('data', (chunk) => {
+        if (!link.hanging) client.write(chunk);
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const link = new ApiLink(server, `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
     return link;
   }
 
-  hang(): void { this.hanging = true; }
+  hang(): void {
+    this.hanging = true;
+  }
   /** Holds every request to the API this long before passing it on (0: at once), so a call stays in flight. */
-  delay(ms: number): void { this.delayMs = ms; }
+  delay(ms: number): void {
+    this.delayMs = ms;
+  }
   /** Cuts every open connection, as an API restart or a network blip would. */
   dropConnections(): void {
     for (const s of this.sockets) s.destroy();
   }
-  pass(): void { this.hanging = false; }
+  pass(): void {
+    this.hanging = false;
+  }
   close(): void {
     this.server.close();
     for (const s of this.sockets) s.destroy();
@@ -118,7 +162,8 @@ let accounts = 0;
 export async function register(apiUrl: string): Promise<{ email: string; token: string }> {
   const email = `user${process.pid}-${Date.now()}-${++accounts}@example.com`;
   const response = await fetch(`${apiUrl}/api/auth/register`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: 'correct horse battery staple' }),
   });
   if (response.status !== 201) throw new Error(`register answered ${response.status}: ${await response.text()}`);
@@ -128,7 +173,13 @@ export async function register(apiUrl: string): Promise<{ email: string; token: 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON responses, read field by field
 type JsonBody = any;
 
-export async function apiCall(apiUrl: string, token: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: JsonBody }> {
+export async function apiCall(
+  apiUrl: string,
+  token: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: JsonBody }> {
   const response = await fetch(`${apiUrl}${urlPath}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -143,12 +194,23 @@ export async function signWithApiKey(stack: Stack, claims: { sub: string; exp: n
   const jwks = (await (await fetch(`${stack.api.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
   return new SignJWT({})
     .setProtectedHeader({ alg: 'EdDSA', kid: jwks.keys[0]!.kid, typ: 'JWT' })
-    .setSubject(claims.sub).setIssuer('todo-api').setAudience('todo-platform')
-    .setIssuedAt(claims.exp - 3600).setExpirationTime(claims.exp)
+    .setSubject(claims.sub)
+    .setIssuer('todo-api')
+    .setAudience('todo-platform')
+    .setIssuedAt(claims.exp - 3600)
+    .setExpirationTime(claims.exp)
     .sign(key);
 }
 
-export interface Message { type: string; id?: string; text?: string; code?: string; tasks?: Task[]; messages?: ChatMessage[]; message?: string }
+export interface Message {
+  type: string;
+  id?: string;
+  text?: string;
+  code?: string;
+  tasks?: Task[];
+  messages?: ChatMessage[];
+  message?: string;
+}
 
 /** A real `ws` client that buffers what it receives so tests can wait for a given message. */
 export class ChatClient {
@@ -180,7 +242,13 @@ export class ChatClient {
     const index = this.inbox.findIndex(match);
     if (index >= 0) return Promise.resolve(this.inbox.splice(index, 1)[0]!);
     return new Promise((resolve, reject) => {
-      const waiter = { match, resolve: (m: Message) => { clearTimeout(timer); resolve(m); } };
+      const waiter = {
+        match,
+        resolve: (m: Message) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         reject(new Error(`no matching message within ${timeoutMs} ms; inbox: ${JSON.stringify(this.inbox)}`));
@@ -196,15 +264,28 @@ export class ChatClient {
     return this.next((m) => (m.type === 'reply' || m.type === 'error') && m.id === id);
   }
 
-  close(): void { this.ws.close(); }
+  close(): void {
+    this.ws.close();
+  }
 }
 
 /** The HTTP status an upgrade is refused with (the socket never opens). */
-export function upgradeStatus(gateway: Pick<ChatGateway, 'url'>, protocols: string[], origin: string | undefined = ORIGIN): Promise<number> {
+export function upgradeStatus(
+  gateway: Pick<ChatGateway, 'url'>,
+  protocols: string[],
+  origin: string | undefined = ORIGIN,
+): Promise<number> {
   const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws`, protocols, origin ? { origin } : {});
   return new Promise((resolve, reject) => {
-    ws.once('open', () => { ws.close(); reject(new Error('the upgrade was accepted')); });
-    ws.once('unexpected-response', (_req, res) => { resolve(res.statusCode!); res.resume(); ws.terminate(); });
+    ws.once('open', () => {
+      ws.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode!);
+      res.resume();
+      ws.terminate();
+    });
     ws.once('error', reject);
   });
 }

@@ -24,7 +24,9 @@ describe('chat-gateway image', () => {
     it('runs the bundle from build/ as uid/gid 10001, with no package manager in the runtime stage', () => {
       const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
       expect(runtime).to.match(/^USER 10001:10001$/m);
-      expect(runtime).to.match(/^CMD \["node", "--enable-source-maps", "--import=\/app\/build\/tracing\.mjs", "\/app\/build\/main\.mjs"\]$/m);
+      expect(runtime).to.match(
+        /^CMD \["node", "--enable-source-maps", "--import=\/app\/build\/tracing\.mjs", "\/app\/build\/main\.mjs"\]$/m,
+      );
       expect(runtime).to.include('/usr/local/bin/npm');
       expect(runtime).to.not.match(/^RUN .*npm (ci|install)/m);
       expect(runtime).to.not.match(/^COPY .*node_modules/m);
@@ -34,8 +36,18 @@ describe('chat-gateway image', () => {
       expect(instructions()).to.include.members(['EXPOSE 8081', 'STOPSIGNAL SIGTERM']);
     });
     it('has a .dockerignore that lets in only what the build needs', async () => {
-      const ignore = (await readFile(path.join(GATEWAY_DIR, 'Dockerfile.dockerignore'), 'utf8')).split('\n').filter((l) => l && !l.startsWith('#'));
-      expect(ignore).to.deep.equal(['**', '!package.json', '!package-lock.json', '!tsconfig.json', '!services/shared/', '!services/chat-gateway/src/', '!services/chat-gateway/build.ts']);
+      const ignore = (await readFile(path.join(GATEWAY_DIR, 'Dockerfile.dockerignore'), 'utf8'))
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'));
+      expect(ignore).to.deep.equal([
+        '**',
+        '!package.json',
+        '!package-lock.json',
+        '!tsconfig.json',
+        '!services/shared/',
+        '!services/chat-gateway/src/',
+        '!services/chat-gateway/build.ts',
+      ]);
     });
   });
 
@@ -63,7 +75,14 @@ describe('chat-gateway image', () => {
       const child = spawn(process.execPath, [`--import=${path.join(dir, 'build/tracing.mjs')}`, path.join(dir, 'build/main.mjs')], {
         cwd: runDir, // not writable for the process; no node_modules anywhere up the tree
         ...(asRoot ? { uid: 10001, gid: 10001 } : {}),
-        env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', TODO_API_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'info', TMPDIR: '/tmp' },
+        env: {
+          PATH: process.env.PATH,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          TODO_API_URL: 'http://127.0.0.1:9',
+          LOG_LEVEL: 'info',
+          TMPDIR: '/tmp',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let logs = '';

@@ -15,7 +15,10 @@ const KEY = 'sk-test-4f0c2b9e-never-logged';
 const rules = new RuleBasedIntentEngine();
 const shown = (...titles: string[]): ShownTask[] => titles.map((title, i) => ({ id: `task-${i + 1}`, title, completed: false }));
 const context = (lastShownTasks: ShownTask[] = [], extra: Partial<ConversationContext> = {}): ConversationContext => ({
-  lastShownTasks, now: new Date('2026-12-07T10:00:00Z'), timeZone: 'Europe/Paris', ...extra,
+  lastShownTasks,
+  now: new Date('2026-12-07T10:00:00Z'),
+  timeZone: 'Europe/Paris',
+  ...extra,
 });
 
 describe('LLM intent engine against a chat-completions server', () => {
@@ -34,9 +37,16 @@ describe('LLM intent engine against a chat-completions server', () => {
     outcomes = [];
     seconds = [];
     engine = new LlmIntentEngine({
-      baseUrl: model.baseUrl, model: 'test-model', apiKey: KEY, timeoutMs: 300, fallback: rules,
+      baseUrl: model.baseUrl,
+      model: 'test-model',
+      apiKey: KEY,
+      timeoutMs: 300,
+      fallback: rules,
       observer: {
-        request: (outcome, s) => { outcomes.push(outcome); seconds.push(s); },
+        request: (outcome, s) => {
+          outcomes.push(outcome);
+          seconds.push(s);
+        },
         fallback: (reason, detail) => fallbacks.push({ reason, detail }),
       },
     });
@@ -45,7 +55,11 @@ describe('LLM intent engine against a chat-completions server', () => {
   it('sends the sentence, the context and the tool schemas, and returns the validated tool call', async () => {
     model.answer(toolCall('add_task', { title: 'Buy bread', dueAt: '2026-12-08T17:00:00+01:00', priority: 'high' }));
     const result = await engine.interpret('bread tomorrow at 5pm, urgent', context(shown('Call mom'), { lastTaskId: 'task-1' }));
-    expect(result).to.deep.equal({ kind: 'tool', name: 'add_task', args: { title: 'Buy bread', dueAt: '2026-12-08T17:00:00+01:00', priority: 'high' } });
+    expect(result).to.deep.equal({
+      kind: 'tool',
+      name: 'add_task',
+      args: { title: 'Buy bread', dueAt: '2026-12-08T17:00:00+01:00', priority: 'high' },
+    });
     expect(fallbacks).to.deep.equal([]);
     expect(outcomes).to.deep.equal(['ok']);
     const [request] = model.requests;
@@ -58,7 +72,11 @@ describe('LLM intent engine against a chat-completions server', () => {
     const [system, user] = request!.body.messages;
     expect(user).to.deep.equal({ role: 'user', content: 'bread tomorrow at 5pm, urgent' });
     expect(system.role).to.equal('system');
-    expect(system.content).to.include('2026-12-07T10:00:00.000Z').and.include('Europe/Paris').and.include('1. "Call mom" (id task-1)').and.include('id task-1 (“it”');
+    expect(system.content)
+      .to.include('2026-12-07T10:00:00.000Z')
+      .and.include('Europe/Paris')
+      .and.include('1. "Call mom" (id task-1)')
+      .and.include('id task-1 (“it”');
   });
 
   it('sends no authorization header without a key', async () => {
@@ -69,30 +87,93 @@ describe('LLM intent engine against a chat-completions server', () => {
     expect(model.requests[0]!.path).to.equal('/v1/chat/completions');
   });
 
-  const fallbackCases: { name: string; answer: Parameters<ChatCompletionsServer['answer']>[0]; reason: FallbackReason; outcome?: string }[] = [
+  const fallbackCases: {
+    name: string;
+    answer: Parameters<ChatCompletionsServer['answer']>[0];
+    reason: FallbackReason;
+    outcome?: string;
+  }[] = [
     { name: 'a timeout', answer: (res) => model.hang(res), reason: 'timeout', outcome: 'timeout' },
     { name: 'an HTTP 500', answer: status(500), reason: 'http_error', outcome: 'http_error' },
     { name: 'an HTTP 429', answer: status(429), reason: 'http_error', outcome: 'http_error' },
     { name: 'a body that is not JSON', answer: raw('<html>bad gateway</html>'), reason: 'malformed', outcome: 'ok' },
     { name: 'JSON without choices', answer: raw('{"object":"chat.completion"}'), reason: 'malformed', outcome: 'ok' },
     { name: 'a text answer', answer: textAnswer('Sure, I added it!'), reason: 'no_tool_call', outcome: 'ok' },
-    { name: 'two tool calls', answer: toolCalls({ name: 'add_task', arguments: { title: 'a' } }, { name: 'add_task', arguments: { title: 'b' } }), reason: 'several_tool_calls' },
-    { name: 'arguments against the schema', answer: toolCall('add_task', { title: 'Buy milk', priority: 'extreme' }), reason: 'invalid_tool_call' },
+    {
+      name: 'two tool calls',
+      answer: toolCalls({ name: 'add_task', arguments: { title: 'a' } }, { name: 'add_task', arguments: { title: 'b' } }),
+      reason: 'several_tool_calls',
+    },
+    {
+      name: 'arguments against the schema',
+      answer: toolCall('add_task', { title: 'Buy milk', priority: 'extreme' }),
+      reason: 'invalid_tool_call',
+    },
     { name: 'arguments that are not JSON', answer: toolCall('add_task', '{"title": "Buy milk"'), reason: 'invalid_tool_call' },
-    { name: 'a date that is not ISO 8601', answer: toolCall('add_task', { title: 'Buy milk', dueAt: 'tomorrow' }), reason: 'invalid_tool_call' },
+    {
+      name: 'a date that is not ISO 8601',
+      answer: toolCall('add_task', { title: 'Buy milk', dueAt: 'tomorrow' }),
+      reason: 'invalid_tool_call',
+    },
     { name: 'an unknown tool', answer: toolCall('drop_database', {}), reason: 'invalid_tool_call' },
     { name: 'a bulk action', answer: toolCall('clear_completed', {}), reason: 'bulk_action' },
     // The list arguments and the relative shift of the tool layer, each broken one way.
-    { name: 'a due range without its label', answer: toolCall('list_tasks', { filter: 'pending', dueBetween: { from: '2026-12-08T00:00:00+01:00', to: '2026-12-09T00:00:00+01:00' } }), reason: 'invalid_tool_call' },
-    { name: 'a due range bound that is not ISO 8601', answer: toolCall('list_tasks', { filter: 'pending', dueBetween: { from: 'tomorrow', to: '2026-12-09T00:00:00+01:00', label: 'tomorrow' } }), reason: 'invalid_tool_call' },
+    {
+      name: 'a due range without its label',
+      answer: toolCall('list_tasks', {
+        filter: 'pending',
+        dueBetween: { from: '2026-12-08T00:00:00+01:00', to: '2026-12-09T00:00:00+01:00' },
+      }),
+      reason: 'invalid_tool_call',
+    },
+    {
+      name: 'a due range bound that is not ISO 8601',
+      answer: toolCall('list_tasks', {
+        filter: 'pending',
+        dueBetween: { from: 'tomorrow', to: '2026-12-09T00:00:00+01:00', label: 'tomorrow' },
+      }),
+      reason: 'invalid_tool_call',
+    },
     { name: 'a count that is not a boolean', answer: toolCall('list_tasks', { filter: 'all', count: 'yes' }), reason: 'invalid_tool_call' },
-    { name: 'a list priority out of the enum', answer: toolCall('list_tasks', { filter: 'all', priority: 'urgent' }), reason: 'invalid_tool_call' },
-    { name: 'no due date and a due range at once', answer: toolCall('list_tasks', { filter: 'pending', undated: true, dueBetween: { from: '2026-12-08T00:00:00+01:00', to: '2026-12-09T00:00:00+01:00', label: 'tomorrow' } }), reason: 'invalid_tool_call' },
-    { name: 'a shift of a fraction of a millisecond', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 0.5, months: 0 } }), reason: 'invalid_tool_call' },
-    { name: 'a shift past any date (new Date would throw)', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 9e15, months: 0 } }), reason: 'invalid_tool_call' },
-    { name: 'a shift of a thousand months', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 0, months: 1000 } }), reason: 'invalid_tool_call' },
-    { name: 'a shift without months', answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 86_400_000 } }), reason: 'invalid_tool_call' },
-    { name: 'a shift and a new due date at once', answer: toolCall('update_task', { task: { position: 1 }, dueAt: null, shiftDueBy: { ms: 86_400_000, months: 0 } }), reason: 'invalid_tool_call' },
+    {
+      name: 'a list priority out of the enum',
+      answer: toolCall('list_tasks', { filter: 'all', priority: 'urgent' }),
+      reason: 'invalid_tool_call',
+    },
+    {
+      name: 'no due date and a due range at once',
+      answer: toolCall('list_tasks', {
+        filter: 'pending',
+        undated: true,
+        dueBetween: { from: '2026-12-08T00:00:00+01:00', to: '2026-12-09T00:00:00+01:00', label: 'tomorrow' },
+      }),
+      reason: 'invalid_tool_call',
+    },
+    {
+      name: 'a shift of a fraction of a millisecond',
+      answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 0.5, months: 0 } }),
+      reason: 'invalid_tool_call',
+    },
+    {
+      name: 'a shift past any date (new Date would throw)',
+      answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 9e15, months: 0 } }),
+      reason: 'invalid_tool_call',
+    },
+    {
+      name: 'a shift of a thousand months',
+      answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 0, months: 1000 } }),
+      reason: 'invalid_tool_call',
+    },
+    {
+      name: 'a shift without months',
+      answer: toolCall('update_task', { task: { position: 1 }, shiftDueBy: { ms: 86_400_000 } }),
+      reason: 'invalid_tool_call',
+    },
+    {
+      name: 'a shift and a new due date at once',
+      answer: toolCall('update_task', { task: { position: 1 }, dueAt: null, shiftDueBy: { ms: 86_400_000, months: 0 } }),
+      reason: 'invalid_tool_call',
+    },
   ];
   for (const { name, answer, reason, outcome } of fallbackCases) {
     it(`falls back to the rules on ${name} (${reason})`, async () => {
@@ -102,14 +183,24 @@ describe('LLM intent engine against a chat-completions server', () => {
       expect(fallbacks.map((f) => f.reason)).to.deep.equal([reason]);
       if (outcome) expect(outcomes).to.deep.equal([outcome]);
       // The model call is bounded by timeoutMs (300 ms here), with room for a busy machine.
-      expect(seconds.every((s) => s < 1.2), `model call took ${seconds.join(', ')} s`).to.equal(true);
+      expect(
+        seconds.every((s) => s < 1.2),
+        `model call took ${seconds.join(', ')} s`,
+      ).to.equal(true);
       if (reason === 'timeout') expect(seconds[0]).to.be.at.least(0.29);
     });
   }
 
   describe('the arguments the rules use, offered to the model too', () => {
     const calls = [
-      ['list_tasks', { filter: 'pending', dueBetween: { from: '2026-12-07T23:00:00.000Z', to: '2026-12-08T23:00:00.000Z', label: 'tomorrow' }, priority: 'high' }],
+      [
+        'list_tasks',
+        {
+          filter: 'pending',
+          dueBetween: { from: '2026-12-07T23:00:00.000Z', to: '2026-12-08T23:00:00.000Z', label: 'tomorrow' },
+          priority: 'high',
+        },
+      ],
       ['list_tasks', { filter: 'completed', count: true }],
       ['list_tasks', { filter: 'pending', undated: true }],
       ['update_task', { task: { position: 2 }, shiftDueBy: { ms: -172_800_000, months: 0 } }],
@@ -118,7 +209,11 @@ describe('LLM intent engine against a chat-completions server', () => {
     for (const [name, args] of calls) {
       it(`takes ${name} ${JSON.stringify(args)}`, async () => {
         model.answer(toolCall(name, args));
-        expect(await engine.interpret('whatever the user said', context(shown('Buy milk', 'Book flights')))).to.deep.equal({ kind: 'tool', name, args });
+        expect(await engine.interpret('whatever the user said', context(shown('Buy milk', 'Book flights')))).to.deep.equal({
+          kind: 'tool',
+          name,
+          args,
+        });
         expect(fallbacks).to.deep.equal([]);
       });
     }
@@ -136,13 +231,23 @@ describe('LLM intent engine against a chat-completions server', () => {
         }
       }
       // The newer arguments are among those checked, so the schemas cannot drift from the tool layer unseen.
-      for (const shape of ['list_tasks count,filter', 'list_tasks dueBetween,filter', 'list_tasks filter,priority', 'list_tasks filter,undated', 'update_task shiftDueBy,task']) expect([...checked]).to.include(shape);
+      for (const shape of [
+        'list_tasks count,filter',
+        'list_tasks dueBetween,filter',
+        'list_tasks filter,priority',
+        'list_tasks filter,undated',
+        'update_task shiftDueBy,task',
+      ])
+        expect([...checked]).to.include(shape);
     });
   });
 
   it('falls back when the endpoint cannot be reached', async () => {
     const gone = new LlmIntentEngine({
-      baseUrl: 'http://127.0.0.1:9/v1', model: 'm', timeoutMs: 300, fallback: rules,
+      baseUrl: 'http://127.0.0.1:9/v1',
+      model: 'm',
+      timeoutMs: 300,
+      fallback: rules,
       observer: { request: (o) => outcomes.push(o), fallback: (reason, detail) => fallbacks.push({ reason, detail }) },
     });
     expect(await gone.interpret('show my tasks', context())).to.deep.equal(rules.interpret('show my tasks', context()));
@@ -174,7 +279,11 @@ describe('LLM intent engine against a chat-completions server', () => {
     ] as const) {
       it(`runs delete_task on exactly one known task (${JSON.stringify(reference)}), pinned to its id`, async () => {
         model.answer(toolCall('delete_task', { task: reference }));
-        expect(await engine.interpret('delete that', context(list))).to.deep.equal({ kind: 'tool', name: 'delete_task', args: { task: { id } } });
+        expect(await engine.interpret('delete that', context(list))).to.deep.equal({
+          kind: 'tool',
+          name: 'delete_task',
+          args: { task: { id } },
+        });
         expect(fallbacks).to.deep.equal([]);
       });
     }
@@ -182,7 +291,9 @@ describe('LLM intent engine against a chat-completions server', () => {
     it('takes the task of the previous action as known', async () => {
       model.answer(toolCall('complete_task', { task: { id: 'task-7' } }));
       expect(await engine.interpret('it is done', context([], { lastTaskId: 'task-7' }))).to.deep.equal({
-        kind: 'tool', name: 'complete_task', args: { task: { id: 'task-7' } },
+        kind: 'tool',
+        name: 'complete_task',
+        args: { task: { id: 'task-7' } },
       });
     });
 
@@ -206,7 +317,12 @@ describe('LLM engine configuration', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-key-'));
     try {
       await writeFile(path.join(dir, 'key'), `${KEY}\n`);
-      const config = loadConfig({ LLM_BASE_URL: 'https://llm.example.com/v1', LLM_MODEL: 'gpt-test', LLM_TIMEOUT_MS: '2500', LLM_API_KEY_FILE: path.join(dir, 'key') });
+      const config = loadConfig({
+        LLM_BASE_URL: 'https://llm.example.com/v1',
+        LLM_MODEL: 'gpt-test',
+        LLM_TIMEOUT_MS: '2500',
+        LLM_API_KEY_FILE: path.join(dir, 'key'),
+      });
       expect(config).to.include({ llmBaseUrl: 'https://llm.example.com/v1', llmModel: 'gpt-test', llmTimeoutMs: 2500, llmApiKey: KEY });
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -16,7 +16,12 @@ describe('chat-gateway with the LLM engine over a real todo-api', function () {
     this.timeout(120_000);
     apiStack = await sharedApi();
     model = await ChatCompletionsServer.start();
-    const sink = new Writable({ write(chunk, _encoding, done) { logs += chunk; done(); } });
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logs += chunk;
+        done();
+      },
+    });
     stack = await startGateway(
       apiStack,
       { llmBaseUrl: model.baseUrl, llmModel: 'test-model', llmApiKey: KEY, llmTimeoutMs: 500 },

@@ -36,8 +36,18 @@ describe('rate budget and drain configuration', () => {
   it('reads the per-user budget, the strike window and the drain time; the per-user budget is unset by default', () => {
     expect(loadConfig({})).to.not.have.any.keys('userRateLimitBurst', 'userRateLimitPerSecond');
     expect(loadConfig({})).to.include({ rateLimitStrikeWindowMs: 60_000, shutdownDrainMs: 5000 });
-    expect(loadConfig({ USER_RATE_LIMIT_BURST: '30', USER_RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_STRIKE_WINDOW_MS: '30000', SHUTDOWN_DRAIN_MS: '3000' })).to.include({
-      userRateLimitBurst: 30, userRateLimitPerSecond: 5, rateLimitStrikeWindowMs: 30_000, shutdownDrainMs: 3000,
+    expect(
+      loadConfig({
+        USER_RATE_LIMIT_BURST: '30',
+        USER_RATE_LIMIT_PER_SECOND: '5',
+        RATE_LIMIT_STRIKE_WINDOW_MS: '30000',
+        SHUTDOWN_DRAIN_MS: '3000',
+      }),
+    ).to.include({
+      userRateLimitBurst: 30,
+      userRateLimitPerSecond: 5,
+      rateLimitStrikeWindowMs: 30_000,
+      shutdownDrainMs: 3000,
     });
   });
   for (const [env, message] of [

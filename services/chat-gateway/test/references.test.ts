@@ -15,13 +15,15 @@ describe('resolveTaskReference', () => {
   });
   it('says how long the list is when the number is out of range', () => {
     expect(resolveTaskReference({ position: 9 }, [], all, 'delete_task')).to.deep.equal({
-      kind: 'none', message: 'There is no task number 9 — the list has 4 tasks.',
+      kind: 'none',
+      message: 'There is no task number 9 — the list has 4 tasks.',
     });
     expect(resolveTaskReference({ position: 1 }, [], [], 'delete_task')).to.deep.equal({ kind: 'none', message: 'You have no tasks yet.' });
   });
   it('reports a shown task that was deleted since', () => {
     expect(resolveTaskReference({ position: 1 }, [task('gone', 'Old thing')], all, 'complete_task')).to.deep.equal({
-      kind: 'none', message: '“Old thing” no longer exists.',
+      kind: 'none',
+      message: '“Old thing” no longer exists.',
     });
   });
   it('prefers an exact title over partial matches', () => {
@@ -38,28 +40,46 @@ describe('resolveTaskReference', () => {
   });
   it('prefers open tasks to complete and done tasks to reopen', () => {
     expect(resolveTaskReference({ title: 'buy' }, [], all, 'reopen_task')).to.deep.equal({ kind: 'found', task: all[1] });
-    expect(resolveTaskReference({ title: 'buy' }, [], all, 'complete_task')).to.deep.equal({ kind: 'ambiguous', matches: [all[0], all[3]] });
+    expect(resolveTaskReference({ title: 'buy' }, [], all, 'complete_task')).to.deep.equal({
+      kind: 'ambiguous',
+      matches: [all[0], all[3]],
+    });
   });
   it('says so when nothing matches', () => {
     expect(resolveTaskReference({ title: 'dentist' }, [], all, 'delete_task')).to.deep.equal({
-      kind: 'none', message: 'I could not find a task matching “dentist”.',
+      kind: 'none',
+      message: 'I could not find a task matching “dentist”.',
     });
   });
   it('finds a task by id, or says it is gone', () => {
     expect(resolveTaskReference({ id: 'c' }, [], all, 'update_task')).to.deep.equal({ kind: 'found', task: all[2] });
-    expect(resolveTaskReference({ id: 'zz' }, [], all, 'update_task')).to.deep.equal({ kind: 'none', message: 'That task no longer exists.' });
+    expect(resolveTaskReference({ id: 'zz' }, [], all, 'update_task')).to.deep.equal({
+      kind: 'none',
+      message: 'That task no longer exists.',
+    });
   });
   it('matches a task said in other words of the same lemmas: tenses, plurals, passive', () => {
     const chores = [task('r', 'Pay rent'), task('f', 'Feed the cat'), task('s', 'Finish the slides'), task('b', 'Buy milk')];
     expect(resolveTaskReference({ title: 'paid the rent' }, [], chores, 'complete_task')).to.deep.equal({ kind: 'found', task: chores[0] });
     expect(resolveTaskReference({ title: 'feed cat' }, [], chores, 'complete_task')).to.deep.equal({ kind: 'found', task: chores[1] });
     expect(resolveTaskReference({ title: 'do the slide' }, [], chores, 'complete_task')).to.deep.equal({ kind: 'found', task: chores[2] });
-    expect(resolveTaskReference({ title: 'paid the rent for december' }, [], chores, 'complete_task')).to.deep.equal({ kind: 'found', task: chores[0] });
+    expect(resolveTaskReference({ title: 'paid the rent for december' }, [], chores, 'complete_task')).to.deep.equal({
+      kind: 'found',
+      task: chores[0],
+    });
   });
   it('finds a mistyped title only as a guess, which callers confirm before acting', () => {
     const chores = [task('r', 'Pay rent'), task('b', 'Buy milk')];
-    expect(resolveTaskReference({ title: 'by mlik' }, [], chores, 'delete_task')).to.deep.equal({ kind: 'found', task: chores[1], guessed: true });
-    expect(resolveTaskReference({ title: 'teh rnet' }, [], chores, 'delete_task')).to.deep.equal({ kind: 'found', task: chores[0], guessed: true });
+    expect(resolveTaskReference({ title: 'by mlik' }, [], chores, 'delete_task')).to.deep.equal({
+      kind: 'found',
+      task: chores[1],
+      guessed: true,
+    });
+    expect(resolveTaskReference({ title: 'teh rnet' }, [], chores, 'delete_task')).to.deep.equal({
+      kind: 'found',
+      task: chores[0],
+      guessed: true,
+    });
     expect(resolveTaskReference({ title: 'walk the dog' }, [], chores, 'delete_task').kind).to.equal('none');
   });
 });

@@ -41,7 +41,10 @@ describe('RuleBasedIntentEngine', () => {
     ['remind me to call mom tomorrow at 5pm', tool('add_task', { title: 'Call mom', dueAt: '2026-11-19T16:00:00.000Z' })],
     ['add pay rent next friday', tool('add_task', { title: 'Pay rent', dueAt: endOfDayParis('2026-11-27') })],
     ['add dentist appointment in 3 days', tool('add_task', { title: 'Dentist appointment', dueAt: endOfDayParis('2026-11-21') })],
-    ['add submit report by friday, urgent', tool('add_task', { title: 'Submit report', priority: 'high', dueAt: endOfDayParis('2026-11-20') })],
+    [
+      'add submit report by friday, urgent',
+      tool('add_task', { title: 'Submit report', priority: 'high', dueAt: endOfDayParis('2026-11-20') }),
+    ],
     ['add fix the bike with high priority', tool('add_task', { title: 'Fix the bike', priority: 'high' })],
     ['add clean garage, low priority', tool('add_task', { title: 'Clean garage', priority: 'low' })],
     ['add urgent: call the plumber', tool('add_task', { title: 'Call the plumber', priority: 'high' })],
@@ -167,7 +170,10 @@ describe('RuleBasedIntentEngine', () => {
       expect(interpret('make it urgent', { lastTaskId: 'c' })).to.deep.equal(tool('update_task', { task: { id: 'c' }, priority: 'high' }));
     });
     it('“it” without a previous task asks which one', () => {
-      expect(interpret('delete it')).to.deep.equal({ kind: 'clarify', question: 'Which task should I delete? Say its number or part of its title.' });
+      expect(interpret('delete it')).to.deep.equal({
+        kind: 'clarify',
+        question: 'Which task should I delete? Say its number or part of its title.',
+      });
     });
     it('a bare number answers a pending “which one?” question', () => {
       const pendingCall = tool('delete_task', { task: { title: 'buy' } }) as Extract<ToolCall, { name: 'delete_task' }>;
@@ -188,7 +194,8 @@ describe('RuleBasedIntentEngine', () => {
     // Changed by issue 14: several tasks at once are carried out, no longer refused one at a time.
     it('“mark 2 and 3 as done” completes both', () => {
       expect(interpret('mark 2 and 3 as done')).to.deep.equal({
-        kind: 'batch', calls: [tool('complete_task', { task: { position: 2 } }), tool('complete_task', { task: { position: 3 } })],
+        kind: 'batch',
+        calls: [tool('complete_task', { task: { position: 2 } }), tool('complete_task', { task: { position: 3 } })],
       });
     });
     it('“delete 2, 3 and 4” deletes the three', () => {
@@ -201,13 +208,18 @@ describe('RuleBasedIntentEngine', () => {
       });
     }
     it('“everything due today” selects by the list filter', () => {
-      expect(interpret('complete everything due today')).to.deep.equal({ kind: 'each', name: 'complete_task', matching: { filter: 'due_today' } });
+      expect(interpret('complete everything due today')).to.deep.equal({
+        kind: 'each',
+        name: 'complete_task',
+        matching: { filter: 'due_today' },
+      });
     });
     // Changed by issue 14: small talk gets its own polite answer (kind “chat”), not the fallback.
     it('thanks, greetings and goodbyes get a friendly answer and no action', () => {
       expect(interpret('thanks a lot!')).to.deep.equal({ kind: 'chat', reply: 'You’re welcome! Anything else on your list?' });
       for (const text of ['hello', 'hi', 'good morning']) expect(interpret(text)).to.include({ kind: 'chat' });
-      for (const text of ['bye', 'see you later']) expect(interpret(text)).to.deep.equal({ kind: 'chat', reply: 'Bye! Your list will be here when you come back.' });
+      for (const text of ['bye', 'see you later'])
+        expect(interpret(text)).to.deep.equal({ kind: 'chat', reply: 'Bye! Your list will be here when you come back.' });
     });
     for (const text of ['what is the meaning of life', 'sing me a song', 'tell me a joke']) {
       it(`off-topic “${text}” gets a polite answer, no action`, () => {
@@ -244,10 +256,12 @@ describe('RuleBasedIntentEngine', () => {
     expect(interpret('its not important', it_)).to.deep.equal(tool('update_task', { task: { id: 'c' }, priority: 'low' }));
   });
   it('takes more ways of saying “undo” (faults found by held-out-4)', () => {
-    for (const text of ['sorry undo', 'my bad, undo that', 'thats not what i meant', "i didn't mean to"]) expect(interpret(text), text).to.deep.equal({ kind: 'undo' });
+    for (const text of ['sorry undo', 'my bad, undo that', 'thats not what i meant', "i didn't mean to"])
+      expect(interpret(text), text).to.deep.equal({ kind: 'undo' });
   });
   it('counts when “how many” is mistyped (faults found by held-out-4)', () => {
-    for (const text of ['hwo many tasks do i have', 'how mnay are done']) expect(interpret(text), text).to.have.nested.property('args.count', true);
+    for (const text of ['hwo many tasks do i have', 'how mnay are done'])
+      expect(interpret(text), text).to.have.nested.property('args.count', true);
     expect(interpret('hwo many tasks do i have')).to.have.nested.property('args.filter', 'pending');
     expect(interpret('how mnay are done')).to.have.nested.property('args.filter', 'completed');
   });

@@ -7,7 +7,12 @@ import { apiCall, ChatClient, ORIGIN, register, signWithApiKey, sharedApi, start
 /** A pino logger whose JSON lines the test can read. */
 function capturedLogger(): { logger: pino.Logger; lines: () => string } {
   const chunks: string[] = [];
-  const sink = new Writable({ write(chunk, _encoding, done) { chunks.push(chunk.toString()); done(); } });
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
   return { logger: pino({ level: 'info' }, sink), lines: () => chunks.join('') };
 }
 
@@ -15,11 +20,17 @@ function capturedLogger(): { logger: pino.Logger; lines: () => string } {
 function refusal(stack: Stack, protocols: string[]): Promise<{ status: number; body: string }> {
   const ws = new WebSocket(`${stack.gateway.url.replace('http', 'ws')}/ws`, protocols, { origin: ORIGIN });
   return new Promise((resolve, reject) => {
-    ws.once('open', () => { ws.close(); reject(new Error('the upgrade was accepted')); });
+    ws.once('open', () => {
+      ws.close();
+      reject(new Error('the upgrade was accepted'));
+    });
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk));
-      res.on('end', () => { resolve({ status: res.statusCode!, body }); ws.terminate(); });
+      res.on('end', () => {
+        resolve({ status: res.statusCode!, body });
+        ws.terminate();
+      });
     });
     ws.once('error', reject);
   });
@@ -55,7 +66,12 @@ describe('chat-gateway security (issue 15)', function () {
     });
 
     it('lets a person who sometimes types too fast keep the socket: strikes come back over the window', async () => {
-      const stack = await startGateway(apiStack, { rateLimitBurst: 1, rateLimitPerSecond: 20, rateLimitStrikes: 2, rateLimitStrikeWindowMs: 200 });
+      const stack = await startGateway(apiStack, {
+        rateLimitBurst: 1,
+        rateLimitPerSecond: 20,
+        rateLimitStrikes: 2,
+        rateLimitStrikeWindowMs: 200,
+      });
       try {
         const { token } = await register(stack.api.url);
         const client = await ChatClient.open(stack.gateway, token);
@@ -73,7 +89,12 @@ describe('chat-gateway security (issue 15)', function () {
       }
     });
     it('shares one budget among the sockets of a user, which reconnecting does not refill', async () => {
-      const stack = await startGateway(apiStack, { rateLimitBurst: 5, rateLimitPerSecond: 0.1, userRateLimitBurst: 6, userRateLimitPerSecond: 0.1 });
+      const stack = await startGateway(apiStack, {
+        rateLimitBurst: 5,
+        rateLimitPerSecond: 0.1,
+        userRateLimitBurst: 6,
+        userRateLimitPerSecond: 0.1,
+      });
       try {
         const { token } = await register(stack.api.url);
         const clients = await Promise.all([1, 2, 3].map(() => ChatClient.open(stack.gateway, token)));
@@ -84,7 +105,11 @@ describe('chat-gateway security (issue 15)', function () {
         const answers = [];
         for (const c of clients) for (let j = 0; j < 3; j++) answers.push(await c.next((m) => m.type === 'reply' || m.type === 'error'));
         expect(answers.filter((a) => a.type === 'reply')).to.have.length(6);
-        expect(answers.filter((a) => a.type === 'error').map((a) => a.code)).to.deep.equal(['rate_limited', 'rate_limited', 'rate_limited']);
+        expect(answers.filter((a) => a.type === 'error').map((a) => a.code)).to.deep.equal([
+          'rate_limited',
+          'rate_limited',
+          'rate_limited',
+        ]);
         clients.forEach((c) => c.close());
         await Promise.all(clients.map((c) => c.closed));
         const again = await ChatClient.open(stack.gateway, token);
@@ -115,7 +140,10 @@ describe('chat-gateway security (issue 15)', function () {
         expect(answers.map((a) => a.status)).to.deep.equal([401, 401, 401]);
         expect(new Set(answers.map((a) => a.body)).size, 'one body for every refused token').to.equal(1);
         expect(JSON.parse(answers[0]!.body)).to.deep.equal({
-          type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Missing or invalid bearer token.',
+          type: 'about:blank',
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'Missing or invalid bearer token.',
         });
         const log = lines();
         expect(log).to.match(/"reason":"bad_token".*"tokenError":"ERR_JWT_EXPIRED"/);

@@ -46,8 +46,18 @@ async function startReceiver(): Promise<{ url: string; spans: ExportedSpan[]; cl
         const service = resourceSpans.resource.attributes.find((a: { key: string }) => a.key === 'service.name')?.value.stringValue;
         for (const scope of resourceSpans.scopeSpans ?? []) {
           for (const span of scope.spans ?? []) {
-            const attributes = Object.fromEntries((span.attributes ?? []).map((a: { key: string; value: Record<string, unknown> }) => [a.key, Object.values(a.value)[0]]));
-            spans.push({ service, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId || undefined, name: span.name, kind: span.kind, attributes });
+            const attributes = Object.fromEntries(
+              (span.attributes ?? []).map((a: { key: string; value: Record<string, unknown> }) => [a.key, Object.values(a.value)[0]]),
+            );
+            spans.push({
+              service,
+              traceId: span.traceId,
+              spanId: span.spanId,
+              parentSpanId: span.parentSpanId || undefined,
+              name: span.name,
+              kind: span.kind,
+              attributes,
+            });
           }
         }
       }
@@ -56,7 +66,12 @@ async function startReceiver(): Promise<{ url: string; spans: ExportedSpan[]; cl
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, close: () => server.close(), closeConnections: () => server.closeAllConnections() };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    spans,
+    close: () => server.close(),
+    closeConnections: () => server.closeAllConnections(),
+  };
 }
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
@@ -83,20 +98,46 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
     // The pg instrumentation needs the server path; the embedded PGlite has none.
     requireOrSkip(this, Boolean(process.env.DATABASE_URL), DATABASE_SERVER);
     receiver = await startReceiver();
-    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' };
+    const otel = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '1',
+    };
     postgres = backends().find((backend) => backend.name === 'postgres')!;
     const { databaseUrl } = await postgres.create();
     dir = await mkdtemp(path.join(os.tmpdir(), 'tracing-test-'));
-    api = await spawnBundle({ ...otel, DATABASE_URL: databaseUrl!, DATA_DIR: path.join(dir, 'api'), SCRYPT_LOG_N: '10', SHUTDOWN_DELAY_MS: '0' });
+    api = await spawnBundle({
+      ...otel,
+      DATABASE_URL: databaseUrl!,
+      DATA_DIR: path.join(dir, 'api'),
+      SCRYPT_LOG_N: '10',
+      SHUTDOWN_DELAY_MS: '0',
+    });
     await buildGateway(path.join(dir, 'gateway'));
     gateway = spawn(process.execPath, [`--import=${path.join(dir, 'gateway/tracing.mjs')}`, path.join(dir, 'gateway/main.mjs')], {
       cwd: dir,
-      env: { PATH: process.env.PATH, ...otel, PORT: '0', HOST: '127.0.0.1', TODO_API_URL: api.url, LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' },
+      env: {
+        PATH: process.env.PATH,
+        ...otel,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TODO_API_URL: api.url,
+        LOG_LEVEL: 'info',
+        SHUTDOWN_DELAY_MS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    gateway.stdout!.on('data', (chunk: Buffer) => { gatewayLogs += chunk.toString(); });
-    gateway.stderr!.on('data', (chunk: Buffer) => { gatewayLogs += chunk.toString(); });
-    const port = await until('the gateway to listen', () => /"port":(\d+),.*"msg":"chat-gateway listening"/.exec(gatewayLogs)?.[1] ?? (gateway.exitCode === null ? undefined : 'exited'));
+    gateway.stdout!.on('data', (chunk: Buffer) => {
+      gatewayLogs += chunk.toString();
+    });
+    gateway.stderr!.on('data', (chunk: Buffer) => {
+      gatewayLogs += chunk.toString();
+    });
+    const port = await until(
+      'the gateway to listen',
+      () => /"port":(\d+),.*"msg":"chat-gateway listening"/.exec(gatewayLogs)?.[1] ?? (gateway.exitCode === null ? undefined : 'exited'),
+    );
     if (port === 'exited') throw new Error(`the gateway exited:\n${gatewayLogs}`);
     gatewayUrl = `http://127.0.0.1:${port}`;
   });
@@ -118,7 +159,15 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
     const chat = await ChatClient.open({ url: gatewayUrl }, token);
     const browserTraceId = 'a'.repeat(31) + '1';
     const browserSpanId = 'b'.repeat(15) + '2';
-    chat.ws.send(JSON.stringify({ type: 'say', id: 'traced', text: 'add buy oat milk', timeZone: 'UTC', traceparent: `00-${browserTraceId}-${browserSpanId}-01` }));
+    chat.ws.send(
+      JSON.stringify({
+        type: 'say',
+        id: 'traced',
+        text: 'add buy oat milk',
+        timeZone: 'UTC',
+        traceparent: `00-${browserTraceId}-${browserSpanId}-01`,
+      }),
+    );
     const reply = await chat.next((m) => m.id === 'traced');
     chat.close();
     expect(reply.type, JSON.stringify(reply)).to.equal('reply');
@@ -127,7 +176,12 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
     const chain = await until('the SQL span of the insert and all its ancestors', () => {
       const spans = receiver.spans.filter((span) => span.traceId === browserTraceId);
       const byId = new Map(spans.map((span) => [span.spanId, span]));
-      const sql = spans.find((span) => span.service === 'todo-api' && span.attributes['db.system.name'] === 'postgresql' && /^insert into "tasks"/.test(String(span.attributes['db.query.text'])));
+      const sql = spans.find(
+        (span) =>
+          span.service === 'todo-api' &&
+          span.attributes['db.system.name'] === 'postgresql' &&
+          /^insert into "tasks"/.test(String(span.attributes['db.query.text'])),
+      );
       const found: ExportedSpan[] = [];
       for (let span = sql; span; span = span.parentSpanId ? byId.get(span.parentSpanId) : undefined) found.push(span);
       return found.at(-1)?.parentSpanId === browserSpanId ? found : undefined;
@@ -135,7 +189,9 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
     const byId = new Map(chain.map((span) => [span.spanId, span]));
     const apiServer = chain.find((span) => span.service === 'todo-api' && span.kind === SPAN_KIND.SERVER);
     expect(apiServer, `chain: ${JSON.stringify(chain.map((s) => [s.service, s.name]))}`).to.not.equal(undefined);
-    expect(apiServer!.attributes['http.route'] ?? apiServer!.attributes['url.path'] ?? apiServer!.attributes['http.target']).to.match(/\/api\/tasks/);
+    expect(apiServer!.attributes['http.route'] ?? apiServer!.attributes['url.path'] ?? apiServer!.attributes['http.target']).to.match(
+      /\/api\/tasks/,
+    );
     const gatewayClient = byId.get(apiServer!.parentSpanId!);
     expect(gatewayClient).to.include({ service: 'chat-gateway', kind: SPAN_KIND.CLIENT });
     const say = byId.get(gatewayClient!.parentSpanId!);
@@ -146,7 +202,11 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
 
     // The log lines of that action carry the trace id next to the request id.
     const apiLine = await until('the API access log line', () =>
-      api.output().split('\n').find((line) => line.includes('"msg":"request"') && line.includes('"method":"POST"') && line.includes('"path":"/api/tasks"')));
+      api
+        .output()
+        .split('\n')
+        .find((line) => line.includes('"msg":"request"') && line.includes('"method":"POST"') && line.includes('"path":"/api/tasks"')),
+    );
     expect(JSON.parse(apiLine)).to.include({ traceId: browserTraceId });
     expect(JSON.parse(apiLine).reqId).to.be.a('string');
     const gatewayLine = gatewayLogs.split('\n').find((line) => line.includes('"msg":"replied"'));
@@ -159,9 +219,12 @@ describe('tracing: one chat action is one trace across the gateway and the todo-
     const chat = await ChatClient.open({ url: gatewayUrl }, token);
     expect((await chat.say('show my tasks')).type).to.equal('reply');
     chat.close();
-    const say = await until('the say span', () => receiver.spans.find((span) => span.name === 'chat say' && span.attributes['chat.message.id'] === 'm1' && !span.parentSpanId));
+    const say = await until('the say span', () =>
+      receiver.spans.find((span) => span.name === 'chat say' && span.attributes['chat.message.id'] === 'm1' && !span.parentSpanId),
+    );
     await until('the API server span in the same trace', () =>
-      receiver.spans.find((span) => span.traceId === say.traceId && span.service === 'todo-api' && span.kind === SPAN_KIND.SERVER));
+      receiver.spans.find((span) => span.traceId === say.traceId && span.service === 'todo-api' && span.kind === SPAN_KIND.SERVER),
+    );
   });
 
   it('still exits 0, within seconds, on SIGTERM when the collector is gone (the last flush gives up quietly)', async () => {

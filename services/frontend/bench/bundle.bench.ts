@@ -32,13 +32,23 @@ try {
   const ok = totalGzip < BUDGET_BYTES;
   const cpus = os.cpus();
   console.log('## Frontend bundle size\n');
-  console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; esbuild build took ${buildMs.toFixed(0)} ms\n`);
+  console.log(
+    `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; esbuild build took ${buildMs.toFixed(0)} ms\n`,
+  );
   console.log('| asset | raw | gzipped | target | result |');
   console.log('|---|---:|---:|---:|---|');
   for (const r of rows) console.log(`| ${r.file} | ${kib(r.raw)} | ${kib(r.gzip)} | | |`);
-  console.log(`| **total JS + CSS** | ${kib(totalRaw)} | **${kib(totalGzip)}** | < ${kib(BUDGET_BYTES)} gzipped | ${ok ? 'PASS' : 'FAIL'} |`);
+  console.log(
+    `| **total JS + CSS** | ${kib(totalRaw)} | **${kib(totalGzip)}** | < ${kib(BUDGET_BYTES)} gzipped | ${ok ? 'PASS' : 'FAIL'} |`,
+  );
   recordResults([
-    { area: 'frontend', what: 'bundle size, all JS + CSS, gzipped (raw in brackets)', target: `< ${kib(BUDGET_BYTES)}`, figure: `${kib(totalGzip)} (${kib(totalRaw)})`, pass: ok },
+    {
+      area: 'frontend',
+      what: 'bundle size, all JS + CSS, gzipped (raw in brackets)',
+      target: `< ${kib(BUDGET_BYTES)}`,
+      figure: `${kib(totalGzip)} (${kib(totalRaw)})`,
+      pass: ok,
+    },
   ]);
   if (!ok) process.exitCode = 1;
 } finally {

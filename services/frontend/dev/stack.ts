@@ -224,24 +224,37 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   };
   try {
     services.push(
-      startService('api', 'services/todo-api/src/main.ts', {
-        ...baseEnv,
-        PORT: String(apiPort),
-        DATA_DIR: path.resolve(options.dataDir ?? path.join(REPO_ROOT, '.data')),
-      }, log),
+      startService(
+        'api',
+        'services/todo-api/src/main.ts',
+        {
+          ...baseEnv,
+          PORT: String(apiPort),
+          DATA_DIR: path.resolve(options.dataDir ?? path.join(REPO_ROOT, '.data')),
+        },
+        log,
+      ),
     );
     services.push(
-      startService('gateway', 'services/chat-gateway/src/main.ts', {
-        ...baseEnv,
-        PORT: String(gatewayPort),
-        TODO_API_URL: apiUrl,
-        // Both start together; re-check the API's readiness often so the gateway is ready soon after it.
-        READINESS_INTERVAL_MS: '500',
-        ...options.env,
-      }, log),
+      startService(
+        'gateway',
+        'services/chat-gateway/src/main.ts',
+        {
+          ...baseEnv,
+          PORT: String(gatewayPort),
+          TODO_API_URL: apiUrl,
+          // Both start together; re-check the API's readiness often so the gateway is ready soon after it.
+          READINESS_INTERVAL_MS: '500',
+          ...options.env,
+        },
+        log,
+      ),
     );
     const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-    for (const [service, url] of [[services[0]!, `${apiUrl}/readyz`], [services[1]!, `${gatewayUrl}/readyz`]] as const) {
+    for (const [service, url] of [
+      [services[0]!, `${apiUrl}/readyz`],
+      [services[1]!, `${gatewayUrl}/readyz`],
+    ] as const) {
       await waitForReady(service.name, url, deadline, () => service.exit);
     }
   } catch (error) {
@@ -266,7 +279,8 @@ function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number (0-65535), got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${name} must be a port number (0-65535), got ${JSON.stringify(raw)}`);
   return port;
 }
 

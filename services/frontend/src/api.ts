@@ -60,7 +60,9 @@ const STATUS_WORDS: Readonly<Record<number, string>> = {
 
 /** Words for a status when the API sent no readable problem. */
 export function describeStatus(status: number): string {
-  return STATUS_WORDS[status] ?? (status >= 500 ? 'The server had a problem. Try again in a moment.' : `The request failed (HTTP ${status}).`);
+  return (
+    STATUS_WORDS[status] ?? (status >= 500 ? 'The server had a problem. Try again in a moment.' : `The request failed (HTTP ${status}).`)
+  );
 }
 
 /** `/email`, `body.email`, `email` → `email`; `/tags/0` → `tags` (the field, not the index). */
@@ -85,7 +87,14 @@ export function extractFieldErrors(errors: unknown): FieldErrors {
       const error = asRecord(item);
       if (!error) continue;
       const params = asRecord(error['params']);
-      const path = firstString(error['field'], error['name'], error['pointer'], error['path'], error['instancePath'], params?.['missingProperty']);
+      const path = firstString(
+        error['field'],
+        error['name'],
+        error['pointer'],
+        error['path'],
+        error['instancePath'],
+        params?.['missingProperty'],
+      );
       const message = firstString(error['message'], error['detail'], error['title']);
       if (path === undefined || message === undefined) continue;
       const field = fieldNameFromPath(path) || fieldNameFromPath(String(params?.['missingProperty'] ?? ''));

@@ -19,10 +19,23 @@ export function showApp(root: HTMLElement, session: Session, api: ApiClient, onL
   const list = new TaskListView(store, add.focus);
   const summary = h('p', { class: 'summary', 'aria-live': 'polite' });
   const loadAlert = formAlert();
-  const more = h('button', { type: 'button', class: 'secondary more', hidden: true, onclick: () => void store.load(store.nextCursor) }, 'Show more');
+  const more = h(
+    'button',
+    { type: 'button', class: 'secondary more', hidden: true, onclick: () => void store.load(store.nextCursor) },
+    'Show more',
+  );
 
   const filterButtons = FILTERS.map(({ value, label }) =>
-    h('button', { type: 'button', 'aria-pressed': String(value === store.filter), 'data-filter': value, onclick: () => store.setView({ filter: value }) }, label),
+    h(
+      'button',
+      {
+        type: 'button',
+        'aria-pressed': String(value === store.filter),
+        'data-filter': value,
+        onclick: () => store.setView({ filter: value }),
+      },
+      label,
+    ),
   );
   const search = field('Search', h('input', { type: 'search', name: 'q', autocomplete: 'off' }));
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -49,7 +62,13 @@ export function showApp(root: HTMLElement, session: Session, api: ApiClient, onL
   });
 
   root.replaceChildren(
-    h('header', { class: 'topbar' }, h('h1', {}, 'Todo'), h('span', { class: 'who' }, session.email), h('button', { type: 'button', class: 'secondary', onclick: onLogOut }, 'Log out')),
+    h(
+      'header',
+      { class: 'topbar' },
+      h('h1', {}, 'Todo'),
+      h('span', { class: 'who' }, session.email),
+      h('button', { type: 'button', class: 'secondary', onclick: onLogOut }, 'Log out'),
+    ),
     h(
       'main',
       { class: 'layout' },
@@ -58,7 +77,12 @@ export function showApp(root: HTMLElement, session: Session, api: ApiClient, onL
         { class: 'card tasks', 'aria-labelledby': 'tasks-heading' },
         h('h2', { id: 'tasks-heading' }, 'Tasks'),
         add.form,
-        h('div', { class: 'toolbar' }, h('div', { class: 'filters', role: 'group', 'aria-label': 'Show' }, ...filterButtons), search.wrapper),
+        h(
+          'div',
+          { class: 'toolbar' },
+          h('div', { class: 'filters', role: 'group', 'aria-label': 'Show' }, ...filterButtons),
+          search.wrapper,
+        ),
         summary,
         loadAlert,
         list.element,

@@ -12,16 +12,29 @@ export function showAuth(root: HTMLElement, api: ApiClient, onSignedIn: (session
   const alert = formAlert();
   const logIn = h('button', { type: 'submit', value: 'login' }, 'Log in');
   const signUp = h('button', { type: 'submit', value: 'signup', class: 'secondary' }, 'Sign up');
-  const form = h('form', { class: 'card auth-form' }, email.wrapper, password.wrapper, alert, h('div', { class: 'actions' }, logIn, signUp));
+  const form = h(
+    'form',
+    { class: 'card auth-form' },
+    email.wrapper,
+    password.wrapper,
+    alert,
+    h('div', { class: 'actions' }, logIn, signUp),
+  );
   const purpose = (submitter: HTMLElement | null) => (submitter === signUp ? 'signup' : 'login');
 
   bindForm(form, {
     fields: { email, password },
     alert,
-    validate: (submitter) => ({ email: emailProblem(email.input.value.trim()), password: passwordProblem(password.input.value, purpose(submitter)) }),
+    validate: (submitter) => ({
+      email: emailProblem(email.input.value.trim()),
+      password: passwordProblem(password.input.value, purpose(submitter)),
+    }),
     submit: async (submitter) => {
       const address = email.input.value.trim();
-      const token = purpose(submitter) === 'signup' ? await api.register(address, password.input.value) : await api.login(address, password.input.value);
+      const token =
+        purpose(submitter) === 'signup'
+          ? await api.register(address, password.input.value)
+          : await api.login(address, password.input.value);
       onSignedIn({ token, email: address });
     },
   });

@@ -6,8 +6,13 @@ import { ChatConnection, chatUrl, type ChatStatus, type ServerMessage } from './
 import { h } from './dom.js';
 import { bindForm, field, FieldProblems, formAlert } from './form.js';
 
-const STATUS_WORDS: Readonly<Record<ChatStatus, string>> = { connecting: 'Connecting…', online: 'Online', offline: 'Offline — reconnecting' };
-const EMPTY_HINT = 'No messages yet. Try “add water the plants tomorrow”, “show my tasks” or “complete 1” — numbers are the ones in your list.';
+const STATUS_WORDS: Readonly<Record<ChatStatus, string>> = {
+  connecting: 'Connecting…',
+  online: 'Online',
+  offline: 'Offline — reconnecting',
+};
+const EMPTY_HINT =
+  'No messages yet. Try “add water the plants tomorrow”, “show my tasks” or “complete 1” — numbers are the ones in your list.';
 
 export interface ChatPanelOptions {
   readonly token: string;

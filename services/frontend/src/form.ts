@@ -53,7 +53,9 @@ export function bindForm<K extends string>(form: HTMLFormElement, binding: FormB
     event.preventDefault();
     const submitter = (event as SubmitEvent).submitter;
     clearErrors(binding);
-    const problems = Object.entries(binding.validate?.(submitter) ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+    const problems = Object.entries(binding.validate?.(submitter) ?? {}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    );
     if (problems.length > 0) return showErrors(new FieldProblems(Object.fromEntries(problems)), binding);
     const buttons = [...form.querySelectorAll('button')].filter((b) => !b.disabled);
     for (const b of buttons) b.disabled = true;

@@ -26,8 +26,15 @@ function taskFields(labels: { title: string; dueAt: string }, task: Task | undef
   const priority = h('select', { name: 'priority', 'data-key': `${key}-priority` });
   for (const p of PRIORITIES) priority.append(h('option', { value: p.value, selected: p.value === (task?.priority ?? 'medium') }, p.label));
   return {
-    title: field(labels.title, h('input', { type: 'text', name: 'title', value: task?.title ?? '', autocomplete: 'off', 'data-key': `${key}-title` }), 'grow'),
-    dueAt: field(labels.dueAt, h('input', { type: 'datetime-local', name: 'dueAt', value: toDateTimeLocal(task?.dueAt ?? null), 'data-key': `${key}-due` })),
+    title: field(
+      labels.title,
+      h('input', { type: 'text', name: 'title', value: task?.title ?? '', autocomplete: 'off', 'data-key': `${key}-title` }),
+      'grow',
+    ),
+    dueAt: field(
+      labels.dueAt,
+      h('input', { type: 'datetime-local', name: 'dueAt', value: toDateTimeLocal(task?.dueAt ?? null), 'data-key': `${key}-due` }),
+    ),
     priority: field('Priority', priority),
   };
 }
@@ -47,7 +54,15 @@ function read(fields: TaskFields): { task: Required<NewTask>; problems: Partial<
 export function addTaskForm(save: (task: Required<NewTask>) => Promise<unknown>): { form: HTMLFormElement; focus: () => void } {
   const fields = taskFields({ title: 'New task', dueAt: 'Due (optional)' }, undefined, 'add');
   const alert = formAlert();
-  const form = h('form', { class: 'add-form' }, fields.title.wrapper, fields.dueAt.wrapper, fields.priority.wrapper, h('button', { type: 'submit' }, 'Add'), alert);
+  const form = h(
+    'form',
+    { class: 'add-form' },
+    fields.title.wrapper,
+    fields.dueAt.wrapper,
+    fields.priority.wrapper,
+    h('button', { type: 'submit' }, 'Add'),
+    alert,
+  );
   bindForm(form, {
     fields,
     alert,
@@ -73,7 +88,12 @@ export function editTaskForm(task: Task, save: (changes: Required<NewTask>) => P
     fields.title.wrapper,
     fields.dueAt.wrapper,
     fields.priority.wrapper,
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, 'Save'),
+      h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
+    ),
     alert,
   );
   form.addEventListener('keydown', (event) => {

@@ -32,9 +32,12 @@ export class TaskListView {
     const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.['key'];
     const now = new Date();
     const timeZone = browserTimeZone() ?? 'UTC';
-    this.element.replaceChildren(...tasks.map((task, index) => (task.id === this.editingId ? this.editorRow(task) : this.row(task, index + 1, now, timeZone))));
+    this.element.replaceChildren(
+      ...tasks.map((task, index) => (task.id === this.editingId ? this.editorRow(task) : this.row(task, index + 1, now, timeZone))),
+    );
     this.emptyNote.hidden = tasks.length > 0;
-    this.emptyNote.textContent = this.store.query || this.store.filter !== 'all' ? 'No tasks match.' : 'No tasks yet. Add one above, or ask the assistant.';
+    this.emptyNote.textContent =
+      this.store.query || this.store.filter !== 'all' ? 'No tasks match.' : 'No tasks yet. Add one above, or ask the assistant.';
     if (focusedKey) this.element.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusedKey)}"]`)?.focus();
   }
 
@@ -60,15 +63,40 @@ export class TaskListView {
         h(
           'div',
           { class: 'meta' },
-          h('span', { class: `priority priority-${task.priority}` }, priorityLabel(task.priority), h('span', { class: 'sr-only' }, ' priority')),
+          h(
+            'span',
+            { class: `priority priority-${task.priority}` },
+            priorityLabel(task.priority),
+            h('span', { class: 'sr-only' }, ' priority'),
+          ),
           task.dueAt ? h('span', { class: 'due' }, `${overdue ? 'Overdue' : 'Due'} ${formatDue(task.dueAt, { now, timeZone })}`) : null,
         ),
       ),
       h(
         'span',
         { class: 'item-actions' },
-        h('button', { type: 'button', class: 'link', 'aria-label': `Edit ${task.title}`, 'data-key': `edit-${task.id}`, onclick: () => this.openEditor(task.id) }, 'Edit'),
-        h('button', { type: 'button', class: 'link danger', 'aria-label': `Delete ${task.title}`, 'data-key': `delete-${task.id}`, onclick: () => void this.remove(task) }, 'Delete'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            'aria-label': `Edit ${task.title}`,
+            'data-key': `edit-${task.id}`,
+            onclick: () => this.openEditor(task.id),
+          },
+          'Edit',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link danger',
+            'aria-label': `Delete ${task.title}`,
+            'data-key': `delete-${task.id}`,
+            onclick: () => void this.remove(task),
+          },
+          'Delete',
+        ),
       ),
       error ? h('p', { class: 'form-error', role: 'alert' }, error) : null,
     );

@@ -52,10 +52,19 @@ export function passwordProblem(password: string, purpose: 'login' | 'signup'): 
 const PLAIN_WORDS: readonly { readonly test: RegExp; readonly say: (m: RegExpExecArray, field: string, label: string) => string }[] = [
   { test: /must match format "email"/i, say: () => 'Enter a valid email address, like name@example.com.' },
   { test: /must match format "date-time"/i, say: () => 'Enter a valid date and time.' },
-  { test: /must NOT have fewer than (\d+) characters?/i, say: (m, field) => (m[1] === '1' ? emptyWords(field) : `Use at least ${m[1]} characters.`) },
+  {
+    test: /must NOT have fewer than (\d+) characters?/i,
+    say: (m, field) => (m[1] === '1' ? emptyWords(field) : `Use at least ${m[1]} characters.`),
+  },
   { test: /must NOT have more than (\d+) characters?/i, say: (m) => `Use at most ${m[1]} characters.` },
   { test: /must have required property/i, say: (_m, field) => emptyWords(field) },
-  { test: /must match pattern/i, say: (_m, field, label) => (field === 'title' ? 'The title has only spaces or invisible characters. Type some visible text.' : `${label} contains characters that are not allowed.`) },
+  {
+    test: /must match pattern/i,
+    say: (_m, field, label) =>
+      field === 'title'
+        ? 'The title has only spaces or invisible characters. Type some visible text.'
+        : `${label} contains characters that are not allowed.`,
+  },
   { test: /must be equal to one of the allowed values/i, say: () => 'Choose one of the listed options.' },
   { test: /must be (?:string|boolean|number|integer|array|object|null)/i, say: (_m, _field, label) => `${label} is not valid.` },
   { test: /is not an allowed field/i, say: (_m, _field, label) => `${label} cannot be changed here.` },

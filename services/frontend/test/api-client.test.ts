@@ -12,19 +12,31 @@ interface Seen {
 }
 
 /** A real HTTP server answering with canned problem+json per path, recording what it got. */
-async function startApi(routes: Record<string, { status: number; body?: unknown; type?: string }>): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
+async function startApi(
+  routes: Record<string, { status: number; body?: unknown; type?: string }>,
+): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, contentType: req.headers['content-type'], body });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        authorization: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        body,
+      });
       const route = routes[`${req.method} ${req.url!.split('?')[0]}`];
       if (!route) {
-        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ title: 'Not Found', status: 404, detail: 'No route.' }));
+        res
+          .writeHead(404, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ title: 'Not Found', status: 404, detail: 'No route.' }));
         return;
       }
-      res.writeHead(route.status, { 'content-type': route.type ?? (route.status >= 400 ? 'application/problem+json' : 'application/json') });
+      res.writeHead(route.status, {
+        'content-type': route.type ?? (route.status >= 400 ? 'application/problem+json' : 'application/json'),
+      });
       res.end(route.body === undefined ? undefined : typeof route.body === 'string' ? route.body : JSON.stringify(route.body));
     });
   });
@@ -35,7 +47,17 @@ async function startApi(routes: Record<string, { status: number; body?: unknown;
 }
 
 describe('frontend api client', () => {
-  const task = { id: 't1', title: 'Buy milk', description: '', completed: false, dueAt: null, priority: 'medium', tags: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+  const task = {
+    id: 't1',
+    title: 'Buy milk',
+    description: '',
+    completed: false,
+    dueAt: null,
+    priority: 'medium',
+    tags: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  };
   let api: Awaited<ReturnType<typeof startApi>>;
   let token: string | null;
   let unauthorized: number;
@@ -45,15 +67,29 @@ describe('frontend api client', () => {
     api = await startApi({
       'POST /api/auth/register': {
         status: 409,
-        body: { type: 'about:blank', title: 'Conflict', status: 409, detail: 'An account with this email already exists.', errors: [{ field: '/email', message: 'is already registered' }] },
+        body: {
+          type: 'about:blank',
+          title: 'Conflict',
+          status: 409,
+          detail: 'An account with this email already exists.',
+          errors: [{ field: '/email', message: 'is already registered' }],
+        },
       },
       'POST /api/auth/login': { status: 401, body: { title: 'Unauthorized', status: 401, detail: 'Email or password is wrong.' } },
       'GET /api/tasks': { status: 200, body: { items: [task], nextCursor: 'c2' } },
       'POST /api/tasks': {
         status: 400,
-        body: { title: 'Bad Request', status: 400, detail: 'The request body is invalid.', errors: [{ field: '/title', message: 'must NOT have more than 200 characters' }] },
+        body: {
+          title: 'Bad Request',
+          status: 400,
+          detail: 'The request body is invalid.',
+          errors: [{ field: '/title', message: 'must NOT have more than 200 characters' }],
+        },
       },
-      'PATCH /api/tasks/t1': { status: 401, body: { title: 'Unauthorized', status: 401, detail: 'The bearer token is invalid or expired.' } },
+      'PATCH /api/tasks/t1': {
+        status: 401,
+        body: { title: 'Unauthorized', status: 401, detail: 'The bearer token is invalid or expired.' },
+      },
       'DELETE /api/tasks/t1': { status: 204 },
       'GET /api/me': { status: 502, body: '<html>bad gateway</html>', type: 'text/html' },
     });
@@ -81,7 +117,12 @@ describe('frontend api client', () => {
     expect(error.status).to.equal(409);
     expect(error.message).to.equal('An account with this email already exists.');
     expect(error.fieldErrors).to.deep.equal({ email: 'is already registered' });
-    expect(api.seen[0]).to.include({ method: 'POST', url: '/api/auth/register', contentType: 'application/json', authorization: undefined });
+    expect(api.seen[0]).to.include({
+      method: 'POST',
+      url: '/api/auth/register',
+      contentType: 'application/json',
+      authorization: undefined,
+    });
     expect(JSON.parse(api.seen[0]!.body)).to.deep.equal({ email: 'a@example.com', password: 'correct horse' });
   });
 
@@ -143,10 +184,19 @@ describe('frontend api client', () => {
 describe('frontend problem+json mapping', () => {
   it('understands pointer, ajv and map shaped field errors', () => {
     expect(extractFieldErrors([{ field: '/email', message: 'is already registered' }])).to.deep.equal({ email: 'is already registered' });
-    expect(extractFieldErrors([{ instancePath: '/password', message: 'must NOT have fewer than 8 characters' }])).to.deep.equal({ password: 'must NOT have fewer than 8 characters' });
-    expect(extractFieldErrors([{ instancePath: '', message: "must have required property 'title'", params: { missingProperty: 'title' } }])).to.deep.equal({ title: "must have required property 'title'" });
+    expect(extractFieldErrors([{ instancePath: '/password', message: 'must NOT have fewer than 8 characters' }])).to.deep.equal({
+      password: 'must NOT have fewer than 8 characters',
+    });
+    expect(
+      extractFieldErrors([{ instancePath: '', message: "must have required property 'title'", params: { missingProperty: 'title' } }]),
+    ).to.deep.equal({ title: "must have required property 'title'" });
     expect(extractFieldErrors({ 'body.dueAt': ['must be a date-time'] })).to.deep.equal({ dueAt: 'must be a date-time' });
-    expect(extractFieldErrors([{ field: '/title', message: 'first' }, { field: '/title', message: 'second' }])).to.deep.equal({ title: 'first' });
+    expect(
+      extractFieldErrors([
+        { field: '/title', message: 'first' },
+        { field: '/title', message: 'second' },
+      ]),
+    ).to.deep.equal({ title: 'first' });
     expect(extractFieldErrors('nonsense')).to.deep.equal({});
     expect(extractFieldErrors([null, 3, { message: 'no field' }])).to.deep.equal({});
   });

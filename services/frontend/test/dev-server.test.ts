@@ -53,7 +53,9 @@ describe('frontend dev server', () => {
         received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
         if (req.url === '/.well-known/jwks.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
         res.writeHead(400, { 'content-type': 'application/problem+json', 'x-request-id': 'r-1' });
-        res.end(JSON.stringify({ title: 'Bad Request', status: 400, detail: 'nope', errors: [{ field: '/title', message: 'is required' }] }));
+        res.end(
+          JSON.stringify({ title: 'Bad Request', status: 400, detail: 'nope', errors: [{ field: '/title', message: 'is required' }] }),
+        );
       });
     });
     gateway = http.createServer();
@@ -62,7 +64,9 @@ describe('frontend dev server', () => {
       path: '/ws',
       handleProtocols: (protocols) => (protocols.has('todo-chat.v1') ? 'todo-chat.v1' : false),
       verifyClient: (info, done) => {
-        const offered = String(info.req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+        const offered = String(info.req.headers['sec-websocket-protocol'] ?? '')
+          .split(',')
+          .map((p) => p.trim());
         if (offered.includes('bearer.good-token')) done(true);
         else done(false, 401, 'Unauthorized');
       },
@@ -73,7 +77,13 @@ describe('frontend dev server', () => {
     });
     const apiPort = await listen(api);
     const gatewayPort = await listen(gateway);
-    dev = await startDevServer({ port: 0, apiUrl: `http://127.0.0.1:${apiPort}`, gatewayUrl: `http://127.0.0.1:${gatewayPort}`, outDir, log: () => undefined });
+    dev = await startDevServer({
+      port: 0,
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+      outDir,
+      log: () => undefined,
+    });
   });
 
   after(async () => {
@@ -179,7 +189,13 @@ describe('frontend dev server', () => {
   it('reports an unreachable API as 502 problem+json', async () => {
     const nobody = await freePort();
     const lonelyOut = await mkdtemp(path.join(os.tmpdir(), 'frontend-dev-'));
-    const lonely = await startDevServer({ port: 0, apiUrl: `http://127.0.0.1:${nobody}`, gatewayUrl: `http://127.0.0.1:${nobody}`, outDir: lonelyOut, log: () => undefined });
+    const lonely = await startDevServer({
+      port: 0,
+      apiUrl: `http://127.0.0.1:${nobody}`,
+      gatewayUrl: `http://127.0.0.1:${nobody}`,
+      outDir: lonelyOut,
+      log: () => undefined,
+    });
     try {
       const res = await fetch(`${lonely.url}/api/me`);
       expect(res.status).to.equal(502);

@@ -35,7 +35,10 @@ describe('frontend Dockerfile', () => {
   const final = instructions.filter((i) => i.stage === finalStage);
 
   it('is multi-stage: a pinned Node build stage, then a pinned unprivileged nginx', () => {
-    expect(froms.map((f) => f.args)).to.deep.equal(['node:26.10.0-trixie-slim AS build', 'nginxinc/nginx-unprivileged:1.29.3-alpine AS runtime']);
+    expect(froms.map((f) => f.args)).to.deep.equal([
+      'node:26.10.0-trixie-slim AS build',
+      'nginxinc/nginx-unprivileged:1.29.3-alpine AS runtime',
+    ]);
     for (const from of froms) {
       const image = from.args.split(/\s+/)[0]!;
       expect(image, image).to.match(/:[0-9]+\.[0-9]+\.[0-9]+[^:]*$/);
@@ -80,14 +83,19 @@ describe('frontend Dockerfile', () => {
     const mainConf = parseNginxConfig(readFileSync(path.join(FRONTEND_DIR, 'nginx/nginx.conf'), 'utf8'));
     const paths = [
       ...mainConf.filter((d) => d.name === 'pid').map((d) => d.args[0]!),
-      ...mainConf.find((d) => d.name === 'http')!.children!.filter((d) => d.name.endsWith('_temp_path')).map((d) => d.args[0]!),
+      ...mainConf
+        .find((d) => d.name === 'http')!
+        .children!.filter((d) => d.name.endsWith('_temp_path'))
+        .map((d) => d.args[0]!),
     ];
     expect(paths).to.have.length(6);
     for (const p of paths) expect(p).to.match(/^\/tmp\//);
   });
 
   it('keeps the build context small (per-Dockerfile ignore file)', () => {
-    const ignore = readFileSync(path.join(FRONTEND_DIR, 'Dockerfile.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignore = readFileSync(path.join(FRONTEND_DIR, 'Dockerfile.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignore).to.include.members(['**', '!package.json', '!package-lock.json', '!services/frontend/']);
   });
 });

@@ -62,7 +62,8 @@ describe('shared due format (list and assistant)', () => {
   describe('its Intl formats, cached by a zone the client names', () => {
     const FAR = '2031-05-04T07:30:00Z'; // a named day: both kinds of format are used
     /** "Europe/Paris" → "eUrOpE/pArIs"-like spellings, all the same zone to Intl. */
-    const spelling = (zone: string, seed: number) => [...zone].map((ch, i) => ((i * 7 + seed) % 3 === 0 ? ch.toUpperCase() : ch.toLowerCase())).join('');
+    const spelling = (zone: string, seed: number) =>
+      [...zone].map((ch, i) => ((i * 7 + seed) % 3 === 0 ? ch.toUpperCase() : ch.toLowerCase())).join('');
 
     it('keeps one format per zone however its name is cased, and writes the same text', () => {
       const zones = Intl.supportedValuesOf('timeZone');

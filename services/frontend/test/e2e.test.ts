@@ -23,7 +23,15 @@ import { readNginxSite, responseHeaders } from '../nginx-config.js';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const STACK_CLI = path.join(REPO_ROOT, 'services/frontend/dev/stack.ts');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const LIVE_UPDATE_MS = 10_000;
 
 interface RunningStack {
@@ -53,7 +61,9 @@ async function launchStack(workDir: string, log: string[]): Promise<RunningStack
       RATE_LIMIT_BURST: '100', // chat-gateway: the page-height test sends 30 messages at once
     },
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const ready = new Promise<RunningStack>((resolve, reject) => {
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
@@ -62,7 +72,9 @@ async function launchStack(workDir: string, log: string[]): Promise<RunningStack
         if (m) resolve({ url: m[1]!, apiUrl: m[2]!, gatewayUrl: m[3]!, child, exited });
       });
     }
-    void exited.then(({ code, signal }) => reject(new Error(`the stack exited before it was ready (code ${code}, signal ${signal}):\n${log.slice(-30).join('\n')}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`the stack exited before it was ready (code ${code}, signal ${signal}):\n${log.slice(-30).join('\n')}`)),
+    );
   });
   return ready;
 }
@@ -133,7 +145,9 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
     socket.close();
     expect(frames[0]!.type).to.equal('history');
     expect(frames.find((f) => f.type === 'reply')?.text).to.match(/buy bread/i);
-    const tasks = (await (await fetch(`${stack.url}/api/tasks`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { title: string }[] };
+    const tasks = (await (await fetch(`${stack.url}/api/tasks`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: { title: string }[];
+    };
     expect(tasks.items.map((t) => t.title.toLowerCase())).to.deep.equal(['buy bread']);
   });
 
@@ -156,7 +170,9 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
       await context.exposeBinding('__reportCspViolation', (_source, text: string) => void cspViolations.push(text));
       await context.addInitScript(() => {
         document.addEventListener('securitypolicyviolation', (e) => {
-          void (window as unknown as { __reportCspViolation(t: string): Promise<void> }).__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`);
+          void (window as unknown as { __reportCspViolation(t: string): Promise<void> }).__reportCspViolation(
+            `${e.violatedDirective} blocked ${e.blockedURI}`,
+          );
         });
       });
       context.on('console', (message) => {
@@ -180,7 +196,10 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
     /** Waits until the task's checkbox shows the wanted state (changes arrive asynchronously). */
     async function expectChecked(page: Page, name: RegExp | string, checked: boolean): Promise<void> {
       const box = page.getByRole('checkbox', typeof name === 'string' ? { name, exact: true } : { name });
-      await until(async () => (await box.count()) === 1 && (await box.isChecked()) === checked, `${String(name)} to be ${checked ? 'checked' : 'unchecked'}`);
+      await until(
+        async () => (await box.count()) === 1 && (await box.isChecked()) === checked,
+        `${String(name)} to be ${checked ? 'checked' : 'unchecked'}`,
+      );
     }
 
     async function logIn(page: Page): Promise<void> {
@@ -218,7 +237,11 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
 
     /** The rows as the person sees them: "number title". */
     async function rows(page: Page): Promise<string[]> {
-      return page.locator('.task').evaluateAll((items) => items.map((li) => `${li.querySelector('.number')?.textContent} ${li.querySelector('.title')?.textContent}`));
+      return page
+        .locator('.task')
+        .evaluateAll((items) =>
+          items.map((li) => `${li.querySelector('.number')?.textContent} ${li.querySelector('.title')?.textContent}`),
+        );
     }
 
     before(async function () {
@@ -230,7 +253,10 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
 
     afterEach(async function () {
       if (this.currentTest?.state !== 'failed' || !pageA || pageA.isClosed()) return;
-      const chatLog = await pageA.locator('.chat-log').innerText().catch(() => '(none)');
+      const chatLog = await pageA
+        .locator('.chat-log')
+        .innerText()
+        .catch(() => '(none)');
       console.log(`    chat in the first context:\n      ${chatLog.split('\n').join('\n      ')}`);
       await screenshot(pageA, 'failure').catch(() => undefined);
       console.log(`    alerts: ${JSON.stringify(await pageA.locator('[role=alert], .field-error').allInnerTexts())}`);
@@ -351,7 +377,9 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
       await page.getByLabel('Password', { exact: true }).fill(password);
       await page.getByRole('button', { name: 'Sign up', exact: true }).click();
       const emailField = page.getByLabel('Email', { exact: true });
-      await page.waitForFunction(() => document.querySelector('input[type=email]')?.getAttribute('aria-invalid') === 'true', undefined, { timeout: LIVE_UPDATE_MS });
+      await page.waitForFunction(() => document.querySelector('input[type=email]')?.getAttribute('aria-invalid') === 'true', undefined, {
+        timeout: LIVE_UPDATE_MS,
+      });
       const describedBy = await emailField.getAttribute('aria-describedby');
       expect(await page.locator(`#${describedBy}`).textContent()).to.equal('Email is already registered.');
       await screenshot(page, 'field-error');
@@ -383,7 +411,12 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
 
     it('numbers as the list does where creation and display order differ: "complete 1" completes row 1, not the first created', async () => {
       const page = await newUserPage({ timezoneId: 'Europe/Paris' });
-      const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 86_400_000));
+      const tomorrow = new Intl.DateTimeFormat('en-CA', {
+        timeZone: 'Europe/Paris',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }).format(new Date(Date.now() + 86_400_000));
       await addTask(page, 'Pay rent'); // created first, no due date: shown after any dated task
       await addTask(page, 'Renew passport', `${tomorrow}T10:00`);
       expect(await rows(page)).to.deep.equal(['1 Renew passport', '2 Pay rent']);
@@ -399,10 +432,19 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
 
     it('writes a due date the same way in a chat reply and in the list (one shared format, the reader’s zone)', async () => {
       const page = await newUserPage({ timezoneId: 'America/New_York' });
-      const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 86_400_000));
+      const tomorrow = new Intl.DateTimeFormat('en-CA', {
+        timeZone: 'America/New_York',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }).format(new Date(Date.now() + 86_400_000));
       await addTask(page, 'Renew passport', `${tomorrow}T10:00`);
       await addTask(page, 'Pay rent');
-      const listDue = async (title: string) => page.locator('.task', { has: page.getByRole('checkbox', { name: title, exact: true }) }).locator('.due').textContent();
+      const listDue = async (title: string) =>
+        page
+          .locator('.task', { has: page.getByRole('checkbox', { name: title, exact: true }) })
+          .locator('.due')
+          .textContent();
 
       await say(page, 'move pay rent to 3 june at 9:30'); // a named day: weekday, day, month (and year unless it is this year's)
       const moved = /“Pay rent” is now due (.+)\.$/.exec((await page.locator('.bubble.assistant').last().textContent()) ?? '');
@@ -429,7 +471,14 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
       await page.getByRole('button', { name: 'Edit Call the bank' }).click();
       await page.getByRole('form', { name: 'Edit Call the bank' }).getByLabel('Priority', { exact: true }).selectOption('high');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await until(async () => (await row.locator('.priority').textContent().catch(() => '')) === 'High priority', 'the High badge');
+      await until(
+        async () =>
+          (await row
+            .locator('.priority')
+            .textContent()
+            .catch(() => '')) === 'High priority',
+        'the High badge',
+      );
       const stored = await page.evaluate(async () => {
         const { token } = JSON.parse(sessionStorage.getItem('todo.session')!) as { token: string };
         const response = await fetch('/api/tasks', { headers: { authorization: `Bearer ${token}` } });
@@ -439,7 +488,15 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
       await page.getByLabel('New task', { exact: true }).fill('Buy stamps');
       await page.locator('.add-form').getByLabel('Priority', { exact: true }).selectOption('low');
       await page.getByRole('button', { name: 'Add', exact: true }).click();
-      await until(async () => (await page.locator('.task', { hasText: 'Buy stamps' }).locator('.priority').textContent().catch(() => '')) === 'Low priority', 'the Low badge');
+      await until(
+        async () =>
+          (await page
+            .locator('.task', { hasText: 'Buy stamps' })
+            .locator('.priority')
+            .textContent()
+            .catch(() => '')) === 'Low priority',
+        'the Low badge',
+      );
       await page.context().close();
     });
 
@@ -492,7 +549,9 @@ describe('frontend end-to-end: the local stack (make dev)', function () {
       await page.setViewportSize({ width: 390, height: 844 });
       const phone = await measure();
       expect(phone.page, JSON.stringify(phone)).to.be.at.most(phone.content + 16);
-      console.log(`      page height after 30 messages: desktop ${desktop.page} px (content ${Math.round(desktop.content)}), phone ${phone.page} px (content ${Math.round(phone.content)})`);
+      console.log(
+        `      page height after 30 messages: desktop ${desktop.page} px (content ${Math.round(desktop.content)}), phone ${phone.page} px (content ${Math.round(phone.content)})`,
+      );
       await screenshot(page, 'long-conversation-phone');
       await page.context().close();
     });

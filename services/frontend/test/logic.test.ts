@@ -7,7 +7,17 @@ import { applyTaskChange, compareTasks, filterToStatus, matchesView, summarize }
 import { formatLogLine } from '../dev/stack.js';
 
 function task(overrides: Partial<Task> & { id: string }): Task {
-  return { title: overrides.id, description: '', completed: false, dueAt: null, priority: 'medium', tags: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...overrides };
+  return {
+    title: overrides.id,
+    description: '',
+    completed: false,
+    dueAt: null,
+    priority: 'medium',
+    tags: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
 }
 
 function jwt(claims: object): string {
@@ -61,7 +71,10 @@ describe('frontend task list logic', () => {
     const a = task({ id: 'a' });
     const b = task({ id: 'b', dueAt: '2026-03-01T00:00:00.000Z' });
     const completedA = { ...a, completed: true };
-    expect(applyTaskChange([a, b], completedA, 'all', '').map((t) => [t.id, t.completed])).to.deep.equal([['b', false], ['a', true]]);
+    expect(applyTaskChange([a, b], completedA, 'all', '').map((t) => [t.id, t.completed])).to.deep.equal([
+      ['b', false],
+      ['a', true],
+    ]);
     expect(applyTaskChange([a, b], completedA, 'pending', '').map((t) => t.id)).to.deep.equal(['b']);
     expect(applyTaskChange([b], task({ id: 'c', title: 'new' }), 'all', 'zzz').map((t) => t.id)).to.deep.equal(['b']);
   });
@@ -121,16 +134,32 @@ describe('frontend session', () => {
 
 describe('frontend chat protocol', () => {
   it('parses every server message of the contract', () => {
-    expect(parseServerMessage(JSON.stringify({ type: 'reply', id: 'm1', text: 'Added “water the plants”.', tasks: [{ id: 't' }] }))).to.deep.equal({
+    expect(
+      parseServerMessage(JSON.stringify({ type: 'reply', id: 'm1', text: 'Added “water the plants”.', tasks: [{ id: 't' }] })),
+    ).to.deep.equal({
       type: 'reply',
       id: 'm1',
       text: 'Added “water the plants”.',
       touchesTasks: true,
     });
     expect(parseServerMessage(JSON.stringify({ type: 'reply', id: 'm2', text: 'Hi' }))).to.deep.include({ touchesTasks: false });
-    expect(parseServerMessage(JSON.stringify({ type: 'history', messages: [{ role: 'user', text: 'hi' }, { role: 'system', text: 'x' }, { role: 'assistant', text: 'hello' }] }))).to.deep.equal({
+    expect(
+      parseServerMessage(
+        JSON.stringify({
+          type: 'history',
+          messages: [
+            { role: 'user', text: 'hi' },
+            { role: 'system', text: 'x' },
+            { role: 'assistant', text: 'hello' },
+          ],
+        }),
+      ),
+    ).to.deep.equal({
       type: 'history',
-      messages: [{ role: 'user', text: 'hi' }, { role: 'assistant', text: 'hello' }],
+      messages: [
+        { role: 'user', text: 'hi' },
+        { role: 'assistant', text: 'hello' },
+      ],
     });
     expect(parseServerMessage('{"type":"tasks-changed"}')).to.deep.equal({ type: 'tasks-changed' });
     expect(parseServerMessage(JSON.stringify({ type: 'error', id: 'm3', code: 'rate_limited', message: 'Slow down.' }))).to.deep.equal({
@@ -160,9 +189,19 @@ describe('frontend chat protocol', () => {
 
 describe('frontend dev stack log lines', () => {
   it('turns pino JSON into one readable line and passes other text through', () => {
-    const line = JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 1, 12, 3, 4), pid: 1, hostname: 'h', service: 'todo-api', msg: 'todo-api listening', port: 8080 });
+    const line = JSON.stringify({
+      level: 30,
+      time: Date.UTC(2026, 0, 1, 12, 3, 4),
+      pid: 1,
+      hostname: 'h',
+      service: 'todo-api',
+      msg: 'todo-api listening',
+      port: 8080,
+    });
     expect(formatLogLine(line)).to.equal('12:03:04 INFO  todo-api listening port=8080');
-    expect(formatLogLine(JSON.stringify({ level: 50, time: 0, msg: 'boom', err: { message: 'x' } }))).to.equal('00:00:00 ERROR boom err={"message":"x"}');
+    expect(formatLogLine(JSON.stringify({ level: 50, time: 0, msg: 'boom', err: { message: 'x' } }))).to.equal(
+      '00:00:00 ERROR boom err={"message":"x"}',
+    );
     expect(formatLogLine('plain text')).to.equal('plain text');
     expect(formatLogLine('[1,2]')).to.equal('[1,2]');
   });

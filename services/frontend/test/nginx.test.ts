@@ -20,7 +20,11 @@ import { readNginxSite, responseHeaders } from '../nginx-config.js';
 const FRONTEND_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => spawnSync(p, ['-v']).status === 0);
 
-function get(port: number, requestPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function get(
+  port: number,
+  requestPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path: requestPath, headers: { host: 'todo.example.com', ...headers } }, (res) => {
@@ -58,7 +62,13 @@ describe('frontend nginx config under real nginx', function () {
     expect(check.status, check.stderr).to.equal(0);
     nginx = spawn(NGINX!, ['-e', 'stderr', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     for (let i = 0; i < 100; i++) {
-      if (await get(port, '/livez').then(() => true, () => false)) return;
+      if (
+        await get(port, '/livez').then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error('nginx did not start');
@@ -94,7 +104,7 @@ describe('frontend nginx config under real nginx', function () {
     expect(res.headers['content-encoding']).to.equal('gzip');
     expect(res.headers['cache-control']).to.equal('public, max-age=31536000, immutable');
     expect(res.headers['content-type']).to.match(/javascript/);
-    expect(res.headers['content-security-policy']).to.contain('connect-src \'self\' wss://todo.example.com;');
+    expect(res.headers['content-security-policy']).to.contain("connect-src 'self' wss://todo.example.com;");
   });
 
   it('answers the kubelet probes with 200', async () => {

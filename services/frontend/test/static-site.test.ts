@@ -120,20 +120,26 @@ describe('frontend static site and its nginx config', () => {
     });
 
     it('the index template must reference both assets', () => {
-      expect(() => renderIndexHtml('<script src="{{script}}"></script>', { script: '/a.js', stylesheet: '/a.css' })).to.throw('{{stylesheet}}');
+      expect(() => renderIndexHtml('<script src="{{script}}"></script>', { script: '/a.js', stylesheet: '/a.css' })).to.throw(
+        '{{stylesheet}}',
+      );
     });
   });
 
   describe('caching, fallback, probes, compression', () => {
     it('caches hashed assets for a year as immutable and revalidates everything else', () => {
-      expect(responseHeaders(site, { uri: built.script, host: 'h', status: 200 })['Cache-Control']).to.equal('public, max-age=31536000, immutable');
+      expect(responseHeaders(site, { uri: built.script, host: 'h', status: 200 })['Cache-Control']).to.equal(
+        'public, max-age=31536000, immutable',
+      );
       expect(responseHeaders(site, { uri: '/index.html', host: 'h', status: 200 })['Cache-Control']).to.equal('no-cache');
       expect(responseHeaders(site, { uri: '/favicon.svg', host: 'h', status: 200 })['Cache-Control']).to.equal('no-cache');
     });
 
     it('listens unprivileged on 8080 and serves the SPA fallback, but 404s a missing asset', () => {
       expect(find(server.children!, 'listen').map((d) => d.args[0])).to.deep.equal(['8080']);
-      expect(find(server.children!, 'location', '/')[0]!.children).to.deep.equal([{ name: 'try_files', args: ['$uri', '$uri/', '/index.html'] }]);
+      expect(find(server.children!, 'location', '/')[0]!.children).to.deep.equal([
+        { name: 'try_files', args: ['$uri', '$uri/', '/index.html'] },
+      ]);
       expect(find(server.children!, 'location', '/assets/')[0]!.children).to.deep.equal([{ name: 'try_files', args: ['$uri', '=404'] }]);
     });
 
@@ -155,7 +161,13 @@ describe('frontend static site and its nginx config', () => {
       expect(find(main, 'pid')[0]!.args).to.deep.equal(['/tmp/nginx.pid']);
       const http = find(main, 'http')[0]!.children!;
       const temps = http.filter((d) => d.name.endsWith('_temp_path'));
-      expect(temps.map((d) => d.name)).to.have.members(['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path']);
+      expect(temps.map((d) => d.name)).to.have.members([
+        'client_body_temp_path',
+        'proxy_temp_path',
+        'fastcgi_temp_path',
+        'uwsgi_temp_path',
+        'scgi_temp_path',
+      ]);
       for (const temp of temps) expect(temp.args[0], temp.name).to.match(/^\/tmp\//);
       expect(find(http, 'include').map((d) => d.args[0])).to.include('/etc/nginx/conf.d/*.conf');
     });

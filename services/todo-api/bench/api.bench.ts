@@ -42,9 +42,12 @@ const WARMUP_S = 6;
  */
 async function spawnServer(args: string[], env: Record<string, string>, logFile: string): Promise<{ url: string; child: ChildProcess }> {
   const log = openSync(logFile, 'w');
-  const child = stopAtCleanup(spawn(process.execPath, args, {
-    env: { ...process.env, ...env }, stdio: ['ignore', log, 'inherit'],
-  }));
+  const child = stopAtCleanup(
+    spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', log, 'inherit'],
+    }),
+  );
   closeSync(log);
   for (;;) {
     const port = /"port":(\d+)/.exec(readFileSync(logFile, 'utf8'))?.[1];
@@ -75,14 +78,22 @@ async function startTraceSink(): Promise<{ url: string; spans: () => number; clo
 /** Runs autocannon; `latencies` receives every response time (ms) so rounds can be pooled. */
 function load(url: string, method: 'GET' | 'POST', token: string, duration: number, latencies: number[] = []): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const run = autocannon({
-      url: `${url}/api/tasks`, method, connections: CONNECTIONS, duration,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(method === 'POST' ? { body: JSON.stringify({ title: 'benchmark task' }) } : {}),
-    }, (error, result) => (error ? reject(error) : resolve(result)));
+    const run = autocannon(
+      {
+        url: `${url}/api/tasks`,
+        method,
+        connections: CONNECTIONS,
+        duration,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: JSON.stringify({ title: 'benchmark task' }) } : {}),
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
     // On an interruption its open connections would hold a draining server for its close timeout.
     onCleanup(() => run.stop());
-    run.on('response', (_client, _status, _bytes, responseTime) => { latencies.push(responseTime); });
+    run.on('response', (_client, _status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+    });
   });
 }
 
@@ -103,9 +114,17 @@ interface Row {
   cpuPerRequestMs: number;
 }
 
-interface Target { name: string; url: string; child: ChildProcess }
+interface Target {
+  name: string;
+  url: string;
+  child: ChildProcess;
+}
 
-async function measure(method: 'GET' | 'POST', targets: [Target, Target], token: string): Promise<{ rows: [Row, Row]; roundRatios: number[] }> {
+async function measure(
+  method: 'GET' | 'POST',
+  targets: [Target, Target],
+  token: string,
+): Promise<{ rows: [Row, Row]; roundRatios: number[] }> {
   const totals = targets.map(() => ({ requests: 0, seconds: 0, failures: 0, cpuMs: 0, latencies: [] as number[] }));
   const roundRatios: number[] = [];
   for (const target of targets) await load(target.url, method, token, WARMUP_S);
@@ -130,9 +149,13 @@ async function measure(method: 'GET' | 'POST', targets: [Target, Target], token:
   const rows = targets.map((target, index): Row => {
     const total = totals[index]!;
     return {
-      endpoint, server: target.name, requestsPerSecond: total.requests / total.seconds,
-      p50: percentile(total.latencies, 50), p99: percentile(total.latencies, 99),
-      failures: total.failures, cpuPerRequestMs: total.cpuMs / total.requests,
+      endpoint,
+      server: target.name,
+      requestsPerSecond: total.requests / total.seconds,
+      p50: percentile(total.latencies, 50),
+      p99: percentile(total.latencies, 99),
+      failures: total.failures,
+      cpuPerRequestMs: total.cpuMs / total.requests,
     };
   });
   return { rows: rows as [Row, Row], roundRatios };
@@ -150,77 +173,131 @@ async function main(): Promise<void> {
   const nodeOptions = await imageNodeOptions(path.dirname(main));
   const apiEnv = {
     // Production settings (info logs, default pool), except limits a benchmark must not hit.
-    DATABASE_URL: database, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SCRYPT_LOG_N: '14',
-    API_RATE_LIMIT_PER_MINUTE: '100000000', DATA_DIR: path.join(temp, 'data'), SHUTDOWN_DELAY_MS: '0',
+    DATABASE_URL: database,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    SCRYPT_LOG_N: '14',
+    API_RATE_LIMIT_PER_MINUTE: '100000000',
+    DATA_DIR: path.join(temp, 'data'),
+    SHUTDOWN_DELAY_MS: '0',
   };
   const api = await spawnServer([...nodeOptions, main], apiEnv, path.join(temp, 'api.log'));
   const register = await fetch(`${api.url}/api/auth/register`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark password' }),
   });
-  const { token } = await register.json() as { token: string };
-  const me = await (await fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json() as { id: string };
+  const { token } = (await register.json()) as { token: string };
+  const me = (await (await fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
   for (let i = 0; i < 60; i++) {
-    await fetch(`${api.url}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `seed ${i}`, tags: ['bench'] }) });
+    await fetch(`${api.url}/api/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: `seed ${i}`, tags: ['bench'] }),
+    });
   }
-  const baseline = await spawnServer(['--import', 'tsx', fileURLToPath(new URL('./baseline-server.ts', import.meta.url))], { DATABASE_URL: database, USER_ID: me.id }, path.join(temp, 'baseline.log'));
+  const baseline = await spawnServer(
+    ['--import', 'tsx', fileURLToPath(new URL('./baseline-server.ts', import.meta.url))],
+    { DATABASE_URL: database, USER_ID: me.id },
+    path.join(temp, 'baseline.log'),
+  );
 
   const cpus = os.cpus();
-  console.log(`\n## todo-api benchmark (${CONNECTIONS} connections, ${DURATION_S} s per server in ${ROUNDS} alternating rounds, PostgreSQL server)\n`);
-  console.log(`Machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-  console.log('| endpoint | server | req/s | p50 ms | p99 ms | non-2xx + errors | CPU ms per request | vs baseline (rounds) | target | met |');
+  console.log(
+    `\n## todo-api benchmark (${CONNECTIONS} connections, ${DURATION_S} s per server in ${ROUNDS} alternating rounds, PostgreSQL server)\n`,
+  );
+  console.log(
+    `Machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
+  console.log(
+    '| endpoint | server | req/s | p50 ms | p99 ms | non-2xx + errors | CPU ms per request | vs baseline (rounds) | target | met |',
+  );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---|---|');
-  const targets: [Target, Target] = [{ name: 'baseline (node:http + pg)', ...baseline }, { name: 'todo-api (koa)', ...api }];
+  const targets: [Target, Target] = [
+    { name: 'baseline (node:http + pg)', ...baseline },
+    { name: 'todo-api (koa)', ...api },
+  ];
   for (const method of ['GET', 'POST'] as const) {
-    const { rows: [base, candidate], roundRatios } = await measure(method, targets, token);
+    const {
+      rows: [base, candidate],
+      roundRatios,
+    } = await measure(method, targets, token);
     const ratio = candidate.requestsPerSecond / base.requestsPerSecond;
     const rounds = roundRatios.map((r) => r.toFixed(2)).join(', ');
     const met = ratio >= 0.5 && candidate.p99 < 50 && candidate.failures === 0;
     const fmt = (ms: number) => ms.toFixed(1);
     for (const row of [base, candidate]) {
       const isApi = row === candidate;
-      console.log(`| ${row.endpoint} | ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${isApi ? `${ratio.toFixed(2)}x (${rounds})` : '1.00x'} | ${isApi ? '>= 0.5x, p99 < 50 ms, 0 failures' : '-'} | ${isApi ? (met ? 'yes' : 'NO') : '-'} |`);
+      console.log(
+        `| ${row.endpoint} | ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${isApi ? `${ratio.toFixed(2)}x (${rounds})` : '1.00x'} | ${isApi ? '>= 0.5x, p99 < 50 ms, 0 failures' : '-'} | ${isApi ? (met ? 'yes' : 'NO') : '-'} |`,
+      );
     }
-    recordResults([{
-      area: 'todo-api',
-      what: `${candidate.endpoint}, ${CONNECTIONS} connections: req/s vs minimal node:http + pg baseline (${ROUNDS} alternating rounds); p50/p99 over all rounds`,
-      target: '>= 0.5x baseline, p99 < 50 ms, 0 failures',
-      figure: `${candidate.requestsPerSecond.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${base.requestsPerSecond.toFixed(0)} (rounds ${rounds}); p50 ${fmt(candidate.p50)} ms, p99 ${fmt(candidate.p99)} ms (baseline's p99 ${fmt(base.p99)} ms); ${candidate.failures} failures; CPU per request ${candidate.cpuPerRequestMs.toFixed(2)} ms = ${(candidate.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x the baseline's`,
-      pass: met,
-    }]);
+    recordResults([
+      {
+        area: 'todo-api',
+        what: `${candidate.endpoint}, ${CONNECTIONS} connections: req/s vs minimal node:http + pg baseline (${ROUNDS} alternating rounds); p50/p99 over all rounds`,
+        target: '>= 0.5x baseline, p99 < 50 ms, 0 failures',
+        figure: `${candidate.requestsPerSecond.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${base.requestsPerSecond.toFixed(0)} (rounds ${rounds}); p50 ${fmt(candidate.p50)} ms, p99 ${fmt(candidate.p99)} ms (baseline's p99 ${fmt(base.p99)} ms); ${candidate.failures} failures; CPU per request ${candidate.cpuPerRequestMs.toFixed(2)} ms = ${(candidate.cpuPerRequestMs / base.cpuPerRequestMs).toFixed(2)}x the baseline's`,
+        pass: met,
+      },
+    ]);
   }
   await measureTracing(nodeOptions, main, apiEnv, { name: 'todo-api, tracing off', ...api }, token, temp);
 }
-
 
 /**
  * Tracing's throughput cost: a second API process from the same bundle and database with
  * OpenTelemetry on, every request sampled (staging's setting; prod keeps 10 %), exporting to a
  * local sink, against the API with tracing off, in the same alternating rounds.
  */
-async function measureTracing(nodeOptions: string[], main: string, apiEnv: Record<string, string>, untraced: Target, token: string, temp: string): Promise<void> {
+async function measureTracing(
+  nodeOptions: string[],
+  main: string,
+  apiEnv: Record<string, string>,
+  untraced: Target,
+  token: string,
+  temp: string,
+): Promise<void> {
   const sink = await startTraceSink();
   try {
-    const traced = await spawnServer([...nodeOptions, main], {
-      ...apiEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '1',
-    }, path.join(temp, 'traced.log'));
-    const { rows: [off, on], roundRatios } = await measure('GET', [untraced, { name: 'todo-api, tracing on (all sampled)', ...traced }], token);
+    const traced = await spawnServer(
+      [...nodeOptions, main],
+      {
+        ...apiEnv,
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '1',
+      },
+      path.join(temp, 'traced.log'),
+    );
+    const {
+      rows: [off, on],
+      roundRatios,
+    } = await measure('GET', [untraced, { name: 'todo-api, tracing on (all sampled)', ...traced }], token);
     const ratio = on.requestsPerSecond / off.requestsPerSecond;
     const rounds = roundRatios.map((r) => r.toFixed(2)).join(', ');
     const met = ratio >= 0.9 && on.failures === 0 && sink.spans() > 0;
     const fmt = (ms: number) => ms.toFixed(1);
     for (const row of [off, on]) {
       const isOn = row === on;
-      console.log(`| ${row.endpoint} | ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${isOn ? `${ratio.toFixed(2)}x of tracing off (${rounds})` : '-'} | ${isOn ? '>= 0.9x of tracing off' : '-'} | ${isOn ? (met ? 'yes' : 'NO') : '-'} |`);
+      console.log(
+        `| ${row.endpoint} | ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${isOn ? `${ratio.toFixed(2)}x of tracing off (${rounds})` : '-'} | ${isOn ? '>= 0.9x of tracing off' : '-'} | ${isOn ? (met ? 'yes' : 'NO') : '-'} |`,
+      );
     }
     console.log(`\nTracing on: ${sink.spans()} spans exported to the local sink (warm-up included).`);
-    recordResults([{
-      area: 'todo-api',
-      what: `tracing's cost: ${on.endpoint}, ${CONNECTIONS} connections, OpenTelemetry on (every request sampled, OTLP/HTTP to a local sink) vs off (${ROUNDS} alternating rounds)`,
-      target: '>= 0.9x of tracing off (under 10 % cost)',
-      figure: `${on.requestsPerSecond.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${off.requestsPerSecond.toFixed(0)} (rounds ${rounds}); p99 ${fmt(on.p99)} ms vs ${fmt(off.p99)} ms; CPU per request ${on.cpuPerRequestMs.toFixed(2)} ms vs ${off.cpuPerRequestMs.toFixed(2)} ms; ${sink.spans()} spans exported`,
-      pass: met,
-    }]);
+    recordResults([
+      {
+        area: 'todo-api',
+        what: `tracing's cost: ${on.endpoint}, ${CONNECTIONS} connections, OpenTelemetry on (every request sampled, OTLP/HTTP to a local sink) vs off (${ROUNDS} alternating rounds)`,
+        target: '>= 0.9x of tracing off (under 10 % cost)',
+        figure: `${on.requestsPerSecond.toFixed(0)} req/s = ${ratio.toFixed(2)}x of ${off.requestsPerSecond.toFixed(0)} (rounds ${rounds}); p99 ${fmt(on.p99)} ms vs ${fmt(off.p99)} ms; CPU per request ${on.cpuPerRequestMs.toFixed(2)} ms vs ${off.cpuPerRequestMs.toFixed(2)} ms; ${sink.spans()} spans exported`,
+        pass: met,
+      },
+    ]);
   } finally {
     sink.close();
   }

@@ -12,15 +12,25 @@ const COLUMNS = 'seq, id, title, description, completed, due_at, priority, tags,
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of the tasks table
 const toTask = (row: Record<string, any>) => ({
-  id: row.id, title: row.title, description: row.description, completed: row.completed,
-  dueAt: row.due_at ? row.due_at.toISOString() : null, priority: row.priority, tags: row.tags,
-  createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+  id: row.id,
+  title: row.title,
+  description: row.description,
+  completed: row.completed,
+  dueAt: row.due_at ? row.due_at.toISOString() : null,
+  priority: row.priority,
+  tags: row.tags,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
 });
 
 const server = http.createServer(async (req, res) => {
   try {
     if (req.method === 'GET' && req.url?.startsWith('/api/tasks')) {
-      const { rows } = await pool.query({ name: 'list', text: `select ${COLUMNS} from tasks where user_id = $1 order by seq asc limit 51`, values: [userId] });
+      const { rows } = await pool.query({
+        name: 'list',
+        text: `select ${COLUMNS} from tasks where user_id = $1 order by seq asc limit 51`,
+        values: [userId],
+      });
       const items = rows.slice(0, 50).map(toTask);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ items, nextCursor: rows.length > 50 ? String(rows[49].seq) : null }));

@@ -17,7 +17,11 @@ const USERS = 100;
 async function admin(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: BASE_URL });
   await client.connect();
-  try { await client.query(text); } finally { await client.end(); }
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
 
 const name = `rate_limit_bench_${randomBytes(4).toString('hex')}`;
@@ -25,18 +29,33 @@ await admin(`create database ${name}`);
 const url = new URL(BASE_URL);
 url.pathname = `/${name}`;
 const database = await openDatabase({
-  databaseUrl: url.toString(), dataDir: 'memory://', poolMax: 10, preparedStatements: true,
-  connectTimeoutMs: 3000, statementTimeoutMs: 5000, logger: pino({ level: 'silent' }),
+  databaseUrl: url.toString(),
+  dataDir: 'memory://',
+  poolMax: 10,
+  preparedStatements: true,
+  connectTimeoutMs: 3000,
+  statementTimeoutMs: 5000,
+  logger: pino({ level: 'silent' }),
 });
 try {
   await migrateToLatest(database.db);
   await sql`create table rate_limits_logged (like rate_limits including all)`.execute(database.db);
   const unlogged = sharedLimiter(database.db, 'api', 1_000_000_000, 60_000);
   const logged = new RateLimiterPostgres({
-    storeClient: rateLimitStore(database.db), storeType: 'client', tableName: 'rate_limits_logged', tableCreated: true,
-    keyPrefix: 'api', points: 1_000_000_000, duration: 60,
+    storeClient: rateLimitStore(database.db),
+    storeType: 'client',
+    tableName: 'rate_limits_logged',
+    tableCreated: true,
+    keyPrefix: 'api',
+    points: 1_000_000_000,
+    duration: 60,
   });
-  for (const [label, limiter] of [['unlogged', unlogged], ['logged', logged], ['unlogged', unlogged], ['logged', logged]] as const) {
+  for (const [label, limiter] of [
+    ['unlogged', unlogged],
+    ['logged', logged],
+    ['unlogged', unlogged],
+    ['logged', logged],
+  ] as const) {
     const times: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       const started = performance.now();
@@ -45,7 +64,9 @@ try {
     }
     times.sort((x, y) => x - y);
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(3);
-    console.log(`${label}: ${REQUESTS} sequential consume() — mean ${(times.reduce((s, t) => s + t, 0) / times.length).toFixed(3)} ms, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+    console.log(
+      `${label}: ${REQUESTS} sequential consume() — mean ${(times.reduce((s, t) => s + t, 0) / times.length).toFixed(3)} ms, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+    );
   }
 } finally {
   await database.close();

@@ -47,7 +47,10 @@ export function createApp(deps: AppDependencies): TodoApiApp {
 
   const health = healthRoutes({ database, registry: metrics.registry, readyTimeoutMs: config.readyTimeoutMs, isDraining: deps.isDraining });
   const accounts = accountRoutes({
-    database, tokens, scryptLogN: config.scryptLogN, hashing: new HashingLimiter(config.passwordHashing),
+    database,
+    tokens,
+    scryptLogN: config.scryptLogN,
+    hashing: new HashingLimiter(config.passwordHashing),
     authIpLimiter: sharedLimiter(database.db, 'auth-ip', config.authIpRateLimit, config.authWindowMs),
     loginLimiter: sharedLimiter(database.db, 'login', config.loginRateLimit, config.authWindowMs),
     loginThrottle: new LoginThrottle(database.db, config.loginLockout),
@@ -72,23 +75,27 @@ export function createApp(deps: AppDependencies): TodoApiApp {
   app.use(metrics.middleware);
   app.use(problemJson);
   app.use(securityHeaders);
-  app.use(cors({
-    origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
-    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'tracestate'],
-    exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
-    maxAge: 600,
-  }));
+  app.use(
+    cors({
+      origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'tracestate'],
+      exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
   app.use(health.routes());
   app.use(requireJsonContentType);
   app.use(parseJsonBody);
   for (const router of [accounts, taskRoutes(database, guard), chatRoutes(database, guard), streams.router]) {
     app.use(router.routes());
-    app.use(router.allowedMethods({
-      throw: true,
-      // The router's own 501 is not exposed to clients, which problemJson would turn into a 500.
-      notImplemented: () => new HttpProblem(501, 'Not Implemented', 'This method is not implemented by the API.'),
-    }));
+    app.use(
+      router.allowedMethods({
+        throw: true,
+        // The router's own 501 is not exposed to clients, which problemJson would turn into a 500.
+        notImplemented: () => new HttpProblem(501, 'Not Implemented', 'This method is not implemented by the API.'),
+      }),
+    );
   }
   return { app, streams };
 }

@@ -85,7 +85,9 @@ export function splitPem(bundle: string): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig {
   // Its `true` trusted the client-controlled left-most entry; refuse it rather than ignore it.
   if (env.TRUST_PROXY !== undefined) {
-    throw new ConfigError(`TRUST_PROXY is no longer read: unset it and set TRUST_PROXY_HOPS to the number of proxies in front of the API (1 behind the Ingress), got TRUST_PROXY=${JSON.stringify(env.TRUST_PROXY)}`);
+    throw new ConfigError(
+      `TRUST_PROXY is no longer read: unset it and set TRUST_PROXY_HOPS to the number of proxies in front of the API (1 behind the Ingress), got TRUST_PROXY=${JSON.stringify(env.TRUST_PROXY)}`,
+    );
   }
   const verifyBundle = readSecret(env, 'JWT_VERIFY_KEYS');
   const databaseUrl = readSecret(env, 'DATABASE_URL');
@@ -97,7 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TodoApiConfig 
     ...(databaseUrl ? { databaseUrl } : {}),
     dataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
-      .split(',').map((o) => o.trim()).filter(Boolean),
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
     jwtIssuer: env.JWT_ISSUER || 'todo-api',
     jwtAudience: env.JWT_AUDIENCE || 'todo-platform',

@@ -17,7 +17,10 @@ export class ChangeFeed {
   private readonly listeners = new Map<string, Set<Listener>>();
   private unlisten?: () => Promise<void>;
 
-  constructor(private readonly database: Database, private readonly logger: Logger) {}
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger,
+  ) {}
 
   async start(): Promise<void> {
     this.unlisten = await this.database.listen(TASKS_CHANNEL, (payload) => this.dispatch(payload));

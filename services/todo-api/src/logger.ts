@@ -16,7 +16,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     level,
     base: { service: 'todo-api' },
     mixin: traceLogFields,
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl'], censor: '[redacted]' },
+    redact: {
+      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl'],
+      censor: '[redacted]',
+    },
     serializers: { err: (error: Error) => withoutRawPacket(pino.stdSerializers.err(error) as unknown as Record<string, unknown>) },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -35,13 +35,20 @@ const IDLE_GRACE_MS = 1000;
  * `overrides` on top; without DATA_DIR, DATABASE_URL or an override it uses an in-memory
  * embedded database, so programmatic use (tests) never shares `.data/`.
  */
-export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TodoApiHandle> {
+export async function startTodoApi(
+  overrides: Partial<TodoApiConfig> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TodoApiHandle> {
   const config: TodoApiConfig = { ...loadConfig({ DATA_DIR: 'memory://', ...process.env }), ...overrides };
   const logger = createLogger(config.logLevel, options.logDestination);
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    dataDir: config.dataDir, poolMax: config.dbPoolMax, preparedStatements: config.dbPreparedStatements,
-    connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs, logger,
+    dataDir: config.dataDir,
+    poolMax: config.dbPoolMax,
+    preparedStatements: config.dbPreparedStatements,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    logger,
   });
   let server: http.Server | undefined;
   let feed: ChangeFeed | undefined;
@@ -49,9 +56,15 @@ export async function startTodoApi(overrides: Partial<TodoApiConfig> = {}, optio
     const applied = await migrateToLatest(database.db);
     logger.info({ database: database.kind, applied }, 'migrations up to date');
     const tokens = await createTokenService({
-      issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.jwtTtlSeconds, clockSkewSeconds: config.jwtClockSkewSeconds,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      ttlSeconds: config.jwtTtlSeconds,
+      clockSkewSeconds: config.jwtClockSkewSeconds,
       ...(config.jwtPrivateKeyPem ? { privateKeyPem: config.jwtPrivateKeyPem } : {}),
-      verifyKeyPems: config.jwtVerifyKeyPems, dataDir: config.dataDir, sharedDatabase: database.kind === 'postgres', logger,
+      verifyKeyPems: config.jwtVerifyKeyPems,
+      dataDir: config.dataDir,
+      sharedDatabase: database.kind === 'postgres',
+      logger,
     });
     feed = new ChangeFeed(database, logger);
     await feed.start();

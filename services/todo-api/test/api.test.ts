@@ -34,7 +34,8 @@ for (const backend of backends()) {
 
     before(async () => {
       api = await startOn(backend, {
-        jwtIssuer: ISSUER, jwtAudience: AUDIENCE,
+        jwtIssuer: ISSUER,
+        jwtAudience: AUDIENCE,
         jwtPrivateKeyPem: current.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
         jwtVerifyKeyPems: [previous.publicKey.export({ type: 'spki', format: 'pem' }).toString()],
         allowedOrigins: ['https://todo.example.com'],
@@ -60,7 +61,9 @@ for (const backend of backends()) {
         expect(metrics.status).to.equal(200);
         expect(metrics.body).to.include('process_cpu_user_seconds_total');
         expect(metrics.body).to.include('nodejs_eventloop_lag_seconds');
-        expect(metrics.body).to.match(/^http_request_duration_seconds_bucket\{(?=[^}]*le="\+Inf")(?=[^}]*route="\/api\/tasks")(?=[^}]*status="401")[^}]*\} [1-9]/m);
+        expect(metrics.body).to.match(
+          /^http_request_duration_seconds_bucket\{(?=[^}]*le="\+Inf")(?=[^}]*route="\/api\/tasks")(?=[^}]*status="401")[^}]*\} [1-9]/m,
+        );
         expect(metrics.body).to.match(/http_requests_total\{method="GET",route="\/api\/tasks",status="401"\} [1-9]/);
         expect(metrics.body).to.match(/^db_pool_total_connections \d+$/m);
         expect(metrics.body).to.match(/^db_pool_idle_connections \d+$/m);
@@ -72,13 +75,23 @@ for (const backend of backends()) {
         expect(doc.body.openapi).to.equal('3.1.0');
         expect(doc.body.components.schemas).to.deep.equal(JSON.parse(JSON.stringify(schemas)));
         expect(Object.keys(doc.body.paths)).to.include.members([
-          '/api/auth/register', '/api/auth/login', '/api/me', '/api/tasks', '/api/tasks/{id}', '/api/chat/messages', '/api/events',
+          '/api/auth/register',
+          '/api/auth/login',
+          '/api/me',
+          '/api/tasks',
+          '/api/tasks/{id}',
+          '/api/chat/messages',
+          '/api/events',
         ]);
-        expect(doc.body.paths['/api/tasks'].post.requestBody.content['application/json'].schema).to.deep.equal({ $ref: '#/components/schemas/TaskCreate' });
+        expect(doc.body.paths['/api/tasks'].post.requestBody.content['application/json'].schema).to.deep.equal({
+          $ref: '#/components/schemas/TaskCreate',
+        });
       });
 
       it('echoes a well-formed X-Request-Id, replaces a hostile one, and makes one when absent', async () => {
-        expect((await call(base, 'GET', '/livez', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).to.equal('abc-123');
+        expect((await call(base, 'GET', '/livez', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).to.equal(
+          'abc-123',
+        );
         const hostile = (await call(base, 'GET', '/livez', { headers: { 'x-request-id': 'a b <script>' } })).headers.get('x-request-id');
         expect(hostile).to.match(/^[0-9a-f-]{36}$/);
         expect((await call(base, 'GET', '/livez')).headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
@@ -95,11 +108,19 @@ for (const backend of backends()) {
       });
 
       it('allows CORS only for configured origins', async () => {
-        const allowed = await call(base, 'OPTIONS', '/api/tasks', { headers: { origin: 'https://todo.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+        const allowed = await call(base, 'OPTIONS', '/api/tasks', {
+          headers: {
+            origin: 'https://todo.example.com',
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization,content-type',
+          },
+        });
         expect(allowed.status).to.equal(204);
         expect(allowed.headers.get('access-control-allow-origin')).to.equal('https://todo.example.com');
         expect(allowed.headers.get('access-control-allow-headers')).to.include('Authorization');
-        const denied = await call(base, 'OPTIONS', '/api/tasks', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+        const denied = await call(base, 'OPTIONS', '/api/tasks', {
+          headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+        });
         expect(denied.headers.get('access-control-allow-origin')).to.equal(null);
         const simple = await call(base, 'GET', '/livez', { headers: { origin: 'https://evil.example' } });
         expect(simple.headers.get('access-control-allow-origin')).to.equal(null);
@@ -115,16 +136,22 @@ for (const backend of backends()) {
 
     describe('accounts and tokens', () => {
       it('registers, normalizes the email, and refuses the same address in another spelling', async () => {
-        const first = await call(base, 'POST', '/api/auth/register', { json: { email: '  Mixed.Case@Example.COM ', password: 'long enough pw' } });
+        const first = await call(base, 'POST', '/api/auth/register', {
+          json: { email: '  Mixed.Case@Example.COM ', password: 'long enough pw' },
+        });
         expect(first.status).to.equal(201);
         const me = await call(base, 'GET', '/api/me', { token: first.body.token });
         expect(me.status).to.equal(200);
         expect(me.body.email).to.equal('mixed.case@example.com');
         expect(me.body.id).to.match(/^[0-9a-f-]{36}$/);
         expect(new Date(me.body.createdAt).toISOString()).to.equal(me.body.createdAt);
-        const again = await call(base, 'POST', '/api/auth/register', { json: { email: 'mixed.case@example.com', password: 'another password' } });
+        const again = await call(base, 'POST', '/api/auth/register', {
+          json: { email: 'mixed.case@example.com', password: 'another password' },
+        });
         expectProblem(again, 409);
-        const login = await call(base, 'POST', '/api/auth/login', { json: { email: 'MIXED.case@example.com', password: 'long enough pw' } });
+        const login = await call(base, 'POST', '/api/auth/login', {
+          json: { email: 'MIXED.case@example.com', password: 'long enough pw' },
+        });
         expect(login.status).to.equal(200);
         expect((await call(base, 'GET', '/api/me', { token: login.body.token })).body.id).to.equal(me.body.id);
       });
@@ -132,7 +159,9 @@ for (const backend of backends()) {
       it('refuses a wrong password and an unknown account with the same 401', async () => {
         const { email } = await registerUser(base);
         const wrong = await call(base, 'POST', '/api/auth/login', { json: { email, password: 'not the password' } });
-        const unknown = await call(base, 'POST', '/api/auth/login', { json: { email: 'nobody@example.com', password: 'not the password' } });
+        const unknown = await call(base, 'POST', '/api/auth/login', {
+          json: { email: 'nobody@example.com', password: 'not the password' },
+        });
         expectProblem(wrong, 401);
         expectProblem(unknown, 401);
         expect(wrong.body.detail).to.equal(unknown.body.detail);
@@ -147,7 +176,10 @@ for (const backend of backends()) {
       it('issues EdDSA JWTs with iss, aud, exp and kid that verify against the published JWKS', async () => {
         const { token } = await registerUser(base);
         const jwks = await call(base, 'GET', '/.well-known/jwks.json');
-        expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).to.have.members([await kidOf(current.publicKey), await kidOf(previous.publicKey)]);
+        expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).to.have.members([
+          await kidOf(current.publicKey),
+          await kidOf(previous.publicKey),
+        ]);
         expect(JSON.stringify(jwks.body)).not.to.match(/"d":/);
         const header = decodeProtectedHeader(token);
         expect(header).to.include({ alg: 'EdDSA', kid: await kidOf(current.publicKey) });
@@ -162,7 +194,12 @@ for (const backend of backends()) {
           const { token } = await registerUser(base);
           userId = (await call(base, 'GET', '/api/me', { token })).body.id;
         });
-        const sign = (key: KeyObject, alg: 'EdDSA' | 'ES256', kid: string, claims: { iss?: string; aud?: string; exp?: number | string; iat?: number }) => {
+        const sign = (
+          key: KeyObject,
+          alg: 'EdDSA' | 'ES256',
+          kid: string,
+          claims: { iss?: string; aud?: string; exp?: number | string; iat?: number },
+        ) => {
           let jwt = new SignJWT({}).setProtectedHeader({ alg, kid }).setSubject(userId).setIssuedAt(claims.iat);
           if (claims.iss) jwt = jwt.setIssuer(claims.iss);
           if (claims.aud) jwt = jwt.setAudience(claims.aud);
@@ -171,12 +208,17 @@ for (const backend of backends()) {
         };
 
         it('accepts a token from the verify-only previous key (rotation)', async () => {
-          const token = await sign(previous.privateKey, 'ES256', await kidOf(previous.publicKey), { iss: ISSUER, aud: AUDIENCE, exp: '5m' });
+          const token = await sign(previous.privateKey, 'ES256', await kidOf(previous.publicKey), {
+            iss: ISSUER,
+            aud: AUDIENCE,
+            exp: '5m',
+          });
           expect((await call(base, 'GET', '/api/me', { token })).status).to.equal(200);
         });
 
         const now = () => Math.floor(Date.now() / 1000);
-        const real = async (iat: number, exp: number) => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE, iat, exp });
+        const real = async (iat: number, exp: number) =>
+          sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE, iat, exp });
 
         it('accepts a token issued within the clock skew (30 s) ahead, with the configured lifetime', async () => {
           const token = await real(now() + 20, now() + 20 + 3600);
@@ -190,15 +232,40 @@ for (const backend of backends()) {
           ['real-key token older than the lifetime (issued 2 h ago, exp ahead)', () => real(now() - 7200, now() + 300)],
           ['missing', async () => undefined],
           ['garbage', async () => 'not.a.jwt'],
-          ['expired', async () => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) - 10 })],
+          [
+            'expired',
+            async () =>
+              sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), {
+                iss: ISSUER,
+                aud: AUDIENCE,
+                exp: Math.floor(Date.now() / 1000) - 10,
+              }),
+          ],
           ['without exp', async () => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE })],
-          ['for another audience', async () => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: 'someone-else', exp: '5m' })],
-          ['from another issuer', async () => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: 'evil', aud: AUDIENCE, exp: '5m' })],
-          ['forged with another key under our kid', async () => sign(generateKeyPairSync('ed25519').privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: AUDIENCE, exp: '5m' })],
-          ['alg none', async () => {
-            const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-            return `${part({ alg: 'none', typ: 'JWT', kid: await kidOf(current.publicKey) })}.${part({ sub: userId, iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 })}.`;
-          }],
+          [
+            'for another audience',
+            async () => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: ISSUER, aud: 'someone-else', exp: '5m' }),
+          ],
+          [
+            'from another issuer',
+            async () => sign(current.privateKey, 'EdDSA', await kidOf(current.publicKey), { iss: 'evil', aud: AUDIENCE, exp: '5m' }),
+          ],
+          [
+            'forged with another key under our kid',
+            async () =>
+              sign(generateKeyPairSync('ed25519').privateKey, 'EdDSA', await kidOf(current.publicKey), {
+                iss: ISSUER,
+                aud: AUDIENCE,
+                exp: '5m',
+              }),
+          ],
+          [
+            'alg none',
+            async () => {
+              const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+              return `${part({ alg: 'none', typ: 'JWT', kid: await kidOf(current.publicKey) })}.${part({ sub: userId, iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 })}.`;
+            },
+          ],
         ];
         for (const [name, make] of cases) {
           it(`rejects a ${name} token`, async () => {
@@ -213,20 +280,38 @@ for (const backend of backends()) {
 
     describe('tasks', () => {
       let token: string;
-      before(async () => { ({ token } = await registerUser(base)); });
+      before(async () => {
+        ({ token } = await registerUser(base));
+      });
 
       it('creates with defaults, reads, patches partially and deletes', async () => {
         const created = await call(base, 'POST', '/api/tasks', { token, json: { title: 'Buy milk' } });
         expect(created.status).to.equal(201);
         expect(created.headers.get('location')).to.equal(`/api/tasks/${created.body.id}`);
-        expect(created.body).to.deep.include({ title: 'Buy milk', description: '', completed: false, dueAt: null, priority: 'medium', tags: [] });
+        expect(created.body).to.deep.include({
+          title: 'Buy milk',
+          description: '',
+          completed: false,
+          dueAt: null,
+          priority: 'medium',
+          tags: [],
+        });
         expect(created.body.createdAt).to.equal(created.body.updatedAt);
         const id = created.body.id;
         expect((await call(base, 'GET', `/api/tasks/${id}`, { token })).body).to.deep.equal(created.body);
 
-        const patched = await call(base, 'PATCH', `/api/tasks/${id}`, { token, json: { completed: true, priority: 'high', tags: ['home', 'food'], dueAt: '2030-05-01T17:00:00+02:00' } });
+        const patched = await call(base, 'PATCH', `/api/tasks/${id}`, {
+          token,
+          json: { completed: true, priority: 'high', tags: ['home', 'food'], dueAt: '2030-05-01T17:00:00+02:00' },
+        });
         expect(patched.status).to.equal(200);
-        expect(patched.body).to.deep.include({ title: 'Buy milk', completed: true, priority: 'high', tags: ['home', 'food'], dueAt: '2030-05-01T15:00:00.000Z' });
+        expect(patched.body).to.deep.include({
+          title: 'Buy milk',
+          completed: true,
+          priority: 'high',
+          tags: ['home', 'food'],
+          dueAt: '2030-05-01T15:00:00.000Z',
+        });
         expect(Date.parse(patched.body.updatedAt)).to.be.at.least(Date.parse(created.body.updatedAt));
         const cleared = await call(base, 'PATCH', `/api/tasks/${id}`, { token, json: { dueAt: null, description: 'semi-skimmed' } });
         expect(cleared.body).to.deep.include({ dueAt: null, description: 'semi-skimmed', completed: true });
@@ -243,7 +328,8 @@ for (const backend of backends()) {
         await call(base, 'PATCH', `/api/tasks/${done.body.id}`, { token: own, json: { completed: true } });
         await make({ title: 'Water plants', description: 'the RENT-free cactus too' });
         await make({ title: 'Call mum' });
-        const titles = async (query: string) => (await call(base, 'GET', `/api/tasks${query}`, { token: own })).body.items.map((t: { title: string }) => t.title);
+        const titles = async (query: string) =>
+          (await call(base, 'GET', `/api/tasks${query}`, { token: own })).body.items.map((t: { title: string }) => t.title);
         expect(await titles('')).to.deep.equal(['Pay 100% of rent', 'Water plants', 'Call mum']);
         expect(await titles('?status=all')).to.have.length(3);
         expect(await titles('?status=completed')).to.deep.equal(['Pay 100% of rent']);
@@ -262,7 +348,9 @@ for (const backend of backends()) {
         let cursor: string | null = null;
         let pages = 0;
         do {
-          const page: Reply = await call(base, 'GET', `/api/tasks?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: own });
+          const page: Reply = await call(base, 'GET', `/api/tasks?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+            token: own,
+          });
           expect(page.status).to.equal(200);
           seen.push(...page.body.items.map((t: { title: string }) => t.title));
           cursor = page.body.nextCursor;
@@ -274,7 +362,9 @@ for (const backend of backends()) {
 
       it('limits: default 50, maximum 100, minimum 1', async () => {
         const { token: own } = await registerUser(base);
-        await Promise.all(Array.from({ length: 55 }, (_, i) => call(base, 'POST', '/api/tasks', { token: own, json: { title: `bulk ${i}` } })));
+        await Promise.all(
+          Array.from({ length: 55 }, (_, i) => call(base, 'POST', '/api/tasks', { token: own, json: { title: `bulk ${i}` } })),
+        );
         const page = await call(base, 'GET', '/api/tasks', { token: own });
         expect(page.body.items).to.have.length(50);
         expect(page.body.nextCursor).to.be.a('string');
@@ -334,25 +424,43 @@ for (const backend of backends()) {
         }
         const { body: task } = await call(base, 'POST', '/api/tasks', { token, json: { title: 'valid' } });
         expectProblem(await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: {} }), 400);
-        expect(fieldsOf(await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: { title: '\u200b\u200b' } }))).to.deep.equal(['/title']);
+        expect(fieldsOf(await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: { title: '\u200b\u200b' } }))).to.deep.equal([
+          '/title',
+        ]);
         const patch = await call(base, 'PATCH', `/api/tasks/${task.id}`, { token, json: { completed: 'yes', id: 'x' } });
         expect(fieldsOf(patch)).to.have.members(['/completed', '/id']);
       });
 
       it('rejects malformed JSON (400), wrong content type (415) and bodies over 64 KiB (413)', async () => {
-        const malformed = await call(base, 'POST', '/api/tasks', { token, raw: '{"title": "x",', headers: { 'content-type': 'application/json' } });
+        const malformed = await call(base, 'POST', '/api/tasks', {
+          token,
+          raw: '{"title": "x",',
+          headers: { 'content-type': 'application/json' },
+        });
         expectProblem(malformed, 400);
         expect(malformed.body.detail).to.equal('The body is not valid JSON.');
-        expectProblem(await call(base, 'POST', '/api/tasks', { token, raw: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
-        expectProblem(await call(base, 'POST', '/api/tasks', { token, raw: '{"title":"x"}', headers: { 'content-type': 'text/plain' } }), 415);
-        expectProblem(await call(base, 'POST', '/api/tasks', { token, raw: '{"title":"x"}' , headers: { 'content-type': '' } }), 415);
+        expectProblem(
+          await call(base, 'POST', '/api/tasks', {
+            token,
+            raw: 'title=x',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          }),
+          415,
+        );
+        expectProblem(
+          await call(base, 'POST', '/api/tasks', { token, raw: '{"title":"x"}', headers: { 'content-type': 'text/plain' } }),
+          415,
+        );
+        expectProblem(await call(base, 'POST', '/api/tasks', { token, raw: '{"title":"x"}', headers: { 'content-type': '' } }), 415);
         const huge = await call(base, 'POST', '/api/tasks', { token, json: { title: 'x', description: 'y'.repeat(70 * 1024) } });
         expectProblem(huge, 413);
       });
 
       it('rejects NUL characters, malformed percent-encoding and out-of-range dates with 400', async () => {
         expect(fieldsOf(await call(base, 'POST', '/api/tasks', { token, json: { title: 'a\u0000b' } }))).to.deep.equal(['/title']);
-        expect(fieldsOf(await call(base, 'POST', '/api/tasks', { token, json: { title: 'ok', tags: ['\u0000'] } }))).to.deep.equal(['/tags/0']);
+        expect(fieldsOf(await call(base, 'POST', '/api/tasks', { token, json: { title: 'ok', tags: ['\u0000'] } }))).to.deep.equal([
+          '/tags/0',
+        ]);
         expectProblem(await call(base, 'GET', '/api/tasks?q=%00', { token }), 400);
         expect((await call(base, 'GET', '/api/tasks/%E0%A4%A', { token })).status).to.equal(400);
         expect((await call(base, 'GET', '/api/tasks?q=%E0%A4%A', { token })).status).to.equal(200);
@@ -360,7 +468,11 @@ for (const backend of backends()) {
       });
 
       it('rejects ids that are not UUIDs for every verb', async () => {
-        for (const [method, json] of [['GET', undefined], ['PATCH', { title: 'x' }], ['DELETE', undefined]] as const) {
+        for (const [method, json] of [
+          ['GET', undefined],
+          ['PATCH', { title: 'x' }],
+          ['DELETE', undefined],
+        ] as const) {
           const reply = await call(base, method, '/api/tasks/not-a-uuid', { token, ...(json ? { json } : {}) });
           expectProblem(reply, 400);
           expect(fieldsOf(reply)).to.deep.equal(['path/id']);
@@ -372,7 +484,10 @@ for (const backend of backends()) {
         const intruder = await registerUser(base);
         const { body: task } = await call(base, 'POST', '/api/tasks', { token: owner.token, json: { title: 'private', tags: ['secret'] } });
         expectProblem(await call(base, 'GET', `/api/tasks/${task.id}`, { token: intruder.token }), 404);
-        expectProblem(await call(base, 'PATCH', `/api/tasks/${task.id}`, { token: intruder.token, json: { title: 'pwned', completed: true } }), 404);
+        expectProblem(
+          await call(base, 'PATCH', `/api/tasks/${task.id}`, { token: intruder.token, json: { title: 'pwned', completed: true } }),
+          404,
+        );
         expectProblem(await call(base, 'DELETE', `/api/tasks/${task.id}`, { token: intruder.token }), 404);
         const list = await call(base, 'GET', '/api/tasks?q=private', { token: intruder.token });
         expect(list.body).to.deep.equal({ items: [], nextCursor: null });
@@ -386,9 +501,20 @@ for (const backend of backends()) {
       it('appends batches and returns the last N oldest first, per user', async () => {
         const alice = await registerUser(base);
         const bob = await registerUser(base);
-        const first = await call(base, 'POST', '/api/chat/messages', { token: alice.token, json: { messages: [{ role: 'user', text: 'add milk' }, { role: 'assistant', text: 'Added "milk".' }] } });
+        const first = await call(base, 'POST', '/api/chat/messages', {
+          token: alice.token,
+          json: {
+            messages: [
+              { role: 'user', text: 'add milk' },
+              { role: 'assistant', text: 'Added "milk".' },
+            ],
+          },
+        });
         expect(first.status).to.equal(201);
-        expect(first.body.messages.map((m: { role: string; text: string }) => [m.role, m.text])).to.deep.equal([['user', 'add milk'], ['assistant', 'Added "milk".']]);
+        expect(first.body.messages.map((m: { role: string; text: string }) => [m.role, m.text])).to.deep.equal([
+          ['user', 'add milk'],
+          ['assistant', 'Added "milk".'],
+        ]);
         expect(first.body.messages[0].id).to.match(/^[0-9a-f-]{36}$/);
         await call(base, 'POST', '/api/chat/messages', { token: alice.token, json: { messages: [{ role: 'user', text: 'list' }] } });
         await call(base, 'POST', '/api/chat/messages', { token: bob.token, json: { messages: [{ role: 'user', text: 'bob here' }] } });
@@ -396,7 +522,9 @@ for (const backend of backends()) {
         expect(all.body.messages.map((m: { text: string }) => m.text)).to.deep.equal(['add milk', 'Added "milk".', 'list']);
         const last2 = await call(base, 'GET', '/api/chat/messages?limit=2', { token: alice.token });
         expect(last2.body.messages.map((m: { text: string }) => m.text)).to.deep.equal(['Added "milk".', 'list']);
-        expect((await call(base, 'GET', '/api/chat/messages', { token: bob.token })).body.messages.map((m: { text: string }) => m.text)).to.deep.equal(['bob here']);
+        expect(
+          (await call(base, 'GET', '/api/chat/messages', { token: bob.token })).body.messages.map((m: { text: string }) => m.text),
+        ).to.deep.equal(['bob here']);
       });
 
       it('validates chat input and limits', async () => {
@@ -415,7 +543,9 @@ for (const backend of backends()) {
           expectProblem(reply, 400);
           expect(fieldsOf(reply)).to.include(field);
         }
-        expect((await call(base, 'POST', '/api/chat/messages', { token, json: { messages: Array.from({ length: 10 }, () => message) } })).status).to.equal(201);
+        expect(
+          (await call(base, 'POST', '/api/chat/messages', { token, json: { messages: Array.from({ length: 10 }, () => message) } })).status,
+        ).to.equal(201);
         expectProblem(await call(base, 'GET', '/api/chat/messages?limit=201', { token }), 400);
         expect((await call(base, 'GET', '/api/chat/messages?limit=200', { token })).body.messages).to.have.length(10);
         expectProblem(await call(base, 'GET', '/api/chat/messages'), 401);
@@ -430,46 +560,74 @@ for (const backend of backends()) {
         taskId = (await call(base, 'POST', '/api/tasks', { token, json: { title: 'target' } })).body.id;
       });
       const hostileString = fc.oneof(
-        fc.string({ maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 50 }),
+        fc.string({ maxLength: 300 }),
+        fc.string({ unit: 'grapheme', maxLength: 50 }),
         fc.constantFrom('\u0000', "'; drop table tasks; --", '%', '_', '\\', '__proto__', 'constructor', '\ud800', 'x'.repeat(5000)),
       );
       const hostileJson = fc.oneof(
         fc.jsonValue(),
-        fc.record({ title: fc.anything(), description: fc.anything(), dueAt: fc.oneof(hostileString, fc.date().map((d) => (Number.isNaN(d.getTime()) ? null : d.toISOString()))), priority: hostileString, tags: fc.anything(), completed: fc.anything() }, { requiredKeys: [] }),
+        fc.record(
+          {
+            title: fc.anything(),
+            description: fc.anything(),
+            dueAt: fc.oneof(
+              hostileString,
+              fc.date().map((d) => (Number.isNaN(d.getTime()) ? null : d.toISOString())),
+            ),
+            priority: hostileString,
+            tags: fc.anything(),
+            completed: fc.anything(),
+          },
+          { requiredKeys: [] },
+        ),
         fc.dictionary(hostileString, fc.anything()),
       );
       // Percent-encodes UTF-8 bytes; unlike encodeURIComponent it accepts lone surrogates.
       const encode = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
-      const sendJson = (method: string, url: string, json: unknown) => call(base, method, url, { token, raw: JSON.stringify(json) ?? 'null', headers: { 'content-type': 'application/json' } });
+      const sendJson = (method: string, url: string, json: unknown) =>
+        call(base, method, url, { token, raw: JSON.stringify(json) ?? 'null', headers: { 'content-type': 'application/json' } });
       const runs = { numRuns: 40 };
 
       it('POST and PATCH /api/tasks with random JSON', async () => {
-        await fc.assert(fc.asyncProperty(hostileJson, async (json) => {
-          for (const reply of [await sendJson('POST', '/api/tasks', json), await sendJson('PATCH', `/api/tasks/${taskId}`, json)]) {
-            expect(reply.status, JSON.stringify(json)).to.be.below(500);
-            if (reply.status >= 400) expect(reply.headers.get('content-type')).to.match(/problem\+json/);
-          }
-        }), runs);
+        await fc.assert(
+          fc.asyncProperty(hostileJson, async (json) => {
+            for (const reply of [await sendJson('POST', '/api/tasks', json), await sendJson('PATCH', `/api/tasks/${taskId}`, json)]) {
+              expect(reply.status, JSON.stringify(json)).to.be.below(500);
+              if (reply.status >= 400) expect(reply.headers.get('content-type')).to.match(/problem\+json/);
+            }
+          }),
+          runs,
+        );
       });
 
       it('auth, chat and query strings with random input', async () => {
-        await fc.assert(fc.asyncProperty(hostileJson, hostileString, hostileString, async (json, text, param) => {
-          const replies = [
-            await sendJson('POST', '/api/auth/login', json),
-            await sendJson('POST', '/api/chat/messages', { messages: [{ role: 'user', text }] }),
-            await sendJson('POST', '/api/chat/messages', json),
-            await call(base, 'GET', `/api/tasks?q=${encode(param)}&cursor=${encode(text)}&limit=${encode(param)}`, { token }),
-            await call(base, 'GET', `/api/tasks/${encode(param)}`, { token }),
-          ];
-          for (const reply of replies) expect(reply.status, JSON.stringify([json, text, param])).to.be.below(500);
-        }), runs);
+        await fc.assert(
+          fc.asyncProperty(hostileJson, hostileString, hostileString, async (json, text, param) => {
+            const replies = [
+              await sendJson('POST', '/api/auth/login', json),
+              await sendJson('POST', '/api/chat/messages', { messages: [{ role: 'user', text }] }),
+              await sendJson('POST', '/api/chat/messages', json),
+              await call(base, 'GET', `/api/tasks?q=${encode(param)}&cursor=${encode(text)}&limit=${encode(param)}`, { token }),
+              await call(base, 'GET', `/api/tasks/${encode(param)}`, { token }),
+            ];
+            for (const reply of replies) expect(reply.status, JSON.stringify([json, text, param])).to.be.below(500);
+          }),
+          runs,
+        );
       });
 
       it('raw bytes with a JSON content type', async () => {
-        await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), async (bytes) => {
-          const reply = await call(base, 'POST', '/api/tasks', { token, raw: Buffer.from(bytes), headers: { 'content-type': 'application/json' } });
-          expect(reply.status).to.be.oneOf([201, 400]);
-        }), runs);
+        await fc.assert(
+          fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), async (bytes) => {
+            const reply = await call(base, 'POST', '/api/tasks', {
+              token,
+              raw: Buffer.from(bytes),
+              headers: { 'content-type': 'application/json' },
+            });
+            expect(reply.status).to.be.oneOf([201, 400]);
+          }),
+          runs,
+        );
       });
     });
 

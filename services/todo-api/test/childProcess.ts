@@ -21,8 +21,12 @@ export interface ApiProcess {
 
 /** Settings every spawned API gets: an ephemeral loopback port and limits far above what tests send. */
 const BASE_ENV = {
-  PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
-  LOGIN_RATE_LIMIT: '100000', AUTH_IP_RATE_LIMIT: '100000', API_RATE_LIMIT_PER_MINUTE: '10000000',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'info',
+  LOGIN_RATE_LIMIT: '100000',
+  AUTH_IP_RATE_LIMIT: '100000',
+  API_RATE_LIMIT_PER_MINUTE: '10000000',
 };
 
 let bundle: Promise<string> | undefined;
@@ -57,8 +61,12 @@ async function start(command: string, args: string[], cwd: string, env: Record<s
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
   const output = () => text;
   const url = await waitForListening(child, output);
   return { process: child, pid: child.pid!, url, output };

@@ -12,12 +12,21 @@ import { TEST_CONFIG } from './helpers.js';
 
 describe('todo-api configuration', () => {
   let dir: string;
-  beforeEach(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'todo-api-config-')); });
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'todo-api-config-'));
+  });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('has production defaults: port 8080, OWASP scrypt cost, local origins, .data', () => {
     const config = loadConfig({});
-    expect(config).to.include({ port: 8080, scryptLogN: 17, dataDir: path.resolve('.data'), jwtIssuer: 'todo-api', jwtAudience: 'todo-platform', shutdownDelayMs: 5000 });
+    expect(config).to.include({
+      port: 8080,
+      scryptLogN: 17,
+      dataDir: path.resolve('.data'),
+      jwtIssuer: 'todo-api',
+      jwtAudience: 'todo-platform',
+      shutdownDelayMs: 5000,
+    });
     expect(config.databaseUrl).to.equal(undefined);
     expect(config.allowedOrigins).to.deep.equal(['http://localhost:3000', 'http://127.0.0.1:3000']);
   });
@@ -28,10 +37,17 @@ describe('todo-api configuration', () => {
     const other = generateKeyPairSync('ed25519');
     await writeFile(path.join(dir, 'url'), 'postgres://app@db:5432/todo\n');
     await writeFile(path.join(dir, 'key'), signing.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    await writeFile(path.join(dir, 'verify'), [previous.publicKey, other.publicKey].map((k) => k.export({ type: 'spki', format: 'pem' })).join('\n'));
+    await writeFile(
+      path.join(dir, 'verify'),
+      [previous.publicKey, other.publicKey].map((k) => k.export({ type: 'spki', format: 'pem' })).join('\n'),
+    );
     const config = loadConfig({
-      DATABASE_URL_FILE: path.join(dir, 'url'), JWT_PRIVATE_KEY_FILE: path.join(dir, 'key'), JWT_VERIFY_KEYS_FILE: path.join(dir, 'verify'),
-      ALLOWED_ORIGINS: 'https://a.example, https://b.example', SCRYPT_LOG_N: '12', PORT: '9000',
+      DATABASE_URL_FILE: path.join(dir, 'url'),
+      JWT_PRIVATE_KEY_FILE: path.join(dir, 'key'),
+      JWT_VERIFY_KEYS_FILE: path.join(dir, 'verify'),
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      SCRYPT_LOG_N: '12',
+      PORT: '9000',
     });
     expect(config.databaseUrl).to.equal('postgres://app@db:5432/todo');
     expect(config.jwtPrivateKeyPem).to.match(/^-----BEGIN PRIVATE KEY-----/);
@@ -56,12 +72,24 @@ describe('todo-api configuration', () => {
     const config = loadConfig({});
     expect(config).to.include({ jwtClockSkewSeconds: 30, sseMaxStreamsPerUser: 10 });
     expect(config.loginLockout).to.deep.equal({ failuresBeforeLockout: 5, lockoutBaseSeconds: 30, lockoutMaxSeconds: 900 });
-    const set = loadConfig({ JWT_CLOCK_SKEW_SECONDS: '5', SSE_MAX_STREAMS_PER_USER: '3', LOGIN_LOCKOUT_AFTER_FAILURES: '10', LOGIN_LOCKOUT_BASE_SECONDS: '1', LOGIN_LOCKOUT_MAX_SECONDS: '60' });
+    const set = loadConfig({
+      JWT_CLOCK_SKEW_SECONDS: '5',
+      SSE_MAX_STREAMS_PER_USER: '3',
+      LOGIN_LOCKOUT_AFTER_FAILURES: '10',
+      LOGIN_LOCKOUT_BASE_SECONDS: '1',
+      LOGIN_LOCKOUT_MAX_SECONDS: '60',
+    });
     expect(set).to.include({ jwtClockSkewSeconds: 5, sseMaxStreamsPerUser: 3 });
     expect(set.loginLockout).to.deep.equal({ failuresBeforeLockout: 10, lockoutBaseSeconds: 1, lockoutMaxSeconds: 60 });
-    expect(() => loadConfig({ JWT_CLOCK_SKEW_SECONDS: '3600' })).to.throw('JWT_CLOCK_SKEW_SECONDS must be an integer in [0, 300], got "3600"');
-    expect(() => loadConfig({ SSE_MAX_STREAMS_PER_USER: '0' })).to.throw('SSE_MAX_STREAMS_PER_USER must be an integer in [1, 1000], got "0"');
-    expect(() => loadConfig({ LOGIN_LOCKOUT_AFTER_FAILURES: 'five' })).to.throw('LOGIN_LOCKOUT_AFTER_FAILURES must be an integer in [1, 1000], got "five"');
+    expect(() => loadConfig({ JWT_CLOCK_SKEW_SECONDS: '3600' })).to.throw(
+      'JWT_CLOCK_SKEW_SECONDS must be an integer in [0, 300], got "3600"',
+    );
+    expect(() => loadConfig({ SSE_MAX_STREAMS_PER_USER: '0' })).to.throw(
+      'SSE_MAX_STREAMS_PER_USER must be an integer in [1, 1000], got "0"',
+    );
+    expect(() => loadConfig({ LOGIN_LOCKOUT_AFTER_FAILURES: 'five' })).to.throw(
+      'LOGIN_LOCKOUT_AFTER_FAILURES must be an integer in [1, 1000], got "five"',
+    );
   });
 
   it('ignores X-Forwarded-For unless TRUST_PROXY_HOPS is set, and refuses the replaced TRUST_PROXY', () => {
@@ -76,7 +104,16 @@ describe('todo-api configuration', () => {
 
   it('generates a local signing key once, keeps it in DATA_DIR with mode 0600, and reuses it', async () => {
     const logger = pino({ level: 'silent' });
-    const options = { issuer: 'i', audience: 'a', ttlSeconds: 60, clockSkewSeconds: 30, verifyKeyPems: [], dataDir: dir, sharedDatabase: false, logger };
+    const options = {
+      issuer: 'i',
+      audience: 'a',
+      ttlSeconds: 60,
+      clockSkewSeconds: 30,
+      verifyKeyPems: [],
+      dataDir: dir,
+      sharedDatabase: false,
+      logger,
+    };
     const first = await createTokenService(options);
     const second = await createTokenService(options);
     expect(second.jwks).to.deep.equal(first.jwks);
@@ -89,8 +126,20 @@ describe('todo-api configuration', () => {
     const logger = pino({ level: 'silent' });
     let error: Error | undefined;
     try {
-      await createTokenService({ issuer: 'i', audience: 'a', ttlSeconds: 60, clockSkewSeconds: 30, verifyKeyPems: [], dataDir: dir, sharedDatabase: true, logger, privateKeyPem: rsa });
-    } catch (e) { error = e as Error; }
+      await createTokenService({
+        issuer: 'i',
+        audience: 'a',
+        ttlSeconds: 60,
+        clockSkewSeconds: 30,
+        verifyKeyPems: [],
+        dataDir: dir,
+        sharedDatabase: true,
+        logger,
+        privateKeyPem: rsa,
+      });
+    } catch (e) {
+      error = e as Error;
+    }
     expect(error?.message).to.equal('JWT keys must be Ed25519 or EC P-256, got rsa');
   });
 });
@@ -104,8 +153,12 @@ describe('todo-api embedded database directory lock', () => {
       let error: Error | undefined;
       try {
         await startTodoApi({ ...TEST_CONFIG, dataDir: dir, databaseUrl: undefined });
-      } catch (e) { error = e as Error; }
-      expect(error?.message).to.equal(`DATA_DIR ${dir} is in use by process ${holder.pid} (${path.join(dir, 'pglite.lock')}); stop it or choose another DATA_DIR`);
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).to.equal(
+        `DATA_DIR ${dir} is in use by process ${holder.pid} (${path.join(dir, 'pglite.lock')}); stop it or choose another DATA_DIR`,
+      );
     } finally {
       holder.kill();
       await rm(dir, { recursive: true, force: true });

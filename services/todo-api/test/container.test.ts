@@ -16,7 +16,10 @@ const REPO_ROOT = path.resolve(SERVICE_DIR, '../..');
 const UID = 10001;
 
 async function expectRejection(promise: Promise<unknown>, message: RegExp): Promise<void> {
-  const error = await promise.then(() => undefined, (rejection: unknown) => rejection);
+  const error = await promise.then(
+    () => undefined,
+    (rejection: unknown) => rejection,
+  );
   expect(error).to.be.instanceOf(Error);
   expect((error as Error).message).to.match(message);
 }
@@ -24,7 +27,10 @@ async function expectRejection(promise: Promise<unknown>, message: RegExp): Prom
 describe('todo-api Dockerfile (static checks)', () => {
   let lines: string[];
   before(async () => {
-    lines = (await readFile(DOCKERFILE, 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    lines = (await readFile(DOCKERFILE, 'utf8'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
   });
 
   it('is multi-stage and every stage uses the pinned Node LTS image', () => {
@@ -45,8 +51,18 @@ describe('todo-api Dockerfile (static checks)', () => {
   it('runs as uid/gid 10001 the compiled bundle under build/', async () => {
     const users = lines.filter((l) => l.startsWith('USER '));
     expect(users.at(-1)).to.equal('USER 10001:10001');
-    expect(lines.at(-1)).to.equal('CMD ["node", "--enable-source-maps", "--import=./build/todo-api/tracing.js", "--no-allocation-site-pretenuring", "--min-semi-space-size=32", "--max-semi-space-size=32", "build/todo-api/main.js"]');
-    expect(await imageCommand()).to.deep.equal(['node', '--enable-source-maps', '--import=./build/todo-api/tracing.js', '--no-allocation-site-pretenuring', '--min-semi-space-size=32', '--max-semi-space-size=32', 'build/todo-api/main.js']);
+    expect(lines.at(-1)).to.equal(
+      'CMD ["node", "--enable-source-maps", "--import=./build/todo-api/tracing.js", "--no-allocation-site-pretenuring", "--min-semi-space-size=32", "--max-semi-space-size=32", "build/todo-api/main.js"]',
+    );
+    expect(await imageCommand()).to.deep.equal([
+      'node',
+      '--enable-source-maps',
+      '--import=./build/todo-api/tracing.js',
+      '--no-allocation-site-pretenuring',
+      '--min-semi-space-size=32',
+      '--max-semi-space-size=32',
+      'build/todo-api/main.js',
+    ]);
     expect(lines).to.include('ENV NODE_ENV=production \\');
     expect(lines.some((l) => l.includes('DATA_DIR=/tmp/todo-api'))).to.equal(true);
   });
@@ -100,15 +116,26 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
       const child = spawn('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', process.execPath, ...nodeArguments], {
         cwd: app,
         env: {
-          PATH: process.env.PATH!, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', SCRYPT_LOG_N: '10', SHUTDOWN_DELAY_MS: '0',
+          PATH: process.env.PATH!,
+          NODE_ENV: 'production',
+          PORT: '0',
+          HOST: '127.0.0.1',
+          SCRYPT_LOG_N: '10',
+          SHUTDOWN_DELAY_MS: '0',
           // As in the image: DATA_DIR under /tmp (the only writable path) holds the dev key or the embedded database.
-          HOME: '/nonexistent', DATA_DIR: dataDir, ...(overrides.databaseUrl ? { DATABASE_URL: overrides.databaseUrl } : {}),
+          HOME: '/nonexistent',
+          DATA_DIR: dataDir,
+          ...(overrides.databaseUrl ? { DATABASE_URL: overrides.databaseUrl } : {}),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
-      child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
-      child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+      child.stdout.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
       try {
         let port: string | undefined;
         const started = Date.now();
@@ -119,7 +146,9 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
         const url = `http://127.0.0.1:${port}`;
         expect((await call(url, 'GET', '/livez')).body).to.deep.equal({ status: 'ok' });
         expect((await call(url, 'GET', '/readyz')).status).to.equal(200);
-        const { body } = await call(url, 'POST', '/api/auth/register', { json: { email: 'image@example.com', password: 'long enough pw' } });
+        const { body } = await call(url, 'POST', '/api/auth/register', {
+          json: { email: 'image@example.com', password: 'long enough pw' },
+        });
         expect((await call(url, 'POST', '/api/tasks', { token: body.token, json: { title: 'from the image' } })).status).to.equal(201);
       } finally {
         child.kill('SIGTERM');
@@ -128,8 +157,13 @@ describe('todo-api bundle as uid 10001 from a read-only directory', function () 
       expect(code, output).to.equal(0);
 
       // Every file uid 10001 created since start lies under /tmp (the data dir on PGlite).
-      const written = execFileSync('find', ['/', '-xdev', '-ignore_readdir_race', '-path', '/proc', '-prune', '-o', '-user', String(UID), '-newer', marker, '-print'], { encoding: 'utf8' })
-        .split('\n').filter(Boolean);
+      const written = execFileSync(
+        'find',
+        ['/', '-xdev', '-ignore_readdir_race', '-path', '/proc', '-prune', '-o', '-user', String(UID), '-newer', marker, '-print'],
+        { encoding: 'utf8' },
+      )
+        .split('\n')
+        .filter(Boolean);
       expect(written.filter((file) => !file.startsWith('/tmp/'))).to.deep.equal([]);
       expect(written).to.include(path.join(dataDir, 'jwt-signing-key.pem'));
       expect(written.filter((file) => !file.startsWith(dataDir) && file.includes('todo-api'))).to.deep.equal([]);

@@ -4,7 +4,10 @@ import { expect } from 'chai';
 import type { TodoApiHandle } from '../src/server.js';
 import { backends, registerUser, startOn } from './helpers.js';
 
-interface Answer { status: number; connection: string | undefined }
+interface Answer {
+  status: number;
+  connection: string | undefined;
+}
 
 /** One request on a given keep-alive agent (each agent holds one connection). */
 function send(agent: http.Agent, url: string, method: string, headers: Record<string, string>, body?: string): Promise<Answer> {
@@ -51,7 +54,9 @@ describe(`todo-api close() with open keep-alive connections (${backend.name})`, 
     const closed = api.close();
     // Well inside the one-second idle grace: the connections are still open and read.
     await new Promise((r) => setTimeout(r, 300));
-    const answers = await Promise.all(kinds.map((kind, i) => send(agents[i]!, `${api.url}${kind.path}`, kind.method, kind.headers, kind.body)));
+    const answers = await Promise.all(
+      kinds.map((kind, i) => send(agents[i]!, `${api.url}${kind.path}`, kind.method, kind.headers, kind.body)),
+    );
     expect(answers).to.deep.equal(kinds.map((kind) => ({ status: kind.status, connection: 'close' })));
     await closed;
     for (const agent of agents) agent.destroy();
@@ -66,7 +71,10 @@ describe(`todo-api close() with open keep-alive connections (${backend.name})`, 
     const closed = api.close();
     await new Promise((r) => setTimeout(r, 50));
     const fresh = await new Promise<string | undefined>((resolve) => {
-      const attempt = net.connect(api.port, '127.0.0.1', () => { attempt.destroy(); resolve('connected'); });
+      const attempt = net.connect(api.port, '127.0.0.1', () => {
+        attempt.destroy();
+        resolve('connected');
+      });
       attempt.on('error', (error: NodeJS.ErrnoException) => resolve(error.code));
     });
     expect(fresh).to.equal('ECONNREFUSED');

@@ -3,7 +3,19 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { startTodoApi, type TodoApiHandle } from '../src/server.js';
 import { DATABASE_SERVER, requireOrSkip } from '../../../test/support/requirements.js';
-import { adminQuery, backends, call, databaseUrlFor, openEvents, registerUser, serverUrl, TEST_CONFIG, type Backend, type EventReader, type Reply } from './helpers.js';
+import {
+  adminQuery,
+  backends,
+  call,
+  databaseUrlFor,
+  openEvents,
+  registerUser,
+  serverUrl,
+  TEST_CONFIG,
+  type Backend,
+  type EventReader,
+  type Reply,
+} from './helpers.js';
 
 /**
  * Database faults need a database that can go away while the API keeps running: the server
@@ -56,7 +68,8 @@ describe('todo-api database faults (PostgreSQL server)', function () {
     await backend?.cleanup();
   });
 
-  const terminateAll = () => adminQuery('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [databaseName]);
+  const terminateAll = () =>
+    adminQuery('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [databaseName]);
 
   it('answers 503 within a bounded time while the database is down, then recovers by itself', async () => {
     await adminQuery(`alter database ${databaseName} allow_connections false`);
@@ -151,13 +164,19 @@ describe('todo-api migrations under concurrency (PostgreSQL server)', function (
   it('a start that fails (port taken) rejects and leaves no database connection behind', async () => {
     const overrides = await backend.create();
     const running = await startTodoApi({ ...TEST_CONFIG, ...overrides });
-    const sessions = async () => Number((await adminQuery('select count(*) from pg_stat_activity where datname = $1', [new URL(overrides.databaseUrl!).pathname.slice(1)])).rows[0].count);
+    const sessions = async () =>
+      Number(
+        (await adminQuery('select count(*) from pg_stat_activity where datname = $1', [new URL(overrides.databaseUrl!).pathname.slice(1)]))
+          .rows[0].count,
+      );
     try {
       const before = await sessions();
       let error: (Error & { code?: string }) | undefined;
       try {
         await startTodoApi({ ...TEST_CONFIG, ...overrides, port: running.port });
-      } catch (e) { error = e as Error; }
+      } catch (e) {
+        error = e as Error;
+      }
       expect(error?.code).to.equal('EADDRINUSE');
       expect(await sessions()).to.equal(before);
     } finally {
@@ -190,4 +209,3 @@ describe('todo-api migrations under concurrency (PostgreSQL server)', function (
     }
   });
 });
-

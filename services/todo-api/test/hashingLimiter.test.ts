@@ -24,7 +24,10 @@ function controllableHashes() {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<HttpProblem> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).to.be.instanceOf(HttpProblem);
   return error as HttpProblem;
 }
@@ -74,8 +77,11 @@ describe('todo-api HashingLimiter', () => {
 
   it('is configured by SCRYPT_CONCURRENCY, _MAX_QUEUE and _MAX_WAIT_MS, default 1 / 8 / 5000', () => {
     expect(loadConfig({}).passwordHashing).to.deep.equal({ concurrency: 1, maxQueue: 8, maxWaitMs: 5000 });
-    expect(loadConfig({ SCRYPT_CONCURRENCY: '2', SCRYPT_MAX_QUEUE: '0', SCRYPT_MAX_WAIT_MS: '250' }).passwordHashing)
-      .to.deep.equal({ concurrency: 2, maxQueue: 0, maxWaitMs: 250 });
+    expect(loadConfig({ SCRYPT_CONCURRENCY: '2', SCRYPT_MAX_QUEUE: '0', SCRYPT_MAX_WAIT_MS: '250' }).passwordHashing).to.deep.equal({
+      concurrency: 2,
+      maxQueue: 0,
+      maxWaitMs: 250,
+    });
     expect(() => loadConfig({ SCRYPT_CONCURRENCY: '0' })).to.throw(/SCRYPT_CONCURRENCY must be an integer in \[1, 64\], got "0"/);
     expect(() => loadConfig({ SCRYPT_MAX_WAIT_MS: 'soon' })).to.throw(/SCRYPT_MAX_WAIT_MS/);
   });

@@ -21,7 +21,8 @@ describe(`todo-api password hashing under a login burst (bundle, production scry
     const overrides = await backend.create();
     api = await spawnBundle({
       // SCRYPT_LOG_N and SCRYPT_CONCURRENCY unset: the production cost and the default bound.
-      SCRYPT_MAX_QUEUE: '1', SHUTDOWN_DELAY_MS: '0',
+      SCRYPT_MAX_QUEUE: '1',
+      SHUTDOWN_DELAY_MS: '0',
       ...(overrides.databaseUrl ? { DATABASE_URL: overrides.databaseUrl, DATA_DIR: 'memory://' } : { DATA_DIR: overrides.dataDir! }),
     });
   });
@@ -56,7 +57,10 @@ describe(`todo-api password hashing under a login burst (bundle, production scry
     if (backend.name === 'postgres') expect(peak, report).to.be.below(RECOMMENDED_SMALL_LIMIT);
     expect(api.process.exitCode, api.output()).to.equal(null);
     expect((await call(api.url, 'GET', '/livez')).status).to.equal(200);
-    expect(statuses.every((s) => [200, 201, 401, 429, 503].includes(s)), String(statuses)).to.equal(true); // 429: the per-account lockout (8 parallel logins of one email)
+    expect(
+      statuses.every((s) => [200, 201, 401, 429, 503].includes(s)),
+      String(statuses),
+    ).to.equal(true); // 429: the per-account lockout (8 parallel logins of one email)
     expect(statuses.filter((s) => s === 201)).to.have.length.above(0);
     const refused = replies.filter((r) => r.status === 503);
     expect(refused).to.have.length.above(0);

@@ -16,8 +16,13 @@ export interface Backend {
 
 /** Low scrypt cost and limits far above what tests send, so only the rate-limit tests hit 429. */
 export const TEST_CONFIG: Partial<TodoApiConfig> = {
-  port: 0, host: '127.0.0.1', logLevel: 'silent', scryptLogN: 10,
-  loginRateLimit: 1_000_000, authIpRateLimit: 1_000_000, apiRateLimitPerMinute: 1_000_000,
+  port: 0,
+  host: '127.0.0.1',
+  logLevel: 'silent',
+  scryptLogN: 10,
+  loginRateLimit: 1_000_000,
+  authIpRateLimit: 1_000_000,
+  apiRateLimitPerMinute: 1_000_000,
   loginLockout: { failuresBeforeLockout: 1000, lockoutBaseSeconds: 1, lockoutMaxSeconds: 1 },
 };
 
@@ -151,7 +156,9 @@ export class EventReader {
         }
         for (const wake of this.waiters.splice(0)) wake();
       }
-    } catch { /* aborted by the test */ }
+    } catch {
+      /* aborted by the test */
+    }
     for (const wake of this.waiters.splice(0)) wake();
   }
 

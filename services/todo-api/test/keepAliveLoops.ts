@@ -30,21 +30,32 @@ export interface LoopResult {
   readonly answers: { sentAt: number; answeredAt: number; status: number; closed: boolean }[];
 }
 
-interface Answer { status: number; body: string; connection: string | undefined }
+interface Answer {
+  status: number;
+  body: string;
+  connection: string | undefined;
+}
 
 function send(agent: http.Agent, base: URL, request: LoopRequest, sequence: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = request.body?.(sequence);
-    const req = http.request(new URL(request.path, base), {
-      agent, method: request.method,
-      headers: { ...request.headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { text += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode!, body: text, connection: res.headers.connection }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      new URL(request.path, base),
+      {
+        agent,
+        method: request.method,
+        headers: { ...request.headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, body: text, connection: res.headers.connection }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -55,11 +66,17 @@ function send(agent: http.Agent, base: URL, request: LoopRequest, sequence: numb
  * agent, until the API refuses connections (it has stopped listening: a proxy would pick another
  * pod, and nothing was sent) or `until` resolves. `results` fill in as the loops run.
  */
-export function runKeepAliveLoops(baseUrl: string, requests: readonly LoopRequest[], until: Promise<unknown>): { results: LoopResult[]; done: Promise<void> } {
+export function runKeepAliveLoops(
+  baseUrl: string,
+  requests: readonly LoopRequest[],
+  until: Promise<unknown>,
+): { results: LoopResult[]; done: Promise<void> } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: requests.length });
   const base = new URL(baseUrl);
   let stopped = false;
-  void until.then(() => { stopped = true; });
+  void until.then(() => {
+    stopped = true;
+  });
   const results = requests.map((request): LoopResult => ({ name: request.name, acknowledged: [], statuses: {}, resets: [], answers: [] }));
   const loop = async (request: LoopRequest, result: LoopResult): Promise<void> => {
     for (let sequence = 1; !stopped; sequence++) {
@@ -84,13 +101,22 @@ export function runKeepAliveLoops(baseUrl: string, requests: readonly LoopReques
 export function shutdownLoops(token: string, label: string): LoopRequest[] {
   const json = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const writers = Array.from({ length: 16 }, (_, i): LoopRequest => ({
-    name: `writer ${i + 1}`, method: 'POST', path: '/api/tasks', headers: json,
+    name: `writer ${i + 1}`,
+    method: 'POST',
+    path: '/api/tasks',
+    headers: json,
     body: (n) => JSON.stringify({ title: `${label} writer ${i + 1} #${n}` }),
   }));
   return [
     ...writers,
     { name: 'invalid body (400)', method: 'POST', path: '/api/tasks', headers: json, body: () => JSON.stringify({ title: '' }) },
-    { name: 'no token (401)', method: 'POST', path: '/api/tasks', headers: { 'content-type': 'application/json' }, body: () => '{"title":"x"}' },
+    {
+      name: 'no token (401)',
+      method: 'POST',
+      path: '/api/tasks',
+      headers: { 'content-type': 'application/json' },
+      body: () => '{"title":"x"}',
+    },
     { name: 'not JSON (415)', method: 'POST', path: '/api/tasks', headers: { ...json, 'content-type': 'text/plain' }, body: () => 'title' },
     { name: 'readiness (503 while draining)', method: 'GET', path: '/readyz' },
   ];
@@ -127,7 +153,8 @@ export interface ShutdownScenario {
 
 /** The ids of every task in the store; PGlite's directory is opened once the API has exited. */
 async function storedTaskIds(store: ShutdownScenario['store']): Promise<Set<string>> {
-  if ('databaseUrl' in store) return new Set((await adminQuery('select id from tasks', [], store.databaseUrl)).rows.map((r) => r.id as string));
+  if ('databaseUrl' in store)
+    return new Set((await adminQuery('select id from tasks', [], store.databaseUrl)).rows.map((r) => r.id as string));
   const db = await PGlite.create(`${store.dataDir}/pgdata`);
   try {
     return new Set((await db.query<{ id: string }>('select id from tasks')).rows.map((r) => r.id));
@@ -142,8 +169,11 @@ async function storedTaskIds(store: ShutdownScenario['store']): Promise<Set<stri
  */
 export async function shutdownUnderKeepAlive(scenario: ShutdownScenario): Promise<ShutdownRun> {
   const api = await spawnBundle({
-    SCRYPT_LOG_N: '10', SHUTDOWN_DELAY_MS: String(scenario.shutdownDelayMs),
-    ...('databaseUrl' in scenario.store ? { DATABASE_URL: scenario.store.databaseUrl, DATA_DIR: 'memory://' } : { DATA_DIR: scenario.store.dataDir }),
+    SCRYPT_LOG_N: '10',
+    SHUTDOWN_DELAY_MS: String(scenario.shutdownDelayMs),
+    ...('databaseUrl' in scenario.store
+      ? { DATABASE_URL: scenario.store.databaseUrl, DATA_DIR: 'memory://' }
+      : { DATA_DIR: scenario.store.dataDir }),
   });
   const exited = once(api.process, 'exit') as Promise<[number | null]>;
   const registered = await call(api.url, 'POST', '/api/auth/register', {
@@ -152,11 +182,18 @@ export async function shutdownUnderKeepAlive(scenario: ShutdownScenario): Promis
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
   // A bound in case the API never exits: the loops stop a little after the grace a kubelet would give.
   const giveUp = new Promise((r) => setTimeout(r, scenario.shutdownDelayMs + 15_000).unref());
-  const { results, done } = runKeepAliveLoops(api.url, shutdownLoops(registered.body.token as string, scenario.label), Promise.race([exited, giveUp]));
+  const { results, done } = runKeepAliveLoops(
+    api.url,
+    shutdownLoops(registered.body.token as string, scenario.label),
+    Promise.race([exited, giveUp]),
+  );
   // At least loadMs, and until the loops have some writes behind them (a slow embedded database starts slowly).
   const loadStarted = Date.now();
   const acknowledgedSoFar = () => results.reduce((sum, r) => sum + r.acknowledged.length, 0);
-  while (Date.now() - loadStarted < scenario.loadMs || (acknowledgedSoFar() < MIN_WRITES_BEFORE_SIGNAL && Date.now() - loadStarted < 15_000)) {
+  while (
+    Date.now() - loadStarted < scenario.loadMs ||
+    (acknowledgedSoFar() < MIN_WRITES_BEFORE_SIGNAL && Date.now() - loadStarted < 15_000)
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const acknowledgedBeforeSignal = acknowledgedSoFar();
@@ -170,7 +207,11 @@ export async function shutdownUnderKeepAlive(scenario: ShutdownScenario): Promis
   const drainSeen = answers.filter((a) => a.closed).reduce((first, a) => Math.min(first, a.answeredAt), Infinity);
   return {
     drainAnswers: answers.filter((a) => a.sentAt > drainSeen).map(({ status, closed }) => ({ status, closed })),
-    results, acknowledged, acknowledgedBeforeSignal, exitCode, output: api.output(),
+    results,
+    acknowledged,
+    acknowledgedBeforeSignal,
+    exitCode,
+    output: api.output(),
     resets: results.flatMap((r) => r.resets),
     missing: acknowledged.filter((id) => !stored.has(id)),
   };

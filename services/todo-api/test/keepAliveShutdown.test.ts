@@ -32,8 +32,9 @@ describe(`todo-api SIGTERM under 20 keep-alive loops (bundle, ${backend.name}), 
   for (let run = 1; run <= RUNS; run++) {
     it(`run ${run}: no reset, every acknowledged write stored, answers while draining say Connection: close, exit 0`, async () => {
       const outcome = await shutdownUnderKeepAlive({ store, loadMs: 1000, shutdownDelayMs: 300, label: `run${run}` });
-      const summary = `${outcome.acknowledged.length} writes acknowledged (${outcome.acknowledgedBeforeSignal} before SIGTERM), `
-        + `${outcome.resets.length} resets, ${outcome.missing.length} lost`;
+      const summary =
+        `${outcome.acknowledged.length} writes acknowledged (${outcome.acknowledgedBeforeSignal} before SIGTERM), ` +
+        `${outcome.resets.length} resets, ${outcome.missing.length} lost`;
       console.log(`      ${summary}`);
       expect(outcome.resets, summary).to.deep.equal([]);
       expect(outcome.missing, summary).to.deep.equal([]);
@@ -46,7 +47,10 @@ describe(`todo-api SIGTERM under 20 keep-alive loops (bundle, ${backend.name}), 
       expect(Object.keys(byName['not JSON (415)']!.statuses)).to.deep.equal(['415']);
       expect(byName['readiness (503 while draining)']!.statuses[503]).to.be.above(0);
       // Once the drain began, every answer — success or error — tells the client to close.
-      expect(outcome.drainAnswers.filter((a) => !a.closed), 'answers during the drain without Connection: close').to.deep.equal([]);
+      expect(
+        outcome.drainAnswers.filter((a) => !a.closed),
+        'answers during the drain without Connection: close',
+      ).to.deep.equal([]);
     });
   }
 });

@@ -11,8 +11,14 @@ describe('todo-api rate limits', function () {
 
   before(async () => {
     api = await startTodoApi({
-      ...TEST_CONFIG, dataDir: 'memory://', databaseUrl: undefined,
-      loginRateLimit: 3, authIpRateLimit: 14, authWindowMs: 60_000, apiRateLimitPerMinute: 20, sseMaxStreamsPerUser: 3,
+      ...TEST_CONFIG,
+      dataDir: 'memory://',
+      databaseUrl: undefined,
+      loginRateLimit: 3,
+      authIpRateLimit: 14,
+      authWindowMs: 60_000,
+      apiRateLimitPerMinute: 20,
+      sseMaxStreamsPerUser: 3,
     });
   });
   after(() => api?.close());
@@ -56,7 +62,9 @@ describe('todo-api rate limits', function () {
     expect(Number(limited.headers.get('retry-after'))).to.be.within(1, 60);
     // Another account from the same client is still allowed.
     const other = await registerUser(api.url);
-    expect((await call(api.url, 'POST', '/api/auth/login', { json: { email: other.email, password: other.password } })).status).to.equal(200);
+    expect((await call(api.url, 'POST', '/api/auth/login', { json: { email: other.email, password: other.password } })).status).to.equal(
+      200,
+    );
     spareToken = other.token;
   });
 
@@ -72,7 +80,9 @@ describe('todo-api rate limits', function () {
     // Earlier tests in this file used 10 of the 14 auth requests allowed per IP.
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await call(api.url, 'POST', '/api/auth/register', { json: { email: `ip${i}@example.com`, password: 'long enough pw' } })).status);
+      statuses.push(
+        (await call(api.url, 'POST', '/api/auth/register', { json: { email: `ip${i}@example.com`, password: 'long enough pw' } })).status,
+      );
     }
     expect(statuses).to.deep.equal([201, 201, 201, 201, 429, 429]);
   });
@@ -83,7 +93,11 @@ describe('todo-api rate limits', function () {
     await api.close();
     await reader.done; // the stream ended from the server side
     let refused = false;
-    try { await fetch(`${api.url}/livez`); } catch { refused = true; }
+    try {
+      await fetch(`${api.url}/livez`);
+    } catch {
+      refused = true;
+    }
     expect(refused).to.equal(true);
   });
 });
@@ -91,15 +105,23 @@ describe('todo-api rate limits', function () {
 describe('todo-api client IP behind proxies (TRUST_PROXY_HOPS)', function () {
   this.timeout(60_000);
   // The per-IP auth limit shows which address the API took as the client's: 2 requests per IP.
-  const attempt = (base: string, forwardedFor?: string) => call(base, 'POST', '/api/auth/register', {
-    json: { email: 'not-an-email', password: 'x' }, ...(forwardedFor ? { headers: { 'x-forwarded-for': forwardedFor } } : {}),
-  }).then((reply) => reply.status);
+  const attempt = (base: string, forwardedFor?: string) =>
+    call(base, 'POST', '/api/auth/register', {
+      json: { email: 'not-an-email', password: 'x' },
+      ...(forwardedFor ? { headers: { 'x-forwarded-for': forwardedFor } } : {}),
+    }).then((reply) => reply.status);
 
   for (const hops of [0, 1, 2]) {
     describe(`with ${hops} hop(s)`, () => {
       let api: TodoApiHandle;
       before(async () => {
-        api = await startTodoApi({ ...TEST_CONFIG, dataDir: 'memory://', databaseUrl: undefined, authIpRateLimit: 2, trustProxyHops: hops });
+        api = await startTodoApi({
+          ...TEST_CONFIG,
+          dataDir: 'memory://',
+          databaseUrl: undefined,
+          authIpRateLimit: 2,
+          trustProxyHops: hops,
+        });
       });
       after(() => api?.close());
 
@@ -118,60 +140,66 @@ describe('todo-api client IP behind proxies (TRUST_PROXY_HOPS)', function () {
   }
 });
 
-for (const backend of backends()) describe(`todo-api per-account login lockout with backoff on ${backend.name}`, function () {
-  this.timeout(60_000);
-  let api: TodoApiHandle;
-  before(async () => {
-    api = await startOn(backend, { trustProxyHops: 1, loginLockout: { failuresBeforeLockout: 3, lockoutBaseSeconds: 1, lockoutMaxSeconds: 2 } });
-  });
-  after(async () => {
-    await api?.close();
-    await backend.cleanup();
-  });
+for (const backend of backends())
+  describe(`todo-api per-account login lockout with backoff on ${backend.name}`, function () {
+    this.timeout(60_000);
+    let api: TodoApiHandle;
+    before(async () => {
+      api = await startOn(backend, {
+        trustProxyHops: 1,
+        loginLockout: { failuresBeforeLockout: 3, lockoutBaseSeconds: 1, lockoutMaxSeconds: 2 },
+      });
+    });
+    after(async () => {
+      await api?.close();
+      await backend.cleanup();
+    });
 
-  // Every attempt from another address, as a botnet would: per-IP limits never trigger.
-  let address = 0;
-  const login = (email: string, password: string) => call(api.url, 'POST', '/api/auth/login', {
-    json: { email, password }, headers: { 'x-forwarded-for': `203.0.113.${++address % 250}` },
+    // Every attempt from another address, as a botnet would: per-IP limits never trigger.
+    let address = 0;
+    const login = (email: string, password: string) =>
+      call(api.url, 'POST', '/api/auth/login', {
+        json: { email, password },
+        headers: { 'x-forwarded-for': `203.0.113.${++address % 250}` },
+      });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('locks an account after consecutive failures from many addresses, longer after each further failure, until a success', async () => {
+      const { email, password } = await registerUser(api.url);
+      for (let i = 0; i < 3; i++) expect((await login(email, 'wrong password')).status).to.equal(401);
+      const locked = await login(email, password); // even the right password waits
+      expect(locked.status).to.equal(429);
+      expect(locked.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      expect(locked.headers.get('retry-after')).to.equal('1');
+      expect(locked.body.detail).to.equal('Too many failed logins for this account; retry in 1 s.');
+
+      await sleep(1100);
+      expect((await login(email, 'wrong password')).status).to.equal(401); // the 4th failure: 2 s
+      expect((await login(email, password)).headers.get('retry-after')).to.equal('2');
+      await sleep(2100);
+      expect((await login(email, 'wrong password')).status).to.equal(401); // the 5th: 4 s, capped at 2 s
+      expect((await login(email, password)).headers.get('retry-after')).to.equal('2');
+      await sleep(2100);
+
+      expect((await login(email, password)).status).to.equal(200); // a success clears the failures
+      for (let i = 0; i < 2; i++) expect((await login(email, 'wrong password')).status).to.equal(401);
+      expect((await login(email, password)).status).to.equal(200);
+    });
+
+    it('lets at most N+1 of a burst of concurrent guesses from many addresses reach the password check', async () => {
+      const { email } = await registerUser(api.url);
+      const statuses = await Promise.all(Array.from({ length: 20 }, () => login(email, 'wrong password').then((r) => r.status)));
+      expect(statuses.filter((s) => s === 401).length).to.be.within(3, 4);
+      expect(statuses.filter((s) => s !== 401)).to.deep.equal(Array(statuses.filter((s) => s !== 401).length).fill(429));
+    });
+
+    it('locks unknown emails the same way, so a lockout reveals no account', async () => {
+      for (let i = 0; i < 3; i++) expect((await login('nobody@example.com', 'wrong password')).status).to.equal(401);
+      expect((await login('nobody@example.com', 'wrong password')).status).to.equal(429);
+      const other = await registerUser(api.url);
+      expect((await login(other.email, other.password)).status).to.equal(200);
+    });
   });
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  it('locks an account after consecutive failures from many addresses, longer after each further failure, until a success', async () => {
-    const { email, password } = await registerUser(api.url);
-    for (let i = 0; i < 3; i++) expect((await login(email, 'wrong password')).status).to.equal(401);
-    const locked = await login(email, password); // even the right password waits
-    expect(locked.status).to.equal(429);
-    expect(locked.headers.get('content-type')).to.match(/^application\/problem\+json/);
-    expect(locked.headers.get('retry-after')).to.equal('1');
-    expect(locked.body.detail).to.equal('Too many failed logins for this account; retry in 1 s.');
-
-    await sleep(1100);
-    expect((await login(email, 'wrong password')).status).to.equal(401); // the 4th failure: 2 s
-    expect((await login(email, password)).headers.get('retry-after')).to.equal('2');
-    await sleep(2100);
-    expect((await login(email, 'wrong password')).status).to.equal(401); // the 5th: 4 s, capped at 2 s
-    expect((await login(email, password)).headers.get('retry-after')).to.equal('2');
-    await sleep(2100);
-
-    expect((await login(email, password)).status).to.equal(200); // a success clears the failures
-    for (let i = 0; i < 2; i++) expect((await login(email, 'wrong password')).status).to.equal(401);
-    expect((await login(email, password)).status).to.equal(200);
-  });
-
-  it('lets at most N+1 of a burst of concurrent guesses from many addresses reach the password check', async () => {
-    const { email } = await registerUser(api.url);
-    const statuses = await Promise.all(Array.from({ length: 20 }, () => login(email, 'wrong password').then((r) => r.status)));
-    expect(statuses.filter((s) => s === 401).length).to.be.within(3, 4);
-    expect(statuses.filter((s) => s !== 401)).to.deep.equal(Array(statuses.filter((s) => s !== 401).length).fill(429));
-  });
-
-  it('locks unknown emails the same way, so a lockout reveals no account', async () => {
-    for (let i = 0; i < 3; i++) expect((await login('nobody@example.com', 'wrong password')).status).to.equal(401);
-    expect((await login('nobody@example.com', 'wrong password')).status).to.equal(429);
-    const other = await registerUser(api.url);
-    expect((await login(other.email, other.password)).status).to.equal(200);
-  });
-});
 
 describe('todo-api limits shared by processes on one PostgreSQL database', function () {
   this.timeout(120_000);
@@ -181,7 +209,10 @@ describe('todo-api limits shared by processes on one PostgreSQL database', funct
 
   /** Starts a real todo-api process (main.ts) and resolves with its URL once it listens. */
   async function startProcess(): Promise<string> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/todo-api/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/todo-api/src/main.ts'], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.push(child);
     let output = '';
     return new Promise((resolve, reject) => {
@@ -198,9 +229,17 @@ describe('todo-api limits shared by processes on one PostgreSQL database', funct
     if (!backend) return this.skip(); // needs DATABASE_URL
     const store = await backend.create();
     env = {
-      PATH: process.env.PATH!, DATABASE_URL: store.databaseUrl!, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
-      SCRYPT_LOG_N: '10', LOGIN_RATE_LIMIT: '4', AUTH_IP_RATE_LIMIT: '1000', API_RATE_LIMIT_PER_MINUTE: '6',
-      LOGIN_LOCKOUT_AFTER_FAILURES: '1000', SHUTDOWN_DELAY_MS: '0',
+      PATH: process.env.PATH!,
+      DATABASE_URL: store.databaseUrl!,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SCRYPT_LOG_N: '10',
+      LOGIN_RATE_LIMIT: '4',
+      AUTH_IP_RATE_LIMIT: '1000',
+      API_RATE_LIMIT_PER_MINUTE: '6',
+      LOGIN_LOCKOUT_AFTER_FAILURES: '1000',
+      SHUTDOWN_DELAY_MS: '0',
     };
   });
   after(async () => {
@@ -212,7 +251,8 @@ describe('todo-api limits shared by processes on one PostgreSQL database', funct
     const [first, b] = await Promise.all([startProcess(), startProcess()]);
     let a = first;
     const { email, token } = await registerUser(a!);
-    const login = (base: string) => call(base, 'POST', '/api/auth/login', { json: { email, password: 'wrong password' } }).then((r) => r.status);
+    const login = (base: string) =>
+      call(base, 'POST', '/api/auth/login', { json: { email, password: 'wrong password' } }).then((r) => r.status);
     const statuses = [];
     for (const base of [a, b, a, b, a, b]) statuses.push(await login(base!));
     expect(statuses).to.deep.equal([401, 401, 401, 401, 429, 429]); // LOGIN_RATE_LIMIT=4, spread over both

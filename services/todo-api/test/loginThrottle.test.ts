@@ -10,13 +10,22 @@ describe('todo-api login throttle', function () {
   let database: Database;
   before(async () => {
     database = await openDatabase({
-      dataDir: 'memory://', poolMax: 1, preparedStatements: false, connectTimeoutMs: 3000, statementTimeoutMs: 5000, logger: pino({ level: 'silent' }),
+      dataDir: 'memory://',
+      poolMax: 1,
+      preparedStatements: false,
+      connectTimeoutMs: 3000,
+      statementTimeoutMs: 5000,
+      logger: pino({ level: 'silent' }),
     });
     await migrateToLatest(database.db);
   });
   after(() => database?.close());
 
-  const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
   it('does not count attempts whose check failed for the server (abandoned), only failures', async () => {
     const throttle = new LoginThrottle(database.db, { failuresBeforeLockout: 2, lockoutBaseSeconds: 60, lockoutMaxSeconds: 60 });

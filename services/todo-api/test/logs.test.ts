@@ -9,7 +9,9 @@ function sendRaw(port: number, bytes: string): Promise<string> {
   return new Promise((resolve) => {
     let reply = '';
     const socket = net.connect(port, '127.0.0.1', () => socket.end(bytes));
-    socket.on('data', (chunk) => { reply += String(chunk); });
+    socket.on('data', (chunk) => {
+      reply += String(chunk);
+    });
     socket.on('close', () => resolve(reply.split('\r\n')[0] ?? ''));
     socket.on('error', () => undefined);
   });
@@ -18,8 +20,8 @@ function sendRaw(port: number, bytes: string): Promise<string> {
 const TOKEN = 'eyJhbGciOiJFZERTQSJ9.SECRET-BEARER-TOKEN.c2ln';
 const PASSWORD = 'plaintext-Pa55word!';
 const body = JSON.stringify({ email: 'victim@example.com', password: PASSWORD });
-const head = (framing: string) => `POST /api/auth/login HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer ${TOKEN}\r\n`
-  + `Content-Type: application/json\r\n${framing}\r\n`;
+const head = (framing: string) =>
+  `POST /api/auth/login HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer ${TOKEN}\r\n` + `Content-Type: application/json\r\n${framing}\r\n`;
 
 describe('todo-api logs never hold request bytes', function () {
   this.timeout(30_000);
@@ -27,8 +29,16 @@ describe('todo-api logs never hold request bytes', function () {
   let api: TodoApiHandle;
 
   before(async () => {
-    const capture = new Writable({ write(chunk, _encoding, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
-    api = await startTodoApi({ ...TEST_CONFIG, logLevel: 'debug', dataDir: 'memory://', databaseUrl: undefined }, { logDestination: capture });
+    const capture = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    api = await startTodoApi(
+      { ...TEST_CONFIG, logLevel: 'debug', dataDir: 'memory://', databaseUrl: undefined },
+      { logDestination: capture },
+    );
   });
   after(() => api?.close());
 

@@ -35,12 +35,22 @@ describe('todo-api named prepared statements (PostgreSQL server)', function () {
     db = new Kysely<Scratch>({ dialect: new PostgresDialect({ pool: preparingPool(pool, maxNamed) }) });
     await sql`drop table if exists items`.execute(db);
     await sql`create table items (id int primary key, label text not null)`.execute(db);
-    await db.insertInto('items').values([{ id: 1, label: 'one' }, { id: 2, label: 'two' }, { id: 3, label: 'three' }]).execute();
+    await db
+      .insertInto('items')
+      .values([
+        { id: 1, label: 'one' },
+        { id: 2, label: 'two' },
+        { id: 3, label: 'three' },
+      ])
+      .execute();
   }
   afterEach(() => db?.destroy());
 
-  const prepared = async () => (await sql<{ name: string; statement: string }>`
-    select name, statement from pg_prepared_statements order by name`.execute(db)).rows;
+  const prepared = async () =>
+    (
+      await sql<{ name: string; statement: string }>`
+    select name, statement from pg_prepared_statements order by name`.execute(db)
+    ).rows;
   const byId = (id: number) => db.selectFrom('items').select(['id', 'label']).where('id', '=', id).executeTakeFirst();
 
   it('names a parameterized statement once per connection and answers as an unnamed query would', async () => {
@@ -75,7 +85,11 @@ describe('todo-api named prepared statements (PostgreSQL server)', function () {
     await open();
     await sql`drop table items`.execute(db);
     let refused: Error | undefined;
-    try { await byId(1); } catch (error) { refused = error as Error; }
+    try {
+      await byId(1);
+    } catch (error) {
+      refused = error as Error;
+    }
     expect(refused?.message).to.equal('relation "items" does not exist');
     await sql`create table items (id int primary key, label text not null)`.execute(db);
     await db.insertInto('items').values({ id: 1, label: 'back' }).execute();
@@ -100,8 +114,13 @@ describe('todo-api named prepared statements (PostgreSQL server)', function () {
   for (const preparedStatements of [true, false]) {
     it(`openDatabase ${preparedStatements ? 'names' : 'does not name'} statements with preparedStatements: ${preparedStatements}`, async () => {
       const database = await openDatabase({
-        databaseUrl, dataDir: 'memory://', poolMax: 1, preparedStatements, connectTimeoutMs: 5000,
-        statementTimeoutMs: 5000, logger: pino({ level: 'silent' }),
+        databaseUrl,
+        dataDir: 'memory://',
+        poolMax: 1,
+        preparedStatements,
+        connectTimeoutMs: 5000,
+        statementTimeoutMs: 5000,
+        logger: pino({ level: 'silent' }),
       });
       try {
         const { rows } = await sql<{ n: number }>`select ${41}::int + 1 as n`.execute(database.db);
@@ -114,7 +133,7 @@ describe('todo-api named prepared statements (PostgreSQL server)', function () {
     });
   }
 
-  it('serves the API\'s task routes with DB_PREPARED_STATEMENTS=false (for an old PgBouncer)', async () => {
+  it("serves the API's task routes with DB_PREPARED_STATEMENTS=false (for an old PgBouncer)", async () => {
     const api = await startOn(backend, { dbPreparedStatements: false });
     try {
       const { token } = await registerUser(api.url);

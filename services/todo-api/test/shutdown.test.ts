@@ -18,7 +18,9 @@ for (const backend of backends()) {
 
     it('fails readiness at once, finishes in-flight writes, loses no acknowledged write, exits 0', async () => {
       const overrides = await backend.create();
-      const env: Record<string, string> = overrides.databaseUrl ? { DATABASE_URL: overrides.databaseUrl } : { DATA_DIR: overrides.dataDir! };
+      const env: Record<string, string> = overrides.databaseUrl
+        ? { DATABASE_URL: overrides.databaseUrl }
+        : { DATA_DIR: overrides.dataDir! };
       const child = await spawnMain(env);
       const password = 'a secret password 1234';
       const registered = await call(child.url, 'POST', '/api/auth/register', { json: { email: 'shutdown@example.com', password } });
@@ -71,7 +73,11 @@ for (const backend of backends()) {
       expect(stored).to.include.members(acknowledged);
       expect(stored).to.have.length(acknowledged.length);
 
-      const lines = child.output().trim().split('\n').filter((line) => line.startsWith('{'));
+      const lines = child
+        .output()
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
       const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       const requestLog = entries.find((e) => e.msg === 'request' && e.path === '/api/tasks');
       expect(requestLog).to.include({ method: 'POST', status: 201, service: 'todo-api' });

@@ -5,7 +5,8 @@ const offsetFormats = new FormatCache((timeZone) => new Intl.DateTimeFormat('en-
 
 /** Minutes the zone is ahead of UTC at `at` (e.g. 60 for Europe/Paris in winter). */
 export function timeZoneOffsetMinutes(timeZone: string, at: Date): number {
-  const name = offsetFormats.for(timeZone)
+  const name = offsetFormats
+    .for(timeZone)
     .formatToParts(at)
     .find((part) => part.type === 'timeZoneName')?.value;
   const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
@@ -87,7 +88,22 @@ export function findDate(text: string, now: Date, timeZone: string): FoundDate |
 }
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, couple: 2, 'a couple of': 2, few: 3, 'a few': 3,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  couple: 2,
+  'a couple of': 2,
+  few: 3,
+  'a few': 3,
 };
 const UNIT_MS: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
 
@@ -96,7 +112,10 @@ const UNIT_MS: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_
  * "forward 3 hours" → −3 hours; `forward` says which way the verb already moves ("bring forward").
  */
 export function findShift(text: string, earlier = false): { readonly ms: number; readonly months: number } | undefined {
-  const m = /\b(?:(back|forward|later|earlier|ahead|up|sooner)\s+)?(?:by\s+)?(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple(?: of)?|(?:a )?few)\s+(minute|hour|day|week|month)s?\b(?:\s+(later|earlier|back|forward|ahead))?/i.exec(text);
+  const m =
+    /\b(?:(back|forward|later|earlier|ahead|up|sooner)\s+)?(?:by\s+)?(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple(?: of)?|(?:a )?few)\s+(minute|hour|day|week|month)s?\b(?:\s+(later|earlier|back|forward|ahead))?/i.exec(
+      text,
+    );
   if (!m) return undefined;
   const amountWord = m[2]!.toLowerCase().replace(/ of$/, '');
   const amount = /^\d+$/.test(amountWord) ? Number(amountWord) : (NUMBER_WORDS[amountWord] ?? 1);
@@ -133,4 +152,3 @@ function endOfLocalDay(date: Date, offsetMinutes: number): Date {
   const end = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 23, 59);
   return new Date(end - offsetMinutes * 60_000);
 }
-

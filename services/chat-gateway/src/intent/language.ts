@@ -10,7 +10,10 @@ import model from 'wink-eng-lite-web-model';
 let nlp = winkNLP(model, ['pos']);
 const its = nlp.its;
 /** wink numbers the model's vocabulary first, then every unknown word it meets: ids from here on are unknown words. */
-const FIRST_UNKNOWN_ID = nlp.readDoc('qqzxqzxqq').tokens().out(its.uniqueId as never)[0] as unknown as number;
+const FIRST_UNKNOWN_ID = nlp
+  .readDoc('qqzxqzxqq')
+  .tokens()
+  .out(its.uniqueId as never)[0] as unknown as number;
 /**
  * wink keeps every unknown word it meets (~110 bytes each, measured): after this many the
  * instance is rebuilt (~0.4 s, once per 100,000 new words), so random input cannot grow memory without bound.
@@ -36,7 +39,12 @@ export function tokens(text: string): Token[] {
   const tags = doc.tokens().out(its.pos as never) as string[];
   const ids = doc.tokens().out(its.uniqueId as never) as unknown as number[];
   if (Math.max(...ids) - FIRST_UNKNOWN_ID > MAX_UNKNOWN_WORDS) nlp = winkNLP(model, ['pos']);
-  return normals.map((normal, i) => ({ normal, lemma: (lemmas[i] ?? normal).toLowerCase(), pos: tags[i] ?? 'X', known: ids[i]! < FIRST_UNKNOWN_ID }));
+  return normals.map((normal, i) => ({
+    normal,
+    lemma: (lemmas[i] ?? normal).toLowerCase(),
+    pos: tags[i] ?? 'X',
+    known: ids[i]! < FIRST_UNKNOWN_ID,
+  }));
 }
 
 /**
@@ -44,9 +52,56 @@ export function tokens(text: string): Token[] {
  * Deliberately short: wink's stop-word list holds "call", "show" and other task words.
  */
 const FUNCTION_WORDS = new Set([
-  'the', 'a', 'an', 'my', 'our', 'your', 'his', 'her', 'their', 'to', 'for', 'of', 'on', 'in', 'at', 'with', 'and', 'be',
-  'i', 'we', 'it', 'that', 'this', 'some', 'up', 'off', 'out', 'task', 'todo', 'item', 'one', 'thing', 'just', 'already',
-  'now', 'finally', 'all', 'have', 'has', 'had', 'do', 'get', 'got', 'done', 'finish', 'complete', 'handle', 'sort', '’s', "'s",
+  'the',
+  'a',
+  'an',
+  'my',
+  'our',
+  'your',
+  'his',
+  'her',
+  'their',
+  'to',
+  'for',
+  'of',
+  'on',
+  'in',
+  'at',
+  'with',
+  'and',
+  'be',
+  'i',
+  'we',
+  'it',
+  'that',
+  'this',
+  'some',
+  'up',
+  'off',
+  'out',
+  'task',
+  'todo',
+  'item',
+  'one',
+  'thing',
+  'just',
+  'already',
+  'now',
+  'finally',
+  'all',
+  'have',
+  'has',
+  'had',
+  'do',
+  'get',
+  'got',
+  'done',
+  'finish',
+  'complete',
+  'handle',
+  'sort',
+  '’s',
+  "'s",
 ]);
 
 /** Lemmas by lower-cased text; the oldest entries go first when full (~100 bytes an entry). */
@@ -60,7 +115,10 @@ function remember(key: string, lemmas: readonly string[]): readonly string[] {
 }
 
 const meaningful = (list: readonly Token[]) =>
-  list.filter((t) => /[\p{L}\p{N}]/u.test(t.normal)).map((t) => t.lemma).filter((l) => !FUNCTION_WORDS.has(l));
+  list
+    .filter((t) => /[\p{L}\p{N}]/u.test(t.normal))
+    .map((t) => t.lemma)
+    .filter((l) => !FUNCTION_WORDS.has(l));
 
 /** The meaning-carrying lemmas of `text`, e.g. "I paid the rent" → [pay, rent]; cached (task titles repeat). */
 export function contentLemmas(text: string): readonly string[] {

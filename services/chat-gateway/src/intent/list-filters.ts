@@ -8,11 +8,13 @@ const WORDS = {
   overdue: new RegExp(`\\b${alternation(LEXICON.overdueWords)}\\b`, 'i'),
   completed: new RegExp(`\\b${alternation(LEXICON.completedWords)}\\b`, 'i'),
   pending: new RegExp(`\\b${alternation(LEXICON.pendingWords)}\\b`, 'i'),
-  notDone: /\b(?:not done|not finished|not completed|unfinished|incomplete|uncompleted|undone|to be done|left to do|still to do|to do|todo)\b/i,
+  notDone:
+    /\b(?:not done|not finished|not completed|unfinished|incomplete|uncompleted|undone|to be done|left to do|still to do|to do|todo)\b/i,
   today: /\b(?:today(?:'?s)?|tonight|this evening|this afternoon)\b/i,
   high: /\b(?:high[- ]priority|urgent|important|top priority|high prio|priority)\b/i,
   low: /\b(?:low[- ]priority|not urgent|unimportant|not important|low prio)\b/i,
-  undated: /\b(?:without|with no|no|has no|have no|don't have|dont have|doesn't have|doesnt have|lacking)\s+(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|\b(?:undated|unscheduled|not scheduled|no due)\b/i,
+  undated:
+    /\b(?:without|with no|no|has no|have no|don't have|dont have|doesn't have|doesnt have|lacking)\s+(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|\b(?:undated|unscheduled|not scheduled|no due)\b/i,
 };
 
 /** What a request to see (or count) tasks asks for: "what's due tomorrow", "high priority tasks", "done this week". */
@@ -63,24 +65,44 @@ function dueRange(s: string, now: Date, timeZone: string): ListTasksArgs['dueBet
   const day = localDayBounds(found.date, timeZone);
   // "due before friday" / "by friday": everything open up to that day, overdue included.
   const upTo = /\b(?:before|b4|by|until|till)\s+(?:the\s+)?$/i.exec(s.slice(0, found.index));
-  if (upTo) return { from: new Date(0).toISOString(), to: (/before|b4/i.test(upTo[0]) ? day.start : day.end).toISOString(), label: `${upTo[0].trim()} ${found.text}` };
+  if (upTo)
+    return {
+      from: new Date(0).toISOString(),
+      to: (/before|b4/i.test(upTo[0]) ? day.start : day.end).toISOString(),
+      label: `${upTo[0].trim()} ${found.text}`,
+    };
   return { from: day.start.toISOString(), to: day.end.toISOString(), label: found.text.replace(/^(?:on|for|due)\s+/i, '') };
 }
 
 /** The tasks a list request shows, in the caller's order. */
-export function selectTasks<T extends Pick<Task, 'completed' | 'dueAt' | 'priority'>>(tasks: readonly T[], args: ListTasksArgs, now: Date, timeZone: string): T[] {
+export function selectTasks<T extends Pick<Task, 'completed' | 'dueAt' | 'priority'>>(
+  tasks: readonly T[],
+  args: ListTasksArgs,
+  now: Date,
+  timeZone: string,
+): T[] {
   const { start, end } = localDayBounds(now, timeZone);
   const due = (t: T) => (t.dueAt === null ? undefined : Date.parse(t.dueAt));
   return tasks.filter((t) => {
     const at = due(t);
     switch (args.filter) {
-      case 'pending': if (t.completed) return false; break;
-      case 'completed': if (!t.completed) return false; break;
-      case 'due_today': if (t.completed || at === undefined || at < start.getTime() || at >= end.getTime()) return false; break;
-      case 'overdue': if (t.completed || at === undefined || at >= now.getTime()) return false; break;
-      case 'all': break;
+      case 'pending':
+        if (t.completed) return false;
+        break;
+      case 'completed':
+        if (!t.completed) return false;
+        break;
+      case 'due_today':
+        if (t.completed || at === undefined || at < start.getTime() || at >= end.getTime()) return false;
+        break;
+      case 'overdue':
+        if (t.completed || at === undefined || at >= now.getTime()) return false;
+        break;
+      case 'all':
+        break;
     }
-    if (args.dueBetween && (at === undefined || at < Date.parse(args.dueBetween.from) || at >= Date.parse(args.dueBetween.to))) return false;
+    if (args.dueBetween && (at === undefined || at < Date.parse(args.dueBetween.from) || at >= Date.parse(args.dueBetween.to)))
+      return false;
     if (args.priority && t.priority !== args.priority) return false;
     if (args.undated && at !== undefined) return false;
     return true;

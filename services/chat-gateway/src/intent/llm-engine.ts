@@ -111,7 +111,9 @@ export class LlmIntentEngine implements IntentEngine {
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
       observe(timedOut ? 'timeout' : 'unreachable');
-      return timedOut ? { reason: 'timeout', detail: `no answer within ${this.options.timeoutMs} ms` } : { reason: 'unreachable', detail: (error as Error).name };
+      return timedOut
+        ? { reason: 'timeout', detail: `no answer within ${this.options.timeoutMs} ms` }
+        : { reason: 'unreachable', detail: (error as Error).name };
     }
     const message = (body as { choices?: { message?: unknown }[] } | null)?.choices?.[0]?.message;
     if (typeof message !== 'object' || message === null) return { reason: 'malformed', detail: 'no choices[0].message' };
@@ -119,7 +121,8 @@ export class LlmIntentEngine implements IntentEngine {
     if (!Array.isArray(calls) || calls.length === 0) return { reason: 'no_tool_call', detail: 'the model answered in text' };
     if (calls.length > 1) return { reason: 'several_tool_calls', detail: `${calls.length} tool calls` };
     const fn = (calls[0] as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
-    if (typeof fn?.name !== 'string' || typeof fn.arguments !== 'string') return { reason: 'malformed', detail: 'a tool call without name or arguments' };
+    if (typeof fn?.name !== 'string' || typeof fn.arguments !== 'string')
+      return { reason: 'malformed', detail: 'a tool call without name or arguments' };
     const checked = validateToolCall(fn.name, fn.arguments);
     return 'call' in checked ? checked : { reason: 'invalid_tool_call', detail: checked.problem };
   }

@@ -11,7 +11,12 @@ import { resolveTaskReference } from './references.js';
 import type { AddTaskArgs, ListTasksArgs, TaskReference, TaskToolCall, ToolCall } from './tools.js';
 import type { Task } from '../../../shared/todo-api-types.js';
 
-export type TaskPatch = { readonly title?: string; readonly dueAt?: string | null; readonly priority?: Task['priority']; readonly completed?: boolean };
+export type TaskPatch = {
+  readonly title?: string;
+  readonly dueAt?: string | null;
+  readonly priority?: Task['priority'];
+  readonly completed?: boolean;
+};
 
 export type Step =
   /** `completed`: re-create a done task (undoing a delete). */
@@ -68,7 +73,11 @@ function planAny(interpretation: Interpretation, context: PlanContext, helpText:
       const { name, matching, changes } = interpretation;
       const tasks = selectTasks(context.tasks, matching, context.now, context.timeZone);
       if (tasks.length === 0) return { kind: 'reply', text: 'No task matches that.', intent: name };
-      return planBatch(tasks.map((t) => ({ kind: 'tool', name, args: { ...changes, task: { id: t.id } } }) as ToolCall), context, helpText);
+      return planBatch(
+        tasks.map((t) => ({ kind: 'tool', name, args: { ...changes, task: { id: t.id } } }) as ToolCall),
+        context,
+        helpText,
+      );
     }
     case 'tool':
       return planCall(interpretation, context, helpText);
@@ -84,7 +93,12 @@ function planCall(call: ToolCall, context: PlanContext, helpText: string): Plan 
     case 'list_tasks':
       return { kind: 'show', args: call.args, tasks: selectTasks(context.tasks, call.args, context.now, context.timeZone) };
     case 'clear_completed':
-      return { kind: 'change', intent: 'clear_completed', steps: context.tasks.filter((t) => t.completed).map((task) => ({ op: 'delete', task })), notes: [] };
+      return {
+        kind: 'change',
+        intent: 'clear_completed',
+        steps: context.tasks.filter((t) => t.completed).map((task) => ({ op: 'delete', task })),
+        notes: [],
+      };
     default:
       return planTaskCall(call, context);
   }
@@ -94,7 +108,12 @@ function planBatch(calls: readonly ToolCall[], context: PlanContext, helpText: s
   const plans = calls.map((c) => planCall(c, context, helpText));
   const blocked = plans.find((p) => p.kind !== 'change');
   if (blocked?.kind === 'ask') {
-    return { kind: 'reply', intent: 'clarify', text: `I am not sure which tasks you mean, so I changed nothing. ${askText(blocked)} Or name them one at a time.`, tasks: blocked.candidates };
+    return {
+      kind: 'reply',
+      intent: 'clarify',
+      text: `I am not sure which tasks you mean, so I changed nothing. ${askText(blocked)} Or name them one at a time.`,
+      tasks: blocked.candidates,
+    };
   }
   if (blocked) return blocked;
   const changes = plans as Extract<Plan, { kind: 'change' }>[];
@@ -121,15 +140,24 @@ function resolve(call: TaskToolCall, context: PlanContext): { tasks: readonly Ta
   if (!('none' in single)) return single;
   // "complete the milk and the rent": when the whole phrase names nothing, each part may.
   if ('title' in reference && /\s(?:and|&)\s|,/.test(reference.title)) {
-    const parts = reference.title.split(/\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+/i).map((p) => p.replace(/^(?:the|my)\s+/i, '')).filter((p) => p !== '');
-    const resolved = parts.map((title) => resolveOne({ ...call, args: { ...call.args, task: { title } } } as TaskToolCall, { title }, context));
+    const parts = reference.title
+      .split(/\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+/i)
+      .map((p) => p.replace(/^(?:the|my)\s+/i, ''))
+      .filter((p) => p !== '');
+    const resolved = parts.map((title) =>
+      resolveOne({ ...call, args: { ...call.args, task: { title } } } as TaskToolCall, { title }, context),
+    );
     const failed = resolved.find((r) => !('tasks' in r));
     if (!failed) return { tasks: resolved.flatMap((r) => ('tasks' in r ? r.tasks : [])) };
   }
   return { plan: single.none };
 }
 
-function resolveOne(call: TaskToolCall, reference: TaskReference, context: PlanContext): { tasks: readonly Task[] } | { plan: Plan } | { none: Plan } {
+function resolveOne(
+  call: TaskToolCall,
+  reference: TaskReference,
+  context: PlanContext,
+): { tasks: readonly Task[] } | { plan: Plan } | { none: Plan } {
   const resolution = resolveTaskReference(reference, context.lastShown, context.tasks, call.name);
   if (resolution.kind === 'none') return { none: { kind: 'reply', text: resolution.message, intent: call.name } };
   if (resolution.kind === 'ambiguous') return { plan: { kind: 'ask', call, candidates: resolution.matches, confirm: false } };

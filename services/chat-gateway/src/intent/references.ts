@@ -67,7 +67,9 @@ export function resolveTaskReference<T extends ShownTask>(
     if (matches.length > 0) return pick(matches, action, false);
   }
   // A mistyped article ("teh", "hte") carries no meaning either.
-  const guessWords = (lemmas.length > 0 ? lemmas : words).filter((w) => !(w.length <= 3 && ['the', 'my', 'and', 'for'].some((f) => isTypoOf(w, f))));
+  const guessWords = (lemmas.length > 0 ? lemmas : words).filter(
+    (w) => !(w.length <= 3 && ['the', 'my', 'and', 'for'].some((f) => isTypoOf(w, f))),
+  );
   const guesses = allTasks.filter((t) => {
     const titleWords = [...title(t).split(' '), ...contentLemmas(t.title)];
     return guessWords.length > 0 && guessWords.every((w) => titleWords.some((tw) => tw === w || isTypoOf(w, tw)));

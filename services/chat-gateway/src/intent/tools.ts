@@ -75,8 +75,7 @@ export const TOOL_NAMES: readonly ToolName[] = [
 ];
 
 const taskReferenceSchema = {
-  description:
-    'The task: its 1-based number in the list last shown to the user (-1 is the last), part of its title, or its id.',
+  description: 'The task: its 1-based number in the list last shown to the user (-1 is the last), part of its title, or its id.',
   oneOf: [
     {
       type: 'object',
@@ -130,11 +129,13 @@ export const TOOL_SCHEMAS = [
         filter: {
           type: 'string',
           enum: ['all', 'pending', 'completed', 'due_today', 'overdue'],
-          description: 'all tasks; pending = not done; completed = done; due_today = not done and due today; overdue = not done and past due.',
+          description:
+            'all tasks; pending = not done; completed = done; due_today = not done and due today; overdue = not done and past due.',
         },
         dueBetween: {
           type: 'object',
-          description: 'Only tasks due from `from` (inclusive) to `to` (exclusive), e.g. the local day of "due tomorrow" or Monday to Monday for "this week"; `label` names the range in the reply ("tomorrow", "this week").',
+          description:
+            'Only tasks due from `from` (inclusive) to `to` (exclusive), e.g. the local day of "due tomorrow" or Monday to Monday for "this week"; `label` names the range in the reply ("tomorrow", "this week").',
           properties: {
             from: { type: 'string', format: 'date-time' },
             to: { type: 'string', format: 'date-time' },

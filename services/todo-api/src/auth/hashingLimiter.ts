@@ -11,8 +11,9 @@ export interface HashingLimits {
 
 /** 503 for a request that found every hashing slot and the queue taken. */
 function hashingBusy(retryAfterSeconds: number): HttpProblem {
-  return new HttpProblem(503, 'Service Unavailable', 'Too many logins and registrations at once; retry shortly.', undefined,
-    { 'Retry-After': String(retryAfterSeconds) });
+  return new HttpProblem(503, 'Service Unavailable', 'Too many logins and registrations at once; retry shortly.', undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
 }
 
 /**

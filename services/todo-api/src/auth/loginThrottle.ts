@@ -42,7 +42,10 @@ export class LoginThrottle {
   /** Closed (2 points) during a lockout; 1 point while the one attempt after a lockout runs. */
   private readonly gate: RateLimiterPostgres;
 
-  constructor(db: Kysely<DB>, private readonly options: LoginThrottleOptions) {
+  constructor(
+    db: Kysely<DB>,
+    private readonly options: LoginThrottleOptions,
+  ) {
     this.attempts = sharedLimiter(db, 'login-attempts', Number.MAX_SAFE_INTEGER, ATTEMPT_MEMORY_MS);
     // Not blocked in memory: a lockout set after a failure on another replica must be seen at once.
     this.gate = sharedLimiter(db, 'login-lockout', 1, IN_FLIGHT_GUARD_S * 1000, { blockInMemory: false });
@@ -69,8 +72,12 @@ export class LoginThrottle {
     }
     return {
       failed: () => this.failed(email),
-      succeeded: async () => { await Promise.all([this.attempts.delete(email), this.gate.delete(email)]); },
-      abandoned: async () => { await Promise.all([this.attempts.reward(email), heldGate ? this.gate.delete(email) : undefined]); },
+      succeeded: async () => {
+        await Promise.all([this.attempts.delete(email), this.gate.delete(email)]);
+      },
+      abandoned: async () => {
+        await Promise.all([this.attempts.reward(email), heldGate ? this.gate.delete(email) : undefined]);
+      },
     };
   }
 

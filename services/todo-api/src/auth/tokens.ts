@@ -2,8 +2,15 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  calculateJwkThumbprint, createLocalJWKSet, exportJWK, exportPKCS8, generateKeyPair, jwtVerify, SignJWT,
-  type JSONWebKeySet, type JWK,
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+  type JSONWebKeySet,
+  type JWK,
 } from 'jose';
 import type { Logger } from 'pino';
 
@@ -83,9 +90,11 @@ async function localPrivateKeyPem(dataDir: string, logger: Logger): Promise<stri
 
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
   if (!options.privateKeyPem && options.sharedDatabase) {
-    options.logger.warn('JWT_PRIVATE_KEY_FILE is unset with a shared database: replicas must share one key, or their tokens will not verify elsewhere');
+    options.logger.warn(
+      'JWT_PRIVATE_KEY_FILE is unset with a shared database: replicas must share one key, or their tokens will not verify elsewhere',
+    );
   }
-  const signingPem = options.privateKeyPem ?? await localPrivateKeyPem(options.dataDir, options.logger);
+  const signingPem = options.privateKeyPem ?? (await localPrivateKeyPem(options.dataDir, options.logger));
   const signingKey = createPrivateKey(signingPem);
   const signing = await publicEntry(createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString());
   const verifyOnly = await Promise.all(options.verifyKeyPems.map(publicEntry));
@@ -99,14 +108,15 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
 
   return {
     jwks,
-    sign: (userId) => new SignJWT({})
-      .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'JWT' })
-      .setSubject(userId)
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .setIssuedAt()
-      .setExpirationTime(`${options.ttlSeconds}s`)
-      .sign(signingKey),
+    sign: (userId) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'JWT' })
+        .setSubject(userId)
+        .setIssuer(options.issuer)
+        .setAudience(options.audience)
+        .setIssuedAt()
+        .setExpirationTime(`${options.ttlSeconds}s`)
+        .sign(signingKey),
     async verify(token) {
       const cached = verified.get(token);
       if (cached && cached.exp * 1000 > Date.now()) return cached.sub;

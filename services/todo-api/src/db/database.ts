@@ -40,8 +40,20 @@ export interface DatabaseOptions {
 
 /** Codes and messages that mean "the database is unreachable or too slow" → 503, not 500. */
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  '57P01', '57P02', '57P03', '57014', '53300', '3D000', '55P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
+  '53300',
+  '3D000',
+  '55P03',
   '55000', // "database is not currently accepting connections"
 ]);
 const UNAVAILABLE_MESSAGE = /timeout|terminat|Connection ended|not queryable|connection error|closed/i;
@@ -106,7 +118,9 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
   return {
     db,
     kind: 'postgres',
-    ping: async (timeoutMs) => { await withTimeout(sql`select 1`.execute(db), timeoutMs); },
+    ping: async (timeoutMs) => {
+      await withTimeout(sql`select 1`.execute(db), timeoutMs);
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async listen(channel, onPayload) {
       let client: pg.Client | undefined;
@@ -126,7 +140,9 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
         };
         next.on('error', retry);
         next.on('end', () => retry(new Error('connection ended')));
-        next.on('notification', (message) => { if (message.payload) onPayload(message.payload); });
+        next.on('notification', (message) => {
+          if (message.payload) onPayload(message.payload);
+        });
         client = next;
         try {
           await next.connect();
@@ -149,7 +165,9 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): Database {
         }
       };
     },
-    async close() { await db.destroy(); },
+    async close() {
+      await db.destroy();
+    },
   };
 }
 
@@ -221,7 +239,9 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     poolStats: () => ({ total: closed ? 0 : 1, idle: closed ? 0 : 1, waiting: 0 }),
     async listen(channel, onPayload) {
       const unsubscribe = await pglite.listen(channel, onPayload);
-      return async () => { if (!closed) await unsubscribe(); };
+      return async () => {
+        if (!closed) await unsubscribe();
+      };
     },
     async close() {
       if (closed) return;

@@ -5,13 +5,15 @@ import { RATE_LIMITS_TABLE, TASKS_CHANNEL } from './schema.js';
 const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('users')
+      await db.schema
+        .createTable('users')
         .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
         .addColumn('email', 'text', (c) => c.notNull().unique())
         .addColumn('password_hash', 'text', (c) => c.notNull())
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
-      await db.schema.createTable('tasks')
+      await db.schema
+        .createTable('tasks')
         .addColumn('seq', 'bigserial', (c) => c.notNull().unique())
         .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
         .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -19,13 +21,19 @@ const migrations: Record<string, Migration> = {
         .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
         .addColumn('completed', 'boolean', (c) => c.notNull().defaultTo(false))
         .addColumn('due_at', 'timestamptz')
-        .addColumn('priority', 'text', (c) => c.notNull().defaultTo('medium').check(sql`priority in ('low', 'medium', 'high')`))
+        .addColumn('priority', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('medium')
+            .check(sql`priority in ('low', 'medium', 'high')`),
+        )
         .addColumn('tags', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
       await db.schema.createIndex('tasks_user_seq').on('tasks').columns(['user_id', 'seq']).execute();
-      await db.schema.createTable('chat_messages')
+      await db.schema
+        .createTable('chat_messages')
         .addColumn('seq', 'bigserial', (c) => c.notNull().unique())
         .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
         .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))

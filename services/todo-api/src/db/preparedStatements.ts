@@ -36,12 +36,17 @@ export function preparingPool(pool: pg.Pool, maxNamed = MAX_NAMED_STATEMENTS): P
       const client = await pool.connect();
       function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
       function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
-      function query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters: ReadonlyArray<unknown> = []): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+      function query<R>(
+        sqlOrCursor: string | PostgresCursor<R>,
+        parameters: ReadonlyArray<unknown> = [],
+      ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
         // Cursors (kysely's stream()) pass through untouched; the API does not configure them.
         if (typeof sqlOrCursor !== 'string') return client.query(sqlOrCursor as PostgresCursor<R> & pg.Submittable);
         const values = [...parameters];
         const name = values.length > 0 ? nameOf(sqlOrCursor) : undefined;
-        return client.query<R & pg.QueryResultRow>(name ? { name, text: sqlOrCursor, values } : { text: sqlOrCursor, values }) as Promise<PostgresQueryResult<R>>;
+        return client.query<R & pg.QueryResultRow>(name ? { name, text: sqlOrCursor, values } : { text: sqlOrCursor, values }) as Promise<
+          PostgresQueryResult<R>
+        >;
       }
       return { query, release: () => client.release() };
     },

@@ -75,7 +75,9 @@ export function createDrainableServer(handler: http.RequestListener, options: Dr
       // The sweep runs in the check phase, right after a poll phase has read whatever arrived while
       // the event loop was busy: a request that came in meanwhile is in flight, not idle, by then.
       const sweep = setInterval(() => setImmediate(closeQuietConnections), SWEEP_MS);
-      const cut = setTimeout(() => { for (const socket of connections.keys()) socket.destroy(); }, options.timeoutMs);
+      const cut = setTimeout(() => {
+        for (const socket of connections.keys()) socket.destroy();
+      }, options.timeoutMs);
     });
     return drained;
   };

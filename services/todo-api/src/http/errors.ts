@@ -3,9 +3,18 @@ import { isDatabaseUnavailable } from '../db/database.js';
 import { HttpProblem } from './problem.js';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
 };
 
 function toProblem(error: unknown): HttpProblem {
@@ -40,7 +49,8 @@ export async function problemJson(ctx: Context, next: Next): Promise<void> {
     // is the service working as designed and would otherwise page on every rollout.
     if (problem.status === 500) ctx.state.log?.error({ err: error }, 'request failed');
     else if (problem.status > 500) ctx.state.log?.warn({ status: problem.status, detail: problem.detail }, 'request refused');
-    else if (!(error instanceof HttpProblem) && problem.status !== 404) ctx.state.log?.info({ err: { message: (error as Error).message } }, 'client error');
+    else if (!(error instanceof HttpProblem) && problem.status !== 404)
+      ctx.state.log?.info({ err: { message: (error as Error).message } }, 'client error');
     ctx.set(problem.headers);
     ctx.status = problem.status;
     ctx.type = 'application/problem+json';

@@ -12,20 +12,31 @@ export function createMetrics(poolStats: () => PoolStats): HttpMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
-    name: 'http_request_duration_seconds', help: 'HTTP request duration by route and status',
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
     labelNames: ['method', 'route', 'status'],
     // 0.2 is the latency objective's threshold (p95 < 200 ms): the SLO counts the requests in that bucket.
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
   const requests = new Counter({
-    name: 'http_requests_total', help: 'HTTP requests by route and status',
-    labelNames: ['method', 'route', 'status'], registers: [registry],
+    name: 'http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
   });
-  for (const [key, help] of [['total', 'open'], ['idle', 'idle'], ['waiting', 'requests waiting for a']] as const) {
+  for (const [key, help] of [
+    ['total', 'open'],
+    ['idle', 'idle'],
+    ['waiting', 'requests waiting for a'],
+  ] as const) {
     new Gauge({
-      name: `db_pool_${key}_connections`, help: `Database pool: ${help} connections`, registers: [registry],
-      collect() { this.set(poolStats()[key]); },
+      name: `db_pool_${key}_connections`,
+      help: `Database pool: ${help} connections`,
+      registers: [registry],
+      collect() {
+        this.set(poolStats()[key]);
+      },
     });
   }
   return {
@@ -36,7 +47,11 @@ export function createMetrics(poolStats: () => PoolStats): HttpMetrics {
         await next();
       } finally {
         // The route template, never the raw path, keeps label cardinality bounded.
-        const labels = { method: ctx.method, route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', status: String(ctx.status) };
+        const labels = {
+          method: ctx.method,
+          route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched',
+          status: String(ctx.status),
+        };
         end(labels);
         requests.inc(labels);
       }

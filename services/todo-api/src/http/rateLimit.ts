@@ -21,10 +21,21 @@ export function rateLimitStore(db: Kysely<DB>) {
 }
 
 /** A limiter of `points` per `durationMs` per key, counted in the shared `rate_limits` table (migration 0002). */
-export function sharedLimiter(db: Kysely<DB>, keyPrefix: string, points: number, durationMs: number, { blockInMemory = true } = {}): RateLimiterPostgres {
+export function sharedLimiter(
+  db: Kysely<DB>,
+  keyPrefix: string,
+  points: number,
+  durationMs: number,
+  { blockInMemory = true } = {},
+): RateLimiterPostgres {
   return new RateLimiterPostgres({
-    storeClient: rateLimitStore(db), storeType: 'client', tableName: RATE_LIMITS_TABLE, tableCreated: true,
-    keyPrefix, points, duration: durationMs / 1000,
+    storeClient: rateLimitStore(db),
+    storeType: 'client',
+    tableName: RATE_LIMITS_TABLE,
+    tableCreated: true,
+    keyPrefix,
+    points,
+    duration: durationMs / 1000,
     // A key over its limit is refused from memory until its window ends, sparing the database a flood.
     ...(blockInMemory ? { inMemoryBlockOnConsumed: points + 1 } : {}),
   });

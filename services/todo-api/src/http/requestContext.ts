@@ -24,7 +24,10 @@ export async function accessLog(ctx: Context, next: Next): Promise<void> {
   } finally {
     const log: Logger = ctx.state.log;
     const fields = {
-      method: ctx.method, path: ctx.path, status: ctx.status, userId: ctx.state.userId,
+      method: ctx.method,
+      path: ctx.path,
+      status: ctx.status,
+      userId: ctx.state.userId,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
     };
     if (ctx.path === '/livez' || ctx.path === '/readyz' || ctx.path === '/metrics') log.debug(fields, 'request');

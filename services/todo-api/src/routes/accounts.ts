@@ -11,7 +11,10 @@ import { HttpProblem, unauthorized } from '../http/problem.js';
 import { consumeOrRefuse, rateLimit } from '../http/rateLimit.js';
 import { validateBody } from '../schemas.js';
 
-interface Credentials { email: string; password: string }
+interface Credentials {
+  email: string;
+  password: string;
+}
 
 export interface AccountRoutesOptions {
   readonly database: Database;
@@ -32,33 +35,46 @@ export function normalizeEmail(email: string): string {
 /** Normalizes the email first, so ' Ann@Example.com' validates and matches like 'ann@example.com'. */
 function readCredentials(body: unknown): Credentials {
   const input = body as Partial<Record<string, unknown>> | undefined;
-  const normalized = input && typeof input === 'object' && !Array.isArray(input) && typeof input.email === 'string'
-    ? { ...input, email: normalizeEmail(input.email) } : body;
+  const normalized =
+    input && typeof input === 'object' && !Array.isArray(input) && typeof input.email === 'string'
+      ? { ...input, email: normalizeEmail(input.email) }
+      : body;
   return validateBody<Credentials>('Credentials', normalized);
 }
 
 const UNIQUE_VIOLATION = '23505';
 
 export function accountRoutes(options: AccountRoutesOptions): Router {
-  const { database: { db }, tokens, scryptLogN, hashing } = options;
+  const {
+    database: { db },
+    tokens,
+    scryptLogN,
+    hashing,
+  } = options;
   const router = new Router();
   // Made on the first login for an unknown email, through the limiter like every other hash.
   let unknownUserHash: Promise<string> | undefined;
-  const hashForUnknownUser = () => (unknownUserHash ??= hashing.run(() => dummyHash(scryptLogN))
-    .catch((error: unknown) => { unknownUserHash = undefined; throw error; }));
+  const hashForUnknownUser = () =>
+    (unknownUserHash ??= hashing
+      .run(() => dummyHash(scryptLogN))
+      .catch((error: unknown) => {
+        unknownUserHash = undefined;
+        throw error;
+      }));
   const limitByIp = rateLimit(options.authIpLimiter, (ctx) => ctx.ip);
 
   router.post('/api/auth/register', limitByIp, async (ctx: Context) => {
     const { email, password } = readCredentials(ctx.request.body);
     const passwordHash = await hashing.run(() => hashPassword(password, scryptLogN));
     try {
-      const user = await db.insertInto('users').values({ email, password_hash: passwordHash })
-        .returning('id').executeTakeFirstOrThrow();
+      const user = await db.insertInto('users').values({ email, password_hash: passwordHash }).returning('id').executeTakeFirstOrThrow();
       ctx.status = 201;
       ctx.body = { token: await tokens.sign(user.id) };
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new HttpProblem(409, 'Conflict', 'An account with this email already exists.', [{ field: '/email', message: 'is already registered' }]);
+        throw new HttpProblem(409, 'Conflict', 'An account with this email already exists.', [
+          { field: '/email', message: 'is already registered' },
+        ]);
       }
       throw error;
     }
@@ -74,7 +90,7 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
     let valid: boolean;
     try {
       user = await db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
-      const encoded = user?.password_hash ?? await hashForUnknownUser();
+      const encoded = user?.password_hash ?? (await hashForUnknownUser());
       valid = await hashing.run(() => verifyPassword(password, encoded));
     } catch (error) {
       // The check failed (database down, overload), not the password; the original error is the answer.
@@ -90,8 +106,7 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
   });
 
   router.get('/api/me', requireUser(tokens), async (ctx: Context) => {
-    const user = await db.selectFrom('users').select(['id', 'email', 'created_at'])
-      .where('id', '=', ctx.state.userId).executeTakeFirst();
+    const user = await db.selectFrom('users').select(['id', 'email', 'created_at']).where('id', '=', ctx.state.userId).executeTakeFirst();
     if (!user) throw unauthorized('The account no longer exists.');
     ctx.body = { id: user.id, email: user.email, createdAt: user.created_at };
   });

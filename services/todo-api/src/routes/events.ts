@@ -27,8 +27,13 @@ export function eventRoutes(feed: ChangeFeed, pingMs: number, maxPerUser: number
     const userId: string = ctx.state.userId;
     const held = openPerUser.get(userId) ?? 0;
     if (held >= maxPerUser) {
-      throw new HttpProblem(429, 'Too Many Requests', `At most ${maxPerUser} event streams per user are open at once; close one first.`,
-        undefined, { 'Retry-After': String(STREAM_LIMIT_RETRY_AFTER_S) });
+      throw new HttpProblem(
+        429,
+        'Too Many Requests',
+        `At most ${maxPerUser} event streams per user are open at once; close one first.`,
+        undefined,
+        { 'Retry-After': String(STREAM_LIMIT_RETRY_AFTER_S) },
+      );
     }
     openPerUser.set(userId, held + 1);
     const stream = new PassThrough();
@@ -61,7 +66,9 @@ export function eventRoutes(feed: ChangeFeed, pingMs: number, maxPerUser: number
 
   return {
     router,
-    closeAll: () => { for (const close of [...open]) close(); },
+    closeAll: () => {
+      for (const close of [...open]) close();
+    },
     openCount: () => open.size,
   };
 }

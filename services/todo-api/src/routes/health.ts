@@ -17,7 +17,9 @@ export function healthRoutes(options: HealthRoutesOptions): Router {
   const router = new Router();
   const openApi = openApiDocument();
 
-  router.get('/livez', (ctx: Context) => { ctx.body = { status: 'ok' }; });
+  router.get('/livez', (ctx: Context) => {
+    ctx.body = { status: 'ok' };
+  });
 
   router.get('/readyz', async (ctx: Context) => {
     if (options.isDraining()) throw new HttpProblem(503, 'Service Unavailable', 'Shutting down.');
@@ -35,6 +37,8 @@ export function healthRoutes(options: HealthRoutesOptions): Router {
     ctx.body = await options.registry.metrics();
   });
 
-  router.get('/api/openapi.json', (ctx: Context) => { ctx.body = openApi; });
+  router.get('/api/openapi.json', (ctx: Context) => {
+    ctx.body = openApi;
+  });
   return router;
 }

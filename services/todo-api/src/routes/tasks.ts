@@ -7,9 +7,27 @@ import { badRequest, notFound, unauthorized } from '../http/problem.js';
 import { validateBody, validateId, validateQuery } from '../schemas.js';
 
 type Priority = 'low' | 'medium' | 'high';
-interface TaskCreate { title: string; description?: string; dueAt?: string | null; priority?: Priority; tags?: string[] }
-interface TaskPatch { title?: string; description?: string; completed?: boolean; dueAt?: string | null; priority?: Priority; tags?: string[] }
-interface TaskQuery { status: 'all' | 'pending' | 'completed'; q?: string; limit: number; cursor?: string }
+interface TaskCreate {
+  title: string;
+  description?: string;
+  dueAt?: string | null;
+  priority?: Priority;
+  tags?: string[];
+}
+interface TaskPatch {
+  title?: string;
+  description?: string;
+  completed?: boolean;
+  dueAt?: string | null;
+  priority?: Priority;
+  tags?: string[];
+}
+interface TaskQuery {
+  status: 'all' | 'pending' | 'completed';
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
 
 const COLUMNS = ['seq', 'id', 'title', 'description', 'completed', 'due_at', 'priority', 'tags', 'created_at', 'updated_at'] as const;
 type TaskRow = Pick<Selectable<TasksTable>, (typeof COLUMNS)[number]>;
@@ -37,7 +55,9 @@ function decodeCursor(cursor: string): string {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; after?: unknown };
     if (decoded.v === 1 && typeof decoded.after === 'string' && /^\d{1,18}$/.test(decoded.after)) return decoded.after;
-  } catch { /* falls through to the 400 below */ }
+  } catch {
+    /* falls through to the 400 below */
+  }
   throw badRequest('The cursor is invalid.', [{ field: 'query/cursor', message: 'is not a cursor returned by this API' }]);
 }
 
@@ -52,8 +72,8 @@ export function taskRoutes(database: Database, guard: readonly Middleware[]): Ro
   const { db } = database;
   const router = new Router();
 
-  const findOwn = (ctx: Context) => db.selectFrom('tasks').select(COLUMNS)
-    .where('id', '=', validateId(ctx.params.id)).where('user_id', '=', ctx.state.userId);
+  const findOwn = (ctx: Context) =>
+    db.selectFrom('tasks').select(COLUMNS).where('id', '=', validateId(ctx.params.id)).where('user_id', '=', ctx.state.userId);
 
   router.get('/api/tasks', ...guard, async (ctx: Context) => {
     const query = validateQuery<TaskQuery>('TaskQuery', ctx.query);
@@ -65,7 +85,10 @@ export function taskRoutes(database: Database, guard: readonly Middleware[]): Ro
     }
     if (query.cursor) select = select.where('seq', '>', sql<string>`${decodeCursor(query.cursor)}::bigint`);
     // One row more than asked tells whether a next page exists without a count query.
-    const rows = await select.orderBy('seq', 'asc').limit(query.limit + 1).execute();
+    const rows = await select
+      .orderBy('seq', 'asc')
+      .limit(query.limit + 1)
+      .execute();
     const page = rows.slice(0, query.limit);
     ctx.body = {
       items: page.map(toTask),
@@ -76,14 +99,18 @@ export function taskRoutes(database: Database, guard: readonly Middleware[]): Ro
   router.post('/api/tasks', ...guard, async (ctx: Context) => {
     const body = validateBody<TaskCreate>('TaskCreate', ctx.request.body);
     try {
-      const row = await db.insertInto('tasks').values({
-        user_id: ctx.state.userId,
-        title: body.title,
-        description: body.description ?? '',
-        due_at: body.dueAt ?? null,
-        priority: body.priority ?? 'medium',
-        tags: body.tags ?? [],
-      }).returning(COLUMNS).executeTakeFirstOrThrow();
+      const row = await db
+        .insertInto('tasks')
+        .values({
+          user_id: ctx.state.userId,
+          title: body.title,
+          description: body.description ?? '',
+          due_at: body.dueAt ?? null,
+          priority: body.priority ?? 'medium',
+          tags: body.tags ?? [],
+        })
+        .returning(COLUMNS)
+        .executeTakeFirstOrThrow();
       ctx.status = 201;
       ctx.set('Location', `/api/tasks/${row.id}`);
       ctx.body = toTask(row);
@@ -102,15 +129,21 @@ export function taskRoutes(database: Database, guard: readonly Middleware[]): Ro
   router.patch('/api/tasks/:id', ...guard, async (ctx: Context) => {
     const id = validateId(ctx.params.id);
     const patch = validateBody<TaskPatch>('TaskPatch', ctx.request.body);
-    const row = await db.updateTable('tasks').set({
-      ...(patch.title !== undefined ? { title: patch.title } : {}),
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.completed !== undefined ? { completed: patch.completed } : {}),
-      ...(patch.dueAt !== undefined ? { due_at: patch.dueAt } : {}),
-      ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
-      ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
-      updated_at: sql<string>`now()`,
-    }).where('id', '=', id).where('user_id', '=', ctx.state.userId).returning(COLUMNS).executeTakeFirst();
+    const row = await db
+      .updateTable('tasks')
+      .set({
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.completed !== undefined ? { completed: patch.completed } : {}),
+        ...(patch.dueAt !== undefined ? { due_at: patch.dueAt } : {}),
+        ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
+        ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
+        updated_at: sql<string>`now()`,
+      })
+      .where('id', '=', id)
+      .where('user_id', '=', ctx.state.userId)
+      .returning(COLUMNS)
+      .executeTakeFirst();
     if (!row) throw notFound('No such task.');
     ctx.body = toTask(row);
   });
