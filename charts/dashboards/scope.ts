@@ -8,7 +8,7 @@ export interface DashboardScope {
 
 /**
  * The label matchers of one service's metrics. The ServiceMonitor names the scrape `job` after the
- * Service, which is named after the service (the same matchers as SloAlerts).
+ * Service, which is named after the service (the same matchers as the ServiceLevelObjective rules).
  */
 export function selectorOf(scope: DashboardScope, service: string): string {
   return `job="${service}",namespace="${scope.namespace}"`;

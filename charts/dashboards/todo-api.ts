@@ -39,7 +39,8 @@ export function todoApiDashboard(scope: DashboardScope): DashboardSpec {
         panels: [
           timeSeries({
             title: '5xx ratio',
-            description: 'Share of requests answered with a 5xx: the SloAlerts page above 1 % over 5 minutes.',
+            description:
+              'Share of requests answered with a 5xx: the availability SLO (99.9 % over 30 days) pages when this burns its budget 14.4x over 1 h (and 5 min) or 6x over 6 h (and 30 min).',
             unit: 'percentunit',
             min: 0,
             queries: [{ expr: `sum(rate(${requests(',status=~"5.."')})) / sum(rate(${requests()}))`, legend: '5xx' }],
@@ -59,7 +60,7 @@ export function todoApiDashboard(scope: DashboardScope): DashboardSpec {
         panels: [
           timeSeries({
             title: 'Latency quantiles',
-            description: 'Request duration quantiles over every route: the SloAlerts page when p95 exceeds 200 ms over 5 minutes.',
+            description: 'Request duration quantiles over every route: the latency SLO wants 95 % of requests within 200 ms over 30 days.',
             unit: 's',
             min: 0,
             queries: QUANTILES.map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${buckets})))`, legend: `p${q * 100}` })),
