@@ -1,7 +1,6 @@
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
-import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IConstruct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
@@ -10,6 +9,7 @@ import { addKubeObject } from './model-object.js';
 import { batchNetworkPolicy, resolveBatch } from './job.js';
 import type { BatchPodProps } from './job.js';
 import type { WorkloadNetworkPolicy } from './workload-network-policy.js';
+import { ownServiceAccount } from './pod-template.js';
 
 /** What the CronJob controller does when a run is due while the previous one still runs. */
 export type ConcurrencyPolicy = 'Forbid' | 'Replace' | 'Allow';
@@ -80,12 +80,7 @@ export class CronJob extends Construct implements INetworkPeer {
     this.identity = resolved.identity;
     const metadata = () => ({ name: props.name, namespace: props.namespace, labels: { ...resolved.labels } });
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: metadata(),
-      automountServiceAccountToken: false,
-    });
+    ownServiceAccount(this, metadata());
     this.cronJob = addKubeObject<ICronJob>(this, 'CronJob', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',

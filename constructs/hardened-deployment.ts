@@ -7,7 +7,6 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IEnvVar as EnvVar } from 'kubernetes-models/v1/EnvVar';
-import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { autoscalerSpec, checkAutoscaling } from './autoscaling.js';
 import { Delivery, analysisTemplateSpec, canaryStrategy, resolveCanary } from './canary-delivery.js';
 import type { ResolvedCanary } from './canary-delivery.js';
@@ -18,7 +17,7 @@ import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
-import { hardenedPodTemplate, podDisruptionBudget, resolvePodProps } from './pod-template.js';
+import { hardenedPodTemplate, ownServiceAccount, podDisruptionBudget, resolvePodProps } from './pod-template.js';
 import type { HardenedPodProps, PodShape } from './pod-template.js';
 import { looksLikeSecretName } from './policy/secret-names.js';
 import { Probe, resolveProbes } from './probes.js';
@@ -243,12 +242,7 @@ export class HardenedDeployment extends Construct implements INetworkPeer {
     this.replicated = props.autoscaling !== undefined || (props.replicas ?? 2) > 1;
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.labels } });
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: metadata(this.serviceAccountName),
-      automountServiceAccountToken: false,
-    });
+    ownServiceAccount(this, metadata(this.serviceAccountName));
 
     const env: EnvVar[] = [];
     const annotations: Record<string, string> = {};

@@ -2,14 +2,13 @@ import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IJobSpec as JobSpec } from 'kubernetes-models/batch/v1/JobSpec';
-import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IConstruct } from 'constructs';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
 import type { DnsServer } from './network-peers.js';
-import { claimMounts, hardenedPodTemplate, plainEnv, resolvePodProps } from './pod-template.js';
+import { claimMounts, hardenedPodTemplate, ownServiceAccount, plainEnv, resolvePodProps } from './pod-template.js';
 import type { ClaimMount, HardenedPodProps, PlainEnvSpec, ResolvedPodProps } from './pod-template.js';
 import { WorkloadNetworkPolicy } from './workload-network-policy.js';
 import type { CidrConnection, OutboundConnection } from './workload-network-policy.js';
@@ -151,12 +150,7 @@ export class Job extends Construct implements INetworkPeer {
     this.identity = resolved.identity;
     const metadata = () => ({ name: props.name, namespace: props.namespace, labels: { ...resolved.labels } });
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: metadata(),
-      automountServiceAccountToken: false,
-    });
+    ownServiceAccount(this, metadata());
     this.job = addKubeObject<IJob>(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'Job',

@@ -8,6 +8,7 @@
 import type { ApiObject } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IEnvVar as EnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSpec as PodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IVolume as Volume } from 'kubernetes-models/v1/Volume';
@@ -115,6 +116,22 @@ export interface PlainEnvSpec {
 }
 
 /** `env` as the container's literal env vars, in order. */
+/**
+ * The workload's own ServiceAccount (S18): no shared identity with any other workload, and no API token
+ * mounted (the pods set `automountServiceAccountToken: false` as well).
+ */
+export function ownServiceAccount(
+  scope: Construct,
+  metadata: { name: string; namespace: string; labels: Record<string, string> },
+): ApiObject {
+  return addKubeObject<IServiceAccount>(scope, 'ServiceAccount', {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata,
+    automountServiceAccountToken: false,
+  });
+}
+
 export function plainEnv(env: Readonly<Record<string, string>> | undefined): EnvVar[] {
   return Object.entries(env ?? {}).map(([name, value]) => ({ name, value }));
 }

@@ -2,7 +2,6 @@ import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IService } from 'kubernetes-models/v1/Service';
-import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { INetworkPeer } from './contracts.js';
 import { invalidProp } from './errors.js';
 import type { AppIdentity } from './labels.js';
@@ -10,7 +9,7 @@ import { addKubeObject } from './model-object.js';
 import type { DnsServer, PolicyPort } from './network-peers.js';
 import { SERVICE_APP_PROTOCOL, defaultProbePort } from './containers.js';
 import type { ContainerPortSpec } from './containers.js';
-import { hardenedPodTemplate, plainEnv, podDisruptionBudget, resolvePodProps } from './pod-template.js';
+import { hardenedPodTemplate, ownServiceAccount, plainEnv, podDisruptionBudget, resolvePodProps } from './pod-template.js';
 import type { HardenedPodProps, PlainEnvSpec, ResolvedPodProps, UnhealthyPodEvictionPolicy } from './pod-template.js';
 import { resolveProbes } from './probes.js';
 import type { ContainerProbes, ResolvedContainerProbes } from './probes.js';
@@ -187,12 +186,7 @@ export class StatefulService extends Construct implements INetworkPeer {
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...resolved.labels } });
     const selector = { ...resolved.selector };
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: metadata(props.name),
-      automountServiceAccountToken: false,
-    });
+    ownServiceAccount(this, metadata(props.name));
     const servicePorts = () =>
       props.ports.map((p) => ({
         name: p.name,

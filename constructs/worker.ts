@@ -2,7 +2,6 @@ import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { autoscalerSpec, checkAutoscaling } from './autoscaling.js';
 import type { AutoscalingSpec } from './autoscaling.js';
 import type { INetworkPeer } from './contracts.js';
@@ -10,7 +9,7 @@ import { invalidProp } from './errors.js';
 import type { AppIdentity } from './labels.js';
 import { addKubeObject } from './model-object.js';
 import type { DnsServer } from './network-peers.js';
-import { hardenedPodTemplate, plainEnv, podDisruptionBudget, resolvePodProps } from './pod-template.js';
+import { hardenedPodTemplate, ownServiceAccount, plainEnv, podDisruptionBudget, resolvePodProps } from './pod-template.js';
 import type { HardenedPodProps, PlainEnvSpec } from './pod-template.js';
 import { Probe, resolveProbes } from './probes.js';
 import type { ContainerProbes, ResolvedContainerProbes } from './probes.js';
@@ -98,12 +97,7 @@ export class Worker extends Construct implements INetworkPeer {
     this.selectorLabels = resolved.selector;
     const metadata = () => ({ name: props.name, namespace: props.namespace, labels: { ...resolved.labels } });
 
-    addKubeObject<IServiceAccount>(this, 'ServiceAccount', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: metadata(),
-      automountServiceAccountToken: false,
-    });
+    ownServiceAccount(this, metadata());
     this.deployment = addKubeObject<IDeployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
