@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
 import { FormatCache } from '../../../shared/format-cache.js';
+import { AMOUNT_WORDS } from './lexicon.js';
 
 const offsetFormats = new FormatCache((timeZone) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }));
 
@@ -87,24 +88,6 @@ export function findDate(text: string, now: Date, timeZone: string): FoundDate |
   return { date, index: result.index, text: result.text };
 }
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  couple: 2,
-  'a couple of': 2,
-  few: 3,
-  'a few': 3,
-};
 const UNIT_MS: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
 
 /**
@@ -118,7 +101,7 @@ export function findShift(text: string, earlier = false): { readonly ms: number;
     );
   if (!m) return undefined;
   const amountWord = m[2]!.toLowerCase().replace(/ of$/, '');
-  const amount = /^\d+$/.test(amountWord) ? Number(amountWord) : (NUMBER_WORDS[amountWord] ?? 1);
+  const amount = /^\d+$/.test(amountWord) ? Number(amountWord) : (AMOUNT_WORDS[amountWord] ?? 1);
   const direction = `${m[1] ?? ''} ${m[4] ?? ''}`.toLowerCase();
   const sign = earlier || /forward|earlier|ahead|up|sooner/.test(direction) ? -1 : 1;
   const unit = m[3]!.toLowerCase();

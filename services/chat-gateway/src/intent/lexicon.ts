@@ -4,6 +4,20 @@
  * a synonym here teaches every rule that uses the role. Multi-word entries are fine; longer
  * entries are tried first.
  */
+/** Numbers written as words, for ordinal references ("complete one") and amounts ("two days"). */
+const CARDINALS = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 } as const;
+
+/** Amounts in relative shifts: "push it back a couple of days". */
+export const AMOUNT_WORDS: Readonly<Record<string, number>> = {
+  a: 1,
+  an: 1,
+  ...CARDINALS,
+  couple: 2,
+  'a couple of': 2,
+  few: 3,
+  'a few': 3,
+};
+
 export const LEXICON = {
   // ------------------------------------------------------------------ command verbs
   /** Verbs that create a task; what follows is the title. */
@@ -370,16 +384,7 @@ export const LEXICON = {
     '8th': 8,
     '9th': 9,
     '10th': 10,
-    one: 1,
-    two: 2,
-    three: 3,
-    four: 4,
-    five: 5,
-    six: 6,
-    seven: 7,
-    eight: 8,
-    nine: 9,
-    ten: 10,
+    ...CARDINALS,
     last: -1,
     'last one': -1,
     'second last': -2,
