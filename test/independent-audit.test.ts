@@ -101,6 +101,13 @@ describe('independent audit of dist/ (@monokle/validation)', function () {
     expect(checks).to.include('LNK001 staging:Deployment/todo-staging/frontend serviceAccountName=nobody');
   });
 
+  it('checks the six recommended labels, managed-by included (MTD-custom-labels, not kept)', async () => {
+    const bad = copyOf('prod/service-todo-api.yaml');
+    delete (bad.content.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/managed-by'];
+    const checks = compare(await audit([bad], validator), kept).unexpected.map((f) => `${f.check} ${f.object} ${f.field}`);
+    expect(checks).to.include('MTD-custom-labels prod:Service/todo/todo-api metadata.labels.app.kubernetes.io/managed-by');
+  });
+
   it('a kept row is stale once any object it names has no such finding, and keeps only what it names', () => {
     const finding: AuditFinding = { check: 'LNK001', object: 'dev:Pod/x/a', field: 'k=v', message: 'm' };
     const row = (objects: string[]): KeptFinding => ({ check: 'LNK001', objects, field: 'k=v', why: 'reason' });
