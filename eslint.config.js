@@ -8,8 +8,9 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 
 export default defineConfig(
-  // Generated or not ours: compiled output, synthesized manifests, installed packages, local databases.
-  globalIgnores(['dist/', 'build/', 'constructs/lib/', '**/node_modules/', '.data/', 'test-results/']),
+  // Generated or not ours: compiled output, synthesized manifests, installed packages and the pinned
+  // Node.js the Makefile installs (.tools/), local databases.
+  globalIgnores(['dist/', 'build/', 'constructs/lib/', '**/node_modules/', '.tools/', '.data/', 'test-results/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
