@@ -11,6 +11,8 @@ import { startChatGateway } from '../../services/chat-gateway/src/server.js';
 export interface GatewayMeasure {
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** Bytes the process has read through read(2)-family calls since it started (`rchar` of /proc/self/io): sockets included. */
+  readonly readBytes: number;
   readonly openFds: number;
   /**
    * Open descriptors other than TCP connections to `poolPort` (the todo-api): the gateway keeps idle
@@ -61,6 +63,7 @@ process.on('message', (message: { type: string }) => {
     const measure: GatewayMeasure = {
       rssBytes: process.memoryUsage.rss(),
       heapUsedBytes: process.memoryUsage().heapUsed,
+      readBytes: Number(/^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))![1]),
       ...countFds(apiPort),
     };
     process.send!({ type: 'measure', measure });
