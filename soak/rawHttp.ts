@@ -24,7 +24,7 @@ export function rawRequest(url: string, bytes: Buffer | string, timeoutMs = 5000
       resolve({ status: status ? Number(status) : null, text });
     };
     const timer = setTimeout(finish, timeoutMs);
-    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('close', finish);
     socket.on('error', finish);
     socket.write(bytes);

@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -209,7 +209,10 @@ export async function forgedTokens(dataDir: string, apiUrl: string, sub: string)
     .encode();
   const [header, payload] = unsigned.split('.') as [string, string];
   const headerWithKid = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: apiKey.kid })).toString('base64url');
-  const publicPem = createPublicKey({ key: apiKey as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+  const publicPem = createPublicKey({ key: apiKey as webcrypto.JsonWebKey, format: 'jwk' }).export({
+    type: 'spki',
+    format: 'pem',
+  }) as string;
   return {
     'alg none': unsigned,
     'alg none with the API kid': `${headerWithKid}.${payload}.`,
