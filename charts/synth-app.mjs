@@ -119,7 +119,7 @@ const ownLocation = {
   },
 };
 
-// Node >= 22.1 keeps V8's compiled code of the bundle between runs (checked against the file's
+// Node >= 22.8 keeps V8's compiled code of the bundle between runs (checked against the file's
 // content; NODE_COMPILE_CACHE chooses the folder, the OS temp folder by default); Node 20 has no
 // such cache and compiles the bundle on each run.
 module.enableCompileCache?.();
