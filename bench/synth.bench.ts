@@ -3,6 +3,8 @@
  * CLI's own start-up (`npx cdk8s --version`) in alternating rounds of the same run, so host drift
  * cancels out; and how synth time and memory grow with the number of services (N = 1 … 1,000), one
  * fresh process per run. Targets: full synth at most 1.25x the CLI's start-up; 1,000 services linear.
+ * The full synth is also split into the CLI's start-up, the app as the CLI runs it (`--no-validate`)
+ * and the validation plugin, from the same rounds.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,30 +25,55 @@ function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {
   return { wallMs: performance.now() - started, stdout: result.stdout };
 }
 
-const ROUNDS = 5;
+const ROUNDS = 7;
 
-/** Wall time of one full-platform synth into a fresh folder: through the CLI (plugin included), or the app alone. */
-function fullPlatform(viaCli: boolean): number {
+/**
+ * Wall time of one full-platform synth into a fresh folder: through the CLI with its validation
+ * plugin (`cli`), through the CLI without it (`--no-validate`), or the app alone.
+ */
+function fullPlatform(how: 'cli' | 'cli-no-validate' | 'app'): number {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
-  const { wallMs } = viaCli
-    ? timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir])
-    : timeCommand('node', ['charts/synth-app.mjs'], { CDK8S_OUTDIR: outdir });
+  const { wallMs } =
+    how === 'app'
+      ? timeCommand('node', ['charts/synth-app.mjs'], { CDK8S_OUTDIR: outdir })
+      : timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir, ...(how === 'cli' ? [] : ['--no-validate'])]);
   rmSync(outdir, { recursive: true });
   return wallMs;
 }
 
-/** Medians of the CLI's start-up, the whole synth and the app alone, measured in alternating rounds. */
-function synthAgainstCli(): { cliStartMs: number; synthMs: number; appMs: number } {
-  fullPlatform(true); // warms the build caches (constructs/lib, the charts bundle): a synth after a change pays them once
-  const rounds = Array.from({ length: ROUNDS }, () => ({
-    cliStartMs: timeCommand('npx', ['--no-install', 'cdk8s', '--version']).wallMs,
-    synthMs: fullPlatform(true),
-    appMs: fullPlatform(false),
-  }));
+interface SynthTimes {
+  /** `npx cdk8s --version`: the CLI's own start-up, which every synth pays. */
+  cliStartMs: number;
+  /** `npx cdk8s synth`: the whole synth, plugin included. */
+  synthMs: number;
+  /** `node charts/synth-app.mjs`: the app alone. */
+  appMs: number;
+  /** `synth --no-validate` − `--version`, per round: the app as the CLI runs it. */
+  appInCliMs: number;
+  /** `synth` − `synth --no-validate`, per round: the validation plugin in the CLI's process. */
+  pluginMs: number;
+}
+
+/**
+ * Medians of each command, measured in alternating rounds so that host drift falls on all alike;
+ * the parts of the synth are differences within a round, then their median.
+ */
+function synthAgainstCli(): SynthTimes {
+  fullPlatform('cli'); // warms the build caches (constructs/lib, the charts bundle): a synth after a change pays them once
+  const rounds = Array.from({ length: ROUNDS }, () => {
+    const cliStartMs = timeCommand('npx', ['--no-install', 'cdk8s', '--version']).wallMs;
+    const synthMs = fullPlatform('cli');
+    const noValidateMs = fullPlatform('cli-no-validate');
+    const appMs = fullPlatform('app');
+    return { cliStartMs, synthMs, appMs, appInCliMs: noValidateMs - cliStartMs, pluginMs: synthMs - noValidateMs };
+  });
+  const of = (key: keyof SynthTimes) => median(rounds.map((r) => r[key]));
   return {
-    cliStartMs: median(rounds.map((r) => r.cliStartMs)),
-    synthMs: median(rounds.map((r) => r.synthMs)),
-    appMs: median(rounds.map((r) => r.appMs)),
+    cliStartMs: of('cliStartMs'),
+    synthMs: of('synthMs'),
+    appMs: of('appMs'),
+    appInCliMs: of('appInCliMs'),
+    pluginMs: of('pluginMs'),
   };
 }
 
@@ -74,7 +101,8 @@ function scale(services: number): Scale {
 }
 
 const machine = `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const { cliStartMs, synthMs, appMs } = synthAgainstCli();
+const { cliStartMs, synthMs, appMs, appInCliMs, pluginMs } = synthAgainstCli();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ratio = synthMs / cliStartMs;
 const scales = [1, 10, 100, 300, 1000].map(scale);
 const perService = (s: Scale, base: Scale) => (s.inProcessMs - base.inProcessMs) / (s.services - base.services);
@@ -87,7 +115,10 @@ console.log('|---|---|---|');
 console.log(
   `| full platform, 3 environments + Argo CD, \`npx cdk8s synth\` (plugin included) / \`npx cdk8s --version\` | ≤ 1.25x | ${ratio.toFixed(2)}x (${(synthMs / 1000).toFixed(2)} s / ${(cliStartMs / 1000).toFixed(2)} s) |`,
 );
-console.log(`| the same, app alone (\`node charts/synth-app.mjs\`, without the CLI) | - | ${(appMs / 1000).toFixed(2)} s |`);
+console.log(`| where the time goes: the CLI's own start-up (\`npx cdk8s --version\`) | - | ${seconds(cliStartMs)} |`);
+console.log(`| … the app as the CLI runs it (\`synth --no-validate\` − start-up) | - | ${seconds(appInCliMs)} |`);
+console.log(`| … the validation plugin in the CLI (\`synth\` − \`synth --no-validate\`) | - | ${seconds(pluginMs)} |`);
+console.log(`| the app alone (\`node charts/synth-app.mjs\`, without the CLI) | - | ${seconds(appMs)} |`);
 for (const s of scales) {
   console.log(
     `| ${s.services} services (${s.objects} objects): wall / in-process / peak RSS | ${s.services === 300 ? '< 10 s wall' : '-'} | ${(s.wallMs / 1000).toFixed(2)} s / ${(s.inProcessMs / 1000).toFixed(2)} s / ${s.maxRssMb.toFixed(0)} MB |`,
@@ -105,6 +136,13 @@ recordResults([
     target: '≤ 1.25x',
     figure: `${ratio.toFixed(2)}x (${(synthMs / 1000).toFixed(2)} s / ${(cliStartMs / 1000).toFixed(2)} s)`,
     pass: ratio <= 1.25,
+  },
+  {
+    area: 'synth',
+    what: "where the whole synth's time goes, same run: the CLI's start-up / the app as the CLI runs it / the validation plugin",
+    target: '-',
+    figure: `${seconds(cliStartMs)} / ${seconds(appInCliMs)} / ${seconds(pluginMs)}`,
+    pass: null,
   },
   ...scales.map((s) => ({
     area: 'synth',

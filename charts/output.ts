@@ -57,6 +57,14 @@ export function renderObject(object: KubeObject): string {
   return `${GENERATED_HEADER}\n${stringify(object, { lineWidth: 0, sortMapEntries: false })}`;
 }
 
+/** Every file of the output tree, `<folder>/<kind>-<name>.yaml` → its bytes; fails on a clash (assertNoCollisions). */
+export function renderTree(folders: ReadonlyMap<string, readonly KubeObject[]>): ReadonlyMap<string, string> {
+  for (const [folder, objects] of folders) assertNoCollisions(folder, objects);
+  return new Map(
+    [...folders].flatMap(([folder, objects]) => objects.map((object) => [join(folder, fileNameOf(object)), renderObject(object)] as const)),
+  );
+}
+
 /**
  * Writes the output tree `<outdir>/<folder>/<kind>-<name>.yaml` as one step: every file goes into a
  * temporary sibling folder, which then replaces `outdir` by two renames. A removed object leaves no
@@ -64,24 +72,22 @@ export function renderObject(object: KubeObject): string {
  * byte as it was — the committed dist/ is never half-written or lost.
  */
 export function writeTree(outdir: string, folders: ReadonlyMap<string, readonly KubeObject[]>): string[] {
-  for (const [folder, objects] of folders) assertNoCollisions(folder, objects);
+  return writeRenderedTree(outdir, renderTree(folders));
+}
+
+/** writeTree of a tree renderTree made: a tree written to several outdirs is rendered once. */
+export function writeRenderedTree(outdir: string, rendered: ReadonlyMap<string, string>): string[] {
   const target = resolve(outdir);
   const staging = `${target}.partial-${process.pid}`;
   const previous = `${target}.previous-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   try {
-    const files = [...folders].flatMap(([folder, objects]) => {
-      mkdirSync(join(staging, folder), { recursive: true });
-      return objects.map((object) => {
-        const file = join(folder, fileNameOf(object));
-        writeFileSync(join(staging, file), renderObject(object));
-        return file;
-      });
-    });
+    for (const folder of new Set([...rendered.keys()].map(dirname))) mkdirSync(join(staging, folder), { recursive: true });
+    for (const [file, bytes] of rendered) writeFileSync(join(staging, file), bytes);
     mkdirSync(dirname(target), { recursive: true });
     if (existsSync(target)) renameSync(target, previous);
     renameSync(staging, target);
-    return files;
+    return [...rendered.keys()];
   } finally {
     rmSync(staging, { recursive: true, force: true });
     rmSync(previous, { recursive: true, force: true });

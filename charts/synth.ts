@@ -14,7 +14,7 @@ import {
 } from '@todo-platform/hardened-constructs';
 import { ARGOCD_FOLDER, GitOpsChart } from './argocd.js';
 import { ENVIRONMENTS, GITOPS, loadImages, type EnvironmentConfig, type EnvironmentImages } from './config.js';
-import { writeTree, type KubeObject } from './output.js';
+import { renderTree, writeRenderedTree, type KubeObject } from './output.js';
 import { TodoPlatformChart } from './platform.js';
 import { withRetention } from './retention.js';
 import { withSyncWaves } from './sync-waves.js';
@@ -104,6 +104,6 @@ export async function buildPlatform(options: BuildOptions = {}): Promise<Platfor
  * writeTree); returns the files written, relative to an outdir. Nothing is written if any check fails.
  */
 export async function synthesizePlatform(outdirs: readonly string[], options: BuildOptions = {}): Promise<string[]> {
-  const { folders } = await buildPlatform(options);
-  return outdirs.map((outdir) => writeTree(outdir, folders))[0] ?? [];
+  const rendered = renderTree((await buildPlatform(options)).folders);
+  return outdirs.map((outdir) => writeRenderedTree(outdir, rendered))[0] ?? [];
 }

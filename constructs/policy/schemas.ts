@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './types.js';
 import type { RawFinding } from './context.js';
@@ -192,10 +192,12 @@ function jsonSchemaValidator(validate: ValidateFunction): Validator {
  */
 export async function validateSchemas(objects: readonly KubeObject[], sources: SchemaSources): Promise<RawFinding[]> {
   const validators = new Map<string, Validator>();
-  // JSON Schemas are compiled on first use: one Ajv per check, OpenAPI keywords (x-kubernetes-*) ignored.
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const schemas = new Map<string, Record<string, unknown>>();
   for (const s of [...objects.flatMap(schemasOfCrd), ...sources.crdSchemas]) schemas.set(keyOf(s.apiVersion, s.kind), s.schema);
+  // JSON Schemas are compiled on first use: one Ajv per check, OpenAPI keywords (x-kubernetes-*) ignored.
+  // Ajv is loaded only when there are JSON Schemas: most checks have none, and it costs a plugin's
+  // process tens of milliseconds to load.
+  const ajv = schemas.size > 0 ? new (await import('ajv')).Ajv({ strict: false, allErrors: true, validateFormats: false }) : undefined;
   for (const Model of sources.models) validators.set(keyOf(Model.apiVersion, Model.kind), modelValidator(Model));
   const allowed = new Set(sources.allowUnknownKinds);
   await loadPackageModels(
@@ -212,7 +214,7 @@ export async function validateSchemas(objects: readonly KubeObject[], sources: S
     if (!validator) {
       const schema = schemas.get(key);
       const Model = loaded.get(key);
-      if (schema) validator = jsonSchemaValidator(ajv.compile(schema));
+      if (schema && ajv) validator = jsonSchemaValidator(ajv.compile(schema));
       else if (Model) validator = modelValidator(Model);
       if (validator) validators.set(key, validator);
     }
