@@ -7,7 +7,7 @@ import type { TokenService } from './auth/tokens.js';
 import type { TodoApiConfig } from './config.js';
 import type { Database } from './db/database.js';
 import type { ChangeFeed } from './events.js';
-import { requireUser } from './http/auth.js';
+import { guardWith, requireUser } from './http/auth.js';
 import { problemJson } from './http/errors.js';
 import { HttpProblem } from './http/problem.js';
 import { parseJsonBody, requireJsonContentType } from './http/jsonBody.js';
@@ -56,10 +56,10 @@ export function createApp(deps: AppDependencies): TodoApiApp {
     loginThrottle: new LoginThrottle(database.db, config.loginLockout),
   });
   // Guards are part of each route (not router.use), so metrics label 401s and 429s by route.
-  const guard = [
+  const guard = guardWith(
     requireUser(tokens),
     rateLimit(sharedLimiter(database.db, 'api', config.apiRateLimitPerMinute, 60_000), (ctx) => ctx.state.userId),
-  ];
+  );
   const streams = eventRoutes(feed, config.ssePingMs, config.sseMaxStreamsPerUser, guard);
 
   // Koa reports errors that happen after the response started (a client leaving an event
