@@ -71,9 +71,12 @@ function treeBytes(target: string): number {
  * The production dependency tree as the todo-api image installs it (`npm ci --omit=dev` from the
  * same lockfile): the paths `npm ls --omit=dev --all --parseable` lists in the installed tree,
  * each counted once (a package nested inside another listed one is already in its parent).
+ * `--workspaces=false`: the image copies only package.json and the lockfile, so the workspaces
+ * (constructs/, tools/) and their dependencies are not installed there (checked: `npm ci --omit=dev`
+ * from those two files alone installs no ESLint, TypeScript or kubernetes-models).
  */
 function productionTree(): { packages: number; bytes: number } {
-  const listed = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' });
+  const listed = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable', '--workspaces=false'], { cwd: ROOT, encoding: 'utf8' });
   const paths = listed.stdout.split('\n').filter((p) => p.includes(`${path.sep}node_modules${path.sep}`));
   if (paths.length === 0) throw new Error(`npm ls listed no production packages (exit ${listed.status}): ${listed.stderr}`);
   const unique = [...new Set(paths)].sort();
