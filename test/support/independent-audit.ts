@@ -6,8 +6,9 @@
  * constructs/docs/rules.md, the one allow-list: a finding it does not name fails, and so does a row
  * that no longer matches a finding (it cannot rot).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readDistFolder } from '../../charts/test/support/dist.js';
 import {
   DefaultPluginLoader,
   DisabledFixer,
@@ -18,7 +19,7 @@ import {
   type Config,
   type Resource,
 } from '@monokle/validation';
-import { LineCounter, isScalar, parseAllDocuments, parseDocument, visit } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 
 /** One object of one environment, as in dist/<env>/<file>. */
 export interface Manifest {
@@ -65,21 +66,17 @@ const ENGINE_POD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet
 
 /** Every object of dist/<env>/*.yaml, every environment. */
 export function readDist(dist: string): Manifest[] {
-  const manifests: Manifest[] = [];
-  for (const env of readdirSync(dist).sort()) {
-    for (const file of readdirSync(join(dist, env)).sort()) {
-      if (!file.endsWith('.yaml')) continue;
-      const path = join(dist, env, file);
-      for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
-        if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors[0]!.message}`);
-        const content: unknown = doc.toJS();
-        if (content !== null && typeof content === 'object') {
-          manifests.push({ env, file: relative(process.cwd(), path), content: content as Record<string, unknown> });
-        }
-      }
-    }
-  }
-  return manifests;
+  return readdirSync(dist)
+    .sort()
+    .flatMap((env) =>
+      readDistFolder(env, dist)
+        .filter((file) => file.path.endsWith('.yaml'))
+        .flatMap((file) =>
+          file.documents
+            .filter((content): content is Record<string, unknown> => content !== null && typeof content === 'object')
+            .map((content) => ({ env, file: relative(process.cwd(), join(dist, file.path)), content })),
+        ),
+    );
 }
 
 function meta(content: Record<string, unknown>): { name?: string; namespace?: string } {

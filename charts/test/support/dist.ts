@@ -19,7 +19,11 @@ export function readDistFolder(folder: string, root = DIST): DistFile[] {
     .sort()
     .map((name) => {
       const text = readFileSync(join(dir, name), 'utf8');
-      return { path: join(folder, name), text, documents: parseAllDocuments(text).map((doc) => doc.toJS() as unknown) };
+      const documents = parseAllDocuments(text).map((doc) => {
+        if (doc.errors.length > 0) throw new Error(`${join(root, folder, name)}: ${doc.errors[0]!.message}`);
+        return doc.toJS() as unknown;
+      });
+      return { path: join(folder, name), text, documents };
     });
 }
 
