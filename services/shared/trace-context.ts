@@ -3,13 +3,28 @@
  * until a service's tracing preload has started the SDK).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
+import { context, createContextKey, trace, type Context, type ProxyTracerProvider, type Span, type SpanContext } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 
-/** pino `mixin`: every log line written inside a traced request carries its trace and span ids. */
+/** The ids of an unsampled request's span, kept for its log lines only. */
+const UNSAMPLED_SPAN = createContextKey('todo-platform unsampled request span');
+
+/**
+ * The context an unsampled request runs in: without its span and with tracing suppressed, so
+ * instrumentations that need a parent span (pg's `requireParentSpan`) skip their per-statement
+ * work for spans the sampler would drop anyway, and no code below can start a new trace; the
+ * span's ids stay, for the request's log lines.
+ */
+export function unsampledRequestContext(parent: Context, span: Span): Context {
+  return suppressTracing(trace.deleteSpan(parent)).setValue(UNSAMPLED_SPAN, span.spanContext());
+}
+
+/** pino `mixin`: every log line written inside a request, sampled or not, carries its trace and span ids. */
 export function traceLogFields(): { traceId?: string; spanId?: string } {
-  const span = trace.getActiveSpan();
-  if (!span) return {};
-  const { traceId, spanId } = span.spanContext();
+  const active = context.active();
+  const spanContext = trace.getSpan(active)?.spanContext() ?? (active.getValue(UNSAMPLED_SPAN) as SpanContext | undefined);
+  if (!spanContext) return {};
+  const { traceId, spanId } = spanContext;
   return { traceId, spanId };
 }
 

@@ -13,6 +13,7 @@ import { HttpProblem } from './http/problem.js';
 import { parseJsonBody, requireJsonContentType } from './http/jsonBody.js';
 import { createMetrics } from './http/metrics.js';
 import { rateLimit, sharedLimiter } from './http/rateLimit.js';
+import { serverSpan } from './http/serverSpan.js';
 import { accessLog, requestContext } from './http/requestContext.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -70,6 +71,8 @@ export function createApp(deps: AppDependencies): TodoApiApp {
     else if (error.code?.startsWith('HPE_')) logger.info({ code: error.code, reason: error.reason }, 'malformed HTTP request');
     else logger.error({ err: error }, 'unhandled application error');
   });
+  // Outermost: the request's trace span holds everything below it (log lines, SQL statement spans).
+  app.use(serverSpan);
   app.use(requestContext(logger));
   app.use(accessLog);
   app.use(metrics.middleware);

@@ -22,9 +22,7 @@ export function requireUser(tokens: TokenService) {
 
 /**
  * Wraps a route's handler in the checks every user route passes first (authentication, rate
- * limit), making the route ONE middleware: the koa instrumentation traces each middleware of a
- * route as a span of its own, and a function shared by many routes only on the first route it
- * was registered on, so routes listing the checks separately got three spans or one.
+ * limit), so the checks are listed once, in app.ts, and no route can be registered without them.
  */
 export type Guard = (handler: Middleware) => Middleware;
 
