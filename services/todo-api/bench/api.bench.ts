@@ -2,8 +2,8 @@
 // Usage: node --import tsx services/todo-api/bench/api.bench.ts   (DATABASE_URL defaults to the local server)
 // Targets (issue 4): API throughput >= 0.5x the baseline; API p99 < 50 ms at 50 connections.
 // Then tracing's cost (issue 16): the same bundle and image preload with OpenTelemetry on as prod runs it
-// (its sampling ratio, from charts/config.ts), target >= 0.9x of tracing off (median of 6 alternating
-// rounds); then every request sampled (staging's setting) as context.
+// (its sampling ratio, from charts/config.ts), target: capacity (CPU per request off / on) >= 0.9x over 6
+// alternating rounds; then every request sampled (staging's setting) as context.
 // Ctrl-C / SIGTERM stops the servers, drops the database and removes the temp and build folders.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

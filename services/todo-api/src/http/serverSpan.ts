@@ -30,34 +30,27 @@ const tracer = trace.getTracer('todo-api');
 export async function serverSpan(ctx: Context, next: Next): Promise<void> {
   if (UNTRACED_PATHS.has(ctx.path)) return next();
   const parent = propagation.extract(ROOT_CONTEXT, ctx.headers);
-  const span = tracer.startSpan(
-    ctx.method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        [ATTR_HTTP_REQUEST_METHOD]: ctx.method,
-        [ATTR_URL_PATH]: ctx.path,
-        [ATTR_URL_SCHEME]: ctx.protocol,
-        [ATTR_CLIENT_ADDRESS]: ctx.ip,
-      },
-    },
-    parent,
-  );
+  const span = tracer.startSpan(ctx.method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: ctx.method } }, parent);
+  const recording = span.isRecording();
+  // The rest only for a span that is kept: ctx.ip and ctx.protocol parse proxy headers.
+  if (recording) span.setAttributes({ [ATTR_URL_PATH]: ctx.path, [ATTR_URL_SCHEME]: ctx.protocol, [ATTR_CLIENT_ADDRESS]: ctx.ip });
   try {
     // An unsampled request's statement spans would be dropped too (the sampler follows the
     // parent): without the span in its context, the pg instrumentation does not make them.
-    await context.with(span.isRecording() ? trace.setSpan(parent, span) : unsampledRequestContext(parent, span), next);
+    await context.with(recording ? trace.setSpan(parent, span) : unsampledRequestContext(parent, span), next);
   } catch (error) {
     // Reaches here only past problemJson (a response that had already started): Koa answers it.
     span.recordException(error as Error);
     span.setStatus({ code: SpanStatusCode.ERROR });
     throw error;
   } finally {
-    endSpan(span, ctx);
+    if (recording) describeOutcome(span, ctx);
+    span.end();
   }
 }
 
-function endSpan(span: Span, ctx: Context): void {
+/** Names a kept span after the route that answered, and records the status code. */
+function describeOutcome(span: Span, ctx: Context): void {
   const route = (ctx as { _matchedRoute?: string })._matchedRoute;
   if (route) {
     span.updateName(`${ctx.method} ${route}`);
@@ -66,5 +59,4 @@ function endSpan(span: Span, ctx: Context): void {
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, ctx.status);
   // Server spans are errors for 5xx only: a 4xx is the client's mistake, answered correctly.
   if (ctx.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end();
 }
