@@ -2,12 +2,13 @@
 // Usage: node --import tsx services/todo-api/bench/api.bench.ts   (DATABASE_URL defaults to the local server)
 // Targets (issue 4): API throughput >= 0.5x the baseline; API p99 < 50 ms at 50 connections.
 // Then tracing's cost (issue 16): the same bundle and image preload with OpenTelemetry on as prod runs it
-// (its sampling ratio, from charts/config.ts), target: capacity (CPU per request off / on) >= 0.9x over 6
-// alternating rounds; then every request sampled (staging's setting) as context.
+// (its sampling ratio, from charts/config.ts), target: capacity (CPU per request off / on) >= 0.9x, the
+// median over cycles of short rounds against a fresh untraced process; a second untraced process as the
+// control, and every request sampled (staging's setting) as context.
 // Ctrl-C / SIGTERM stops the servers, drops the database and removes the temp and build folders.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -100,10 +101,21 @@ function load(url: string, method: 'GET' | 'POST', token: string, duration: numb
   });
 }
 
-/** CPU time (user + system) a process has used so far, in ms; Linux clock ticks are 10 ms. */
+/**
+ * CPU time the threads of a process have used so far, in ms, from the scheduler's nanosecond
+ * counters (/proc/<pid>/task/<tid>/schedstat): /proc/<pid>/stat counts 10 ms ticks, too coarse
+ * for a 1 s round. Node's threads (main, libuv pool, V8 helpers) live as long as the process.
+ */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  let nanoseconds = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nanoseconds += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return nanoseconds / 1e6;
 }
 
 /** One server's figures for one endpoint, pooled over the rounds. */
@@ -250,25 +262,27 @@ async function main(): Promise<void> {
       },
     ]);
   }
-  await measureTracing(nodeOptions, main, apiEnv, { name: 'todo-api, tracing off', ...api }, token, temp);
+  await measureTracing(nodeOptions, main, apiEnv, token, temp);
 }
 
 /**
- * Tracing's rounds: twice as many, half as long, as the cost sought (< 10 %) is smaller than this
- * host's drift between two 4 s rounds. The verdict is on capacity: the API is CPU-bound, so the
- * throughput a server keeps with tracing on is its CPU per request off / on. Pooled over the
- * rounds that ratio holds within a few percent, where one round's req/s ratio moved between 0.6x
- * and 1.4x in the same run (it also depends on the CPU the load generator and PostgreSQL leave
- * the server); the measured req/s ratio (median of the rounds) is printed beside it.
+ * Tracing's cycles: each server serves one short round per cycle, the order rotating from cycle
+ * to cycle so that each takes each place equally often, and each traced server is compared with
+ * tracing off within the same cycle. The cost sought (< 10 %) is smaller than this host's drift,
+ * which moves CPU per request by tens of percent within seconds: rounds seconds apart share it,
+ * and the median over the cycles leaves out the cycles a burst fell on one side of.
  */
-const TRACING_ROUNDS = 6;
+const TRACING_CYCLES = 20;
+const TRACING_ROUND_S = 1;
+/** API processes per setting (see measureTracing). */
+const TRACING_FORKS = 2;
 /**
- * Extra unmeasured load on each traced server before its rounds: the untraced API has served a
- * minute of load by then, and a traced server after WARMUP_S alone still spent ~30 % more CPU per
- * request in its first rounds than later (more code for V8 to optimize: the SDK's and the
- * instrumentations' paths); the cost measured is a long-running server's.
+ * Unmeasured load on each of the fresh servers before the cycles: a traced server after a few
+ * seconds alone still spent ~30 % more CPU per request than later (more code for V8 to optimize:
+ * the SDK's and the instrumentation's paths); the cost measured is a long-running server's.
  */
-const TRACING_WARMUP_S = 20;
+const TRACING_WARMUP_S = 15;
+const TRACING_WARMUP_PASSES = 3;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -283,72 +297,179 @@ function prodSampleRatio(): number {
   return ratio;
 }
 
+/** One API process of the tracing comparison, with what its rounds measured. */
+interface Fork extends Target {
+  sink?: Awaited<ReturnType<typeof startTraceSink>>;
+  total: { requests: number; seconds: number; failures: number; cpuMs: number; latencies: number[] };
+}
+
+/** One tracing setting: its processes, and per cycle its ratios to tracing off. */
+interface Setting {
+  name: string;
+  role: 'off' | 'target' | 'context';
+  forks: Fork[];
+  /** Per cycle: CPU per request of tracing off / this setting's (the share of capacity it keeps). */
+  capacity: number[];
+  /** Per cycle: this setting's req/s / tracing off's. */
+  throughput: number[];
+}
+
+/** What one cycle measured of a setting, its forks pooled. */
+interface CycleFigures {
+  cpuMs: number;
+  requests: number;
+  seconds: number;
+}
+
+/** One round of GET load on `fork`; pools its figures and returns the round's. */
+async function round(fork: Fork, token: string): Promise<CycleFigures> {
+  const cpuBefore = cpuMs(fork.child.pid!);
+  const result = await load(fork.url, 'GET', token, TRACING_ROUND_S, fork.total.latencies);
+  const figures = { cpuMs: cpuMs(fork.child.pid!) - cpuBefore, requests: result.requests.total, seconds: result.duration };
+  fork.total.cpuMs += figures.cpuMs;
+  fork.total.requests += figures.requests;
+  fork.total.seconds += figures.seconds;
+  fork.total.failures += result.non2xx + result.errors + result.timeouts;
+  return figures;
+}
+
+const cpuPerRequest = (figures: CycleFigures[]) => sum(figures.map((f) => f.cpuMs)) / sum(figures.map((f) => f.requests));
+const rate = (figures: CycleFigures[]) => sum(figures.map((f) => f.requests / f.seconds)) / figures.length;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
 /**
- * Tracing's throughput cost: API processes from the same bundle, with the image's tracing preload
- * and node options, and the same database, with OpenTelemetry on, exporting to a local sink, against
- * the API with tracing off, in the same alternating rounds: first at prod's sampling ratio (the
- * target's row: the cost production pays), then with every request sampled (staging's setting, where
- * every trace is kept for a small load; context: what each sampled request costs).
+ * Tracing's throughput cost: API processes from the same bundle, image node options and database,
+ * started together and warmed alike so that none has a longer history. Each setting runs in
+ * TRACING_FORKS processes, as JMH runs forks: two processes of the same code settle at CPU costs a
+ * few percent apart (what V8 optimizes, and when, differs from run to run), as much as the cost
+ * sought; the two tracing-off processes' ratio to each other is printed as that spread. Settings:
+ * tracing off; tracing at prod's sampling ratio (the target: the cost production pays); every
+ * request sampled (staging's setting, as context: what a sampled request costs), each traced
+ * process exporting over OTLP/HTTP to a local sink of its own. The verdict is on capacity: the API
+ * is CPU-bound, so the throughput it keeps with tracing on is its CPU per request off / on; the
+ * measured req/s ratio is printed beside it.
  */
 async function measureTracing(
   nodeOptions: string[],
   main: string,
   apiEnv: Record<string, string>,
-  untraced: Target,
   token: string,
   temp: string,
 ): Promise<void> {
-  const sink = await startTraceSink();
   const prodRatio = prodSampleRatio();
-  try {
-    for (const ratio of new Set([prodRatio, 1])) {
-      const traced = await spawnServer(
-        [...nodeOptions, main],
-        {
-          ...apiEnv,
-          OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-          OTEL_TRACES_SAMPLER_ARG: String(ratio),
-        },
-        path.join(temp, `traced-${ratio}.log`),
-      );
-      const spansBefore = sink.spans();
-      await load(traced.url, 'GET', token, TRACING_WARMUP_S);
-      const sampled = ratio === 1 ? 'every request sampled' : `${ratio * 100} % sampled`;
-      const isTarget = ratio === prodRatio;
-      const setting = isTarget ? `${sampled}, as prod` : sampled;
-      const {
-        rows: [off, on],
-        roundRatios,
-      } = await measure('GET', [untraced, { name: `todo-api, tracing on (${setting})`, ...traced }], token, TRACING_ROUNDS);
-      // Stopped before the next one starts: two traced servers would share the CPU the rounds measure.
-      await stopProcess(traced.child);
-      const spans = sink.spans() - spansBefore;
-      const throughput = median(roundRatios);
-      const capacity = off.cpuPerRequestMs / on.cpuPerRequestMs;
-      const rounds = roundRatios.map((r) => r.toFixed(2)).join(', ');
-      const met = capacity >= 0.9 && on.failures === 0 && spans > 0;
-      const fmt = (ms: number) => ms.toFixed(1);
-      const figure = `capacity ${capacity.toFixed(2)}x of tracing off (CPU per request ${on.cpuPerRequestMs.toFixed(2)} vs ${off.cpuPerRequestMs.toFixed(2)} ms); measured req/s ${throughput.toFixed(2)}x (median of rounds ${rounds}; pooled ${on.requestsPerSecond.toFixed(0)} vs ${off.requestsPerSecond.toFixed(0)} req/s)`;
-      for (const row of [off, on]) {
-        const isOn = row === on;
-        console.log(
-          `| ${row.endpoint} | ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${isOn ? figure : '-'} | ${isOn && isTarget ? 'capacity >= 0.9x of tracing off (cost < 10 %)' : '-'} | ${isOn && isTarget ? (met ? 'yes' : 'NO') : '-'} |`,
-        );
-      }
-      console.log(`\nTracing on (${setting}): ${spans} spans exported to the local sink (warm-ups included).\n`);
-      recordResults([
-        {
-          area: 'todo-api',
-          what: `tracing's cost, ${setting}: ${on.endpoint}, ${CONNECTIONS} connections, the image's bundle and tracing preload (OTLP/HTTP to a local sink) vs tracing off, Node ${process.version} (${TRACING_ROUNDS} alternating rounds)`,
-          target: isTarget ? 'capacity >= 0.9x of tracing off (cost < 10 %)' : '-',
-          figure: `${figure}; p99 ${fmt(on.p99)} vs ${fmt(off.p99)} ms; ${spans} spans exported`,
-          pass: isTarget ? met : null,
-        },
-      ]);
+  const settings: Setting[] = [];
+  for (const [role, ratio, name] of [
+    ['off', undefined, 'todo-api, tracing off'],
+    ['target', prodRatio, `todo-api, tracing on (${prodRatio * 100} % sampled, as prod)`],
+    ['context', 1, 'todo-api, tracing on (every request sampled)'],
+  ] as const) {
+    const forks: Fork[] = [];
+    for (let fork = 0; fork < TRACING_FORKS; fork++) {
+      forks.push(await spawnFork(nodeOptions, main, apiEnv, ratio, path.join(temp, `tracing-${role}-${fork}.log`)));
     }
-  } finally {
-    sink.close();
+    settings.push({ name, role, forks, capacity: [], throughput: [] });
+  }
+  const forks = settings.flatMap((setting) => setting.forks);
+  // In passes, so that none waits idle longer than the others before the cycles.
+  for (let pass = 0; pass < TRACING_WARMUP_PASSES; pass++) {
+    for (const fork of forks) await load(fork.url, 'GET', token, TRACING_WARMUP_S / TRACING_WARMUP_PASSES);
+  }
+  const spansBefore = new Map(forks.map((fork) => [fork, fork.sink?.spans() ?? 0]));
+  const [off, ...traced] = settings as [Setting, ...Setting[]];
+  const forkSpread: number[] = [];
+  for (let cycle = 0; cycle < TRACING_CYCLES; cycle++) {
+    const measured = new Map<Fork, CycleFigures>();
+    for (let place = 0; place < forks.length; place++) {
+      const fork = forks[(cycle + place) % forks.length]!;
+      measured.set(fork, await round(fork, token));
+    }
+    const of = (setting: Setting) => setting.forks.map((fork) => measured.get(fork)!);
+    for (const setting of traced) {
+      setting.capacity.push(cpuPerRequest(of(off)) / cpuPerRequest(of(setting)));
+      setting.throughput.push(rate(of(setting)) / rate(of(off)));
+    }
+    const [first, second] = of(off) as [CycleFigures, CycleFigures];
+    forkSpread.push(cpuPerRequest([first]) / cpuPerRequest([second]));
+  }
+  // Stopped before anything else is measured: they would share the CPU.
+  for (const fork of forks) await stopProcess(fork.child);
+  printTracing(off, traced, forkSpread, (setting) => sum(setting.forks.map((fork) => (fork.sink?.spans() ?? 0) - spansBefore.get(fork)!)));
+}
+
+/** Starts one API process, traced at `ratio` into a sink of its own, or untraced. */
+async function spawnFork(
+  nodeOptions: string[],
+  main: string,
+  apiEnv: Record<string, string>,
+  ratio: number | undefined,
+  logFile: string,
+): Promise<Fork> {
+  const sink = ratio === undefined ? undefined : await startTraceSink();
+  if (sink) onCleanup(() => sink.close());
+  const tracingEnv: Record<string, string> = sink
+    ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(ratio) }
+    : {};
+  const server = await spawnServer([...nodeOptions, main], { ...apiEnv, ...tracingEnv }, logFile);
+  return { name: logFile, ...server, ...(sink ? { sink } : {}), total: { requests: 0, seconds: 0, failures: 0, cpuMs: 0, latencies: [] } };
+}
+
+/** A setting's figures, its forks pooled. */
+function toRow(setting: Setting): Row {
+  const totals = setting.forks.map((fork) => fork.total);
+  return {
+    endpoint: 'GET /api/tasks (page of 50)',
+    server: setting.name,
+    requestsPerSecond: sum(totals.map((t) => t.requests / t.seconds)) / totals.length,
+    p50: percentile(
+      totals.flatMap((t) => t.latencies),
+      50,
+    ),
+    p99: percentile(
+      totals.flatMap((t) => t.latencies),
+      99,
+    ),
+    failures: sum(totals.map((t) => t.failures)),
+    cpuPerRequestMs: sum(totals.map((t) => t.cpuMs)) / sum(totals.map((t) => t.requests)),
+  };
+}
+
+function printTracing(off: Setting, traced: Setting[], forkSpread: number[], spansOf: (setting: Setting) => number): void {
+  const fmt = (ms: number) => ms.toFixed(1);
+  const quartiles = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${percentile(sorted, 25).toFixed(2)}–${percentile(sorted, 75).toFixed(2)}`;
+  };
+  const offRow = toRow(off);
+  const method = `${TRACING_FORKS} processes per setting, ${TRACING_CYCLES} cycles of one ${TRACING_ROUND_S} s round per process, the order rotating; medians over the cycles`;
+  const spread = `the two tracing-off processes: ${median(forkSpread).toFixed(2)}x of each other (quartiles ${quartiles(forkSpread)})`;
+  console.log(`\n### Tracing's cost (GET, ${CONNECTIONS} connections; ${method})\n`);
+  console.log(
+    '| setting | req/s | p50 ms | p99 ms | non-2xx + errors | CPU ms per request | vs tracing off: capacity (quartiles); req/s | target | met |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---|---|---|');
+  console.log(
+    `| ${offRow.server} | ${offRow.requestsPerSecond.toFixed(0)} | ${fmt(offRow.p50)} | ${fmt(offRow.p99)} | ${offRow.failures} | ${offRow.cpuPerRequestMs.toFixed(2)} | ${spread} | - | - |`,
+  );
+  for (const setting of traced) {
+    const row = toRow(setting);
+    const capacity = median(setting.capacity);
+    const spans = spansOf(setting);
+    const isTarget = setting.role === 'target';
+    const met = capacity >= 0.9 && row.failures === 0 && spans > 0;
+    const figure = `capacity ${capacity.toFixed(2)}x (quartiles ${quartiles(setting.capacity)}); req/s ${median(setting.throughput).toFixed(2)}x`;
+    const target = isTarget ? 'capacity >= 0.9x of tracing off (cost < 10 %)' : '-';
+    console.log(
+      `| ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${figure} | ${target} | ${isTarget ? (met ? 'yes' : 'NO') : '-'} |`,
+    );
+    recordResults([
+      {
+        area: 'todo-api',
+        what: `tracing's cost, ${row.server.replace('todo-api, ', '')} vs tracing off: GET, ${CONNECTIONS} connections, the image's bundle and tracing preload (OTLP/HTTP to a local sink), Node ${process.version}; ${method}`,
+        target,
+        figure: `${figure}; CPU per request ${row.cpuPerRequestMs.toFixed(2)} vs ${offRow.cpuPerRequestMs.toFixed(2)} ms; p99 ${fmt(row.p99)} vs ${fmt(offRow.p99)} ms; ${spans} spans exported; ${spread}`,
+        pass: isTarget ? met : null,
+      },
+    ]);
   }
 }
 
