@@ -42,13 +42,14 @@ const BENCHMARKS: readonly { readonly area: string; readonly command: string }[]
   { area: 'policy check', command: 'node --import tsx constructs/policy/bench/policy-check.ts' },
   { area: 'frontend', command: 'node --import tsx services/frontend/bench/bundle.bench.ts' },
   { area: 'todo-api', command: 'node --import tsx services/todo-api/bench/api.bench.ts' },
+  { area: 'todo-api', command: 'node --import tsx services/todo-api/bench/tracing-instructions.bench.ts' },
   {
     area: 'chat-gateway',
     command: 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; node --import tsx services/chat-gateway/bench/gateway.bench.ts',
   },
   { area: 'chat-gateway understanding', command: 'node --import tsx services/chat-gateway/bench/understanding.bench.ts' },
 ];
-const AREAS = [...BENCHMARKS.map((bench) => bench.area), 'images'];
+const AREAS = [...new Set(BENCHMARKS.map((bench) => bench.area)), 'images'];
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((area) => area.trim()) : undefined;
 for (const area of ONLY ?? []) {
   if (!AREAS.includes(area)) throw new Error(`BENCH_ONLY names "${area}", not a benchmark area (${AREAS.join(', ')})`);
