@@ -3,24 +3,22 @@
 // Targets (issue 4): API throughput >= 0.5x the baseline; API p99 < 50 ms at 50 connections.
 // Then tracing's cost (issue 16): the same bundle and image preload with OpenTelemetry on as prod runs it
 // (its sampling ratio, from charts/config.ts), target: capacity (CPU per request off / on) >= 0.9x, the
-// median over cycles of short rounds against a fresh untraced process; a second untraced process as the
-// control, and every request sampled (staging's setting) as context.
+// median over cycles of short rounds, two fresh processes per setting (their spread printed), with
+// every request sampled (staging's setting) as context.
 // Ctrl-C / SIGTERM stops the servers, drops the database and removes the temp and build folders.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createBenchDatabase, onCleanup, removeAtCleanup, runBenchmark, stopAtCleanup, stopProcess } from '../../../bench/interrupt.js';
 import { percentile, recordResults } from '../../../bench/results.js';
-import { ENVIRONMENTS } from '../../../charts/config.js';
 import { bundleTodoApi } from '../build.js';
 import { imageNodeOptions } from '../image.js';
+import { benchApiEnv, prodSampleRatio, seedBenchUser, startTraceSink, tracingEnv, type TraceSink } from './setup.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -59,24 +57,6 @@ async function spawnServer(args: string[], env: Record<string, string>, logFile:
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/**
- * Stands in for the trace collector: takes OTLP/HTTP exports and counts their spans, so the
- * traced run pays for batching, encoding and sending as in production.
- */
-async function startTraceSink(): Promise<{ url: string; spans: () => number; close(): void }> {
-  let spans = 0;
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      spans += Buffer.concat(chunks).toString('utf8').split('"spanId"').length - 1;
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans: () => spans, close: () => server.close() };
 }
 
 /** Runs autocannon; `latencies` receives every response time (ms) so rounds can be pooled. */
@@ -139,12 +119,11 @@ async function measure(
   method: 'GET' | 'POST',
   targets: [Target, Target],
   token: string,
-  rounds = ROUNDS,
 ): Promise<{ rows: [Row, Row]; roundRatios: number[] }> {
   const totals = targets.map(() => ({ requests: 0, seconds: 0, failures: 0, cpuMs: 0, latencies: [] as number[] }));
   const roundRatios: number[] = [];
   for (const target of targets) await load(target.url, method, token, WARMUP_S);
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     const roundRate = [0, 0];
     for (const index of round % 2 === 0 ? [0, 1] : [1, 0]) {
       const { url, child } = targets[index]!;
@@ -152,7 +131,7 @@ async function measure(
       // CPU per request is steadier than req/s on a shared machine: it does not depend on how
       // much CPU the load generator and PostgreSQL leave to the server.
       const cpuBefore = cpuMs(child.pid!);
-      const result = await load(url, method, token, DURATION_S / rounds, total.latencies);
+      const result = await load(url, method, token, DURATION_S / ROUNDS, total.latencies);
       total.cpuMs += cpuMs(child.pid!) - cpuBefore;
       total.requests += result.requests.total;
       total.seconds += result.duration;
@@ -187,32 +166,10 @@ async function main(): Promise<void> {
   // options (build/ is git-ignored).
   const main = await bundleTodoApi(buildDir);
   const nodeOptions = await imageNodeOptions(path.dirname(main));
-  const apiEnv = {
-    // Production settings (info logs, default pool), except limits a benchmark must not hit.
-    DATABASE_URL: database,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    SCRYPT_LOG_N: '14',
-    API_RATE_LIMIT_PER_MINUTE: '100000000',
-    DATA_DIR: path.join(temp, 'data'),
-    SHUTDOWN_DELAY_MS: '0',
-  };
+  const apiEnv = benchApiEnv(database, temp);
   const api = await spawnServer([...nodeOptions, main], apiEnv, path.join(temp, 'api.log'));
-  const register = await fetch(`${api.url}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark password' }),
-  });
-  const { token } = (await register.json()) as { token: string };
+  const token = await seedBenchUser(api.url);
   const me = (await (await fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
-  for (let i = 0; i < 60; i++) {
-    await fetch(`${api.url}/api/tasks`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: `seed ${i}`, tags: ['bench'] }),
-    });
-  }
   const baseline = await spawnServer(
     ['--import', 'tsx', fileURLToPath(new URL('./baseline-server.ts', import.meta.url))],
     { DATABASE_URL: database, USER_ID: me.id },
@@ -290,16 +247,9 @@ const median = (values: number[]) => {
   return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 };
 
-/** The sampling ratio prod runs with: the setting whose cost the target is about. */
-function prodSampleRatio(): number {
-  const ratio = ENVIRONMENTS.find((environment) => environment.name === 'prod')?.tracing?.sampleRatio;
-  if (ratio === undefined) throw new Error('charts/config.ts: prod has no tracing sampleRatio to measure');
-  return ratio;
-}
-
 /** One API process of the tracing comparison, with what its rounds measured. */
 interface Fork extends Target {
-  sink?: Awaited<ReturnType<typeof startTraceSink>>;
+  sink?: TraceSink;
   total: { requests: number; seconds: number; failures: number; cpuMs: number; latencies: number[] };
 }
 
@@ -404,14 +354,14 @@ async function spawnFork(
   ratio: number | undefined,
   logFile: string,
 ): Promise<Fork> {
-  const sink = ratio === undefined ? undefined : await startTraceSink();
-  if (sink) onCleanup(() => sink.close());
-  const tracingEnv: Record<string, string> = sink
-    ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(ratio) }
-    : {};
-  const server = await spawnServer([...nodeOptions, main], { ...apiEnv, ...tracingEnv }, logFile);
-  return { name: logFile, ...server, ...(sink ? { sink } : {}), total: { requests: 0, seconds: 0, failures: 0, cpuMs: 0, latencies: [] } };
+  if (ratio === undefined) return { name: logFile, ...(await spawnServer([...nodeOptions, main], apiEnv, logFile)), total: emptyTotal() };
+  const sink = await startTraceSink();
+  onCleanup(() => sink.close());
+  const server = await spawnServer([...nodeOptions, main], { ...apiEnv, ...tracingEnv(sink.url, ratio) }, logFile);
+  return { name: logFile, ...server, sink, total: emptyTotal() };
 }
+
+const emptyTotal = (): Fork['total'] => ({ requests: 0, seconds: 0, failures: 0, cpuMs: 0, latencies: [] });
 
 /** A setting's figures, its forks pooled. */
 function toRow(setting: Setting): Row {

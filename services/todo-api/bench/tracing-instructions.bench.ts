@@ -8,22 +8,21 @@
 // MEASURED_REQUESTS more, and its counters are dumped: instructions per request, every thread's.
 // Counts do not depend on how fast the host runs at the moment, but V8's timing-driven decisions
 // (when it optimizes, when it collects) do depend on the conditions: two untraced runs in different
-// company differed by 18 %, so only processes that run side by side are compared.
+// company differed by 18 %, so only processes that run side by side are compared, and even those
+// move by ±10 % from run to run: a context row, not a verdict.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createBenchDatabase, onCleanup, removeAtCleanup, runBenchmark, stopAtCleanup } from '../../../bench/interrupt.js';
 import { recordResults } from '../../../bench/results.js';
-import { ENVIRONMENTS } from '../../../charts/config.js';
 import { bundleTodoApi } from '../build.js';
 import { imageNodeOptions } from '../image.js';
+import { benchApiEnv, prodSampleRatio, seedBenchUser, startTraceSink, tracingEnv } from './setup.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,17 +39,6 @@ interface Process {
   readonly pid: number;
   readonly url: string;
   readonly dumpBase: string;
-}
-
-/** Takes OTLP/HTTP exports and answers them, as a collector would. */
-async function startSink(): Promise<string> {
-  const server = http.createServer((request, response) => {
-    request.resume();
-    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  onCleanup(() => server.close());
-  return `http://${HOST}:${(server.address() as AddressInfo).port}`;
 }
 
 async function startUnderCallgrind(name: string, command: string[], env: Record<string, string>, temp: string): Promise<Process> {
@@ -118,23 +106,13 @@ async function main(): Promise<void> {
   const bundle = await bundleTodoApi(removeAtCleanup(path.join(REPO_ROOT, 'build', name)));
   const command = [...(await imageNodeOptions(path.dirname(bundle))), bundle];
   const database = await createBenchDatabase(BASE_URL, name);
-  const prodRatio = ENVIRONMENTS.find((environment) => environment.name === 'prod')?.tracing?.sampleRatio;
-  if (prodRatio === undefined) throw new Error('charts/config.ts: prod has no tracing sampleRatio to measure');
-  const apiEnv = {
-    DATABASE_URL: database,
-    PORT: '0',
-    HOST,
-    LOG_LEVEL: 'info',
-    SCRYPT_LOG_N: '14',
-    API_RATE_LIMIT_PER_MINUTE: '100000000',
-    DATA_DIR: path.join(temp, 'data'),
-    SHUTDOWN_DELAY_MS: '0',
+  const prodRatio = prodSampleRatio();
+  const apiEnv = benchApiEnv(database, temp, HOST);
+  const traced = async (ratio: number) => {
+    const sink = await startTraceSink();
+    onCleanup(() => sink.close());
+    return tracingEnv(sink.url, ratio);
   };
-  const traced = async (ratio: number) => ({
-    OTEL_EXPORTER_OTLP_ENDPOINT: await startSink(),
-    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-    OTEL_TRACES_SAMPLER_ARG: String(ratio),
-  });
   const settings = [
     { name: 'off', label: 'tracing off', env: {} },
     { name: 'prod', label: `${prodRatio * 100} % sampled (as prod)`, env: await traced(prodRatio) },
@@ -143,20 +121,7 @@ async function main(): Promise<void> {
   const processes = await Promise.all(
     settings.map((setting) => startUnderCallgrind(setting.name, command, { ...apiEnv, ...setting.env }, temp)),
   );
-  const first = processes[0]!;
-  const register = await fetch(`${first.url}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark password' }),
-  });
-  const { token } = (await register.json()) as { token: string };
-  for (let i = 0; i < 60; i++) {
-    await fetch(`${first.url}/api/tasks`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: `seed ${i}`, tags: ['bench'] }),
-    });
-  }
+  const token = await seedBenchUser(processes[0]!.url);
   const [off, ...others] = await Promise.all(processes.map((target) => instructionsPerRequest(target, token)));
   const method = `the bundle under callgrind with the image's node options, the three side by side; ${WARMUP_REQUESTS} GETs, then ${MEASURED_REQUESTS} counted, ${CONNECTIONS} connections`;
   console.log(`\n### Tracing's cost in executed instructions (${method})\n`);
