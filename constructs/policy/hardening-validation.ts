@@ -23,6 +23,7 @@ import type { EnvironmentProps, HardeningValidationProps } from './props.js';
 import { validateProps } from './props.js';
 import type { ValidationContextLike } from './plugin-report.js';
 import { reportFindings } from './plugin-report.js';
+import { readManifest } from './manifests.js';
 
 /** Rules whose findings are about the check's own integrity: their severity cannot be lowered. */
 const FIXED_SEVERITY = new Set(['X01', 'W01', 'W02', 'W03']);
@@ -71,8 +72,7 @@ export class HardeningValidation {
       const dir = dirname(manifest);
       const set = sets.get(dir) ?? { objects: [], files: new Map<unknown, string>() };
       sets.set(dir, set);
-      for (const doc of context.parseManifest(manifest)) {
-        if (doc === null || doc === undefined) continue;
+      for (const doc of readManifest(manifest)) {
         set.objects.push(doc);
         set.files.set(doc, manifest);
       }
@@ -108,7 +108,7 @@ export class HardeningValidation {
         if (FIXED_SEVERITY.has(rule)) throw new Error(`HardeningValidation: the severity of ${rule} cannot be changed`);
       }
       this.loadedRules = rules;
-      return { rules, crdSchemas: [...(this.props.crdSchemas ?? []), ...(await readCrdFiles(this.props.crdFiles ?? []))] };
+      return { rules, crdSchemas: [...(this.props.crdSchemas ?? []), ...readCrdFiles(this.props.crdFiles ?? [])] };
     })();
     return this.loading;
   }

@@ -4,7 +4,6 @@ import type { Finding } from './types.js';
 /** The parts of cdk8s-cli's ValidationContext the plugin uses (typed here so the package needs no cdk8s-cli at run time). */
 export interface ValidationContextLike {
   readonly manifests: readonly string[];
-  parseManifest(manifestPath: string): unknown[];
   readonly report: {
     addViolation(violation: {
       readonly ruleName: string;

@@ -11,14 +11,13 @@
  * The packages are ESM-only, so loading is a dynamic `import()` inside the (async) check: nothing
  * is loaded at module load, which keeps this module free of top-level await and `require()`-able.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './types.js';
 import type { RawFinding } from './context.js';
 import { findingOn } from './context.js';
 import { isRecord, list, rec } from './kube.js';
+import { readManifest } from './manifests.js';
 
 /** A kubernetes-models class (generated model): validate() throws a ValidationError naming each failing field. */
 export interface ModelClass {
@@ -148,11 +147,10 @@ export function schemasOfCrd(crd: unknown): CrdSchema[] {
 }
 
 /** The CRD schemas of YAML files of CustomResourceDefinitions (paths relative to the working directory). */
-export async function readCrdFiles(paths: readonly string[]): Promise<CrdSchema[]> {
+export function readCrdFiles(paths: readonly string[]): CrdSchema[] {
   const schemas: CrdSchema[] = [];
   for (const path of paths) {
-    const docs = parseAllDocuments(await readFile(resolve(path), 'utf8'));
-    const found = docs.flatMap((d) => schemasOfCrd(d.toJS()));
+    const found = readManifest(resolve(path)).flatMap(schemasOfCrd);
     if (found.length === 0)
       throw new Error(`HardeningValidation: crdFiles ${JSON.stringify(path)} holds no CustomResourceDefinition with an openAPIV3Schema`);
     schemas.push(...found);

@@ -105,6 +105,41 @@ describe('policy: HardeningValidation as a cdk8s validation plugin', () => {
       ]);
     }));
 
+  it("reads YAML 1.2 core scalars as cdk8s-cli's own parser does: unquoted dates and yes/on stay strings", () =>
+    withTempDir(async (dir) => {
+      const objects = compliant();
+      const config = find(objects, 'ConfigMap', 'api-config');
+      // Written by hand, unquoted: a YAML 1.1 loader (or js-yaml's timestamp type) would turn these
+      // into a Date and booleans, and the ConfigMap schema (string values) would fail K01.
+      const manifests = writeManifests(
+        dir,
+        'out',
+        objects.filter((o) => o !== config),
+      );
+      const file = join(dir, 'out', 'configmap-api-config.yaml');
+      const metadata = stringify({ metadata: config.metadata }).trimEnd();
+      writeFileSync(
+        file,
+        `apiVersion: v1\nkind: ConfigMap\n${metadata}\ndata:\n  since: 2024-01-01\n  enabled: yes\n  mode: on\n---\n---\n`,
+      );
+      const context = new ValidationContext([...manifests, file], 'pkg', '0.0.0');
+      await new HardeningValidation(OPTIONS).validate(context);
+      expect(context.report.toJson().violations).to.deep.equal([]);
+      expect(context.report.success).to.equal(true);
+    }));
+
+  it('refuses a manifest that is not YAML, naming the file, line and column', () =>
+    withTempDir(async (dir) => {
+      const file = join(dir, 'broken.yaml');
+      writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
+      const context = new ValidationContext([file], 'pkg', '0.0.0');
+      const error = await new HardeningValidation(OPTIONS).validate(context).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).to.match(/^HardeningValidation: not valid YAML: duplicated mapping key in ".*broken\.yaml" \(5:3\)/);
+    }));
+
   it("is loaded by cdk8s-cli's PluginManager with require() from a local path and validates its context", function () {
     this.timeout(60_000);
     return withTempDir(async (dir) => {
