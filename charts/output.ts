@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { DEFAULT_SCALAR_STYLE_RULES, SCALAR_STYLE, dump, type ScalarStyleRule } from 'js-yaml';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -52,9 +52,34 @@ export function assertNoCollisions(folder: string, objects: readonly KubeObject[
   }
 }
 
+/** A string that holds double quotes and no single ones reads better single-quoted: nothing to escape. */
+const singleQuotesAroundDoubleQuotes: ScalarStyleRule = (layout) => {
+  const { value } = layout.node;
+  const singleQuotable = (layout.allowedStylesMask & (1 << SCALAR_STYLE.SINGLE_QUOTED)) !== 0;
+  if (layout.style === SCALAR_STYLE.DOUBLE_QUOTED && singleQuotable && value.includes('"') && !value.includes("'")) {
+    layout.style = SCALAR_STYLE.SINGLE_QUOTED;
+  }
+};
+
+/**
+ * One object as YAML that every reader takes the same way. js-yaml quotes each string that YAML 1.1
+ * (the Go parsers of kubectl and Argo CD) or YAML 1.2 would read as another type: `on`, `yes`, `n`,
+ * `0o17`, `2024-01-01`, `1:20`. The `yaml` package's 1.2 output leaves `on` and `yes` plain (a
+ * ConfigMap value kubectl then refuses as a boolean), and its 1.1 output leaves `0o17` plain. Double
+ * quotes where quotes are needed, no line folding, no anchors; keys in the object's order.
+ */
+export function toYaml(object: unknown): string {
+  return dump(object, {
+    lineWidth: -1,
+    noRefs: true,
+    quoteStyle: 'double',
+    scalarStyleRules: [...Object.values(DEFAULT_SCALAR_STYLE_RULES), singleQuotesAroundDoubleQuotes],
+  });
+}
+
 /** Renders one object as the bytes of its file. */
 export function renderObject(object: KubeObject): string {
-  return `${GENERATED_HEADER}\n${stringify(object, { lineWidth: 0, sortMapEntries: false })}`;
+  return `${GENERATED_HEADER}\n${toYaml(object)}`;
 }
 
 /** Every file of the output tree, `<folder>/<kind>-<name>.yaml` → its bytes; fails on a clash (assertNoCollisions). */

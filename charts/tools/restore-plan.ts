@@ -18,8 +18,7 @@ import {
   parseRfc3339,
 } from '@todo-platform/hardened-constructs';
 import { ENVIRONMENTS, loadImages, type EnvironmentConfig } from '../config.js';
-import { stringify } from 'yaml';
-import type { KubeObject } from '../output.js';
+import { toYaml, type KubeObject } from '../output.js';
 import { TodoPlatformChart } from '../platform.js';
 import { policyOptionsFor } from '../synth.js';
 
@@ -106,15 +105,16 @@ export async function restorePlan(request: RestorePlanRequest, now: Date = new D
 }
 
 /**
- * The plan as one YAML stream, after a comment saying what it is and what to do next. YAML 1.1 rules
- * quote the target time: kubectl's YAML 1.1 parser would otherwise read it as a timestamp, not a string.
+ * The plan as one YAML stream, after a comment saying what it is and what to do next. Rendered as
+ * dist/ is (toYaml): the target time is quoted, which kubectl's YAML 1.1 parser would otherwise read
+ * as a timestamp, not a string.
  */
 export function renderPlan(plan: RestorePlan, at: string): string {
   const intro = [
     `# Restore plan for ${plan.env.name} (namespace ${plan.env.namespace}): the database as it was at ${at}.`,
     `# Apply with: kubectl apply -f <this file>  — then follow docs/runbooks/restore.md (verify, switch to Secret ${plan.appSecret}).`,
   ].join('\n');
-  return `${intro}\n${plan.objects.map((object) => stringify(object, { lineWidth: 0, sortMapEntries: false, version: '1.1' })).join('---\n')}`;
+  return `${intro}\n${plan.objects.map(toYaml).join('---\n')}`;
 }
 
 async function main(): Promise<number> {
