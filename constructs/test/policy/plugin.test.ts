@@ -138,6 +138,15 @@ describe('policy: HardeningValidation as a cdk8s validation plugin', () => {
         (e: unknown) => e as Error,
       );
       expect(error?.message).to.match(/^HardeningValidation: not valid YAML: duplicated mapping key in ".*broken\.yaml" \(5:3\)/);
+
+      // An unknown tag too: cdk8s-cli's parser would have read `!Ref app` as the string "app".
+      const tagged = join(dir, 'tagged.yaml');
+      writeFileSync(tagged, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: !Ref app\n');
+      const refused = await new HardeningValidation(OPTIONS).validate(new ValidationContext([tagged], 'pkg', '0.0.0')).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(refused?.message).to.match(/^HardeningValidation: not valid YAML: unknown scalar tag !<!Ref> in ".*tagged\.yaml" \(4:9\)/);
     }));
 
   it("is loaded by cdk8s-cli's PluginManager with require() from a local path and validates its context", function () {
