@@ -4,7 +4,8 @@
  * cancels out; and how synth time and memory grow with the number of services (N = 1 … 1,000), one
  * fresh process per run. Targets: full synth at most 1.25x the CLI's start-up; 1,000 services linear.
  * The full synth is also split into the CLI's start-up, the app as the CLI runs it (`--no-validate`)
- * and the validation plugin, from the same rounds.
+ * and the validation plugin, from the same rounds; and the same rounds time the floor any app
+ * pays: the smallest cdk8s app (bench/floor-app/, one ConfigMap, no plugin) through the same CLI.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,25 +19,30 @@ const RUNS = 3;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { wallMs: number; stdout: string } {
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): { wallMs: number; stdout: string } {
   const started = performance.now();
-  const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...env }, encoding: 'utf8' });
+  const result = spawnSync(command, args, { cwd, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...env }, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
   return { wallMs: performance.now() - started, stdout: result.stdout };
 }
 
 const ROUNDS = 7;
 
+/** The smallest cdk8s app, with its own cdk8s.yaml: what the CLI costs an app that does nothing. */
+const FLOOR_APP = join(ROOT, 'bench', 'floor-app');
+
 /**
  * Wall time of one full-platform synth into a fresh folder: through the CLI with its validation
  * plugin (`cli`), through the CLI without it (`--no-validate`), or the app alone.
  */
-function fullPlatform(how: 'cli' | 'cli-no-validate' | 'app'): number {
+function fullPlatform(how: 'cli' | 'cli-no-validate' | 'app' | 'floor'): number {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
   const { wallMs } =
     how === 'app'
       ? timeCommand('node', ['charts/synth-app.mjs'], { CDK8S_OUTDIR: outdir })
-      : timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir, ...(how === 'cli' ? [] : ['--no-validate'])]);
+      : how === 'floor'
+        ? timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir], {}, FLOOR_APP)
+        : timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir, ...(how === 'cli' ? [] : ['--no-validate'])]);
   rmSync(outdir, { recursive: true });
   return wallMs;
 }
@@ -52,6 +58,8 @@ interface SynthTimes {
   appInCliMs: number;
   /** `synth` − `synth --no-validate`, per round: the validation plugin in the CLI's process. */
   pluginMs: number;
+  /** `npx cdk8s synth` of bench/floor-app: the least any app's synth takes with this CLI. */
+  floorMs: number;
 }
 
 /**
@@ -65,7 +73,8 @@ function synthAgainstCli(): SynthTimes {
     const synthMs = fullPlatform('cli');
     const noValidateMs = fullPlatform('cli-no-validate');
     const appMs = fullPlatform('app');
-    return { cliStartMs, synthMs, appMs, appInCliMs: noValidateMs - cliStartMs, pluginMs: synthMs - noValidateMs };
+    const floorMs = fullPlatform('floor');
+    return { cliStartMs, synthMs, appMs, appInCliMs: noValidateMs - cliStartMs, pluginMs: synthMs - noValidateMs, floorMs };
   });
   const of = (key: keyof SynthTimes) => median(rounds.map((r) => r[key]));
   return {
@@ -74,6 +83,7 @@ function synthAgainstCli(): SynthTimes {
     appMs: of('appMs'),
     appInCliMs: of('appInCliMs'),
     pluginMs: of('pluginMs'),
+    floorMs: of('floorMs'),
   };
 }
 
@@ -101,9 +111,10 @@ function scale(services: number): Scale {
 }
 
 const machine = `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const { cliStartMs, synthMs, appMs, appInCliMs, pluginMs } = synthAgainstCli();
+const { cliStartMs, synthMs, appMs, appInCliMs, pluginMs, floorMs } = synthAgainstCli();
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ratio = synthMs / cliStartMs;
+const floorRatio = floorMs / cliStartMs;
 const scales = [1, 10, 100, 300, 1000].map(scale);
 const perService = (s: Scale, base: Scale) => (s.inProcessMs - base.inProcessMs) / (s.services - base.services);
 const [one, , hundred, threeHundred, thousand] = scales as [Scale, Scale, Scale, Scale, Scale];
@@ -119,6 +130,9 @@ console.log(`| where the time goes: the CLI's own start-up (\`npx cdk8s --versio
 console.log(`| … the app as the CLI runs it (\`synth --no-validate\` − start-up) | - | ${seconds(appInCliMs)} |`);
 console.log(`| … the validation plugin in the CLI (\`synth\` − \`synth --no-validate\`) | - | ${seconds(pluginMs)} |`);
 console.log(`| the app alone (\`node charts/synth-app.mjs\`, without the CLI) | - | ${seconds(appMs)} |`);
+console.log(
+  `| the floor: the smallest cdk8s app (bench/floor-app/, one ConfigMap, no plugin), \`npx cdk8s synth\` / \`npx cdk8s --version\` | - | ${floorRatio.toFixed(2)}x (${seconds(floorMs)}) |`,
+);
 for (const s of scales) {
   console.log(
     `| ${s.services} services (${s.objects} objects): wall / in-process / peak RSS | ${s.services === 300 ? '< 10 s wall' : '-'} | ${(s.wallMs / 1000).toFixed(2)} s / ${(s.inProcessMs / 1000).toFixed(2)} s / ${s.maxRssMb.toFixed(0)} MB |`,
@@ -142,6 +156,13 @@ recordResults([
     what: "where the whole synth's time goes, same run: the CLI's start-up / the app as the CLI runs it / the validation plugin",
     target: '-',
     figure: `${seconds(cliStartMs)} / ${seconds(appInCliMs)} / ${seconds(pluginMs)}`,
+    pass: null,
+  },
+  {
+    area: 'synth',
+    what: "the floor, same run: the smallest cdk8s app (bench/floor-app/: one ConfigMap, no plugin), `npx cdk8s synth` / the CLI's start-up",
+    target: '-',
+    figure: `${floorRatio.toFixed(2)}x (${seconds(floorMs)} / ${seconds(cliStartMs)})`,
     pass: null,
   },
   ...scales.map((s) => ({
