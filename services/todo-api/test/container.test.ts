@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { bundleTodoApi } from '../build.js';
-import { DOCKERFILE, imageCommand } from '../image.js';
+import { DOCKERFILE, imageCommand, imageEnvironment } from '../image.js';
 import { backends, call } from './helpers.js';
 
 const SERVICE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -84,6 +84,33 @@ describe('todo-api Dockerfile (static checks)', () => {
 
   it('bundles with the same script the test below runs', () => {
     expect(lines).to.include('RUN npx tsx services/todo-api/build.ts /src/build/todo-api');
+  });
+
+  it("reads the environment a benchmark must give the image's bundle: the last stage's ENV, later values winning", async () => {
+    expect(await imageEnvironment()).to.deep.equal({ NODE_ENV: 'production', PORT: '8080', DATA_DIR: '/tmp/todo-api' });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'todo-api-dockerfile-'));
+    try {
+      const dockerfile = path.join(dir, 'Dockerfile');
+      await writeFile(
+        dockerfile,
+        [
+          'FROM node:26.10.0-trixie-slim AS build',
+          'ENV BUILD_ONLY=1',
+          'FROM node:26.10.0-trixie-slim AS runtime',
+          'ENV A=1 \\',
+          '    B="two words" \\',
+          '    C=3',
+          'ENV C=4',
+          'CMD ["node", "main.js"]',
+          '',
+        ].join('\n'),
+      );
+      expect(await imageEnvironment(dockerfile)).to.deep.equal({ A: '1', B: 'two words', C: '4' });
+      await writeFile(dockerfile, 'ENV A=1\n');
+      await expectRejection(imageEnvironment(dockerfile), /has no FROM/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
