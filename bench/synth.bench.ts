@@ -32,8 +32,9 @@ const ROUNDS = 7;
 const FLOOR_APP = join(ROOT, 'bench', 'floor-app');
 
 /**
- * Wall time of one full-platform synth into a fresh folder: through the CLI with its validation
- * plugin (`cli`), through the CLI without it (`--no-validate`), or the app alone.
+ * Wall time of one synth into a fresh folder: the full platform through the CLI with its validation
+ * plugin (`cli`), through the CLI without it (`--no-validate`), or the app alone; or bench/floor-app
+ * through the CLI (`floor`).
  */
 function fullPlatform(how: 'cli' | 'cli-no-validate' | 'app' | 'floor'): number {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));

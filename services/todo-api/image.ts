@@ -3,23 +3,28 @@
 // image's environment (the chat-gateway benchmark runs its bundle with its image's).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
 
 export const DOCKERFILE = fileURLToPath(new URL('./Dockerfile', import.meta.url));
 
+/** `dockerfile` parsed as Docker reads it (line continuations, quoting, both forms of ENV). */
+async function parseDockerfile(dockerfile: string): Promise<Dockerfile> {
+  return DockerfileParser.parse(await readFile(dockerfile, 'utf8'));
+}
+
 /** The exec-form `CMD` of the Dockerfile's last stage, e.g. `["node", "--flag", "build/todo-api/main.js"]`. */
 export async function imageCommand(dockerfile = DOCKERFILE): Promise<string[]> {
-  const commands = (await readFile(dockerfile, 'utf8')).split('\n').filter((line) => line.startsWith('CMD '));
-  const last = commands.at(-1);
+  const last = (await parseDockerfile(dockerfile)).getCMDs().at(-1);
   if (!last) throw new Error(`${dockerfile} has no CMD`);
+  const written = last.getRawArgumentsContent() ?? '';
   let command: unknown;
   try {
-    command = JSON.parse(last.slice('CMD '.length));
+    command = JSON.parse(written);
   } catch {
     command = undefined; // the shell form: reported below
   }
   if (!Array.isArray(command) || command[0] !== 'node' || !command.every((part) => typeof part === 'string')) {
-    throw new Error(`${dockerfile}: CMD must be the exec form ["node", ...options, script], got ${last}`);
+    throw new Error(`${dockerfile}: CMD must be the exec form ["node", ...options, script], got CMD ${written}`);
   }
   return command;
 }
@@ -44,7 +49,7 @@ export async function imageNodeOptions(bundleDir: string, dockerfile = DOCKERFIL
  * process runs, so a benchmark of the image's bundle must set them too.
  */
 export async function imageEnvironment(dockerfile = DOCKERFILE): Promise<Record<string, string>> {
-  const parsed = DockerfileParser.parse(await readFile(dockerfile, 'utf8'));
+  const parsed = await parseDockerfile(dockerfile);
   const lastStage = parsed.getFROMs().at(-1);
   if (!lastStage) throw new Error(`${dockerfile} has no FROM`);
   const environment: Record<string, string> = {};
