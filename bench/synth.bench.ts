@@ -31,19 +31,30 @@ const ROUNDS = 7;
 /** The smallest cdk8s app, with its own cdk8s.yaml: what the CLI costs an app that does nothing. */
 const FLOOR_APP = join(ROOT, 'bench', 'floor-app');
 
-/**
- * Wall time of one synth into a fresh folder: the full platform through the CLI with its validation
- * plugin (`cli`), through the CLI without it (`--no-validate`), or the app alone; or bench/floor-app
- * through the CLI (`floor`).
- */
-function fullPlatform(how: 'cli' | 'cli-no-validate' | 'app' | 'floor'): number {
+/** What one timed synth runs, given its output folder: a command, its arguments, environment and folder. */
+interface Synth {
+  command: string;
+  args: (outdir: string) => string[];
+  env?: (outdir: string) => NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+const SYNTHS: Record<'cli' | 'cli-no-validate' | 'app' | 'floor', Synth> = {
+  /** The full platform through the CLI with its validation plugin. */
+  cli: { command: 'npx', args: (outdir) => ['--no-install', 'cdk8s', 'synth', '--output', outdir] },
+  /** The full platform through the CLI without the plugin. */
+  'cli-no-validate': { command: 'npx', args: (outdir) => ['--no-install', 'cdk8s', 'synth', '--output', outdir, '--no-validate'] },
+  /** The platform's app alone, without the CLI (it writes where CDK8S_OUTDIR says). */
+  app: { command: 'node', args: () => ['charts/synth-app.mjs'], env: (outdir) => ({ CDK8S_OUTDIR: outdir }) },
+  /** bench/floor-app through the CLI: the least any app's synth takes. */
+  floor: { command: 'npx', args: (outdir) => ['--no-install', 'cdk8s', 'synth', '--output', outdir], cwd: FLOOR_APP },
+};
+
+/** Wall time of one synth (see SYNTHS) into a fresh folder. */
+function timedSynth(how: keyof typeof SYNTHS): number {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
-  const { wallMs } =
-    how === 'app'
-      ? timeCommand('node', ['charts/synth-app.mjs'], { CDK8S_OUTDIR: outdir })
-      : how === 'floor'
-        ? timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir], {}, FLOOR_APP)
-        : timeCommand('npx', ['--no-install', 'cdk8s', 'synth', '--output', outdir, ...(how === 'cli' ? [] : ['--no-validate'])]);
+  const { command, args, env, cwd } = SYNTHS[how];
+  const { wallMs } = timeCommand(command, args(outdir), env?.(outdir), cwd);
   rmSync(outdir, { recursive: true });
   return wallMs;
 }
@@ -68,13 +79,13 @@ interface SynthTimes {
  * the parts of the synth are differences within a round, then their median.
  */
 function synthAgainstCli(): SynthTimes {
-  fullPlatform('cli'); // warms the build caches (constructs/lib, the charts bundle): a synth after a change pays them once
+  timedSynth('cli'); // warms the build caches (constructs/lib, the charts bundle): a synth after a change pays them once
   const rounds = Array.from({ length: ROUNDS }, () => {
     const cliStartMs = timeCommand('npx', ['--no-install', 'cdk8s', '--version']).wallMs;
-    const synthMs = fullPlatform('cli');
-    const noValidateMs = fullPlatform('cli-no-validate');
-    const appMs = fullPlatform('app');
-    const floorMs = fullPlatform('floor');
+    const synthMs = timedSynth('cli');
+    const noValidateMs = timedSynth('cli-no-validate');
+    const appMs = timedSynth('app');
+    const floorMs = timedSynth('floor');
     return { cliStartMs, synthMs, appMs, appInCliMs: noValidateMs - cliStartMs, pluginMs: synthMs - noValidateMs, floorMs };
   });
   const of = (key: keyof SynthTimes) => median(rounds.map((r) => r[key]));
