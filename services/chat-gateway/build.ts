@@ -12,11 +12,18 @@ const GATEWAY_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** Default output folder (git-ignored build/, never dist/), where the Dockerfile copies it from. */
 export const DEFAULT_OUT_DIR = path.resolve(GATEWAY_DIR, '../../build/chat-gateway');
 
-/** Writes `<outDir>/main.mjs` and the tracing preload `<outDir>/tracing.mjs`; returns main.mjs's path. */
+/**
+ * Writes `<outDir>/main.mjs`, the tracing preload `<outDir>/tracing.mjs` and the span export thread
+ * it starts from its own folder, `<outDir>/trace-export-worker.mjs`; returns main.mjs's path.
+ */
 export async function buildGateway(outDir: string = DEFAULT_OUT_DIR): Promise<string> {
   const outfile = path.join(outDir, 'main.mjs');
   await esbuild.build({
-    entryPoints: [path.join(GATEWAY_DIR, 'src/main.ts'), path.join(GATEWAY_DIR, 'src/tracing.ts')],
+    entryPoints: {
+      main: path.join(GATEWAY_DIR, 'src/main.ts'),
+      tracing: path.join(GATEWAY_DIR, 'src/tracing.ts'),
+      'trace-export-worker': path.join(GATEWAY_DIR, '../shared/trace-export-worker.ts'),
+    },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

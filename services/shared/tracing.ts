@@ -5,14 +5,20 @@
  *
  * Each service's `tracing.ts` is a `--import` preload that calls `startTracing` before the
  * instrumented modules load. Spans go out over OTLP/HTTP with JSON bodies (every collector's
- * OTLP/HTTP receiver on :4318 takes them); sampling is the SDK's OTEL_TRACES_SAMPLER(_ARG).
+ * OTLP/HTTP receiver on :4318 takes them), sent from a worker thread (worker-span-exporter.ts);
+ * sampling is the SDK's OTEL_TRACES_SAMPLER(_ARG).
  */
+import { isMainThread } from 'node:worker_threads';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 
 /** The samplers the SDK knows (OTEL_TRACES_SAMPLER); anything else fails start-up. */
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
 
-/** Whether tracing is on; throws, naming the variable and value, on a setting the SDK would only warn about. */
+/**
+ * Whether tracing is on; throws, naming the variable and value, on a setting the SDK would only warn
+ * about. Never in a worker thread: the span export thread runs the process's preloads too, and must
+ * not start a tracer (and another export thread) of its own.
+ */
 export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
   const disabled = env.OTEL_SDK_DISABLED;
   if (disabled !== undefined && disabled !== '' && disabled !== 'true' && disabled !== 'false') {
@@ -27,26 +33,26 @@ export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
     throw new Error(`OTEL_TRACES_SAMPLER_ARG must be a ratio in [0, 1], got ${JSON.stringify(ratio)}`);
   }
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return disabled !== 'true' && Boolean(endpoint);
+  return disabled !== 'true' && Boolean(endpoint) && isMainThread;
 }
 
 /**
  * Starts the SDK: a tracer provider (resource `service.name` from OTEL_SERVICE_NAME, else
- * `serviceName`), a batch processor exporting over OTLP/HTTP, the W3C trace-context propagator,
+ * `serviceName`), a batch processor exporting over OTLP/HTTP from a worker thread, the W3C trace-context propagator,
  * the AsyncLocalStorage context manager, and the given instrumentations. Loaded lazily so a
  * service without tracing never loads the SDK.
  */
 export async function startTracing(serviceName: string, instrumentations: () => Promise<Instrumentation[]>): Promise<void> {
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, resources, { registerInstrumentations }] = await Promise.all([
+  const [{ NodeTracerProvider, BatchSpanProcessor }, { WorkerSpanExporter }, resources, { registerInstrumentations }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('./worker-span-exporter.js'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/instrumentation'),
   ]);
   const resource = resources
     .resourceFromAttributes({ 'service.name': serviceName })
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new WorkerSpanExporter())] });
   provider.register();
   registerInstrumentations({ tracerProvider: provider, instrumentations: await instrumentations() });
 }

@@ -1,4 +1,5 @@
-// Bundles src/main.ts into <outdir>/main.js and the tracing preload src/tracing.ts into <outdir>/tracing.js (ESM, node20, dependencies left external so
+// Bundles src/main.ts into <outdir>/main.js, the tracing preload src/tracing.ts into <outdir>/tracing.js, and the span export
+// thread the preload starts from its own folder into <outdir>/trace-export-worker.js (ESM, node20, dependencies left external so
 // PGlite's WASM and data files load from node_modules). Used by the Dockerfile and its test.
 // Usage: npx tsx services/todo-api/build.ts [outdir]   (default build/todo-api)
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -7,11 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 export async function bundleTodoApi(outdir: string): Promise<string> {
-  const source = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
+  const source = (file: string) => fileURLToPath(new URL(file, import.meta.url));
   const outfile = path.join(outdir, 'main.js');
   await mkdir(outdir, { recursive: true });
   await build({
-    entryPoints: [source('main.ts'), source('tracing.ts')],
+    entryPoints: {
+      main: source('./src/main.ts'),
+      tracing: source('./src/tracing.ts'),
+      'trace-export-worker': source('../shared/trace-export-worker.ts'),
+    },
     outdir,
     bundle: true,
     platform: 'node',

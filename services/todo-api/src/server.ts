@@ -7,6 +7,7 @@ import { createTokenService } from './auth/tokens.js';
 import { loadConfig, type TodoApiConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDrainableServer } from './http/connectionDrain.js';
+import { readPeerAddressOnConnect } from './http/peerAddress.js';
 import { migrateToLatest } from './db/migrations.js';
 import { ChangeFeed } from './events.js';
 import { createLogger } from './logger.js';
@@ -74,6 +75,7 @@ export async function startTodoApi(
     const { app, streams } = createApp({ config, database, tokens, feed, logger, isDraining: () => draining });
     const drainable = createDrainableServer(app.callback(), { idleGraceMs: IDLE_GRACE_MS, timeoutMs: CLOSE_TIMEOUT_MS });
     server = drainable.server;
+    server.on('connection', readPeerAddressOnConnect);
     server.keepAliveTimeout = 65_000; // above typical load balancer idle timeouts (60 s)
     server.headersTimeout = 66_000;
     server.requestTimeout = 30_000;
