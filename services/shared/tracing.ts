@@ -38,9 +38,9 @@ export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
 
 /**
  * Starts the SDK: a tracer provider (resource `service.name` from OTEL_SERVICE_NAME, else
- * `serviceName`), a batch processor exporting over OTLP/HTTP from a worker thread, the W3C trace-context propagator,
- * the AsyncLocalStorage context manager, and the given instrumentations. Loaded lazily so a
- * service without tracing never loads the SDK.
+ * `serviceName`), a batch processor exporting over OTLP/HTTP from a worker thread, the W3C
+ * trace-context propagator, the AsyncLocalStorage context manager, and the given
+ * instrumentations. Loaded lazily so a service without tracing never loads the SDK.
  */
 export async function startTracing(serviceName: string, instrumentations: () => Promise<Instrumentation[]>): Promise<void> {
   const [{ NodeTracerProvider, BatchSpanProcessor }, { WorkerSpanExporter }, resources, { registerInstrumentations }] = await Promise.all([

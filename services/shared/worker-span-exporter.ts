@@ -26,7 +26,7 @@ export class WorkerSpanExporter implements SpanExporter {
   private readonly pending = new Map<number, (result: ExportResult) => void>();
   private nextId = 0;
   private stopped: Error | undefined;
-  private drained: (() => void)[] = [];
+  private readonly drained: (() => void)[] = [];
 
   constructor() {
     // Idle, the thread must not keep the process alive; with a batch in flight it must, so that

@@ -53,54 +53,59 @@ function exporterWith(env: Record<string, string>): WorkerSpanExporter {
 const exported = (exporter: WorkerSpanExporter, spans: ReadableSpan[]) =>
   new Promise<ExportResult>((resolve) => exporter.export(spans, resolve));
 
+type Collector = Awaited<ReturnType<typeof startCollector>>;
+
+/**
+ * Runs `body` with a collector answering `status` and an exporter whose endpoint is that collector
+ * (and `env`'s other OTEL_* settings); shuts both down afterwards, whatever `body` did.
+ */
+async function withExporter(
+  status: number,
+  env: Record<string, string>,
+  body: (exporter: WorkerSpanExporter, collector: Collector) => Promise<void>,
+) {
+  const collector = await startCollector(status);
+  const exporter = exporterWith({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, ...env });
+  try {
+    await body(exporter, collector);
+  } finally {
+    await exporter.shutdown();
+    collector.close();
+  }
+}
+
 describe('WorkerSpanExporter (OTLP/HTTP from a worker thread)', () => {
-  it('sends a batch as OTLP/JSON to the endpoint and with the headers the OTEL_* variables set, and reports success', async () => {
-    const collector = await startCollector(200);
-    const exporter = exporterWith({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=platform' });
-    try {
+  it('sends a batch as OTLP/JSON to the endpoint and with the headers the OTEL_* variables set, and reports success', () =>
+    withExporter(200, { OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=platform' }, async (exporter, collector) => {
       const result = await exported(exporter, finishedSpans('first', 'second'));
       expect(result.code).to.equal(ExportResultCode.SUCCESS);
       expect(collector.received).to.have.length(1);
       const [{ headers, body }] = collector.received;
       expect(headers['content-type']).to.equal('application/json');
       expect(headers['x-tenant']).to.equal('platform');
-      expect(body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)))).to.have.members([
-        'first',
-        'second',
-      ]);
-    } finally {
-      await exporter.shutdown();
-      collector.close();
-    }
-  });
+      const names = body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)));
+      expect(names).to.have.members(['first', 'second']);
+    }));
 
-  it('reports a batch the collector refuses as failed, with the reason', async () => {
-    const collector = await startCollector(400);
-    const exporter = exporterWith({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
-    try {
+  it('reports a batch the collector refuses as failed, with the reason', () =>
+    withExporter(400, {}, async (exporter) => {
       const result = await exported(exporter, finishedSpans('refused'));
       expect(result.code).to.equal(ExportResultCode.FAILED);
       expect(result.error?.message).to.match(/400|Bad Request/);
-    } finally {
-      await exporter.shutdown();
-      collector.close();
-    }
-  });
+    }));
 
-  it('waits in forceFlush for the batches in flight, and fails at once after shutdown', async () => {
-    const collector = await startCollector(200);
-    const exporter = exporterWith({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
-    const results: ExportResult[] = [];
-    exporter.export(finishedSpans('a'), (result) => results.push(result));
-    exporter.export(finishedSpans('b'), (result) => results.push(result));
-    await exporter.forceFlush();
-    expect(results.map((result) => result.code)).to.deep.equal([ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
-    await exporter.shutdown();
-    const late = await exported(exporter, finishedSpans('late'));
-    expect(late.code).to.equal(ExportResultCode.FAILED);
-    expect(collector.received).to.have.length(2);
-    collector.close();
-  });
+  it('waits in forceFlush for the batches in flight, and fails at once after shutdown', () =>
+    withExporter(200, {}, async (exporter, collector) => {
+      const results: ExportResult[] = [];
+      exporter.export(finishedSpans('a'), (result) => results.push(result));
+      exporter.export(finishedSpans('b'), (result) => results.push(result));
+      await exporter.forceFlush();
+      expect(results.map((result) => result.code)).to.deep.equal([ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+      await exporter.shutdown();
+      const late = await exported(exporter, finishedSpans('late'));
+      expect(late.code).to.equal(ExportResultCode.FAILED);
+      expect(collector.received).to.have.length(2);
+    }));
 
   it('does not keep an idle process alive', () => {
     const module = fileURLToPath(new URL('../worker-span-exporter.ts', import.meta.url));
