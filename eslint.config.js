@@ -46,5 +46,19 @@ export default defineConfig(
       ],
     },
   },
+  {
+    name: 'project/todo-api',
+    files: ['services/todo-api/src/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='ip']",
+          message:
+            "Use clientAddress(ctx) (src/http/peerAddress.ts): Koa's ctx.ip caches the address on the request object, giving requests two hidden classes and every request getter polymorphic.",
+        },
+      ],
+    },
+  },
   prettier,
 );

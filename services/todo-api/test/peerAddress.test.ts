@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { expect } from 'chai';
-import { readPeerAddressOnConnect } from '../src/http/peerAddress.js';
+import Koa from 'koa';
+import { clientAddress, readPeerAddressOnConnect } from '../src/http/peerAddress.js';
 
 /**
  * A server whose handler reads the client's address on `/ip` only (as the login throttle and a
@@ -63,6 +64,54 @@ describe('readPeerAddressOnConnect (one socket shape whoever asks for the client
     } finally {
       server.closeAllConnections();
       server.close();
+    }
+  });
+});
+
+/** A Koa app that answers `/ip` with clientAddress(ctx) (or Koa's ctx.ip) and every path with the request object's own keys. */
+async function withKoa<T>(proxy: boolean, read: 'clientAddress' | 'ctx.ip', body: (url: string) => Promise<T>): Promise<T> {
+  const app = new Koa({ proxy });
+  app.use((ctx) => {
+    const address = ctx.path === '/ip' ? (read === 'ctx.ip' ? ctx.ip : clientAddress(ctx)) : undefined;
+    ctx.body = { address, keys: Reflect.ownKeys(ctx.request).map(String) };
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    return await body(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+interface Answer {
+  address?: string;
+  keys: string[];
+}
+const get = async (url: string, headers: Record<string, string> = {}) => (await (await fetch(url, { headers })).json()) as Answer;
+
+describe('clientAddress (the client address without a property on the request object)', () => {
+  it("Koa's ctx.ip, which it stands in for, adds a property to the requests that read it", async () => {
+    const [asked, notAsked] = await withKoa(false, 'ctx.ip', async (url) => [await get(`${url}/ip`), await get(`${url}/plain`)]);
+    expect(asked.keys).to.have.length(notAsked.keys.length + 1);
+  });
+
+  it('leaves a request that read the address with the same properties as one that did not', async () => {
+    const [asked, notAsked] = await withKoa(false, 'clientAddress', async (url) => [await get(`${url}/ip`), await get(`${url}/plain`)]);
+    expect(asked.address).to.equal('127.0.0.1');
+    expect(asked.keys).to.deep.equal(notAsked.keys);
+  });
+
+  it("gives what ctx.ip gives: the first X-Forwarded-For entry behind a trusted proxy, else the peer's address", async () => {
+    const forwarded = { 'x-forwarded-for': '203.0.113.7, 10.0.0.2' };
+    for (const proxy of [true, false]) {
+      const [ours, koas] = await Promise.all([
+        withKoa(proxy, 'clientAddress', (url) => get(`${url}/ip`, forwarded)),
+        withKoa(proxy, 'ctx.ip', (url) => get(`${url}/ip`, forwarded)),
+      ]);
+      expect(ours.address).to.equal(proxy ? '203.0.113.7' : '127.0.0.1');
+      expect(ours.address).to.equal(koas.address);
     }
   });
 });

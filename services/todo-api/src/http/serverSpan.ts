@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { Context, Next } from 'koa';
 import { unsampledRequestContext } from '../../../shared/trace-context.js';
+import { clientAddress } from './peerAddress.js';
 
 /** Probes and scrapes are not requests worth a trace. */
 const UNTRACED_PATHS = new Set(['/livez', '/readyz', '/metrics']);
@@ -32,8 +33,10 @@ export async function serverSpan(ctx: Context, next: Next): Promise<void> {
   const parent = propagation.extract(ROOT_CONTEXT, ctx.headers);
   const span = tracer.startSpan(ctx.method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: ctx.method } }, parent);
   const recording = span.isRecording();
-  // The rest only for a span that is kept: ctx.ip and ctx.protocol parse proxy headers.
-  if (recording) span.setAttributes({ [ATTR_URL_PATH]: ctx.path, [ATTR_URL_SCHEME]: ctx.protocol, [ATTR_CLIENT_ADDRESS]: ctx.ip });
+  // The rest only for a span that is kept: the address and ctx.protocol parse proxy headers.
+  if (recording) {
+    span.setAttributes({ [ATTR_URL_PATH]: ctx.path, [ATTR_URL_SCHEME]: ctx.protocol, [ATTR_CLIENT_ADDRESS]: clientAddress(ctx) });
+  }
   try {
     // An unsampled request's statement spans would be dropped too (the sampler follows the
     // parent): without the span in its context, the pg instrumentation does not make them.

@@ -8,6 +8,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { requireUser } from '../http/auth.js';
 import { HttpProblem, unauthorized } from '../http/problem.js';
+import { clientAddress } from '../http/peerAddress.js';
 import { consumeOrRefuse, rateLimit } from '../http/rateLimit.js';
 import { validateBody } from '../schemas.js';
 
@@ -61,7 +62,7 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
         unknownUserHash = undefined;
         throw error;
       }));
-  const limitByIp = rateLimit(options.authIpLimiter, (ctx) => ctx.ip);
+  const limitByIp = rateLimit(options.authIpLimiter, clientAddress);
 
   router.post('/api/auth/register', limitByIp, async (ctx: Context) => {
     const { email, password } = readCredentials(ctx.request.body);
@@ -84,7 +85,7 @@ export function accountRoutes(options: AccountRoutesOptions): Router {
     const { email, password } = readCredentials(ctx.request.body);
     // Guessing passwords for one account is limited per account and client, on top of the IP limit,
     // and per account whatever the address, with a lockout that grows with each failure.
-    await consumeOrRefuse(options.loginLimiter, `${ctx.ip}|${email}`);
+    await consumeOrRefuse(options.loginLimiter, `${clientAddress(ctx)}|${email}`);
     const attempt = await options.loginThrottle.begin(email);
     let user: { id: string; password_hash: string } | undefined;
     let valid: boolean;
