@@ -4,6 +4,18 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import { clientAddress, readPeerAddressOnConnect } from '../src/http/peerAddress.js';
 
+/** Listens on a free local port, runs `body` with it, and closes the server and its connections afterwards. */
+async function serving<T>(server: http.Server, body: (port: number) => Promise<T>): Promise<T> {
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    return await body((server.address() as AddressInfo).port);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
 /**
  * A server whose handler reads the client's address on `/ip` only (as the login throttle and a
  * sampled request's span do), and reports the properties its socket has as each response is
@@ -15,10 +27,7 @@ async function socketPropertiesAfter(paths: string[], primed: boolean): Promise<
     res.end(JSON.stringify(Reflect.ownKeys(req.socket).map(String)));
   });
   if (primed) server.on('connection', readPeerAddressOnConnect);
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  try {
+  return serving(server, async (port) => {
     const answers: string[][] = [];
     for (const path of paths) {
       // A connection of its own for each request (agent: false), as many clients hold many.
@@ -34,10 +43,7 @@ async function socketPropertiesAfter(paths: string[], primed: boolean): Promise<
       answers.push(JSON.parse(body) as string[]);
     }
     return answers;
-  } finally {
-    server.closeAllConnections();
-    server.close();
-  }
+  });
 }
 
 describe('readPeerAddressOnConnect (one socket shape whoever asks for the client address)', () => {
@@ -56,15 +62,8 @@ describe('readPeerAddressOnConnect (one socket shape whoever asks for the client
   it('leaves the address readable as before', async () => {
     const server = http.createServer((req, res) => res.end((req.socket as Socket).remoteAddress));
     server.on('connection', readPeerAddressOnConnect);
-    server.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    try {
-      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-      expect(await response.text()).to.equal('127.0.0.1');
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    const text = await serving(server, async (port) => (await fetch(`http://127.0.0.1:${port}/`)).text());
+    expect(text).to.equal('127.0.0.1');
   });
 });
 
@@ -75,14 +74,7 @@ async function withKoa<T>(proxy: boolean, read: 'clientAddress' | 'ctx.ip', body
     const address = ctx.path === '/ip' ? (read === 'ctx.ip' ? ctx.ip : clientAddress(ctx)) : undefined;
     ctx.body = { address, keys: Reflect.ownKeys(ctx.request).map(String) };
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  try {
-    return await body(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  } finally {
-    server.closeAllConnections();
-    server.close();
-  }
+  return serving(http.createServer(app.callback()), (port) => body(`http://127.0.0.1:${port}`));
 }
 
 interface Answer {
