@@ -231,6 +231,9 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SCRYPT_LOG_N: '10',
+    // The set-up registers 10 users at once; the API's default queue (8 behind 1 hash) answers the
+    // tenth 503 when they arrive together. The benchmark measures the gateway, not that limit.
+    SCRYPT_MAX_QUEUE: '100',
     API_RATE_LIMIT_PER_MINUTE: '100000000',
     AUTH_IP_RATE_LIMIT: '1000000',
     LOGIN_RATE_LIMIT: '1000000',

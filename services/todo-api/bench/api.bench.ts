@@ -3,8 +3,8 @@
 // Targets (issue 4): API throughput >= 0.5x the baseline; API p99 < 50 ms at 50 connections.
 // Then tracing's cost (issue 16): the same bundle and image preload with OpenTelemetry on as prod runs it
 // (its sampling ratio, from charts/config.ts), target: capacity (CPU per request off / on) >= 0.9x, the
-// median over cycles of short rounds, two fresh processes per setting (their spread printed), with
-// every request sampled (staging's setting) as context.
+// median over generations of fresh processes (one per setting each), with every request sampled
+// (staging's setting) as context.
 // Ctrl-C / SIGTERM stops the servers, drops the database and removes the temp and build folders.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -223,20 +223,27 @@ async function main(): Promise<void> {
 }
 
 /**
- * Tracing's cycles: each server serves one short round per cycle, the order rotating from cycle
- * to cycle so that each takes each place equally often, and each traced server is compared with
- * tracing off within the same cycle. The cost sought (< 10 %) is smaller than this host's drift,
- * which moves CPU per request by tens of percent within seconds: rounds seconds apart share it,
- * and the median over the cycles leaves out the cycles a burst fell on one side of.
+ * Tracing's generations, as JMH's forks: each generation starts a fresh process per setting,
+ * warms them alike and measures them in cycles; the verdict is the median over the generations.
+ * Two processes of the same code settle at CPU costs up to ~20 % apart for their whole life (what
+ * V8 optimizes, and when; in about one in ten, V8's GC threads run at 2–4x their usual CPU), and
+ * in runs with a fixed start order the process started first came out slower: a few long-lived
+ * processes per setting let one such draw decide the verdict (two untraced processes once read
+ * 0.87x of each other), so each generation is a new draw, started in a rotated order.
  */
-const TRACING_CYCLES = 20;
-const TRACING_ROUND_S = 1;
-/** API processes per setting (see measureTracing). */
-const TRACING_FORKS = 2;
+const TRACING_GENERATIONS = 7;
 /**
- * Unmeasured load on each of the fresh servers before the cycles: a traced server after a few
- * seconds alone still spent ~30 % more CPU per request than later (more code for V8 to optimize:
- * the SDK's and the instrumentation's paths); the cost measured is a long-running server's.
+ * Within a generation, each process serves one short round per cycle, the order rotating from
+ * cycle to cycle so that each takes each place equally often: this host's speed moves CPU per
+ * request by tens of percent within seconds, and rounds seconds apart share that drift.
+ */
+const TRACING_CYCLES = 6;
+const TRACING_ROUND_S = 1;
+/**
+ * Unmeasured load on each of a generation's fresh servers before its cycles: a traced server
+ * after a few seconds alone still spent ~30 % more CPU per request than later (more code for V8
+ * to optimize: the SDK's and the instrumentation's paths); the cost measured is a long-running
+ * server's. In passes, so that none waits idle longer than the others before the cycles.
  */
 const TRACING_WARMUP_S = 15;
 const TRACING_WARMUP_PASSES = 3;
@@ -246,58 +253,55 @@ const median = (values: number[]) => {
   const middle = sorted.length / 2;
   return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 };
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
-/** One API process of the tracing comparison, with what its rounds measured. */
-interface Fork extends Target {
-  sink?: TraceSink;
-  total: { requests: number; seconds: number; failures: number; cpuMs: number; latencies: number[] };
-}
-
-/** One tracing setting: its processes, and per cycle its ratios to tracing off. */
-interface Setting {
-  name: string;
-  role: 'off' | 'target' | 'context';
-  forks: Fork[];
-  /** Per cycle: CPU per request of tracing off / this setting's (the share of capacity it keeps). */
-  capacity: number[];
-  /** Per cycle: this setting's req/s / tracing off's. */
-  throughput: number[];
-}
-
-/** What one cycle measured of a setting, its forks pooled. */
-interface CycleFigures {
+/** What one process served and spent over its generation's cycles. */
+interface Served {
   cpuMs: number;
   requests: number;
   seconds: number;
+  failures: number;
+  latencies: number[];
 }
 
-/** One round of GET load on `fork`; pools its figures and returns the round's. */
-async function round(fork: Fork, token: string): Promise<CycleFigures> {
+const nothingServed = (): Served => ({ cpuMs: 0, requests: 0, seconds: 0, failures: 0, latencies: [] });
+const cpuPerRequest = (served: Served) => served.cpuMs / served.requests;
+const rate = (served: Served) => served.requests / served.seconds;
+
+/** One tracing setting, with what each of its generation's processes served. */
+interface Setting {
+  name: string;
+  role: 'off' | 'target' | 'context';
+  /** The sampling ratio, or undefined for tracing off. */
+  ratio: number | undefined;
+  generations: Served[];
+  spans: number;
+}
+
+/** One API process of a generation. */
+interface Fork extends Target {
+  setting: Setting;
+  sink?: TraceSink;
+  served: Served;
+}
+
+/** One round of GET load on `fork`, added to what it has served. */
+async function round(fork: Fork, token: string): Promise<void> {
   const cpuBefore = cpuMs(fork.child.pid!);
-  const result = await load(fork.url, 'GET', token, TRACING_ROUND_S, fork.total.latencies);
-  const figures = { cpuMs: cpuMs(fork.child.pid!) - cpuBefore, requests: result.requests.total, seconds: result.duration };
-  fork.total.cpuMs += figures.cpuMs;
-  fork.total.requests += figures.requests;
-  fork.total.seconds += figures.seconds;
-  fork.total.failures += result.non2xx + result.errors + result.timeouts;
-  return figures;
+  const result = await load(fork.url, 'GET', token, TRACING_ROUND_S, fork.served.latencies);
+  fork.served.cpuMs += cpuMs(fork.child.pid!) - cpuBefore;
+  fork.served.requests += result.requests.total;
+  fork.served.seconds += result.duration;
+  fork.served.failures += result.non2xx + result.errors + result.timeouts;
 }
-
-const cpuPerRequest = (figures: CycleFigures[]) => sum(figures.map((f) => f.cpuMs)) / sum(figures.map((f) => f.requests));
-const rate = (figures: CycleFigures[]) => sum(figures.map((f) => f.requests / f.seconds)) / figures.length;
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
- * Tracing's throughput cost: API processes from the same bundle, image node options and database,
- * started together and warmed alike so that none has a longer history. Each setting runs in
- * TRACING_FORKS processes, as JMH runs forks: two processes of the same code settle at CPU costs a
- * few percent apart (what V8 optimizes, and when, differs from run to run), as much as the cost
- * sought; the two tracing-off processes' ratio to each other is printed as that spread. Settings:
- * tracing off; tracing at prod's sampling ratio (the target: the cost production pays); every
- * request sampled (staging's setting, as context: what a sampled request costs), each traced
+ * Tracing's throughput cost: API processes from the same bundle, image node options and database.
+ * Settings: tracing off; tracing at prod's sampling ratio (the target: the cost production pays);
+ * every request sampled (staging's setting, as context: what a sampled request costs), each traced
  * process exporting over OTLP/HTTP to a local sink of its own. The verdict is on capacity: the API
- * is CPU-bound, so the throughput it keeps with tracing on is its CPU per request off / on; the
- * measured req/s ratio is printed beside it.
+ * is CPU-bound, so the throughput it keeps with tracing on is its CPU per request off / on, taken
+ * per generation; the measured req/s ratio is printed beside it.
  */
 async function measureTracing(
   nodeOptions: string[],
@@ -307,94 +311,80 @@ async function measureTracing(
   temp: string,
 ): Promise<void> {
   const prodRatio = prodSampleRatio();
-  const settings: Setting[] = [];
-  for (const [role, ratio, name] of [
-    ['off', undefined, 'todo-api, tracing off'],
-    ['target', prodRatio, `todo-api, tracing on (${prodRatio * 100} % sampled, as prod)`],
-    ['context', 1, 'todo-api, tracing on (every request sampled)'],
-  ] as const) {
+  const settings: Setting[] = (
+    [
+      ['off', undefined, 'todo-api, tracing off'],
+      ['target', prodRatio, `todo-api, tracing on (${prodRatio * 100} % sampled, as prod)`],
+      ['context', 1, 'todo-api, tracing on (every request sampled)'],
+    ] as const
+  ).map(([role, ratio, name]) => ({ name, role, ratio, generations: [], spans: 0 }));
+  for (let generation = 0; generation < TRACING_GENERATIONS; generation++) {
+    const startOrder = settings.map((_, index) => settings[(generation + index) % settings.length]!);
     const forks: Fork[] = [];
-    for (let fork = 0; fork < TRACING_FORKS; fork++) {
-      forks.push(await spawnFork(nodeOptions, main, apiEnv, ratio, path.join(temp, `tracing-${role}-${fork}.log`)));
+    for (const setting of startOrder) {
+      forks.push(await spawnFork(nodeOptions, main, apiEnv, setting, path.join(temp, `tracing-${generation}-${setting.role}.log`)));
     }
-    settings.push({ name, role, forks, capacity: [], throughput: [] });
-  }
-  const forks = settings.flatMap((setting) => setting.forks);
-  // In passes, so that none waits idle longer than the others before the cycles.
-  for (let pass = 0; pass < TRACING_WARMUP_PASSES; pass++) {
-    for (const fork of forks) await load(fork.url, 'GET', token, TRACING_WARMUP_S / TRACING_WARMUP_PASSES);
-  }
-  const spansBefore = new Map(forks.map((fork) => [fork, fork.sink?.spans() ?? 0]));
-  const [off, ...traced] = settings as [Setting, ...Setting[]];
-  const forkSpread: number[] = [];
-  for (let cycle = 0; cycle < TRACING_CYCLES; cycle++) {
-    const measured = new Map<Fork, CycleFigures>();
-    for (let place = 0; place < forks.length; place++) {
-      const fork = forks[(cycle + place) % forks.length]!;
-      measured.set(fork, await round(fork, token));
+    for (let pass = 0; pass < TRACING_WARMUP_PASSES; pass++) {
+      for (const fork of forks) await load(fork.url, 'GET', token, TRACING_WARMUP_S / TRACING_WARMUP_PASSES);
     }
-    const of = (setting: Setting) => setting.forks.map((fork) => measured.get(fork)!);
-    for (const setting of traced) {
-      setting.capacity.push(cpuPerRequest(of(off)) / cpuPerRequest(of(setting)));
-      setting.throughput.push(rate(of(setting)) / rate(of(off)));
+    const spansBefore = new Map(forks.map((fork) => [fork, fork.sink?.spans() ?? 0]));
+    for (let cycle = 0; cycle < TRACING_CYCLES; cycle++) {
+      for (let place = 0; place < forks.length; place++) await round(forks[(cycle + place) % forks.length]!, token);
     }
-    const [first, second] = of(off) as [CycleFigures, CycleFigures];
-    forkSpread.push(cpuPerRequest([first]) / cpuPerRequest([second]));
+    // Stopped before the next generation starts: they would share the CPU.
+    for (const fork of forks) {
+      await stopProcess(fork.child);
+      fork.sink?.close();
+      fork.setting.generations.push(fork.served);
+      fork.setting.spans += (fork.sink?.spans() ?? 0) - spansBefore.get(fork)!;
+    }
   }
-  // Stopped before anything else is measured: they would share the CPU.
-  for (const fork of forks) await stopProcess(fork.child);
-  printTracing(off, traced, forkSpread, (setting) => sum(setting.forks.map((fork) => (fork.sink?.spans() ?? 0) - spansBefore.get(fork)!)));
+  printTracing(settings);
 }
 
-/** Starts one API process, traced at `ratio` into a sink of its own, or untraced. */
+/** Starts one API process of `setting`, traced at its ratio into a sink of its own, or untraced. */
 async function spawnFork(
   nodeOptions: string[],
   main: string,
   apiEnv: Record<string, string>,
-  ratio: number | undefined,
+  setting: Setting,
   logFile: string,
 ): Promise<Fork> {
-  if (ratio === undefined) return { name: logFile, ...(await spawnServer([...nodeOptions, main], apiEnv, logFile)), total: emptyTotal() };
+  if (setting.ratio === undefined) {
+    return { name: logFile, setting, ...(await spawnServer([...nodeOptions, main], apiEnv, logFile)), served: nothingServed() };
+  }
   const sink = await startTraceSink();
   onCleanup(() => sink.close());
-  const server = await spawnServer([...nodeOptions, main], { ...apiEnv, ...tracingEnv(sink.url, ratio) }, logFile);
-  return { name: logFile, ...server, sink, total: emptyTotal() };
+  const server = await spawnServer([...nodeOptions, main], { ...apiEnv, ...tracingEnv(sink.url, setting.ratio) }, logFile);
+  return { name: logFile, setting, ...server, sink, served: nothingServed() };
 }
 
-const emptyTotal = (): Fork['total'] => ({ requests: 0, seconds: 0, failures: 0, cpuMs: 0, latencies: [] });
-
-/** A setting's figures, its forks pooled. */
+/** A setting's figures, its generations pooled. */
 function toRow(setting: Setting): Row {
-  const totals = setting.forks.map((fork) => fork.total);
+  const served = setting.generations;
+  const latencies = served.flatMap((s) => s.latencies);
   return {
     endpoint: 'GET /api/tasks (page of 50)',
     server: setting.name,
-    requestsPerSecond: sum(totals.map((t) => t.requests / t.seconds)) / totals.length,
-    p50: percentile(
-      totals.flatMap((t) => t.latencies),
-      50,
-    ),
-    p99: percentile(
-      totals.flatMap((t) => t.latencies),
-      99,
-    ),
-    failures: sum(totals.map((t) => t.failures)),
-    cpuPerRequestMs: sum(totals.map((t) => t.cpuMs)) / sum(totals.map((t) => t.requests)),
+    requestsPerSecond: sum(served.map(rate)) / served.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failures: sum(served.map((s) => s.failures)),
+    cpuPerRequestMs: sum(served.map((s) => s.cpuMs)) / sum(served.map((s) => s.requests)),
   };
 }
 
-function printTracing(off: Setting, traced: Setting[], forkSpread: number[], spansOf: (setting: Setting) => number): void {
+function printTracing(settings: Setting[]): void {
+  const [off, ...traced] = settings as [Setting, ...Setting[]];
   const fmt = (ms: number) => ms.toFixed(1);
-  const quartiles = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return `${percentile(sorted, 25).toFixed(2)}–${percentile(sorted, 75).toFixed(2)}`;
-  };
+  const list = (values: number[]) => values.map((value) => value.toFixed(2)).join(', ');
   const offRow = toRow(off);
-  const method = `${TRACING_FORKS} processes per setting, ${TRACING_CYCLES} cycles of one ${TRACING_ROUND_S} s round per process, the order rotating; medians over the cycles`;
-  const spread = `the two tracing-off processes: ${median(forkSpread).toFixed(2)}x of each other (quartiles ${quartiles(forkSpread)})`;
+  const offCpu = off.generations.map(cpuPerRequest);
+  const method = `${TRACING_GENERATIONS} generations of fresh processes, one per setting, started in a rotating order; in each, ${TRACING_CYCLES} cycles of one ${TRACING_ROUND_S} s round per process, the order rotating; the median over the generations`;
+  const spread = `the tracing-off processes: ${(Math.min(...offCpu) * 1000).toFixed(0)}–${(Math.max(...offCpu) * 1000).toFixed(0)} µs per request across the generations`;
   console.log(`\n### Tracing's cost (GET, ${CONNECTIONS} connections; ${method})\n`);
   console.log(
-    '| setting | req/s | p50 ms | p99 ms | non-2xx + errors | CPU ms per request | vs tracing off: capacity (quartiles); req/s | target | met |',
+    '| setting | req/s | p50 ms | p99 ms | non-2xx + errors | CPU ms per request | vs tracing off: capacity (generations); req/s | target | met |',
   );
   console.log('|---|---:|---:|---:|---:|---:|---|---|---|');
   console.log(
@@ -402,11 +392,11 @@ function printTracing(off: Setting, traced: Setting[], forkSpread: number[], spa
   );
   for (const setting of traced) {
     const row = toRow(setting);
-    const capacity = median(setting.capacity);
-    const spans = spansOf(setting);
+    const capacity = setting.generations.map((served, generation) => cpuPerRequest(off.generations[generation]!) / cpuPerRequest(served));
+    const throughput = setting.generations.map((served, generation) => rate(served) / rate(off.generations[generation]!));
     const isTarget = setting.role === 'target';
-    const met = capacity >= 0.9 && row.failures === 0 && spans > 0;
-    const figure = `capacity ${capacity.toFixed(2)}x (quartiles ${quartiles(setting.capacity)}); req/s ${median(setting.throughput).toFixed(2)}x`;
+    const met = median(capacity) >= 0.9 && row.failures === 0 && setting.spans > 0;
+    const figure = `capacity ${median(capacity).toFixed(2)}x (generations ${list(capacity)}); req/s ${median(throughput).toFixed(2)}x`;
     const target = isTarget ? 'capacity >= 0.9x of tracing off (cost < 10 %)' : '-';
     console.log(
       `| ${row.server} | ${row.requestsPerSecond.toFixed(0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.failures} | ${row.cpuPerRequestMs.toFixed(2)} | ${figure} | ${target} | ${isTarget ? (met ? 'yes' : 'NO') : '-'} |`,
@@ -416,7 +406,7 @@ function printTracing(off: Setting, traced: Setting[], forkSpread: number[], spa
         area: 'todo-api',
         what: `tracing's cost, ${row.server.replace('todo-api, ', '')} vs tracing off: GET, ${CONNECTIONS} connections, the image's bundle and tracing preload (OTLP/HTTP to a local sink), Node ${process.version}; ${method}`,
         target,
-        figure: `${figure}; CPU per request ${row.cpuPerRequestMs.toFixed(2)} vs ${offRow.cpuPerRequestMs.toFixed(2)} ms; p99 ${fmt(row.p99)} vs ${fmt(offRow.p99)} ms; ${spans} spans exported; ${spread}`,
+        figure: `${figure}; CPU per request ${row.cpuPerRequestMs.toFixed(2)} vs ${offRow.cpuPerRequestMs.toFixed(2)} ms; p99 ${fmt(row.p99)} vs ${fmt(offRow.p99)} ms; ${setting.spans} spans exported; ${spread}`,
         pass: isTarget ? met : null,
       },
     ]);
