@@ -279,8 +279,10 @@ interface Setting {
 }
 
 /** One API process of a generation. */
-interface Fork extends Target {
+interface Fork {
   setting: Setting;
+  url: string;
+  child: ChildProcess;
   sink?: TraceSink;
   served: Served;
 }
@@ -350,13 +352,10 @@ async function spawnFork(
   setting: Setting,
   logFile: string,
 ): Promise<Fork> {
-  if (setting.ratio === undefined) {
-    return { name: logFile, setting, ...(await spawnServer([...nodeOptions, main], apiEnv, logFile)), served: nothingServed() };
-  }
-  const sink = await startTraceSink();
-  onCleanup(() => sink.close());
-  const server = await spawnServer([...nodeOptions, main], { ...apiEnv, ...tracingEnv(sink.url, setting.ratio) }, logFile);
-  return { name: logFile, setting, ...server, sink, served: nothingServed() };
+  const sink = setting.ratio === undefined ? undefined : await startTraceSink();
+  if (sink) onCleanup(() => sink.close());
+  const env = sink ? { ...apiEnv, ...tracingEnv(sink.url, setting.ratio!) } : apiEnv;
+  return { setting, ...(await spawnServer([...nodeOptions, main], env, logFile)), sink, served: nothingServed() };
 }
 
 /** A setting's figures, its generations pooled. */

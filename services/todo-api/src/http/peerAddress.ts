@@ -4,8 +4,8 @@ import type { Context } from 'koa';
 /**
  * `connection` listener: asks for the client's address once, as the connection opens.
  *
- * Node caches that address on the socket (`_peername`) the first time anything reads it: Koa's
- * the login throttle, or the server span of a sampled request. Read mid-connection,
+ * Node caches that address on the socket (`_peername`) the first time anything reads it: the
+ * login throttle, or the server span of a sampled request. Read mid-connection,
  * and by some requests only, it joins different sockets at different points of their lives, so
  * the server's sockets take several hidden classes, and the property reads in Node's own HTTP
  * code that every response runs through (`OutgoingMessage.end`, `resOnFinish`, the stream
